@@ -1,0 +1,57 @@
+import type { Command } from 'commander';
+import { loadStackConfig } from '../dev/config';
+import { selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
+
+function componentList(value: string): string[] {
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+export function registerDevCommands(program: Command): void {
+  const dev = program
+    .command('dev')
+    .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, HAProxy)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  sluice dev up\n  sluice dev status --output json\n  sluice dev down\n\n' +
+        'State lives in $SLUICE_STATE_DIR (default ~/.sluice/state), one log per component under logs/.',
+    );
+
+  dev
+    .command('up')
+    .description('start every component that is not already running and healthy (idempotent)')
+    .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
+    .action(async (opts: { only?: string[] }) => {
+      const config = loadStackConfig();
+      const started = Date.now();
+      const result = await stackUp(config, selectComponents(opts.only));
+      for (const [name, how] of result) console.log(`${name.padEnd(11)} ${how}`);
+      console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state: ${config.stateDir})`);
+    });
+
+  dev
+    .command('down')
+    .description('stop the components this stack started (reused external ones are left running)')
+    .option('--only <components>', 'comma-separated subset', componentList)
+    .action(async (opts: { only?: string[] }) => {
+      const stopped = await stackDown(loadStackConfig(), selectComponents(opts.only));
+      console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing to stop');
+    });
+
+  dev
+    .command('status')
+    .description('list each component with its URL and health; exits 1 when one is unhealthy')
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(async (opts: { output: string }) => {
+      const rows = await stackStatus(loadStackConfig());
+      if (opts.output === 'json') {
+        console.log(JSON.stringify(rows, null, 2));
+      } else {
+        for (const row of rows) {
+          const health = row.healthy ? 'healthy' : 'DOWN';
+          const owner = row.managed ? `pid ${row.pid}` : row.healthy ? 'external' : '-';
+          console.log(`${row.name.padEnd(11)} ${health.padEnd(8)} ${owner.padEnd(11)} ${row.url}`);
+        }
+      }
+      if (rows.some((r) => !r.healthy)) process.exitCode = 1;
+    });
+}

@@ -1,0 +1,43 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import type { StackConfig } from '../config';
+import { BOOTSTRAP_HINT, findExecutable, logFile, pidFile, type Component } from '../component';
+import { httpOk } from '../probe';
+import { livePid, spawnDaemon } from '../process';
+
+/**
+ * A private Docker engine: its own socket, data root and exec root, so it never touches a
+ * system engine. No bridge and no iptables: containers share the host network and bind loopback.
+ */
+export const dockerdComponent: Component = {
+  name: 'dockerd',
+  readyTimeoutMs: 60000,
+  url: (config) => `unix://${config.docker.socket}`,
+  ports: () => [],
+  healthy: (config) => httpOk('http://docker/_ping', { socketPath: config.docker.socket }),
+  async start(config) {
+    const bin = findExecutable('dockerd', `Docker engine (Debian package docker.io); ${BOOTSTRAP_HINT}`);
+    for (const dir of [config.docker.dataRoot, config.docker.execRoot]) mkdirSync(dir, { recursive: true });
+    // A socket or pid file left by a killed engine would make dockerd refuse to start.
+    if (livePid(config.docker.pidFile) === undefined) {
+      rmSync(config.docker.pidFile, { force: true });
+      rmSync(config.docker.socket, { force: true });
+    }
+    const args = [
+      '--host', `unix://${config.docker.socket}`,
+      '--data-root', config.docker.dataRoot,
+      '--exec-root', config.docker.execRoot,
+      '--pidfile', config.docker.pidFile,
+      '--bridge=none',
+      '--iptables=false',
+      '--ip6tables=false',
+      '--storage-driver', 'overlay2',
+      // A private containerd under the exec root, so a system containerd is never shared.
+      '--containerd-namespace', 'sluice',
+      '--containerd-plugins-namespace', 'sluice-plugins',
+    ];
+    spawnDaemon({ command: bin, args, logFile: logFile(config, 'dockerd'), pidFile: pidFile(config, 'dockerd') });
+  },
+  async afterStop(config: StackConfig) {
+    rmSync(config.docker.socket, { force: true });
+  },
+};

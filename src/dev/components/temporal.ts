@@ -1,0 +1,75 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import { SEARCH_ATTRIBUTES, TEMPORAL_CLI_VERSION, temporalAddress, temporalUiUrl, type StackConfig } from '../config';
+import { BOOTSTRAP_HINT, MissingDependencyError, logFile, pidFile, type Component } from '../component';
+import { httpOk, tcpOpen } from '../probe';
+import { spawnDaemon } from '../process';
+
+/** The dev server binary built by scripts/bootstrap.sh, cached outside the repo by version. */
+export function temporalBinary(config: StackConfig, env: NodeJS.ProcessEnv = process.env): string {
+  const path = env.SLUICE_TEMPORAL_BIN ?? join(config.cacheDir, `temporal-${TEMPORAL_CLI_VERSION}`, 'temporal');
+  if (!existsSync(path)) {
+    throw new MissingDependencyError(`Temporal CLI ${TEMPORAL_CLI_VERSION} (${path})`, BOOTSTRAP_HINT);
+  }
+  return path;
+}
+
+async function registerSearchAttributes(config: StackConfig): Promise<void> {
+  const connection = await Connection.connect({ address: temporalAddress(config) });
+  try {
+    const namespace = config.temporal.namespace;
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = SEARCH_ATTRIBUTES.filter((name) => !(name in (existing.customAttributes ?? {})));
+    if (missing.length === 0) return;
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: Object.fromEntries(missing.map((n) => [n, proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+    });
+  } finally {
+    await connection.close();
+  }
+}
+
+export const temporalComponent: Component = {
+  name: 'temporal',
+  readyTimeoutMs: 60000,
+  url: (config) => `grpc://${temporalAddress(config)} (Web UI ${temporalUiUrl(config)})`,
+  ports: (config) => [config.temporal.port, config.temporal.uiPort],
+  async healthy(config) {
+    if (!(await tcpOpen(config.temporal.host, config.temporal.port))) return false;
+    if (!(await httpOk(temporalUiUrl(config)))) return false;
+    try {
+      const connection = await Connection.connect({ address: temporalAddress(config), connectTimeout: 2000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await connection.close();
+      }
+    } catch {
+      return false;
+    }
+  },
+  async start(config) {
+    const bin = temporalBinary(config);
+    mkdirSync(dirname(config.temporal.dbFile), { recursive: true });
+    const args = [
+      'server', 'start-dev',
+      '--ip', config.temporal.host,
+      '--port', String(config.temporal.port),
+      '--ui-ip', config.temporal.host,
+      '--ui-port', String(config.temporal.uiPort),
+      '--db-filename', config.temporal.dbFile,
+      '--namespace', config.temporal.namespace,
+      '--log-format', 'json',
+      '--log-level', 'warn',
+      // Search attributes become visible to queries at once instead of after a cache refresh.
+      '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
+      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ];
+    spawnDaemon({ command: bin, args, logFile: logFile(config, 'temporal'), pidFile: pidFile(config, 'temporal') });
+  },
+  ensureConfigured: registerSearchAttributes,
+};

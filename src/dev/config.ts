@@ -1,0 +1,93 @@
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/**
+ * Where every component of the embedded stack listens and keeps its data.
+ * Everything binds to loopback; ports and the state directory are overridable by environment so
+ * two stacks (a developer's and a test run's) can live side by side.
+ */
+export interface StackConfig {
+  stateDir: string;
+  cacheDir: string;
+  temporal: { host: string; port: number; uiPort: number; namespace: string; dbFile: string };
+  docker: { socket: string; dataRoot: string; execRoot: string; pidFile: string };
+  registry: { host: string; port: number; storageDir: string };
+  prometheus: { host: string; port: number; targetsDir: string; dataDir: string; scrapeInterval: string };
+  haproxy: { adminSocket: string; masterSocket: string; confDir: string; pidFile: string; statsPort: number };
+}
+
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+export const SEARCH_ATTRIBUTES = ['SluiceService', 'SluiceEnvironment', 'SluiceVersion', 'SluicePhase'] as const;
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0 || value > 65535) {
+    throw new Error(`${name} must be a TCP port (1-65535), got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SLUICE_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'sluice'));
+}
+
+export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConfig {
+  // Unix socket paths are limited to ~107 bytes, so the default state dir stays short.
+  const stateDir = resolve(env.SLUICE_STATE_DIR ?? join(homedir(), '.sluice', 'state'));
+  const cacheDir = defaultCacheDir(env);
+  return {
+    stateDir,
+    cacheDir,
+    temporal: {
+      host: '127.0.0.1',
+      port: intFromEnv(env, 'SLUICE_TEMPORAL_PORT', 7233),
+      uiPort: intFromEnv(env, 'SLUICE_TEMPORAL_UI_PORT', 8233),
+      namespace: env.SLUICE_TEMPORAL_NAMESPACE ?? 'default',
+      dbFile: join(stateDir, 'temporal', 'temporal.db'),
+    },
+    docker: {
+      socket: join(stateDir, 'docker', 'docker.sock'),
+      dataRoot: join(stateDir, 'docker', 'data'),
+      execRoot: join(stateDir, 'docker', 'exec'),
+      pidFile: join(stateDir, 'docker', 'dockerd.pid'),
+    },
+    registry: {
+      host: '127.0.0.1',
+      port: intFromEnv(env, 'SLUICE_REGISTRY_PORT', 5000),
+      storageDir: join(stateDir, 'registry', 'data'),
+    },
+    prometheus: {
+      host: '127.0.0.1',
+      port: intFromEnv(env, 'SLUICE_PROMETHEUS_PORT', 9090),
+      targetsDir: join(stateDir, 'prometheus', 'targets'),
+      dataDir: join(stateDir, 'prometheus', 'data'),
+      scrapeInterval: env.SLUICE_PROMETHEUS_SCRAPE_INTERVAL ?? '1s',
+    },
+    haproxy: {
+      adminSocket: join(stateDir, 'haproxy', 'admin.sock'),
+      masterSocket: join(stateDir, 'haproxy', 'master.sock'),
+      confDir: join(stateDir, 'haproxy', 'conf.d'),
+      pidFile: join(stateDir, 'haproxy', 'haproxy.pid'),
+      statsPort: intFromEnv(env, 'SLUICE_HAPROXY_STATS_PORT', 8404),
+    },
+  };
+}
+
+export function temporalAddress(config: StackConfig): string {
+  return `${config.temporal.host}:${config.temporal.port}`;
+}
+
+export function temporalUiUrl(config: StackConfig): string {
+  return `http://${config.temporal.host}:${config.temporal.uiPort}`;
+}
+
+export function registryAddress(config: StackConfig): string {
+  return `${config.registry.host}:${config.registry.port}`;
+}
+
+export function prometheusUrl(config: StackConfig): string {
+  return `http://${config.prometheus.host}:${config.prometheus.port}`;
+}

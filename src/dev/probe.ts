@@ -1,0 +1,56 @@
+import { request } from 'node:http';
+import { createConnection } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** True when something accepts TCP connections on host:port. */
+export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** GET over TCP or a unix socket; resolves with the status and body, rejects on transport errors. */
+export function httpGet(url: string, opts: { socketPath?: string; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'GET', socketPath: opts.socketPath, timeout: opts.timeoutMs ?? 2000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+export async function httpOk(url: string, opts: { socketPath?: string; timeoutMs?: number } = {}): Promise<boolean> {
+  try {
+    const answer = await httpGet(url, opts);
+    return answer.status >= 200 && answer.status < 300;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls until check() is true; throws with the component's name and where to look when it is not. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, hint: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s; ${hint}`);
+    await sleep(200);
+  }
+}

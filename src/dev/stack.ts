@@ -1,0 +1,107 @@
+import { existsSync, readFileSync } from 'node:fs';
+import type { StackConfig } from './config';
+import { logFile, pidFile, type Component } from './component';
+import { dockerdComponent } from './components/dockerd';
+import { haproxyComponent } from './components/haproxy';
+import { prometheusComponent } from './components/prometheus';
+import { registryComponent } from './components/registry';
+import { temporalComponent } from './components/temporal';
+import { tcpOpen, waitFor } from './probe';
+import { livePid, stopDaemon } from './process';
+
+/** Start order; `down` stops in reverse. */
+export const COMPONENTS: readonly Component[] = [
+  temporalComponent,
+  dockerdComponent,
+  registryComponent,
+  prometheusComponent,
+  haproxyComponent,
+];
+
+export type Ownership = 'started' | 'reused-own' | 'reused-external';
+
+export interface ComponentStatus {
+  name: string;
+  healthy: boolean;
+  /** Pid when this stack started it (and it is still alive). */
+  pid?: number;
+  managed: boolean;
+  url: string;
+  log: string;
+}
+
+function tailOfLog(path: string, lines = 15): string {
+  if (!existsSync(path)) return '(no log yet)';
+  return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+export function selectComponents(names?: string[]): Component[] {
+  if (!names || names.length === 0) return [...COMPONENTS];
+  const known = new Map(COMPONENTS.map((c) => [c.name, c]));
+  return names.map((name) => {
+    const component = known.get(name);
+    if (!component) throw new Error(`unknown component "${name}"; known: ${[...known.keys()].join(', ')}`);
+    return component;
+  });
+}
+
+async function bringUp(config: StackConfig, component: Component): Promise<Ownership> {
+  const ownPid = livePid(pidFile(config, component.name));
+  let ownership: Ownership;
+  if (await component.healthy(config)) {
+    ownership = ownPid ? 'reused-own' : 'reused-external';
+  } else if (ownPid) {
+    // Ours and still starting (or hung): wait rather than start a second copy.
+    ownership = 'reused-own';
+  } else {
+    for (const port of component.ports(config)) {
+      if (await tcpOpen('127.0.0.1', port)) {
+        throw new Error(
+          `${component.name}: port 127.0.0.1:${port} is already taken by a process that is not a healthy ${component.name}; ` +
+            'stop it or choose another port (see src/dev/config.ts for the SLUICE_*_PORT variables)',
+        );
+      }
+    }
+    await component.start(config);
+    ownership = 'started';
+  }
+  const log = logFile(config, component.name);
+  await waitFor(component.name, () => component.healthy(config), component.readyTimeoutMs, `last lines of ${log}:\n${tailOfLog(log)}`);
+  await component.ensureConfigured?.(config);
+  return ownership;
+}
+
+/** Starts every selected component that is not already healthy; safe to run again at any time. */
+export async function stackUp(config: StackConfig, components: Component[] = [...COMPONENTS]): Promise<Map<string, Ownership>> {
+  // Independent daemons: start them side by side, then report every failure, not just the first.
+  const results = await Promise.allSettled(components.map((c) => bringUp(config, c)));
+  const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [`${components[i]!.name}: ${(r.reason as Error).message}`] : []));
+  if (failures.length > 0) throw new Error(`the stack did not come up:\n${failures.join('\n')}`);
+  return new Map(results.map((r, i) => [components[i]!.name, (r as PromiseFulfilledResult<Ownership>).value]));
+}
+
+/** Stops what this stack started, newest first; components it merely reused are left alone. */
+export async function stackDown(config: StackConfig, components: Component[] = [...COMPONENTS]): Promise<string[]> {
+  const stopped: string[] = [];
+  for (const component of [...components].reverse()) {
+    if (await stopDaemon(pidFile(config, component.name))) stopped.push(component.name);
+    await component.afterStop?.(config);
+  }
+  return stopped;
+}
+
+export async function stackStatus(config: StackConfig, components: Component[] = [...COMPONENTS]): Promise<ComponentStatus[]> {
+  return Promise.all(
+    components.map(async (component) => {
+      const pid = livePid(pidFile(config, component.name));
+      return {
+        name: component.name,
+        healthy: await component.healthy(config),
+        pid,
+        managed: pid !== undefined,
+        url: component.url(config),
+        log: logFile(config, component.name),
+      };
+    }),
+  );
+}
