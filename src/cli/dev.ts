@@ -20,10 +20,15 @@ export function registerDevCommands(program: Command): void {
     .command('up')
     .description('start every component that is not already running and healthy (idempotent)')
     .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
-    .action(async (opts: { only?: string[] }) => {
+    .option('-o, --output <format>', 'text or json (json maps each component to started | reused-own | reused-external)', 'text')
+    .action(async (opts: { only?: string[]; output: string }) => {
       const config = loadStackConfig();
       const started = Date.now();
       const result = await stackUp(config, selectComponents(opts.only));
+      if (opts.output === 'json') {
+        console.log(JSON.stringify(Object.fromEntries(result)));
+        return;
+      }
       for (const [name, how] of result) console.log(`${name.padEnd(11)} ${how}`);
       console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state: ${config.stateDir})`);
     });

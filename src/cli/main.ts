@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { packageVersion } from '../lib/paths';
 import { registerDevCommands } from './dev';
 
 export function buildProgram(): Command {
@@ -7,7 +8,7 @@ export function buildProgram(): Command {
     .name('sluice')
     .description('Durable deployments on Temporal: canary, blue-green and recreate releases with automatic rollback')
     .showHelpAfterError()
-    .version(require('../../package.json').version as string);
+    .version(packageVersion());
   registerDevCommands(program);
   return program;
 }

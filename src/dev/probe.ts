@@ -19,6 +19,7 @@ export function tcpOpen(host: string, port: number, timeoutMs = 1000): Promise<b
 export interface HttpAnswer {
   status: number;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** GET over TCP or a unix socket; resolves with the status and body, rejects on transport errors. */
@@ -27,7 +28,7 @@ export function httpGet(url: string, opts: { socketPath?: string; timeoutMs?: nu
     const req = request(url, { method: 'GET', socketPath: opts.socketPath, timeout: opts.timeoutMs ?? 2000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url} timed out`)));
@@ -36,10 +37,17 @@ export function httpGet(url: string, opts: { socketPath?: string; timeoutMs?: nu
   });
 }
 
-export async function httpOk(url: string, opts: { socketPath?: string; timeoutMs?: number } = {}): Promise<boolean> {
+/**
+ * True on a 2xx answer that also passes `looksRight`: a health check must recognise the component,
+ * not just any web server that happens to hold the port.
+ */
+export async function httpOk(
+  url: string,
+  opts: { socketPath?: string; timeoutMs?: number; looksRight?: (answer: HttpAnswer) => boolean } = {},
+): Promise<boolean> {
   try {
     const answer = await httpGet(url, opts);
-    return answer.status >= 200 && answer.status < 300;
+    return answer.status >= 200 && answer.status < 300 && (opts.looksRight?.(answer) ?? true);
   } catch {
     return false;
   }

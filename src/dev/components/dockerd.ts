@@ -13,7 +13,7 @@ export const dockerdComponent: Component = {
   readyTimeoutMs: 60000,
   url: (config) => `unix://${config.docker.socket}`,
   ports: () => [],
-  healthy: (config) => httpOk('http://docker/_ping', { socketPath: config.docker.socket }),
+  healthy: (config) => httpOk('http://docker/_ping', { socketPath: config.docker.socket, looksRight: (a) => a.headers['api-version'] !== undefined }),
   async start(config) {
     const bin = findExecutable('dockerd', `Docker engine (Debian package docker.io); ${BOOTSTRAP_HINT}`);
     for (const dir of [config.docker.dataRoot, config.docker.execRoot]) mkdirSync(dir, { recursive: true });

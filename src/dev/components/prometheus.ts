@@ -25,7 +25,7 @@ export const prometheusComponent: Component = {
   readyTimeoutMs: 30000,
   url: (config) => prometheusUrl(config),
   ports: (config) => [config.prometheus.port],
-  healthy: (config) => httpOk(`${prometheusUrl(config)}/-/ready`),
+  healthy: (config) => httpOk(`${prometheusUrl(config)}/-/ready`, { looksRight: (a) => /Prometheus Server is Ready/.test(a.body) }),
   async start(config) {
     const bin = findExecutable('prometheus', `Prometheus (Debian package prometheus); ${BOOTSTRAP_HINT}`);
     const dir = join(config.stateDir, 'prometheus');

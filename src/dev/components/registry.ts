@@ -24,7 +24,10 @@ export const registryComponent: Component = {
   readyTimeoutMs: 30000,
   url: (config) => `http://${registryAddress(config)}`,
   ports: (config) => [config.registry.port],
-  healthy: (config) => httpOk(`http://${registryAddress(config)}/v2/`),
+  healthy: (config) =>
+    httpOk(`http://${registryAddress(config)}/v2/`, {
+      looksRight: (a) => String(a.headers['docker-distribution-api-version'] ?? '').startsWith('registry/2'),
+    }),
   async start(config) {
     const bin = findExecutable('docker-registry', `Docker registry (Debian package docker-registry); ${BOOTSTRAP_HINT}`);
     const dir = join(config.stateDir, 'registry');

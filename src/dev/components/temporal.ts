@@ -39,7 +39,7 @@ export const temporalComponent: Component = {
   ports: (config) => [config.temporal.port, config.temporal.uiPort],
   async healthy(config) {
     if (!(await tcpOpen(config.temporal.host, config.temporal.port))) return false;
-    if (!(await httpOk(temporalUiUrl(config)))) return false;
+    if (!(await httpOk(temporalUiUrl(config), { looksRight: (a) => /<html/i.test(a.body) }))) return false;
     try {
       const connection = await Connection.connect({ address: temporalAddress(config), connectTimeout: 2000 });
       try {

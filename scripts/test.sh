@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The one test command (README, CI): installs what is missing, brings the embedded stack up,
+# runs every test file with node's test runner against it, and stops what it started.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$repo"
+bash scripts/bootstrap.sh
+
+sluice() { node bin/sluice.js "$@"; }
+up_report=$(mktemp)
+trap 'rm -f "$up_report"' EXIT
+sluice dev up --output json | tee "$up_report"
+# Only what this run started is stopped afterwards; a developer's running stack is left alone.
+started=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(r).filter(k=>r[k]==="started").join(","))' "$up_report")
+stop_stack() {
+  if [ -n "$started" ]; then sluice dev down --only "$started" || true; fi
+  rm -f "$up_report"
+}
+trap stop_stack EXIT
+
+mapfile -t files < <(find dist/test -name '*.test.js' | sort)
+if [ -n "${SLUICE_TEST_FILTER:-}" ]; then
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E "$SLUICE_TEST_FILTER")
+fi
+[ ${#files[@]} -gt 0 ] || { echo "no test files found under dist/test" >&2; exit 1; }
+mkdir -p test-artifacts
+# Most tests wait on timers and daemons rather than the CPU, so run files side by side.
+node --test --test-concurrency="${SLUICE_TEST_CONCURRENCY:-4}" --test-timeout=900000 "${files[@]}"

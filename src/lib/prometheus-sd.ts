@@ -1,0 +1,40 @@
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * Prometheus file-based service discovery: one JSON file per scrape group. Prometheus watches the
+ * directory, so a release's stable, canary and baseline instances appear and disappear at run
+ * time without a config reload.
+ */
+export interface ScrapeGroup {
+  /** File name stem; unique per service, environment and role. */
+  id: string;
+  /** host:port pairs on loopback. */
+  targets: string[];
+  labels: Record<string, string>;
+}
+
+const ID_PATTERN = /^[a-zA-Z0-9_.-]+$/;
+const LABEL_PATTERN = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+function fileFor(targetsDir: string, id: string): string {
+  if (!ID_PATTERN.test(id)) throw new Error(`invalid scrape group id ${JSON.stringify(id)}`);
+  return join(targetsDir, `${id}.json`);
+}
+
+/** Writes atomically (temp file + rename), so Prometheus never reads half a file. Idempotent. */
+export async function registerScrapeGroup(targetsDir: string, group: ScrapeGroup): Promise<void> {
+  for (const name of Object.keys(group.labels)) {
+    if (!LABEL_PATTERN.test(name) || name.startsWith('__')) throw new Error(`invalid Prometheus label name ${JSON.stringify(name)}`);
+  }
+  await mkdir(targetsDir, { recursive: true });
+  const file = fileFor(targetsDir, group.id);
+  // The temp name does not end in .json, so the *.json glob never matches it.
+  const staged = `${file}.tmp-${process.pid}`;
+  await writeFile(staged, JSON.stringify([{ targets: group.targets, labels: group.labels }], null, 2));
+  await rename(staged, file);
+}
+
+export async function unregisterScrapeGroup(targetsDir: string, id: string): Promise<void> {
+  await rm(fileFor(targetsDir, id), { force: true });
+}

@@ -1,0 +1,54 @@
+import { createServer, type AddressInfo } from 'node:net';
+import Docker from 'dockerode';
+import { Connection, Client } from '@temporalio/client';
+import { packageRoot } from '../../src/lib/paths';
+import { loadStackConfig, temporalAddress, type StackConfig } from '../../src/dev/config';
+
+/** The shared embedded stack every end-to-end test talks to (started by scripts/test.sh). */
+export const stack: StackConfig = loadStackConfig();
+
+/** The repository root, found from both test/ (tsx) and dist/test/ (compiled). */
+export const repoRoot = packageRoot;
+
+export function dockerClient(): Docker {
+  return new Docker({ socketPath: stack.docker.socket });
+}
+
+export async function temporalClient(): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: temporalAddress(stack) });
+  return { client: new Client({ connection, namespace: stack.temporal.namespace }), connection };
+}
+
+/** A name no other test (or earlier run) uses: lowercase, safe for Docker, HAProxy and Temporal ids. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+/** A loopback TCP port that is free right now (the OS picks it, so concurrent tests don't collide). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { after, test } from 'node:test';
+import { Registry, Gauge } from 'prom-client';
+import { prometheusUrl } from '../../src/dev/config';
+import { registerScrapeGroup, unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
+import { eventually, freePort, stack, uniqueName } from '../helpers/stack';
+
+const servers: Server[] = [];
+const groups: string[] = [];
+after(async () => {
+  for (const id of groups) await unregisterScrapeGroup(stack.prometheus.targetsDir, id);
+  for (const server of servers) server.close();
+});
+
+interface QueryResult {
+  status: string;
+  data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+}
+
+async function query(promql: string): Promise<QueryResult['data']['result']> {
+  const res = await fetch(`${prometheusUrl(stack)}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const body = (await res.json()) as QueryResult;
+  assert.equal(body.status, 'success');
+  return body.data.result;
+}
+
+test('Prometheus scrapes a target registered while it runs, with its role labels', async () => {
+  const registry = new Registry();
+  const marker = Math.floor(Math.random() * 1e9);
+  new Gauge({ name: 'sluice_smoke_marker', help: 'value chosen by the test', registers: [registry] }).set(marker);
+  const port = await freePort();
+  const server = createServer(async (_req, res) => {
+    res.setHeader('Content-Type', registry.contentType);
+    res.end(await registry.metrics());
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+
+  const service = uniqueName('smoke');
+  groups.push(service);
+  await registerScrapeGroup(stack.prometheus.targetsDir, {
+    id: service,
+    targets: [`127.0.0.1:${port}`],
+    labels: { service, environment: 'test', role: 'canary' },
+  });
+
+  const sample = await eventually(
+    'Prometheus to scrape the new target',
+    async () => (await query(`sluice_smoke_marker{service="${service}",role="canary"}`))[0],
+    30000,
+    500,
+  );
+  assert.equal(Number(sample.value[1]), marker);
+  assert.equal(sample.metric.instance, `127.0.0.1:${port}`);
+
+  // Unregistering takes it out of the active targets again.
+  await unregisterScrapeGroup(stack.prometheus.targetsDir, service);
+  await eventually('the target to be dropped', async () => {
+    const res = await fetch(`${prometheusUrl(stack)}/api/v1/targets?state=active`);
+    const body = (await res.json()) as { data: { activeTargets: Array<{ labels: Record<string, string> }> } };
+    return body.data.activeTargets.some((t) => t.labels.service === service) ? undefined : true;
+  });
+});
