@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { spawnNode } from '../helpers/child';
-import { freePort } from '../helpers/stack';
+import { freePort, stack } from '../helpers/stack';
 
 const cli = require.resolve('../../src/cli/main');
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -33,7 +33,7 @@ test('dev status lists every component healthy with its URL', async () => {
   const rows = JSON.parse(stdout) as Array<{ name: string; healthy: boolean; url: string }>;
   assert.deepEqual(rows.map((r) => r.name), ['temporal', 'dockerd', 'registry', 'prometheus', 'haproxy']);
   for (const row of rows) assert.ok(row.healthy, `${row.name} is healthy`);
-  assert.match(rows[0]!.url, /127\.0\.0\.1:8233/);
+  assert.match(rows[0]!.url, new RegExp(`127\\.0\\.0\\.1:${stack.temporal.uiPort}`));
   assert.equal(code, 0);
 });
 
