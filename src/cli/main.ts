@@ -1,6 +1,16 @@
 import { Command } from 'commander';
+import { isClientError } from '../client';
 import { packageVersion } from '../lib/paths';
+import { registerControlCommands } from './commands/control';
+import { registerDemoCommand } from './commands/demo';
+import { registerDeployCommand } from './commands/deploy';
+import { registerHistoryCommand } from './commands/history';
+import { registerReleasesCommand } from './commands/releases';
+import { registerRollbackCommand } from './commands/rollback';
+import { registerWorkerCommand } from './commands/worker';
+import { UsageError } from './context';
 import { registerDevCommands } from './dev';
+import { ExitCode } from './exit-codes';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -8,16 +18,55 @@ export function buildProgram(): Command {
     .name('sluice')
     .description('Durable deployments on Temporal: canary, blue-green and recreate releases with automatic rollback')
     .showHelpAfterError()
-    .version(packageVersion());
+    // Subcommands own their options after the command name, so `deploy --version 1.2.3` is the
+    // deploy option, not the program's --version.
+    .enablePositionalOptions()
+    .version(packageVersion())
+    .addHelpText(
+      'after',
+      `
+Examples:
+  sluice dev up                                  # start the embedded stack
+  sluice demo                                    # three real releases: install, canary promote, automatic rollback
+  sluice worker                                  # run a worker (task queue "sluice")
+  sluice deploy --wait                           # release ./sluice.yaml; exit 0 promoted, 3 rolled back, 4 aborted, 1 failed
+  sluice status checkout production
+  sluice approve checkout production
+  sluice rollback checkout production --to 1.4.2 --wait
+  sluice history checkout production --phase rolled-back
+
+Connection: --address/TEMPORAL_ADDRESS, --namespace/TEMPORAL_NAMESPACE, --api-key/TEMPORAL_API_KEY,
+--tls-cert/TEMPORAL_TLS_CERT, --tls-key/TEMPORAL_TLS_KEY, --tls-ca/TEMPORAL_TLS_CA, or a Temporal
+config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded stack, 127.0.0.1:7233.`,
+    );
   registerDevCommands(program);
+  registerDeployCommand(program);
+  registerControlCommands(program);
+  registerRollbackCommand(program);
+  registerHistoryCommand(program);
+  registerReleasesCommand(program);
+  registerWorkerCommand(program);
+  registerDemoCommand(program);
   return program;
 }
 
+/** One line for people; stack traces only with SLUICE_DEBUG=1. */
+export function reportError(err: unknown): number {
+  if (process.env.SLUICE_DEBUG) console.error(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof UsageError || isClientError(err)) console.error(`sluice: ${message}`);
+  else console.error(`sluice: ${message}`);
+  return ExitCode.Failed;
+}
+
+export async function run(argv: string[] = process.argv): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.exitCode = reportError(err);
+  }
+}
+
 if (require.main === module) {
-  buildProgram()
-    .parseAsync(process.argv)
-    .catch((err: unknown) => {
-      console.error(`sluice: ${err instanceof Error ? err.message : String(err)}`);
-      process.exitCode = 1;
-    });
+  void run();
 }

@@ -190,7 +190,11 @@ export const SequentialLook = z.object({
   elapsedMs: z.number().min(0),
   canaryRequests: z.number().min(0),
   baselineRequests: z.number().min(0),
+  /** Natural log of the e-value (kept because the e-value itself can overflow a double). */
+  logEValue: z.number(),
+  /** min(e-value, Number.MAX_VALUE) so the record stays valid JSON. */
   eValue: z.number().min(0),
+  /** Anytime-valid p-value: min(1, 1 / max e-value so far). */
   pValue: z.number().min(0).max(1),
   /** Observed direction of the difference: true when the canary looks worse. */
   canaryWorse: z.boolean(),

@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import Docker from 'dockerode';
+import { ensureBaseImages, type BaseImages } from '../../src/activities/build/base-images';
+import { loadStackConfig, registryAddress } from '../../src/dev/config';
 
 /** The repository root, found by walking up to package.json (works from test/ and dist/test/). */
 export function repoRoot(): string {
@@ -93,4 +96,67 @@ export async function freePort(): Promise<number> {
       srv.close(() => resolve(addr.port));
     });
   });
+}
+
+
+export const stack = loadStackConfig();
+export const REGISTRY = registryAddress(stack);
+
+export function dockerClient(): Docker {
+  return new Docker({ socketPath: stack.docker.socket });
+}
+
+/** Fails fast with a clear message when the shared stack is not up (tests never start it). */
+export async function requireStack(docker: Docker): Promise<void> {
+  try {
+    await docker.ping();
+  } catch (err) {
+    throw new Error(`dockerd is not reachable at ${stack.docker.socket}; run \`npx tsx src/cli/main.ts dev up\` first (${(err as Error).message})`);
+  }
+  const res = await fetch(`http://${REGISTRY}/v2/`).catch((err: Error) => err);
+  if (res instanceof Error || !res.ok) throw new Error(`registry is not reachable at ${REGISTRY}; run \`npx tsx src/cli/main.ts dev up\` first`);
+}
+
+export const exampleDir = (): string => join(repoRoot(), 'examples', 'go-service');
+
+/** Base images for the example, created once per Go version + go.sum (idempotent). */
+export async function baseImages(docker: Docker): Promise<BaseImages> {
+  return ensureBaseImages({ docker, goModuleDir: exampleDir() });
+}
+
+export function buildArgsFor(base: BaseImages): Record<string, string> {
+  return { BUILDER_IMAGE: base.builderImage, RUNTIME_IMAGE: base.runtimeImage };
+}
+
+/** A git repository holding a copy of the example service, committed and optionally tagged. */
+export function exampleRepo(tag?: string): TestRepo {
+  const repo = TestRepo.create('go-service');
+  const src = exampleDir();
+  for (const name of readdirSync(src)) {
+    if (name === 'bin' || name === 'dist') continue;
+    cpSync(join(src, name), join(repo.dir, name), { recursive: true });
+  }
+  repo.git('add', '-A');
+  repo.git('commit', '--quiet', '-m', 'feat: import go-service');
+  if (tag) repo.git('tag', tag);
+  return repo;
+}
+
+export async function removeImage(docker: Docker, ref: string): Promise<void> {
+  await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+}
+
+/** GETs url until it answers (any status) or the deadline passes. */
+export async function waitForHttp(url: string, timeoutMs = 10_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await fetch(url, { signal: AbortSignal.timeout(1000) });
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs}ms: ${String(last)}`);
 }

@@ -113,6 +113,19 @@ describe('resolveVersion', () => {
     await rejectsWith(resolveVersion({ repoDir: r.dir, service: 'svc' }), BuildErrorType.NotAGitRepo, /no commit yet/);
   });
 
+  it('refuses a shallow clone whose tags are out of reach instead of guessing 0.0.0', async () => {
+    const r = repo();
+    r.commit('one');
+    r.git('tag', 'v1.0.0');
+    r.commit('two');
+    r.commit('three');
+    const clone = TestRepo.create('shallow');
+    repos.push(clone);
+    clone.git('fetch', '--quiet', '--depth=1', '--no-tags', `file://${r.dir}`, 'main');
+    clone.git('checkout', '--quiet', 'FETCH_HEAD');
+    await rejectsWith(resolveVersion({ repoDir: clone.dir, service: 'svc' }), BuildErrorType.ShallowClone, /shallow clone .*fetch-depth: 0/);
+  });
+
   it('maps versions and image tags both ways', () => {
     assert.equal(imageTagFor('1.4.3+a1b2c3d'), 'v1.4.3-a1b2c3d');
     assert.equal(imageTagFor('1.4.4-dev.3+a1b2c3d'), 'v1.4.4-dev.3-a1b2c3d');

@@ -8,6 +8,8 @@ import { ApplicationFailure } from '@temporalio/common';
 export const BuildErrorType = {
   /** The directory is not a git work tree, or has no commit yet. */
   NotAGitRepo: 'SluiceNotAGitRepo',
+  /** A shallow clone without tags: the version would silently fall back to 0.0.0-dev. */
+  ShallowClone: 'SluiceShallowClone',
   /** The nearest version tag is not strict semver (e.g. v1.2, v01.2.3, v1.2.3+meta). */
   BadVersionTag: 'SluiceBadVersionTag',
   /** A ref given to the changelog does not resolve to a commit. */

@@ -39,6 +39,17 @@ export function throttledHeartbeat(intervalMs = 2000): (details: unknown) => voi
   };
 }
 
+/**
+ * Heartbeats every intervalMs until stopped, for steps that print nothing for a long time
+ * (a `RUN go build` layer, a big layer upload); details() gives the latest progress.
+ */
+export function keepAlive(details: () => unknown, intervalMs = 5000): () => void {
+  const ctx = currentActivity();
+  if (!ctx) return () => undefined;
+  const timer = setInterval(() => ctx.heartbeat(details()), intervalMs);
+  return () => clearInterval(timer);
+}
+
 export function cancellationSignal(): AbortSignal | undefined {
   return currentActivity()?.cancellationSignal;
 }

@@ -3,9 +3,9 @@
  *
  * Pure double-precision code so the judges can run inside Temporal workflows (no Node built-ins).
  * - cdf/sf: Hart's algorithm 5666 in the form published by G. West, "Better approximations to
- *   cumulative normal functions" (Wilmott, 2005); accurate to ~1e-15 absolute and, because the
- *   tail is computed directly (not as 1 - cdf), to full relative precision in the tails where
- *   p-values live.
+ *   cumulative normal functions" (Wilmott, 2005) below |x| = 3 (~1e-15 absolute), and Laplace's
+ *   continued fraction for the Mills ratio beyond, so tiny tail p-values keep ~1e-14 relative
+ *   precision (the tail is computed directly, never as 1 − cdf).
  * - quantile: P. J. Acklam's rational approximation (relative error 1.15e-9) refined by one
  *   Halley step against `cdf`, which brings it to ~1e-15.
  * Checked against SciPy's `norm.sf` / `norm.ppf` in test/judges/stats.test.ts.
@@ -17,7 +17,7 @@ const SQRT_2PI = 2.5066282746310002;
 function upperTailAbs(xAbs: number): number {
   if (xAbs > 37) return 0;
   const e = Math.exp((-xAbs * xAbs) / 2);
-  if (xAbs < 7.07106781186547) {
+  if (xAbs < 3) {
     let num = 3.52624965998911e-2 * xAbs + 0.700383064443688;
     num = num * xAbs + 6.37396220353165;
     num = num * xAbs + 33.912866078383;
@@ -33,13 +33,30 @@ function upperTailAbs(xAbs: number): number {
     den = den * xAbs + 440.413735824752;
     return (e * num) / den;
   }
-  // Continued fraction for the far tail.
-  let b = xAbs + 0.65;
-  b = xAbs + 4 / b;
-  b = xAbs + 3 / b;
-  b = xAbs + 2 / b;
-  b = xAbs + 1 / b;
-  return e / b / SQRT_2PI;
+  return farTail(xAbs);
+}
+
+/**
+ * Q(x) = φ(x) · R(x) with Laplace's continued fraction for the Mills ratio
+ * R(x) = 1/(x + 1/(x + 2/(x + 3/(x + …)))), evaluated by the modified Lentz method. Used above
+ * x = 3 where Hart's absolute accuracy is no longer enough relative accuracy for tiny p-values.
+ */
+function farTail(x: number): number {
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let k = 1; k < 2000; k++) {
+    d = x + k * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = x + k / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp((-x * x) / 2) / SQRT_2PI / f;
 }
 
 /** P(Z <= x). */

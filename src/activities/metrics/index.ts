@@ -1,0 +1,243 @@
+/**
+ * Metric activities, created from their dependencies like every activity factory:
+ *
+ * - `measure(query, context)`: one measurement (value | no-data | error). Never throws for a
+ *   failed query: errors are data the analysis counts (and never as success).
+ * - `sampleRange` / `sampleSequential`: the baseline-vs-canary judges' inputs, per role.
+ * - `judgeThresholdLook` / `judgeKayentaWindow` / `judgeSequentialLook`: the judges, one look.
+ * - `validateAnalysis`: parse templates (defaults filled) and check their conditions up front.
+ * - `registerTargets` / `unregisterTargets`: Prometheus file service discovery per role.
+ *
+ * Provider calls get the activity's cancellation signal, so a cancelled analysis stops its
+ * queries at once, plus the provider's own timeout.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { AnalysisTemplate } from '../../domain/analysis';
+import type { MetricQuery, Observation, SequentialMetric } from '../../domain/analysis';
+import { registerScrapeGroup, unregisterScrapeGroup } from '../../lib/prometheus-sd';
+import { conditionProblem } from './conditions';
+import { createProviders, providerFor } from './providers';
+import type { MeasureContext, ProviderRegistry, RangeResult, Role } from './providers';
+import { MetricInputError, MetricsErrorType, errorMessage } from './providers/provider';
+import { countSnapshot, latencySnapshot } from './providers/snapshots';
+import type { RoleSnapshot } from './providers/snapshots';
+import { defaultSequentialQuery } from './templates/queries';
+import { kayentaWindow, sequentialLook, thresholdLook } from './judging';
+import type { KayentaWindowArgs, KayentaWindowResult, SequentialLookArgs, SequentialLookResult, ThresholdLookArgs, ThresholdLookResult } from './judging';
+
+export interface MetricsDeps {
+  /** Prometheus base URL, e.g. http://127.0.0.1:9090. */
+  prometheusUrl: string;
+  /** File-SD directory Prometheus watches. */
+  targetsDir: string;
+  /** Per-query timeout for every provider. */
+  timeoutMs?: number;
+}
+
+export type RoleContext = Omit<MeasureContext, 'role'>;
+
+export interface SampleRangeInput {
+  query: MetricQuery;
+  context: RoleContext;
+  roles: Role[];
+  startMs: number;
+  endMs: number;
+  stepMs: number;
+}
+
+export interface SampleSequentialInput {
+  metric: SequentialMetric;
+  context: RoleContext;
+}
+export interface SequentialSample {
+  canary: RoleSnapshot;
+  baseline: RoleSnapshot;
+  at: string;
+}
+
+export interface TargetsInput {
+  service: string;
+  environment: string;
+  role: Role;
+  version?: string;
+  /** host:port pairs Prometheus scrapes (/metrics). */
+  targets: string[];
+}
+
+export interface MetricsActivities {
+  measure(query: MetricQuery, context: MeasureContext): Promise<Observation>;
+  sampleRange(input: SampleRangeInput): Promise<Record<string, RangeResult>>;
+  sampleSequential(input: SampleSequentialInput): Promise<SequentialSample>;
+  judgeThresholdLook(input: ThresholdLookArgs): Promise<ThresholdLookResult>;
+  judgeKayentaWindow(input: KayentaWindowArgs): Promise<KayentaWindowResult>;
+  judgeSequentialLook(input: SequentialLookArgs): Promise<SequentialLookResult>;
+  validateAnalysis(input: { templates: unknown[] }): Promise<AnalysisTemplate[]>;
+  registerTargets(input: TargetsInput): Promise<{ id: string }>;
+  unregisterTargets(input: Omit<TargetsInput, 'targets' | 'version'>): Promise<{ id: string }>;
+}
+
+/** Bad input can never succeed on retry: fail the activity for good, with the reason. */
+function nonRetryable(err: unknown, fallbackType: string = MetricsErrorType.JudgeFailed): never {
+  if (err instanceof ApplicationFailure) throw err;
+  const type = err instanceof MetricInputError ? err.type : fallbackType;
+  throw ApplicationFailure.create({ type, message: errorMessage(err), nonRetryable: true });
+}
+
+function signal(): AbortSignal | undefined {
+  try {
+    return Context.current().cancellationSignal;
+  } catch {
+    return undefined; // called outside an activity (scripts, benchmarks)
+  }
+}
+
+/** File-SD group id: one file per service, environment and role. */
+export function scrapeGroupId(input: Pick<TargetsInput, 'service' | 'environment' | 'role'>): string {
+  return `sluice_${input.service}_${input.environment}_${input.role}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
+}
+
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
+
+export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRegistry = createProviders({
+  prometheus: { url: deps.prometheusUrl, timeoutMs: deps.timeoutMs },
+  web: { timeoutMs: deps.timeoutMs },
+})): MetricsActivities {
+  return {
+    async measure(query, context) {
+      try {
+        return await providerFor(providers, query).measure(query, context, { signal: signal() });
+      } catch (err) {
+        return nonRetryable(err, MetricsErrorType.BadTemplate);
+      }
+    },
+
+    async sampleRange(input) {
+      try {
+        const provider = providerFor(providers, input.query);
+        if (!provider.range) throw new MetricInputError(MetricsErrorType.UnsupportedQuery, `the ${provider.kind} provider has no time ranges; use a prometheus query for baseline-vs-canary metrics`);
+        const range = provider.range.bind(provider);
+        const entries = await Promise.all(
+          input.roles.map(async (role) => [role, await range(input.query, { ...input.context, role }, { startMs: input.startMs, endMs: input.endMs, stepMs: input.stepMs }, { signal: signal() })] as const),
+        );
+        return Object.fromEntries(entries);
+      } catch (err) {
+        return nonRetryable(err, MetricsErrorType.BadTemplate);
+      }
+    },
+
+    async sampleSequential(input) {
+      try {
+        const query: MetricQuery = input.metric.provider ?? { kind: 'prometheus', query: defaultSequentialQuery(input.metric.kind) };
+        const provider = providerFor(providers, query);
+        if (!provider.series) throw new MetricInputError(MetricsErrorType.UnsupportedQuery, `the ${provider.kind} provider has no labelled series; use a prometheus query for sequential metrics`);
+        const series = provider.series.bind(provider);
+        const snap = async (role: Role): Promise<RoleSnapshot> => {
+          const r = await series(query, { ...input.context, role }, { signal: signal() });
+          if (r.kind === 'error') return { kind: 'error', message: r.message };
+          if (r.kind === 'no-data') return { kind: 'no-data', reason: r.reason };
+          return input.metric.kind === 'count' ? countSnapshot(r.series) : latencySnapshot(r.series);
+        };
+        const [canary, baseline] = await Promise.all([snap('canary'), snap('baseline')]);
+        return { canary, baseline, at: new Date().toISOString() };
+      } catch (err) {
+        return nonRetryable(err, MetricsErrorType.BadTemplate);
+      }
+    },
+
+    async judgeThresholdLook(input) {
+      try {
+        return thresholdLook(input);
+      } catch (err) {
+        return nonRetryable(err);
+      }
+    },
+
+    async judgeKayentaWindow(input) {
+      try {
+        return kayentaWindow(input);
+      } catch (err) {
+        return nonRetryable(err);
+      }
+    },
+
+    async judgeSequentialLook(input) {
+      try {
+        return sequentialLook(input);
+      } catch (err) {
+        return nonRetryable(err);
+      }
+    },
+
+    async validateAnalysis(input) {
+      const problems: string[] = [];
+      const templates: AnalysisTemplate[] = [];
+      input.templates.forEach((raw, i) => {
+        const parsed = AnalysisTemplate.safeParse(raw);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) problems.push(`templates[${i}].${issue.path.join('.')}: ${issue.message}`);
+          return;
+        }
+        const t = parsed.data;
+        if (t.judge.kind === 'threshold') {
+          t.judge.metrics.forEach((m, j) => {
+            for (const key of ['successCondition', 'failureCondition'] as const) {
+              const src = m[key];
+              const problem = src === undefined ? undefined : conditionProblem(src);
+              if (problem) problems.push(`templates[${i}].judge.metrics[${j}].${key}: ${problem}`);
+            }
+          });
+        }
+        if (t.judge.kind === 'mann-whitney') {
+          t.judge.metrics.forEach((m, j) => {
+            if (!m.provider) problems.push(`templates[${i}].judge.metrics[${j}].provider: is required to sample canary and baseline`);
+          });
+        }
+        templates.push(t);
+      });
+      if (templates.length === 0 && problems.length === 0) problems.push('templates: at least one analysis template is required');
+      if (problems.length > 0) {
+        throw ApplicationFailure.create({ type: MetricsErrorType.BadTemplate, message: `invalid analysis templates: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });
+      }
+      return templates;
+    },
+
+    async registerTargets(input) {
+      const bad = input.targets.find((t) => !HOST_PORT.test(t));
+      if (bad !== undefined || input.targets.length === 0) {
+        throw ApplicationFailure.create({ type: MetricsErrorType.BadTargets, message: `scrape targets must be host:port pairs, got ${JSON.stringify(bad ?? input.targets)}`, nonRetryable: true });
+      }
+      const id = scrapeGroupId(input);
+      const labels: Record<string, string> = { service: input.service, environment: input.environment, role: input.role };
+      if (input.version) labels.version = input.version;
+      try {
+        await registerScrapeGroup(deps.targetsDir, { id, targets: input.targets, labels });
+      } catch (err) {
+        return nonRetryable(err, MetricsErrorType.BadTargets);
+      }
+      return { id };
+    },
+
+    async unregisterTargets(input) {
+      const id = scrapeGroupId(input);
+      await unregisterScrapeGroup(deps.targetsDir, id);
+      return { id };
+    },
+  };
+}
+
+export { createProviders, providerFor } from './providers';
+export type { MeasureContext, Measurement, ProviderRegistry, Role, RangeResult } from './providers';
+export type { RoleSnapshot, Snapshot } from './providers/snapshots';
+export type {
+  MeasurementOutcome,
+  MeasurementRow,
+  MetricTable,
+  ThresholdLookArgs,
+  ThresholdLookResult,
+  KayentaWindowArgs,
+  KayentaWindowResult,
+  SequentialLookArgs,
+  SequentialLookResult,
+  SequentialRunState,
+} from './judging';

@@ -1,0 +1,37 @@
+import type Docker from 'dockerode';
+import { defaultLogger, type Logger } from '../build/progress';
+import { loadRegistryCredentials, type RegistryCredentials } from './credentials';
+import { pushImage, type PushImageInput, type PushImageResult } from './push';
+import { listReleases, pruneReleases, type ListReleasesInput, type PruneReleasesInput, type PruneReleasesResult, type RetainedRelease } from './releases';
+
+export interface RegistryActivityDeps {
+  docker: Docker;
+  /** Root of the versioned binary store shared with the build activities. */
+  artifactStore: string;
+  logger?: Logger;
+  /** Where credentials are read from at call time; defaults to process.env. Never logged. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Activities that publish images and keep the set of retained releases in shape. */
+export function createRegistryActivities(deps: RegistryActivityDeps) {
+  const logger = deps.logger ?? defaultLogger('sluice-registry');
+  const credentials = (host: string): RegistryCredentials | undefined => loadRegistryCredentials(host, deps.env ?? process.env);
+  const releaseDeps = { docker: deps.docker, artifactStore: deps.artifactStore, logger, credentials };
+  return {
+    async pushImage(input: PushImageInput): Promise<PushImageResult> {
+      return pushImage({ docker: deps.docker, logger, credentials }, input);
+    },
+    async listReleases(input: ListReleasesInput): Promise<RetainedRelease[]> {
+      return listReleases(releaseDeps, input);
+    },
+    async pruneReleases(input: PruneReleasesInput): Promise<PruneReleasesResult> {
+      return pruneReleases(releaseDeps, input);
+    },
+  };
+}
+
+export type RegistryActivities = ReturnType<typeof createRegistryActivities>;
+export type { PushImageInput, PushImageResult } from './push';
+export type { ListReleasesInput, PruneReleasesInput, PruneReleasesResult, RetainedRelease } from './releases';
+export { splitImageRepo, RegistryClient } from './client';

@@ -1,0 +1,35 @@
+import { serverSideApply } from '../targets/kubernetes-client';
+import { baseName, serviceManifest } from '../targets/kubernetes-manifests';
+import type { KubernetesRouterContext, KubernetesTrafficRouter } from '../targets/kubernetes-routing';
+
+/**
+ * Traffic by replica count, no mesh or gateway needed (what Argo Rollouts does for a canary
+ * without a traffic router): one Service selects the pods of both Deployments, so each gets a
+ * share of connections in proportion to its ready pods. The canary runs ceil(total * weight%)
+ * pods and the stable the rest, so the total stays put.
+ */
+export function replicaRatioSplit(total: number, weight: number): { stable: number; canary: number } {
+  const w = Math.min(100, Math.max(0, weight));
+  const canary = Math.ceil((total * w) / 100);
+  return { canary, stable: Math.max(0, total - canary) };
+}
+
+export const replicaRatioRouter: KubernetesTrafficRouter = {
+  kind: 'replica-ratio',
+  replicasAt: replicaRatioSplit,
+  async prepare(ctx: KubernetesRouterContext) {
+    // The one Service both tracks sit behind: it selects by service and environment only.
+    await serverSideApply(ctx.clients, serviceManifest(ctx.scope, baseName(ctx.scope), {}));
+  },
+  async setWeight(ctx: KubernetesRouterContext, weight: number) {
+    const { stable, canary } = replicaRatioSplit(ctx.scope.settings.replicas, weight);
+    // Grow the side that gains first, so the total never dips below what is serving now.
+    if (canary > 0) {
+      await ctx.scale('canary', canary);
+      await ctx.scale(ctx.stableSlot, stable);
+    } else {
+      await ctx.scale(ctx.stableSlot, stable);
+      await ctx.scale('canary', canary);
+    }
+  },
+};

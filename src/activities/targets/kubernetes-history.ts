@@ -1,0 +1,55 @@
+import type { Release } from '../../domain/release';
+import type { k8s, KubeClients } from './kubernetes-client';
+import { LABEL, releaseLabel } from './kubernetes-manifests';
+import { KubernetesErrorType, kubernetesFailure } from './kubernetes-schema';
+
+/** The Deployment controller's revision annotation on Deployments and their ReplicaSets. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** Added by the controller to every ReplicaSet's template; never part of a Deployment's template. */
+const POD_TEMPLATE_HASH = 'pod-template-hash';
+
+export function revisionOf(object: { metadata?: k8s.V1ObjectMeta }): number {
+  return Number(object.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0) || 0;
+}
+
+/** The Deployment's ReplicaSets (by owner reference), newest revision first. */
+export async function ownedReplicaSets(clients: KubeClients, deployment: k8s.V1Deployment): Promise<k8s.V1ReplicaSet[]> {
+  const namespace = deployment.metadata!.namespace!;
+  const uid = deployment.metadata!.uid;
+  const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const list = await clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector });
+  return list.items
+    .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === uid && o.controller))
+    .sort((a, b) => revisionOf(b) - revisionOf(a));
+}
+
+/** A ReplicaSet's pod template as a Deployment would hold it (what `kubectl rollout undo` copies). */
+export function deploymentTemplateOf(rs: k8s.V1ReplicaSet): k8s.V1PodTemplateSpec {
+  const template = structuredClone(rs.spec!.template!);
+  if (template.metadata?.labels) delete template.metadata.labels[POD_TEMPLATE_HASH];
+  // The serializer's instances carry undefined fields; a plain JSON copy is what the API expects.
+  return JSON.parse(JSON.stringify(template)) as k8s.V1PodTemplateSpec;
+}
+
+/**
+ * Which ReplicaSet a rollback returns to: the one holding `release` (a named retained version),
+ * or, without one, the newest revision older than the Deployment's current one (`rollout undo`).
+ */
+export function pickRollbackReplicaSet(deployment: k8s.V1Deployment, replicaSets: k8s.V1ReplicaSet[], release?: Release): k8s.V1ReplicaSet {
+  const name = deployment.metadata?.name ?? '?';
+  if (release) {
+    const wanted = releaseLabel(release);
+    const match = replicaSets.find((rs) => rs.spec?.template?.metadata?.labels?.[LABEL.release] === wanted);
+    if (!match) {
+      throw kubernetesFailure(
+        KubernetesErrorType.NoRollbackRevision,
+        `deployment ${name} keeps no ReplicaSet for release ${release.version} (kept: ${replicaSets.map((rs) => rs.spec?.template?.metadata?.labels?.[LABEL.release] ?? '?').join(', ') || 'none'})`,
+      );
+    }
+    return match;
+  }
+  const current = revisionOf(deployment);
+  const previous = replicaSets.find((rs) => revisionOf(rs) < current);
+  if (!previous) throw kubernetesFailure(KubernetesErrorType.NoRollbackRevision, `deployment ${name} has no revision before ${current} to roll back to`);
+  return previous;
+}

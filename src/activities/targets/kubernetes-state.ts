@@ -1,0 +1,102 @@
+import type { Release } from '../../domain/release';
+import { FIELD_MANAGER, readOrUndefined, serverSideApply, type k8s, type KubeClients } from './kubernetes-client';
+import {
+  ANNOTATION,
+  LABEL,
+  deploymentManifest,
+  deploymentName,
+  releaseFromAnnotations,
+  scopeSelector,
+  selectorString,
+  type DeploymentRole,
+  type Scope,
+  type Slot,
+} from './kubernetes-manifests';
+import { waitForRollout } from './kubernetes-rollout';
+
+/**
+ * Reading and changing the scope's Deployments. The cluster is the only state: which Deployment
+ * is stable is a label on it, which release it runs is in its pod template.
+ */
+export interface ScopeContext {
+  clients: KubeClients;
+  scope: Scope;
+}
+
+export function listDeployments(ctx: ScopeContext): Promise<k8s.V1DeploymentList> {
+  return ctx.clients.apps.listNamespacedDeployment({ namespace: ctx.scope.namespace, labelSelector: selectorString(scopeSelector(ctx.scope)) });
+}
+
+export function slotOf(d: k8s.V1Deployment): Slot {
+  return (d.metadata?.labels?.[LABEL.slot] ?? 'main') as Slot;
+}
+
+export function roleOf(d: k8s.V1Deployment): DeploymentRole | undefined {
+  return d.metadata?.labels?.[LABEL.role] as DeploymentRole | undefined;
+}
+
+/** The release a Deployment's pod template runs (what is live, whatever the metadata says). */
+export function templateRelease(d: k8s.V1Deployment): Release | null {
+  return releaseFromAnnotations(d.spec?.template?.metadata?.annotations);
+}
+
+export async function stableDeployment(ctx: ScopeContext): Promise<k8s.V1Deployment | undefined> {
+  const list = await listDeployments(ctx);
+  return list.items.find((d) => roleOf(d) === 'stable');
+}
+
+export function readDeployment(ctx: ScopeContext, slot: Slot): Promise<k8s.V1Deployment | undefined> {
+  return readOrUndefined(() => ctx.clients.apps.readNamespacedDeployment({ name: deploymentName(ctx.scope, slot), namespace: ctx.scope.namespace }));
+}
+
+export function rolloutTimeoutMs(ctx: ScopeContext): number {
+  return ctx.scope.settings.rolloutTimeoutSeconds * 1000;
+}
+
+/** Waits for a Deployment the way `kubectl rollout status` does (heartbeating). */
+export function waitForSlot(ctx: ScopeContext, slot: Slot): Promise<k8s.V1Deployment> {
+  return waitForRollout(ctx.clients, ctx.scope.namespace, deploymentName(ctx.scope, slot), { timeoutMs: rolloutTimeoutMs(ctx) });
+}
+
+/** Server-side applies a slot's Deployment (field manager `sluice`) and waits for its rollout. */
+export async function applySlot(
+  ctx: ScopeContext,
+  slot: Slot,
+  role: DeploymentRole,
+  release: Release,
+  replicas: number,
+  template?: k8s.V1PodTemplateSpec,
+): Promise<k8s.V1Deployment> {
+  await serverSideApply(ctx.clients, deploymentManifest(ctx.scope, slot, role, release, replicas, template));
+  return waitForSlot(ctx, slot);
+}
+
+async function mergePatch(ctx: ScopeContext, slot: Slot, patch: { metadata?: k8s.V1ObjectMeta; spec?: Partial<k8s.V1DeploymentSpec> }): Promise<void> {
+  const body = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    ...patch,
+    metadata: { ...patch.metadata, name: deploymentName(ctx.scope, slot), namespace: ctx.scope.namespace },
+  };
+  await ctx.clients.objects.patch(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, ctx.clients.k8s.PatchStrategy.MergePatch);
+}
+
+/**
+ * Scales a slot and waits until it has settled. A slot that does not exist is left alone: before
+ * the first release there is no stable Deployment for a router to scale.
+ */
+export async function scaleSlot(ctx: ScopeContext, slot: Slot, replicas: number): Promise<void> {
+  const current = await readDeployment(ctx, slot);
+  if (!current) return;
+  if (current.spec?.replicas !== replicas) await mergePatch(ctx, slot, { spec: { replicas } });
+  await waitForSlot(ctx, slot);
+}
+
+/** Moves the role label (and optional annotations) on a Deployment; pods are not touched. */
+export async function setRole(ctx: ScopeContext, slot: Slot, role: DeploymentRole, annotations: Record<string, string | null> = {}): Promise<void> {
+  await mergePatch(ctx, slot, { metadata: { labels: { [LABEL.role]: role }, annotations: annotations as Record<string, string> } });
+}
+
+export function scaleDownAnnotation(at: Date | null): Record<string, string | null> {
+  return { [ANNOTATION.scaleDownAt]: at ? at.toISOString() : null };
+}

@@ -1,0 +1,279 @@
+import { Context } from '@temporalio/activity';
+import type { Release } from '../../domain/release';
+import { createGatewayHttpRouteRouter } from '../routers/gateway-httproute';
+import { replicaRatioRouter } from '../routers/replica-ratio';
+import { connectKubernetes, serverSideApply } from './kubernetes-client';
+import { deploymentTemplateOf, ownedReplicaSets, pickRollbackReplicaSet } from './kubernetes-history';
+import { LABEL, baseName, deploymentName, releaseLabel, serviceManifest, type Scope, type Slot } from './kubernetes-manifests';
+import type { KubernetesRouterContext, KubernetesTrafficRouter } from './kubernetes-routing';
+import { deploymentRolloutStatus, type RolloutStatus } from './kubernetes-rollout';
+import { parseKubernetesSettings } from './kubernetes-schema';
+import {
+  applySlot,
+  listDeployments,
+  readDeployment,
+  roleOf,
+  scaleDownAnnotation,
+  scaleSlot,
+  setRole,
+  slotOf,
+  stableDeployment,
+  templateRelease,
+  waitForSlot,
+  type ScopeContext,
+} from './kubernetes-state';
+
+/**
+ * The Kubernetes target. Canary: a stable and a canary Deployment, traffic split by a pluggable
+ * router (replica ratio or Gateway API HTTPRoute weights). Blue-green: two slot Deployments
+ * (blue, green) behind an active and a preview Service whose selectors switch. Rolling: the
+ * stable Deployment's image moves to the digest-pinned release and the wait follows
+ * `kubectl rollout status`. Rollback: the previous (or a named) ReplicaSet's pod template, so the
+ * controller scales that ReplicaSet back up instead of creating a new one.
+ */
+export type KubernetesRole = 'canary' | 'preview' | 'baseline';
+
+export interface KubernetesTargetRef {
+  service: string;
+  environment: string;
+  target: { kind: string; settings?: Record<string, unknown> };
+  router?: { kind: string; settings?: Record<string, unknown> };
+  /** Recorded on what the call creates; defaults to the calling activity's workflow id. */
+  workflowId?: string;
+}
+
+export interface KubernetesCandidateInfo {
+  role: KubernetesRole | 'stable';
+  release: Release;
+  /** Where the instance lives: `kubernetes://<namespace>/deployments/<name>` (no loopback URL). */
+  url: string;
+  deployment: string;
+  namespace: string;
+}
+
+const ACTIVE_SERVICE_SUFFIX = '';
+const PREVIEW_SERVICE_SUFFIX = '-preview';
+
+/** Router kinds a Kubernetes canary accepts; `none` means the replica ratio, as in Argo Rollouts. */
+export function kubernetesRouterFor(router: KubernetesTargetRef['router']): KubernetesTrafficRouter {
+  switch (router?.kind ?? 'none') {
+    case 'none':
+    case 'replica-ratio':
+      return replicaRatioRouter;
+    case 'gateway-httproute':
+      return createGatewayHttpRouteRouter(router?.settings);
+    default:
+      throw new Error(`router kind "${router?.kind}" does not work with the kubernetes target (use replica-ratio or gateway-httproute)`);
+  }
+}
+
+function callerWorkflowId(): string | undefined {
+  try {
+    return Context.current().info.workflowExecution?.workflowId;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Opened extends ScopeContext {
+  router: KubernetesTrafficRouter;
+}
+
+export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv } = {}) {
+  async function open(ref: KubernetesTargetRef): Promise<Opened> {
+    const settings = parseKubernetesSettings(ref.target.settings);
+    const clients = await connectKubernetes(settings, deps.env ?? process.env);
+    const scope: Scope = {
+      service: ref.service,
+      environment: ref.environment,
+      namespace: clients.namespace,
+      settings,
+      workflowId: ref.workflowId ?? callerWorkflowId(),
+    };
+    return { clients, scope, router: kubernetesRouterFor(ref.router) };
+  }
+
+  function info(ctx: ScopeContext, role: KubernetesCandidateInfo['role'], release: Release, slot: Slot): KubernetesCandidateInfo {
+    const deployment = deploymentName(ctx.scope, slot);
+    return { role, release, deployment, namespace: ctx.scope.namespace, url: `kubernetes://${ctx.scope.namespace}/deployments/${deployment}` };
+  }
+
+  async function stableSlotOf(ctx: ScopeContext): Promise<Slot> {
+    const stable = await stableDeployment(ctx);
+    return stable ? slotOf(stable) : 'main';
+  }
+
+  function routerContext(ctx: Opened, stableSlot: Slot): KubernetesRouterContext {
+    return { clients: ctx.clients, scope: ctx.scope, stableSlot, scale: (slot, replicas) => scaleSlot(ctx, slot, replicas) };
+  }
+
+  /** The active Service of a blue-green environment points at one slot. */
+  async function pointService(ctx: ScopeContext, suffix: string, slot: Slot): Promise<void> {
+    await serverSideApply(ctx.clients, serviceManifest(ctx.scope, `${baseName(ctx.scope)}${suffix}`, { [LABEL.slot]: slot }));
+  }
+
+  /** The canary leaves: stable back to its full count and all traffic, canary at 0 pods. */
+  async function restoreStable(ctx: Opened): Promise<void> {
+    const canary = await readDeployment(ctx, 'canary');
+    if (!canary) return;
+    const rc = routerContext(ctx, await stableSlotOf(ctx));
+    await ctx.router.prepare(rc);
+    await ctx.router.setWeight(rc, 0);
+    await scaleSlot(ctx, 'canary', 0);
+  }
+
+  return {
+    /** The release the stable Deployment's pod template runs, or null before the first release. */
+    async currentRelease(ref: KubernetesTargetRef): Promise<Release | null> {
+      const ctx = await open(ref);
+      const stable = await stableDeployment(ctx);
+      return stable ? templateRelease(stable) : null;
+    },
+
+    /** Starts `release` beside the stable: a canary at weight 0, or a preview on the idle slot. */
+    async deployCandidate(ref: KubernetesTargetRef & { release: Release; role: KubernetesRole }): Promise<KubernetesCandidateInfo> {
+      const ctx = await open(ref);
+      const total = ctx.scope.settings.replicas;
+      if (ref.role === 'preview') {
+        const stableSlot = await stableSlotOf(ctx);
+        const slot: Slot = stableSlot === 'blue' ? 'green' : 'blue';
+        await applySlot(ctx, slot, 'preview', ref.release, total);
+        await pointService(ctx, PREVIEW_SERVICE_SUFFIX, slot);
+        return info(ctx, 'preview', ref.release, slot);
+      }
+      if (ref.role === 'baseline') {
+        await applySlot(ctx, 'baseline', 'baseline', ref.release, 1);
+        return info(ctx, 'baseline', ref.release, 'baseline');
+      }
+      const stable = await stableDeployment(ctx);
+      const rc = routerContext(ctx, stable ? slotOf(stable) : 'main');
+      // With nothing stable yet (a first release) the canary is all there is: full size.
+      await applySlot(ctx, 'canary', 'canary', ref.release, stable ? ctx.router.replicasAt(total, 0).canary : total);
+      await ctx.router.prepare(rc);
+      if (stable) await ctx.router.setWeight(rc, 0);
+      return info(ctx, 'canary', ref.release, 'canary');
+    },
+
+    /** `weight`% to the canary through the router. */
+    async setTrafficWeight(ref: KubernetesTargetRef & { weight: number }): Promise<void> {
+      const ctx = await open(ref);
+      const rc = routerContext(ctx, await stableSlotOf(ctx));
+      await ctx.router.prepare(rc);
+      await ctx.router.setWeight(rc, ref.weight);
+    },
+
+    /**
+     * Canary: the stable Deployment takes the canary's release (a rolling update), then the canary
+     * goes to 0. Preview: the active Service switches to the preview slot, instantly; the old slot
+     * stays up, labelled `previous`, until retireRelease after the scale-down delay.
+     */
+    async promoteCandidate(ref: KubernetesTargetRef & { release: Release; role: KubernetesRole }): Promise<KubernetesCandidateInfo> {
+      const ctx = await open(ref);
+      const total = ctx.scope.settings.replicas;
+      if (ref.role === 'preview') {
+        const preview = (await listDeployments(ctx)).items.find((d) => roleOf(d) !== 'stable' && templateRelease(d)?.version === ref.release.version && slotOf(d) !== 'canary');
+        const stable = await stableDeployment(ctx);
+        const slot = preview ? slotOf(preview) : stable && templateRelease(stable)?.version === ref.release.version ? slotOf(stable) : undefined;
+        if (!slot) throw new Error(`no preview of ${ref.release.version} to promote in ${ctx.scope.namespace}`);
+        await scaleSlot(ctx, slot, total);
+        await pointService(ctx, ACTIVE_SERVICE_SUFFIX, slot);
+        await setRole(ctx, slot, 'stable', scaleDownAnnotation(null));
+        if (stable && slotOf(stable) !== slot) await setRole(ctx, slotOf(stable), 'previous', scaleDownAnnotation(new Date()));
+        return info(ctx, 'stable', ref.release, slot);
+      }
+      const stableSlot = await stableSlotOf(ctx);
+      await applySlot(ctx, stableSlot, 'stable', ref.release, total);
+      await restoreStable(ctx);
+      return info(ctx, 'stable', ref.release, stableSlot);
+    },
+
+    /** Takes the candidate out: traffic back to stable, candidate scaled to 0 (kept for history). */
+    async removeCandidate(ref: KubernetesTargetRef & { role: KubernetesRole }): Promise<void> {
+      const ctx = await open(ref);
+      if (ref.role === 'canary') return restoreStable(ctx);
+      if (ref.role === 'baseline') return scaleSlot(ctx, 'baseline', 0);
+      for (const d of (await listDeployments(ctx)).items) {
+        if (roleOf(d) === 'preview') await scaleSlot(ctx, slotOf(d), 0);
+      }
+    },
+
+    /**
+     * Back to `release` (or, without one, the previous revision): a warm blue-green slot that
+     * still holds it takes the active Service back; otherwise the stable Deployment gets the pod
+     * template of the ReplicaSet that ran it, which the controller scales back up.
+     */
+    async rollbackToRelease(ref: KubernetesTargetRef & { release?: Release }): Promise<KubernetesCandidateInfo> {
+      const ctx = await open(ref);
+      const total = ctx.scope.settings.replicas;
+      await restoreStable(ctx);
+      const deployments = (await listDeployments(ctx)).items;
+      const stable = deployments.find((d) => roleOf(d) === 'stable');
+      const warm = ref.release
+        ? deployments.find((d) => roleOf(d) === 'previous' && templateRelease(d)?.version === ref.release!.version)
+        : deployments.find((d) => roleOf(d) === 'previous');
+      if (warm) {
+        const slot = slotOf(warm);
+        await scaleSlot(ctx, slot, total);
+        await pointService(ctx, ACTIVE_SERVICE_SUFFIX, slot);
+        await setRole(ctx, slot, 'stable', scaleDownAnnotation(null));
+        if (stable) await setRole(ctx, slotOf(stable), 'previous', scaleDownAnnotation(new Date()));
+        return info(ctx, 'stable', templateRelease(warm)!, slot);
+      }
+      if (!stable) {
+        if (!ref.release) throw new Error(`nothing to roll back: ${baseName(ctx.scope)} has no stable Deployment`);
+        await applySlot(ctx, 'main', 'stable', ref.release, total);
+        return info(ctx, 'stable', ref.release, 'main');
+      }
+      const slot = slotOf(stable);
+      const current = templateRelease(stable);
+      if (ref.release && current && releaseLabel(current) === releaseLabel(ref.release)) {
+        await waitForSlot(ctx, slot);
+        return info(ctx, 'stable', current, slot);
+      }
+      const target = pickRollbackReplicaSet(stable, await ownedReplicaSets(ctx.clients, stable), ref.release);
+      const template = deploymentTemplateOf(target);
+      const release = templateReleaseOf(template) ?? ref.release;
+      if (!release) throw new Error(`replica set ${target.metadata?.name} carries no sluice release annotation`);
+      await applySlot(ctx, slot, 'stable', release, total, template);
+      return info(ctx, 'stable', release, slot);
+    },
+
+    /** Scales down every non-stable Deployment running `release` (the old blue-green slot, a canary). */
+    async retireRelease(ref: KubernetesTargetRef & { release: Release }): Promise<void> {
+      const ctx = await open(ref);
+      for (const d of (await listDeployments(ctx)).items) {
+        if (roleOf(d) !== 'stable' && templateRelease(d)?.version === ref.release.version) await scaleSlot(ctx, slotOf(d), 0);
+      }
+    },
+
+    /**
+     * Rolling release: the stable Deployment's image moves to the digest-pinned release. A missed
+     * progress deadline throws KubernetesProgressDeadlineExceeded (non-retryable) for the saga.
+     */
+    async rollOut(ref: KubernetesTargetRef & { release: Release }): Promise<KubernetesCandidateInfo> {
+      const ctx = await open(ref);
+      const slot = await stableSlotOf(ctx);
+      await applySlot(ctx, slot, 'stable', ref.release, ctx.scope.settings.replicas);
+      return info(ctx, 'stable', ref.release, slot);
+    },
+
+    /** `kubectl rollout status` of the stable Deployment, without waiting. */
+    async rolloutStatus(ref: KubernetesTargetRef): Promise<RolloutStatus & { release: Release | null }> {
+      const ctx = await open(ref);
+      const stable = await stableDeployment(ctx);
+      if (!stable) return { done: false, failed: false, message: 'no stable deployment', release: null };
+      return { ...deploymentRolloutStatus(stable), release: templateRelease(stable) };
+    },
+  };
+}
+
+function templateReleaseOf(template: { metadata?: { annotations?: Record<string, string> } }): Release | null {
+  const raw = template.metadata?.annotations?.['sluice.dev/release'];
+  try {
+    return raw ? (JSON.parse(raw) as Release) : null;
+  } catch {
+    return null;
+  }
+}
+
+export type KubernetesTarget = ReturnType<typeof createKubernetesTarget>;

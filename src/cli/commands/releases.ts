@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { addConnectionOptions, addOutputOption, addSpecOptions, DEFAULT_SPEC_FILE, loadSpec, resolveRef, type ConnectionCliOptions, type OutputFormat, type SpecCliOptions } from '../context';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { listRetainedReleasesForCli } from './releases-lookup';
+import { table } from '../render/format';
+
+interface ReleasesCliOptions extends ConnectionCliOptions, SpecCliOptions {
+  imageRepo?: string;
+  output: OutputFormat;
+}
+
+export function registerReleasesCommand(program: Command): void {
+  const cmd = program
+    .command('releases')
+    .description('retained versions of a service (registry tags and artifact-store binaries), newest first — what `rollback --to` accepts')
+    .argument('[service]', 'service name')
+    .argument('[environment]', 'environment name (marks the live release)')
+    .option('--image-repo <repo>', 'image repository (default: the spec\'s source.imageRepo, else <embedded registry>/<service>)');
+  addSpecOptions(cmd);
+  addOutputOption(cmd);
+  addConnectionOptions(cmd);
+  cmd.addHelpText('after', '\nExamples:\n  sluice releases checkout production\n  sluice releases checkout --image-repo 127.0.0.1:5000/checkout --output json\n');
+  cmd.action(async (service: string | undefined, environment: string | undefined, opts: ReleasesCliOptions) => {
+    const ref = resolveRef(service, environment, opts);
+    let imageRepo = opts.imageRepo;
+    if (!imageRepo && (opts.file || existsSync(resolve(DEFAULT_SPEC_FILE)))) {
+      const { spec } = loadSpec({ ...opts, env: ref.environment });
+      if (spec.service === ref.service && spec.source.kind === 'build') imageRepo = spec.source.imageRepo;
+    }
+    const { releases, live, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    if (opts.output === 'json') {
+      console.log(JSON.stringify({ service: ref.service, environment: ref.environment, live: live ?? null, workflowId, link, releases }, null, 2));
+      return;
+    }
+    if (releases.length === 0) console.log(`no retained releases of ${ref.service}`);
+    else
+      console.log(
+        table(
+          ['', 'version', 'image tag', 'digest', 'binary', 'built'],
+          releases.map((r) => [
+            r.version === live ? '*' : '',
+            r.version,
+            r.imageTag,
+            r.digest ? r.digest.slice(0, 19) : '-',
+            r.binaryPath ? 'yes' : '-',
+            r.builtAt ?? '',
+          ]),
+        ),
+      );
+    if (workflowId) console.log(`\n${live ? `* live in ${ref.environment}` : `live release in ${ref.environment} unknown`}\nworkflow ${workflowId}\nweb ui   ${link}`);
+  });
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { addConnectionOptions, connectionSettings, type ConnectionCliOptions } from '../context';
+
+interface WorkerCliOptions extends ConnectionCliOptions {
+  metricsPort?: string;
+  artifactStore?: string;
+}
+
+export function registerWorkerCommand(program: Command): void {
+  const cmd = program
+    .command('worker')
+    .description('run a Sluice worker: the deployment workflows and the build, registry, target and analysis activities')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port> (0 = any free port; default 9464 or $SLUICE_WORKER_METRICS_PORT)')
+    .option('--artifact-store <dir>', 'versioned binary store (default: the embedded stack\'s, or $SLUICE_ARTIFACT_STORE)');
+  addConnectionOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    '\nExamples:\n  sluice worker\n  sluice worker --task-queue sluice-ci --metrics-port 0\n\nStops cleanly (drains running activities) on SIGINT/SIGTERM.\n',
+  );
+  cmd.action(async (opts: WorkerCliOptions) => {
+    const settings = connectionSettings(opts);
+    if (settings.tls || settings.apiKey) {
+      // src/worker/main.ts connects with an address only so far.
+      throw new Error('the worker does not support TLS or API keys yet; run it next to a plaintext frontend');
+    }
+    // Loaded on demand: the worker pulls in the workflow bundler and every activity, which the
+    // other commands never need.
+    const { runWorker, workerOptionsFrom } = require('../../worker/main') as typeof import('../../worker/main');
+    const base = workerOptionsFrom([], process.env);
+    await runWorker({
+      ...base,
+      address: settings.address,
+      namespace: settings.namespace,
+      taskQueue: opts.taskQueue ?? base.taskQueue,
+      ...(opts.metricsPort !== undefined ? { metricsPort: Number(opts.metricsPort) } : {}),
+      ...(opts.artifactStore ? { artifactStore: opts.artifactStore } : {}),
+    });
+  });
+}

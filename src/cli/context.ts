@@ -1,0 +1,135 @@
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { ReleaseSpec } from '../domain/spec';
+import {
+  readSpecFile,
+  resolveConnectionSettings,
+  SluiceClient,
+  validateSpec,
+  type ConnectionFlags,
+  type ConnectionSettings,
+  type DeploymentRef,
+  type LoadedSpecFile,
+} from '../client';
+
+export const DEFAULT_SPEC_FILE = 'sluice.yaml';
+export const DEFAULT_ENVIRONMENT = 'production';
+
+/** Options every command that talks to Temporal accepts. */
+export interface ConnectionCliOptions {
+  address?: string;
+  namespace?: string;
+  apiKey?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsServerName?: string;
+  tls?: boolean;
+  config?: string;
+  profile?: string;
+  uiUrl?: string;
+  taskQueue?: string;
+}
+
+export interface SpecCliOptions {
+  file?: string;
+  env?: string;
+}
+
+export type OutputFormat = 'text' | 'json';
+
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--address <host:port>', 'Temporal frontend address').env('TEMPORAL_ADDRESS'))
+    .addOption(new Option('--namespace <ns>', 'Temporal namespace').env('TEMPORAL_NAMESPACE'))
+    .addOption(new Option('--api-key <key>', 'API key (sent as a bearer token; implies TLS)').env('TEMPORAL_API_KEY'))
+    .addOption(new Option('--tls-cert <path>', 'mTLS client certificate (PEM)').env('TEMPORAL_TLS_CERT'))
+    .addOption(new Option('--tls-key <path>', 'mTLS client key (PEM)').env('TEMPORAL_TLS_KEY'))
+    .addOption(new Option('--tls-ca <path>', 'CA certificate of the server (PEM)').env('TEMPORAL_TLS_CA'))
+    .addOption(new Option('--tls-server-name <name>', 'override the TLS server name (SNI)'))
+    .addOption(new Option('--tls', 'force TLS on'))
+    .addOption(new Option('--no-tls', 'force TLS off'))
+    .addOption(new Option('--config <file>', 'Temporal client config file (TOML)').env('TEMPORAL_CONFIG_FILE'))
+    .addOption(new Option('--profile <name>', 'profile in the config file').env('TEMPORAL_PROFILE'))
+    .addOption(new Option('--ui-url <url>', 'Temporal Web UI base URL for links (default: the embedded stack\'s)').env('SLUICE_UI_URL'))
+    .addOption(new Option('--task-queue <queue>', 'task queue of the Sluice worker').env('SLUICE_TASK_QUEUE').default('sluice'));
+}
+
+export function addSpecOptions(cmd: Command): Command {
+  return cmd
+    .option('-f, --file <path>', `release spec (default ./${DEFAULT_SPEC_FILE} when present)`)
+    .option('-e, --env <environment>', `environment (default: the spec's, else ${DEFAULT_ENVIRONMENT})`);
+}
+
+export function addOutputOption(cmd: Command): Command {
+  return cmd.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
+export function connectionSettings(opts: ConnectionCliOptions): ConnectionSettings {
+  const flags: ConnectionFlags = {
+    address: opts.address,
+    namespace: opts.namespace,
+    apiKey: opts.apiKey,
+    tlsCert: opts.tlsCert,
+    tlsKey: opts.tlsKey,
+    tlsCa: opts.tlsCa,
+    tlsServerName: opts.tlsServerName,
+    tls: opts.tls,
+    configFile: opts.config,
+    profile: opts.profile,
+    uiUrl: opts.uiUrl,
+  };
+  return resolveConnectionSettings(flags);
+}
+
+/** Connects, runs `fn`, and closes the connection whatever happens. */
+export async function withClient<T>(opts: ConnectionCliOptions, fn: (client: SluiceClient) => Promise<T>): Promise<T> {
+  const client = await SluiceClient.connect(connectionSettings(opts), { taskQueue: opts.taskQueue });
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** Loads and validates the spec for one environment; relative paths in it are made absolute (the worker's cwd differs). */
+export function loadSpec(opts: SpecCliOptions): { spec: ReleaseSpec; loaded: LoadedSpecFile } {
+  const file = resolve(opts.file ?? DEFAULT_SPEC_FILE);
+  const loaded = readSpecFile(file, opts.env);
+  if (loaded.raw.environment === undefined) loaded.raw.environment = DEFAULT_ENVIRONMENT;
+  absolutizeSource(loaded.raw, dirname(file));
+  return { spec: validateSpec(loaded, ReleaseSpec), loaded };
+}
+
+function absolutizeSource(raw: Record<string, unknown>, base: string): void {
+  const source = raw.source as Record<string, unknown> | undefined;
+  if (!source || typeof source !== 'object') return;
+  for (const key of ['repoDir', 'contextDir', 'binaryPath']) {
+    const v = source[key];
+    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) source[key] = resolve(base, v);
+  }
+}
+
+/**
+ * Service and environment for the control commands: positional arguments first, then --env, then
+ * sluice.yaml (only read when something is missing, and only when it exists or -f names it).
+ */
+export function resolveRef(service: string | undefined, environment: string | undefined, opts: SpecCliOptions): DeploymentRef {
+  let env = environment ?? opts.env;
+  let svc = service;
+  if (!svc || !env) {
+    const file = resolve(opts.file ?? DEFAULT_SPEC_FILE);
+    if (opts.file || existsSync(file)) {
+      const loaded = readSpecFile(file, env);
+      svc ??= typeof loaded.raw.service === 'string' ? loaded.raw.service : undefined;
+      env ??= loaded.environment;
+    }
+  }
+  if (!svc) throw new UsageError(`name the service: \`<command> <service> [environment]\`, or run where ${DEFAULT_SPEC_FILE} lives (-f <path>)`);
+  return { service: svc, environment: env ?? DEFAULT_ENVIRONMENT };
+}
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}

@@ -1,0 +1,128 @@
+import { readFileSync } from 'node:fs';
+import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
+import type { ConnectionOptions } from '@temporalio/client';
+import { loadStackConfig, temporalAddress, temporalUiUrl } from '../dev/config';
+import { ClientErrorType, SluiceClientError } from './errors';
+
+/**
+ * How to reach Temporal. Precedence, highest first:
+ *   1. explicit values (CLI flags),
+ *   2. the environment, with Temporal's names (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE,
+ *      TEMPORAL_API_KEY, TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY / TEMPORAL_TLS_CA, and the
+ *      envconfig spellings TEMPORAL_TLS_CLIENT_CERT_PATH, ...),
+ *   3. a Temporal client config file (TOML, `--config`, TEMPORAL_CONFIG_FILE or
+ *      ~/.config/temporalio/temporal.toml; profile from `--profile` / TEMPORAL_PROFILE),
+ *   4. the embedded stack (src/dev/config.ts), so `sluice` works after `sluice dev up` with no setup.
+ * The file and environment layers are read by @temporalio/envconfig, the SDK's own loader, so
+ * Sluice reads the same files and variables as the `temporal` CLI.
+ */
+export interface ConnectionFlags {
+  address?: string;
+  namespace?: string;
+  apiKey?: string;
+  /** Client certificate and key (mTLS). Either one without the other is an error. */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** CA certificate that signed the server's certificate. */
+  tlsCa?: string;
+  tlsServerName?: string;
+  /** Force TLS on (true) or off (false); default: on when any TLS file or an API key is given. */
+  tls?: boolean;
+  configFile?: string;
+  profile?: string;
+  /** Base URL of the Temporal Web UI, for links. */
+  uiUrl?: string;
+}
+
+export interface TlsFiles {
+  cert?: string;
+  key?: string;
+  ca?: string;
+  serverName?: string;
+}
+
+export interface ConnectionSettings {
+  address: string;
+  namespace: string;
+  apiKey?: string;
+  /** false = plaintext; an object = TLS with these files (all optional: server TLS, system CAs). */
+  tls: false | TlsFiles;
+  uiUrl: string;
+}
+
+/** Temporal CLI spellings accepted as aliases for envconfig's *_PATH variables. */
+const ENV_ALIASES: Record<string, string> = {
+  TEMPORAL_TLS_CERT: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  TEMPORAL_TLS_KEY: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  TEMPORAL_TLS_CA: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+};
+
+function withAliases(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  for (const [alias, canonical] of Object.entries(ENV_ALIASES)) {
+    if (out[alias] !== undefined && out[canonical] === undefined) out[canonical] = out[alias]!;
+  }
+  return out;
+}
+
+function pathOf(source: { path: string } | { data: string | Uint8Array } | undefined): string | undefined {
+  return source && 'path' in source ? source.path : undefined;
+}
+
+function loadProfile(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ClientConfigProfile {
+  try {
+    return loadClientConfigProfile({
+      profile: flags.profile,
+      configSource: flags.configFile ? { path: flags.configFile } : undefined,
+      overrideEnvVars: withAliases(env),
+    });
+  } catch (err) {
+    const where = flags.configFile ?? env.TEMPORAL_CONFIG_FILE ?? 'the Temporal client config file';
+    throw new SluiceClientError(ClientErrorType.InvalidSettings, `cannot read connection settings from ${where}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+export function resolveConnectionSettings(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+  const profile = loadProfile(flags, env);
+  const stack = loadStackConfig(env);
+  const address = flags.address ?? profile.address ?? temporalAddress(stack);
+  const namespace = flags.namespace ?? profile.namespace ?? stack.temporal.namespace;
+  const apiKey = flags.apiKey ?? profile.apiKey;
+  const files: TlsFiles = {
+    cert: flags.tlsCert ?? pathOf(profile.tls?.clientCert),
+    key: flags.tlsKey ?? pathOf(profile.tls?.clientKey),
+    ca: flags.tlsCa ?? pathOf(profile.tls?.serverCACert),
+    serverName: flags.tlsServerName ?? profile.tls?.serverName,
+  };
+  if (Boolean(files.cert) !== Boolean(files.key)) {
+    throw new SluiceClientError(ClientErrorType.InvalidSettings, 'mTLS needs both a client certificate and a key (--tls-cert and --tls-key, or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY)');
+  }
+  const anyTls = Boolean(files.cert || files.ca || files.serverName || apiKey || (profile.tls && !profile.tls.disabled));
+  const tlsOn = flags.tls ?? (profile.tls?.disabled ? false : anyTls);
+  const uiUrl = (flags.uiUrl ?? env.SLUICE_UI_URL ?? temporalUiUrl(stack)).replace(/\/+$/, '');
+  return { address, namespace, apiKey, tls: tlsOn ? files : false, uiUrl };
+}
+
+function readPem(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new SluiceClientError(ClientErrorType.InvalidSettings, `cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+}
+
+/** Options for `Connection.connect`; certificate files are read here so a wrong path fails early and by name. */
+export function toConnectionOptions(settings: ConnectionSettings): ConnectionOptions {
+  const tls = settings.tls
+    ? {
+        serverNameOverride: settings.tls.serverName,
+        serverRootCACertificate: settings.tls.ca ? readPem(settings.tls.ca, 'TLS CA certificate') : undefined,
+        clientCertPair:
+          settings.tls.cert && settings.tls.key
+            ? { crt: readPem(settings.tls.cert, 'TLS client certificate'), key: readPem(settings.tls.key, 'TLS client key') }
+            : undefined,
+      }
+    : false;
+  return { address: settings.address, apiKey: settings.apiKey, tls, connectTimeout: '5s' };
+}

@@ -1,0 +1,106 @@
+/**
+ * The activities the workflows call, as the workflows need them (ports). The factories in
+ * src/activities/* implement them; src/worker/activities.ts checks at compile time that they do.
+ * Workflows proxy these interfaces, so they never import activity code.
+ *
+ * Every deploy activity is idempotent: called twice with the same arguments it leaves the same
+ * state, and "remove" of something absent succeeds. That is what makes the saga safe to replay.
+ */
+import type { Release } from './release';
+import type { RouterSpec, TargetSpec } from './spec';
+
+// ---------------------------------------------------------------------------------------------
+// Build and registry (src/activities/build, src/activities/registry).
+export interface ResolvedVersionPort {
+  service: string;
+  version: string;
+  imageTag: string;
+  commit: string;
+  shortCommit: string;
+  tag: string | null;
+}
+export interface ChangelogPort {
+  fromRef: string | null;
+  fromVersion: string | null;
+  toCommit: string;
+  entries: { shortSha: string; subject: string; author: string }[];
+  markdown: string;
+}
+export interface VersionRefPort {
+  version: string;
+  imageTag: string;
+  commit: string;
+}
+export interface RetainedReleasePort {
+  imageTag: string;
+  version: string;
+  digest: string | null;
+  imageRef: string | null;
+  binaryPath: string | null;
+  commit: string | null;
+}
+
+export interface BuildPort {
+  resolveVersion(input: { repoDir: string; service: string; tagPrefix?: string }): Promise<ResolvedVersionPort>;
+  generateChangelog(input: { repoDir: string; fromRef?: string; toRef?: string; tagPrefix?: string }): Promise<ChangelogPort>;
+  buildImage(input: { contextDir: string; dockerfile?: string; imageRepo: string; version: VersionRefPort; buildArgs?: Record<string, string> }): Promise<{ image: string; imageTag: string }>;
+  buildBinary(input: { sourceDir: string; service: string; version: VersionRefPort }): Promise<{ binaryPath: string; sha256: string }>;
+}
+
+export interface RegistryPort {
+  pushImage(input: { imageRepo: string; tags: string[] }): Promise<{ digest: string; imageRef: string }>;
+  listReleases(input: { service: string; imageRepo?: string }): Promise<RetainedReleasePort[]>;
+  pruneReleases(input: { service: string; imageRepo?: string; keep: number; protect: string[] }): Promise<{ kept: string[]; deleted: { imageTag: string }[] }>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Targets + router (src/activities/deploy composes src/activities/targets and routers).
+export type Role = 'stable' | 'canary' | 'preview' | 'baseline';
+export type CandidateRole = Exclude<Role, 'stable'>;
+
+/** Every deploy activity's first fields: which service, where, behind what. */
+export interface TargetRef {
+  service: string;
+  environment: string;
+  target: TargetSpec;
+  router: RouterSpec;
+}
+
+export interface CandidateInfo {
+  role: Role;
+  release: Release;
+  /** Base URL of the instance on loopback (no trailing slash): probes add /healthz, /readyz. */
+  url: string;
+}
+
+export interface HealthProbeInput {
+  /** Base URL; each path is appended. */
+  url: string;
+  paths: string[];
+  timeoutMs: number;
+}
+export interface HealthProbeResult {
+  ok: boolean;
+  checks: { path: string; status: number | null; ok: boolean; error?: string; ms: number }[];
+}
+
+export interface DeployPort {
+  /** The stable release serving traffic, or null before the first release. */
+  currentRelease(input: TargetRef): Promise<Release | null>;
+  /** Start `release` beside the stable in `role`. A canary joins the router at weight 0; a preview gets no production traffic. */
+  deployCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<CandidateInfo>;
+  /** Send `weight`% of traffic to the canary `release`, the rest to the stable. No request dropped. */
+  setTrafficWeight(input: TargetRef & { release: Release; weight: number }): Promise<void>;
+  /** `release` (now in `role`) becomes the stable at 100%; `previous` keeps running, warm, at 0%. */
+  promoteCandidate(input: TargetRef & { release: Release; role: CandidateRole; previous: Release | null }): Promise<CandidateInfo>;
+  /** Stop the candidate instance of `release` in `role` and take it out of the router. */
+  removeCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<void>;
+  /** `release` becomes the stable at 100% (started if needed, e.g. a retained version); `from` is removed. */
+  rollbackToRelease(input: TargetRef & { release: Release; from: Release | null }): Promise<CandidateInfo>;
+  /** Stop every instance of `release`, whatever its role, and take it out of the router. */
+  retireRelease(input: TargetRef & { release: Release }): Promise<void>;
+  /** One GET per path; never throws for HTTP or connection errors (they are `ok: false`). */
+  probeHealth(input: HealthProbeInput): Promise<HealthProbeResult>;
+}
+
+export type SluiceActivities = BuildPort & RegistryPort & DeployPort;

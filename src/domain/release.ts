@@ -1,0 +1,49 @@
+/**
+ * A release: one built version of one service, the unit every target deploys and every rollback
+ * names. Plain data (workflow code imports it), no zod here; spec.ts validates what comes in.
+ */
+export interface Release {
+  service: string;
+  /** Semver with the short commit as build metadata, e.g. 1.4.3+a1b2c3d. */
+  version: string;
+  /** Docker-safe form of the version, e.g. v1.4.3-a1b2c3d (a tag cannot hold '+'). */
+  imageTag: string;
+  /** Full or short commit SHA; empty when a prebuilt release does not say. */
+  commit: string;
+  /** Image pinned by digest (docker and kubernetes targets): 127.0.0.1:5000/svc@sha256:… */
+  imageRef?: string;
+  /** Versioned binary in the artifact store (process target). */
+  binaryPath?: string;
+}
+
+/** `v1.4.3-a1b2c3d` from `1.4.3+a1b2c3d`: the same rule as the build activities' imageTagFor. */
+export function imageTagForVersion(version: string): string {
+  return `v${version.replace('+', '-')}`;
+}
+
+/** The build metadata of a version (`a1b2c3d` in `1.4.3+a1b2c3d`), or '' when it has none. */
+export function commitFromVersion(version: string): string {
+  const plus = version.indexOf('+');
+  return plus < 0 ? '' : version.slice(plus + 1);
+}
+
+/** A short human label: `svc 1.4.3+a1b2c3d`. */
+export function releaseLabel(release: Pick<Release, 'service' | 'version'>): string {
+  return `${release.service} ${release.version}`;
+}
+
+/** Two references name the same release when their version (or pinned artifact) agrees. */
+export function sameRelease(a: Release | null | undefined, b: Release | null | undefined): boolean {
+  if (!a || !b) return false;
+  if (a.service !== b.service) return false;
+  if (a.imageRef && b.imageRef) return a.imageRef === b.imageRef;
+  return a.version === b.version;
+}
+
+/** A retained release matches a requested version by version, image tag, or digest reference. */
+export function matchesVersion(release: Pick<Release, 'version' | 'imageTag' | 'imageRef'>, wanted: string): boolean {
+  const w = wanted.trim();
+  return release.version === w || release.imageTag === w || `v${release.version}` === w || release.imageRef === w ||
+    // "1.4.2" names 1.4.2+<anything>
+    release.version.split('+')[0] === w.replace(/^v/, '');
+}

@@ -1,0 +1,40 @@
+/**
+ * Reading a deployment's outcome on the client side. `promoted`, `rolled-back` and `aborted`
+ * complete the workflow and come back from `handle.result()`; `failed` fails the workflow (so the
+ * Temporal UI shows it red) with an ApplicationFailure of type SluiceDeploymentFailed whose first
+ * detail is the same DeploymentResult. This helper gives CI one value either way.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { SluiceErrorType } from './errors';
+import type { DeploymentResult, RollbackResult } from './status';
+
+function failureDetail<T>(err: unknown, type: string): T | undefined {
+  let current: unknown = err;
+  for (let depth = 0; current && depth < 8; depth++) {
+    if (current instanceof ApplicationFailure && current.type === type) {
+      return current.details?.[0] as T | undefined;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** The DeploymentResult carried by a failed deployWorkflow, or undefined for any other error. */
+export function deploymentResultFromError(err: unknown): DeploymentResult | undefined {
+  return failureDetail<DeploymentResult>(err, SluiceErrorType.DeploymentFailed);
+}
+
+export function rollbackResultFromError(err: unknown): RollbackResult | undefined {
+  return failureDetail<RollbackResult>(err, SluiceErrorType.RollbackFailed);
+}
+
+/** `await handle.result()` that also turns a failed deployment into its result. */
+export async function settleDeployment(result: Promise<DeploymentResult>): Promise<DeploymentResult> {
+  try {
+    return await result;
+  } catch (err) {
+    const carried = deploymentResultFromError(err);
+    if (carried) return carried;
+    throw err;
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Typed search attribute keys (Temporal SDK 1.24 API). The embedded stack registers them
+ * (src/dev/config.ts SEARCH_ATTRIBUTES); the workflow upserts them as phases change, and the
+ * client filters on them: `SluiceService = "api" AND SluiceEnvironment = "production" AND
+ * SluicePhase = "rolled-back"`.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const SluiceService = defineSearchAttributeKey('SluiceService', SearchAttributeType.KEYWORD);
+export const SluiceEnvironment = defineSearchAttributeKey('SluiceEnvironment', SearchAttributeType.KEYWORD);
+export const SluiceVersion = defineSearchAttributeKey('SluiceVersion', SearchAttributeType.KEYWORD);
+export const SluicePhase = defineSearchAttributeKey('SluicePhase', SearchAttributeType.KEYWORD);

@@ -1,0 +1,216 @@
+/**
+ * The release spec: what `sluice deploy` reads from sluice.yaml (plus flags) and hands to
+ * `deployWorkflow`. Validated here, at the client edge, with field-level errors; inside the
+ * workflow it is plain data (workflow code imports only the types from this file).
+ */
+import { z } from 'zod';
+import { AnalysisTemplate } from './analysis';
+import { DURATION_PATTERN } from './duration';
+
+export const Duration = z.string().regex(DURATION_PATTERN, 'must be a duration like "500ms", "5s", "10m" or "2h"');
+
+/** DNS label: usable as a container name part, HAProxy backend, Temporal id segment and label value. */
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+export const ServiceName = z.string().regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and dashes');
+export const EnvironmentName = z.string().regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and dashes');
+
+const SEMVER_WITH_BUILD = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+const IMAGE_REF_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Where the release comes from.
+export const BuildSource = z.strictObject({
+  kind: z.literal('build'),
+  /** Git work tree: the version comes from its nearest tag and HEAD commit. */
+  repoDir: z.string().min(1),
+  /** Docker build context or Go package dir; default repoDir. */
+  contextDir: z.string().min(1).optional(),
+  /** Relative to contextDir. */
+  dockerfile: z.string().min(1).optional(),
+  /** Where images are pushed, e.g. 127.0.0.1:5000/go-service (docker and kubernetes targets). */
+  imageRepo: z.string().min(1).optional(),
+  tagPrefix: z.string().optional(),
+  buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are shell identifiers'), z.string()).optional(),
+});
+export type BuildSource = z.infer<typeof BuildSource>;
+
+export const PrebuiltSource = z
+  .strictObject({
+    kind: z.literal('prebuilt'),
+    version: z.string().regex(SEMVER_WITH_BUILD, 'must be semver, e.g. 1.4.3+a1b2c3d'),
+    imageRef: z.string().regex(IMAGE_REF_BY_DIGEST, 'must be pinned by digest: repo@sha256:<64 hex>').optional(),
+    binaryPath: z.string().min(1).optional(),
+    imageTag: z.string().optional(),
+    commit: z.string().optional(),
+  })
+  .refine((s) => s.imageRef !== undefined || s.binaryPath !== undefined, { message: 'a prebuilt source needs imageRef or binaryPath' });
+export type PrebuiltSource = z.infer<typeof PrebuiltSource>;
+
+export const Source = z.discriminatedUnion('kind', [BuildSource, PrebuiltSource]);
+export type Source = z.infer<typeof Source>;
+
+// ---------------------------------------------------------------------------------------------
+// Where it runs and how traffic reaches it. Settings are the adapter's business (each target and
+// router validates its own); here they are opaque JSON.
+export const TargetKind = z.enum(['docker', 'process', 'kubernetes']);
+export type TargetKind = z.infer<typeof TargetKind>;
+export const TargetSpec = z.strictObject({ kind: TargetKind, settings: z.record(z.string(), z.unknown()).default({}) });
+export type TargetSpec = z.infer<typeof TargetSpec>;
+
+export const RouterKind = z.enum(['haproxy', 'none']);
+export type RouterKind = z.infer<typeof RouterKind>;
+export const RouterSpec = z.strictObject({ kind: RouterKind, settings: z.record(z.string(), z.unknown()).default({}) });
+export type RouterSpec = z.infer<typeof RouterSpec>;
+
+// ---------------------------------------------------------------------------------------------
+// Verification. Until the analysis engine lands, every check is a health-check window.
+export const HealthCheck = z.strictObject({
+  paths: z.array(z.string().startsWith('/', 'paths start with "/"')).min(1).default(['/healthz', '/readyz']),
+  interval: Duration.default('1s'),
+  window: Duration.default('10s'),
+  /** This many failed probes in a row fail the check. */
+  failureThreshold: z.number().int().min(1).default(3),
+  /** Per-probe HTTP timeout. */
+  timeout: Duration.default('2s'),
+});
+export type HealthCheck = z.infer<typeof HealthCheck>;
+
+/** One verification: a health window now; `templates` name analysis templates (canary-analysis issue). */
+export const CheckConfig = z.strictObject({
+  /** Overrides healthCheck.window for this check. */
+  window: Duration.optional(),
+  templates: z.array(z.string().min(1)).optional(),
+});
+export type CheckConfig = z.infer<typeof CheckConfig>;
+
+// ---------------------------------------------------------------------------------------------
+// Strategies: data, interpreted by one switch in the workflow.
+export const SetWeightStep = z.strictObject({ kind: z.literal('setWeight'), weight: z.number().int().min(0).max(100) });
+/** No duration = wait for approve. */
+export const PauseStep = z.strictObject({ kind: z.literal('pause'), duration: Duration.optional() });
+export const AnalysisStep = CheckConfig.extend({ kind: z.literal('analysis') });
+export const CanaryStep = z.discriminatedUnion('kind', [SetWeightStep, PauseStep, AnalysisStep]);
+export type CanaryStep = z.infer<typeof CanaryStep>;
+export type SetWeightStep = z.infer<typeof SetWeightStep>;
+export type PauseStep = z.infer<typeof PauseStep>;
+export type AnalysisStep = z.infer<typeof AnalysisStep>;
+
+/**
+ * Accepts Argo's YAML shorthand (`- setWeight: 10`, `- pause: {duration: 5s}`, `- pause: {}`,
+ * `- analysis: {window: 20s}`) beside the tagged form (`- kind: setWeight, weight: 10`).
+ */
+function normalizeStep(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || 'kind' in raw) return raw;
+  const entries = Object.entries(raw);
+  if (entries.length !== 1) return raw;
+  const [key, value] = entries[0]!;
+  if (key === 'setWeight') return { kind: 'setWeight', weight: value };
+  if ((key === 'pause' || key === 'analysis') && (value === null || (typeof value === 'object' && !Array.isArray(value)))) {
+    return { kind: key, ...(value ?? {}) };
+  }
+  return raw;
+}
+
+export const CanaryStrategy = z.strictObject({
+  kind: z.literal('canary'),
+  steps: z.array(z.preprocess(normalizeStep, CanaryStep)).min(1),
+  /** How long the old stable stays warm after promotion (instant rollback), then it is retired. */
+  scaleDownDelay: Duration.default('0s'),
+});
+export type CanaryStrategy = z.infer<typeof CanaryStrategy>;
+
+const ChecksOrOff = z.union([z.literal(false), CheckConfig]);
+export const BlueGreenStrategy = z.strictObject({
+  kind: z.literal('blueGreen'),
+  /** false = wait for approve before switching traffic. */
+  autoPromote: z.boolean().default(true),
+  previewChecks: ChecksOrOff.default({}),
+  postPromotionChecks: ChecksOrOff.default(false),
+  scaleDownDelay: Duration.default('30s'),
+});
+export type BlueGreenStrategy = z.infer<typeof BlueGreenStrategy>;
+
+export const RecreateStrategy = z.strictObject({
+  kind: z.literal('recreate'),
+  checks: ChecksOrOff.default({}),
+});
+export type RecreateStrategy = z.infer<typeof RecreateStrategy>;
+
+export const Strategy = z.discriminatedUnion('kind', [CanaryStrategy, BlueGreenStrategy, RecreateStrategy]);
+export type Strategy = z.infer<typeof Strategy>;
+export type StrategyKind = Strategy['kind'];
+
+// ---------------------------------------------------------------------------------------------
+export const ApprovalPolicy = z.strictObject({
+  /** Who may approve; empty = anyone. */
+  approvers: z.array(z.string().min(1)).default([]),
+  /** A gate left unanswered this long rolls the release back. */
+  timeout: Duration.optional(),
+});
+export type ApprovalPolicy = z.infer<typeof ApprovalPolicy>;
+
+export const Retention = z.strictObject({
+  /** Releases kept in the registry/artifact store for rollback (the live and previous ones always are). */
+  keep: z.number().int().min(2).max(1000).default(5),
+});
+export type Retention = z.infer<typeof Retention>;
+
+export const ReleaseSpec = z
+  .strictObject({
+    service: ServiceName,
+    environment: EnvironmentName,
+    source: Source,
+    target: TargetSpec,
+    router: RouterSpec.default({ kind: 'none', settings: {} }),
+    strategy: Strategy,
+    healthCheck: HealthCheck.default(HealthCheck.parse({})),
+    analysis: z.strictObject({ templates: z.array(AnalysisTemplate).default([]) }).default({ templates: [] }),
+    approval: ApprovalPolicy.default({ approvers: [] }),
+    retention: Retention.default({ keep: 5 }),
+    /** The whole release (not counting rollback) must finish within this, or it is rolled back. */
+    deadline: Duration.optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const needsImage = spec.target.kind !== 'process';
+    if (spec.source.kind === 'build' && needsImage && !spec.source.imageRepo) {
+      ctx.addIssue({ code: 'custom', path: ['source', 'imageRepo'], message: `is required to build for the ${spec.target.kind} target` });
+    }
+    if (spec.source.kind === 'prebuilt') {
+      if (needsImage && !spec.source.imageRef) {
+        ctx.addIssue({ code: 'custom', path: ['source', 'imageRef'], message: `is required for the ${spec.target.kind} target` });
+      }
+      if (!needsImage && !spec.source.binaryPath) {
+        ctx.addIssue({ code: 'custom', path: ['source', 'binaryPath'], message: 'is required for the process target' });
+      }
+    }
+    const names = new Set(spec.analysis.templates.map((t) => t.name));
+    const checkRefs: { path: (string | number)[]; templates?: string[] }[] = [];
+    const strategy = spec.strategy;
+    switch (strategy.kind) {
+      case 'canary':
+        strategy.steps.forEach((s, i) => {
+          if (s.kind === 'analysis') checkRefs.push({ path: ['strategy', 'steps', i, 'templates'], templates: s.templates });
+        });
+        break;
+      case 'blueGreen':
+        if (strategy.previewChecks) checkRefs.push({ path: ['strategy', 'previewChecks', 'templates'], templates: strategy.previewChecks.templates });
+        if (strategy.postPromotionChecks) checkRefs.push({ path: ['strategy', 'postPromotionChecks', 'templates'], templates: strategy.postPromotionChecks.templates });
+        break;
+      case 'recreate':
+        if (strategy.checks) checkRefs.push({ path: ['strategy', 'checks', 'templates'], templates: strategy.checks.templates });
+        break;
+      default: {
+        const unhandled: never = strategy;
+        throw new Error(`unhandled strategy ${JSON.stringify(unhandled)}`);
+      }
+    }
+    for (const ref of checkRefs) {
+      for (const name of ref.templates ?? []) {
+        if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ref.path, message: `names unknown analysis template "${name}"` });
+      }
+    }
+  });
+/** The validated spec the workflow receives (defaults filled in). */
+export type ReleaseSpec = z.infer<typeof ReleaseSpec>;
+/** What a person writes: defaults optional. */
+export type ReleaseSpecInput = z.input<typeof ReleaseSpec>;

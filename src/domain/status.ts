@@ -1,0 +1,133 @@
+/**
+ * What a deployment looks like from outside: the `status` query, the event log and the final
+ * result. Plain data, no zod (workflow code builds these).
+ */
+import type { Reason } from './reasons';
+import type { Release } from './release';
+import type { RouterSpec, StrategyKind, TargetSpec } from './spec';
+
+export const PHASES = [
+  'pending',
+  'building',
+  'pushing',
+  'deploying',
+  'canary',
+  'analysing',
+  'awaiting-approval',
+  'paused',
+  'promoting',
+  'succeeded',
+  'rolling-back',
+  'rolled-back',
+  'failed',
+  'aborted',
+] as const;
+export type Phase = (typeof PHASES)[number];
+export const TERMINAL_PHASES: readonly Phase[] = ['succeeded', 'rolled-back', 'failed', 'aborted'];
+
+export type Outcome = 'promoted' | 'rolled-back' | 'aborted' | 'failed';
+
+export type EventType =
+  | 'started'
+  | 'phase'
+  | 'step'
+  | 'weight'
+  | 'check'
+  | 'approval-requested'
+  | 'approved'
+  | 'approval-ignored'
+  | 'paused'
+  | 'resumed'
+  | 'abort-requested'
+  | 'compensation'
+  | 'compensation-failed'
+  | 'info'
+  | 'finished';
+
+export interface DeploymentEvent {
+  /** ISO 8601, workflow time. */
+  at: string;
+  type: EventType;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** One health probe (or, later, one analysis measurement) as the status shows it. */
+export interface CheckResult {
+  at: string;
+  ok: boolean;
+  /** e.g. `/healthz 200, /readyz 200` or `/healthz 503`. */
+  summary: string;
+  consecutiveFailures: number;
+}
+
+export interface ApprovalGate {
+  /** Human label of what waits: `canary step 4 (pause)`, `blue-green promotion`. */
+  gate: string;
+  since: string;
+  approvers: string[];
+}
+
+export interface DeploymentStatus {
+  service: string;
+  environment: string;
+  strategy: StrategyKind;
+  release: Release | null;
+  previous: Release | null;
+  phase: Phase;
+  /** Current strategy step (0-based) and how many there are; -1 before the first step. */
+  stepIndex: number;
+  stepCount: number;
+  /** Candidate's share of traffic, 0..100. */
+  weight: number;
+  paused: boolean;
+  awaitingApproval: ApprovalGate | null;
+  abortRequested: { reason: string; by: string; at: string } | null;
+  lastCheck: CheckResult | null;
+  startedAt: string;
+  /** Newest last; capped (oldest dropped) so the query stays small. */
+  events: DeploymentEvent[];
+  result: DeploymentResult | null;
+}
+
+export interface DeploymentResult {
+  outcome: Outcome;
+  reason: Reason;
+  /** A sentence for people: what happened and, on failure, the error. */
+  message: string;
+  service: string;
+  environment: string;
+  release: Release | null;
+  previous: Release | null;
+  /** Milliseconds spent per phase (a phase entered twice adds up). */
+  phaseDurations: Partial<Record<Phase, number>>;
+  /** From the decision to roll back (abort received, check failed) to the last undo done. */
+  timeToRollbackMs: number | null;
+  /** Undo steps that ran, in the order they ran (newest first). */
+  compensations: string[];
+  /** Set when outcome is failed: the error type of the root cause (ApplicationFailure.type). */
+  errorType?: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface RollbackRequest {
+  service: string;
+  environment: string;
+  /** Version, image tag or digest ref of a retained release; omitted = the one before the live one. */
+  toVersion?: string;
+  /** Where the service runs: the same target and router as its release spec. */
+  target: TargetSpec;
+  router: RouterSpec;
+  /** Registry repository of the service's images (docker and kubernetes targets). */
+  imageRepo?: string;
+}
+
+export interface RollbackResult {
+  outcome: 'rolled-back' | 'failed';
+  reason: Reason;
+  message: string;
+  from: Release | null;
+  to: Release | null;
+  durationMs: number;
+}

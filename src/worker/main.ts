@@ -1,0 +1,95 @@
+/**
+ * The worker process: `node dist/src/worker/main.js [--task-queue sluice] [--metrics-port 9464]`.
+ * Connects to Temporal, builds the real clients (dockerode on the stack's socket, Prometheus URL,
+ * artifact store), registers the workflows and activities, serves /metrics on loopback, and
+ * drains cleanly on SIGINT/SIGTERM.
+ */
+import { parseArgs } from 'node:util';
+import Docker from 'dockerode';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { defaultArtifactStore } from '../activities/build';
+import { loadStackConfig, prometheusUrl, temporalAddress } from '../dev/config';
+import { createSluiceActivities } from './activities';
+import { createPinoLogger, temporalLogger } from './logger';
+import { createWorkerMetrics, DEFAULT_METRICS_PORT, serveMetrics } from './metrics';
+import { createWorker, DEFAULT_TASK_QUEUE } from './worker';
+
+export interface WorkerMainOptions {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  metricsHost: string;
+  /** 0 = pick a free port. */
+  metricsPort: number;
+  dockerSocket: string;
+  artifactStore: string;
+  prometheusUrl: string;
+  prometheusTargetsDir: string;
+}
+
+export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerMainOptions {
+  const stack = loadStackConfig(env);
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      address: { type: 'string' },
+      namespace: { type: 'string' },
+      'task-queue': { type: 'string' },
+      'metrics-port': { type: 'string' },
+      'docker-socket': { type: 'string' },
+      'artifact-store': { type: 'string' },
+      'prometheus-url': { type: 'string' },
+    },
+    strict: true,
+  });
+  const metricsPort = Number(values['metrics-port'] ?? env.SLUICE_WORKER_METRICS_PORT ?? DEFAULT_METRICS_PORT);
+  if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new Error(`--metrics-port must be 0-65535, got ${values['metrics-port']}`);
+  return {
+    address: values.address ?? env.TEMPORAL_ADDRESS ?? temporalAddress(stack),
+    namespace: values.namespace ?? env.TEMPORAL_NAMESPACE ?? stack.temporal.namespace,
+    taskQueue: values['task-queue'] ?? env.SLUICE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    // Loopback only: the endpoint has no authentication.
+    metricsHost: '127.0.0.1',
+    metricsPort,
+    dockerSocket: values['docker-socket'] ?? env.SLUICE_DOCKER_SOCKET ?? stack.docker.socket,
+    artifactStore: values['artifact-store'] ?? env.SLUICE_ARTIFACT_STORE ?? defaultArtifactStore(stack.stateDir),
+    prometheusUrl: values['prometheus-url'] ?? env.SLUICE_PROMETHEUS_URL ?? prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+  };
+}
+
+export async function runWorker(options: WorkerMainOptions): Promise<void> {
+  const logger = createPinoLogger();
+  Runtime.install({ logger: temporalLogger(logger) });
+  const metrics = createWorkerMetrics();
+  const served = await serveMetrics(metrics, { host: options.metricsHost, port: options.metricsPort });
+  const connection = await NativeConnection.connect({ address: options.address });
+  const activities = createSluiceActivities({
+    docker: new Docker({ socketPath: options.dockerSocket }),
+    artifactStore: options.artifactStore,
+    prometheusUrl: options.prometheusUrl,
+    prometheusTargetsDir: options.prometheusTargetsDir,
+    logger,
+  });
+  const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics });
+  logger.info({ taskQueue: options.taskQueue, address: options.address, namespace: options.namespace, metrics: served.url }, 'sluice worker ready');
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'draining: finishing running activities, then exiting');
+    worker.shutdown();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  try {
+    await worker.run();
+  } finally {
+    served.server.close();
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  runWorker(workerOptionsFrom(process.argv.slice(2))).catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

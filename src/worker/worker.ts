@@ -1,0 +1,46 @@
+/**
+ * createWorker: the one place a Sluice worker is assembled, used by the production entry point
+ * (main.ts) and by tests alike, so both run the same workflows with the same options.
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { activityMetricsInterceptor, type WorkerMetrics } from './metrics';
+
+/** The task queue `sluice deploy` and the worker agree on unless told otherwise. */
+export const DEFAULT_TASK_QUEUE = 'sluice';
+
+export interface CreateWorkerOptions {
+  connection: NativeConnection;
+  taskQueue?: string;
+  namespace?: string;
+  /** Activity implementations by name (see src/worker/activities.ts). */
+  activities: object;
+  metrics?: WorkerMetrics;
+  identity?: string;
+  /** A prebuilt bundle (tests bundle once per file); default: bundle src/workflows at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Passed through: tests shorten stickyQueueScheduleToStartTimeout and so on. */
+  overrides?: Partial<Omit<WorkerOptions, 'connection' | 'taskQueue' | 'namespace' | 'activities' | 'workflowBundle' | 'workflowsPath'>>;
+}
+
+/** The workflows module every Sluice worker registers (resolved for both src/ and dist/). */
+export function workflowsPath(): string {
+  return require.resolve('../workflows');
+}
+
+export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
+    activities: options.activities,
+    ...(options.identity ? { identity: options.identity } : {}),
+    interceptors: options.metrics ? { activity: [activityMetricsInterceptor(options.metrics)] } : undefined,
+    // A release is rarely more than a handful of concurrent activities; keep the CPU for builds.
+    maxConcurrentActivityTaskExecutions: 20,
+    // Cancellation reaches an activity only with a heartbeat response; the SDK default throttle
+    // (80% of the heartbeat timeout) would let an abort wait ~48 s for a running build.
+    maxHeartbeatThrottleInterval: '2s',
+    ...options.overrides,
+  });
+}

@@ -1,0 +1,68 @@
+/**
+ * Activity proxies with their timeouts and retry policies, one named option set per kind of
+ * work. Only types come from outside the workflow sandbox (src/domain/ports.ts).
+ */
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type { BuildPort, DeployPort, RegistryPort } from '../domain/ports';
+
+/** Builds stream progress as heartbeats; a silent minute means the worker died. */
+export const buildActivity: ActivityOptions = {
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 3 },
+};
+
+/** Git look-ups: quick, local. */
+export const gitActivity: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '1s', maximumAttempts: 3 },
+};
+
+export const pushActivity: ActivityOptions = {
+  startToCloseTimeout: '15m',
+  heartbeatTimeout: '1m',
+  retry: { initialInterval: '2s', maximumInterval: '30s', maximumAttempts: 5 },
+};
+
+/**
+ * Changes to the target and router: bounded, retried for transient daemon/socket errors. No
+ * heartbeat timeout (not every adapter heartbeats). The workflow never cancels these: an abort
+ * lets the call finish, then undoes it (Control.uninterrupted), so undo never races a change.
+ */
+export const deployActivity: ActivityOptions = {
+  startToCloseTimeout: '3m',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
+};
+
+/**
+ * Undo steps: retried longer, because giving up leaves a half-released environment. Still
+ * bounded, so a broken target ends the workflow `failed` with CompensationFailed instead of
+ * retrying forever out of sight.
+ */
+export const compensationActivity: ActivityOptions = {
+  startToCloseTimeout: '3m',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 20 },
+};
+
+/**
+ * One health probe. No retries: a failed probe is a data point, counted by the check window.
+ * Cancelled without waiting (it changes nothing), so an abort never waits on a slow endpoint.
+ */
+export const probeActivity: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+  cancellationType: 'TRY_CANCEL',
+};
+
+export const registryMaintenanceActivity: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  retry: { initialInterval: '2s', maximumAttempts: 3 },
+};
+
+export const git = proxyActivities<Pick<BuildPort, 'resolveVersion' | 'generateChangelog'>>(gitActivity);
+export const build = proxyActivities<Pick<BuildPort, 'buildImage' | 'buildBinary'>>(buildActivity);
+export const registry = proxyActivities<Pick<RegistryPort, 'pushImage'>>(pushActivity);
+export const retention = proxyActivities<Pick<RegistryPort, 'listReleases' | 'pruneReleases'>>(registryMaintenanceActivity);
+export const deploy = proxyActivities<Omit<DeployPort, 'probeHealth'>>(deployActivity);
+export const undo = proxyActivities<Omit<DeployPort, 'probeHealth'>>(compensationActivity);
+export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActivity);

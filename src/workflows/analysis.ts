@@ -1,0 +1,154 @@
+/**
+ * `analysisWorkflow`: canary analysis as a child workflow, so every measurement and every look
+ * is an event in the Temporal UI and every wait is a timer (a worker crash loses nothing).
+ *
+ * Templates run side by side; the first to end non-successful stops the others at once (a
+ * rollback never waits for the remaining windows). The result is a per-metric table of
+ * measurements (value, pass/fail/inconclusive/error, reason), the overall phase and the decision
+ * for the parent: promote, pause (wait for a human) or rollback. Inconclusive results follow each
+ * template's `inconclusivePolicy`; the parent acts on `decision`.
+ *
+ * Optionally drives load (loopback only) while it analyses, and stops it when it decides.
+ */
+import { CancellationScope, defineQuery, isCancellation, setHandler } from '@temporalio/workflow';
+import type { AnalysisPhase, AnalysisTemplate, MannWhitneyJudgeConfig, SequentialJudgeConfig, ThresholdJudgeConfig } from '../domain/analysis';
+import { toMs } from '../domain/duration';
+import type { AnalysisResult, AnalysisStatus, AnalysisWorkflowInput, LoadOutcome, TemplateResult } from './analysis-types';
+import { ANALYSIS_REASON } from './analysis-types';
+import { combine, decisionFor, judges, load } from './analysis-run';
+import type { RunControl } from './analysis-run';
+import { runThreshold } from './analysis-threshold';
+import { runKayenta } from './analysis-kayenta';
+import { runSequential } from './analysis-sequential';
+
+export const analysisStatusQuery = defineQuery<AnalysisStatus>('analysisStatus');
+
+/** Load keeps going a little past the expected end, then the workflow cancels it anyway. */
+const LOAD_MARGIN_MS = 30_000;
+const LOAD_MAX_MS = 60 * 60 * 1000;
+
+function runTemplate(t: AnalysisTemplate, run: RunControl): Promise<TemplateResult> {
+  const judge = t.judge;
+  switch (judge.kind) {
+    case 'threshold':
+      return runThreshold({ ...t, judge }, run);
+    case 'mann-whitney':
+      return runKayenta({ ...t, judge }, run);
+    case 'sequential':
+      return runSequential({ ...t, judge }, run);
+    default: {
+      const unhandled: never = judge;
+      throw new Error(`unhandled judge ${JSON.stringify(unhandled)}`);
+    }
+  }
+}
+
+/** How long the analysis can run at most, to bound the load generator. */
+export function expectedDurationMs(templates: readonly AnalysisTemplate[], windowMs?: number): number {
+  let longest = 0;
+  for (const t of templates) {
+    const j = t.judge as ThresholdJudgeConfig | MannWhitneyJudgeConfig | SequentialJudgeConfig;
+    if (j.kind === 'threshold') {
+      for (const m of j.metrics) {
+        const delay = m.initialDelay ? toMs(m.initialDelay) : 0;
+        const counted = m.count !== undefined ? delay + (m.count + m.consecutiveErrorLimit + 1) * toMs(m.interval) : 0;
+        longest = Math.max(longest, counted, windowMs ?? 0);
+      }
+    } else if (j.kind === 'mann-whitney') {
+      longest = Math.max(longest, windowMs ?? toMs(j.window));
+    } else {
+      longest = Math.max(longest, toMs(j.maxDuration) + toMs(j.interval));
+    }
+  }
+  return Math.min(LOAD_MAX_MS, longest + LOAD_MARGIN_MS);
+}
+
+export async function analysisWorkflow(input: AnalysisWorkflowInput): Promise<AnalysisResult> {
+  const startedAt = new Date().toISOString();
+  const published = new Map<string, TemplateResult>();
+  let status: { phase: AnalysisPhase; reason: string } = { phase: 'Pending', reason: 'validating templates' };
+  setHandler(analysisStatusQuery, () => ({ ...status, templates: [...published.values()] }));
+
+  let templates: AnalysisTemplate[];
+  try {
+    templates = await judges.validateAnalysis({ templates: input.templates });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    // Nothing can be verified with a broken template: do not keep the canary.
+    const message = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+    const now = new Date().toISOString();
+    return { phase: 'Error', decision: 'rollback', reason: `${ANALYSIS_REASON.invalid}: ${message}`, templates: [], startedAt, finishedAt: now, decidedAt: now };
+  }
+
+  const windowMs = input.window ? toMs(input.window) : undefined;
+  let stopped = false;
+  let firstMeasurementAt: string | undefined;
+  let decidedAt: string | undefined;
+  let loadOutcome: LoadOutcome | undefined;
+  const stop = (): void => {
+    if (!stopped) decidedAt = new Date().toISOString();
+    stopped = true;
+  };
+
+  const loadScope = new CancellationScope();
+  let loadDone: Promise<void> | undefined;
+  if (input.load) {
+    const spec = { ...input.load, durationMs: expectedDurationMs(templates, windowMs) };
+    loadDone = loadScope
+      .run(() => load.generateLoad(spec))
+      .then(
+        (report) => {
+          loadOutcome = { ...report, status: report.cancelled ? 'cancelled' : 'completed' };
+        },
+        (err: unknown) => {
+          if (isCancellation(err)) {
+            loadOutcome = { status: 'cancelled' };
+            return;
+          }
+          const message = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+          loadOutcome = { status: 'failed', message };
+          // Without the traffic it asked for, the analysis would judge a quiet canary.
+          stop();
+        },
+      );
+  }
+
+  status = { phase: 'Running', reason: 'measuring' };
+  const run: RunControl = {
+    context: input.context,
+    windowMs,
+    stopped: () => stopped,
+    measured: () => {
+      firstMeasurementAt ??= new Date().toISOString();
+    },
+    publish: (r) => published.set(r.name, r),
+  };
+  const results = await Promise.all(
+    templates.map(async (t) => {
+      const r = await runTemplate(t, run);
+      published.set(t.name, r);
+      if (r.phase !== 'Successful') stop();
+      return r;
+    }),
+  );
+
+  loadScope.cancel();
+  await loadDone;
+  const finishedAt = new Date().toISOString();
+  let overall = combine(results);
+  if (loadOutcome?.status === 'failed') {
+    const policies = templates.map((t) => t.inconclusivePolicy);
+    const decision = decisionFor('Error', policies.includes('rollback') ? 'rollback' : 'pause');
+    overall = { phase: 'Error', decision, reason: `${ANALYSIS_REASON.loadFailed}: ${loadOutcome.message}` };
+  }
+  status = { phase: overall.phase, reason: overall.reason };
+  return {
+    ...overall,
+    templates: results,
+    startedAt,
+    finishedAt,
+    ...(firstMeasurementAt ? { firstMeasurementAt } : {}),
+    decidedAt: decidedAt ?? finishedAt,
+    ...(loadOutcome ? { load: loadOutcome } : {}),
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * People and CI steer a running deployment through signals and an update; this class turns them
+ * into workflow state and gives the strategies three primitives that honour them:
+ * `interruptible` (race any work against a stop), `checkpoint` (stop/pause gate between steps)
+ * and `awaitApproval` (a gate only a person opens).
+ *
+ * Handlers are installed first thing in the workflow, so a signal sent with or right after the
+ * start (even before the first step runs) is delivered and kept in state, never lost.
+ */
+import { ApplicationFailure, CancellationScope, condition, setHandler, sleep } from '@temporalio/workflow';
+import { toMs } from '../domain/duration';
+import { SluiceErrorType } from '../domain/errors';
+import { Reason } from '../domain/reasons';
+import type { ApprovalPolicy } from '../domain/spec';
+import type { Outcome } from '../domain/status';
+import { abortSignal, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery, type ApprovalAck } from './definitions';
+import type { Tracker } from './tracker';
+
+/** Why the release must stop, and what it will be called when it has. */
+export interface StopRequest {
+  outcome: Exclude<Outcome, 'promoted'>;
+  reason: Reason;
+  message: string;
+  /** Workflow time the decision was taken: time-to-rollback counts from here. */
+  atMs: number;
+  errorType?: string;
+}
+
+/** Thrown out of any step once a stop is requested; the workflow catches it and compensates. */
+export class StopError extends Error {
+  constructor(readonly request: StopRequest) {
+    super(request.message);
+    this.name = 'StopError';
+  }
+}
+
+interface OpenGate {
+  gate: string;
+  since: string;
+  approvers: string[];
+  approvedBy?: string;
+}
+
+type Outcome2<T> = { kind: 'done'; value: T } | { kind: 'error'; error: unknown } | { kind: 'stop' } | { kind: 'watch-ended' };
+
+export class Control {
+  stop: StopRequest | undefined;
+  paused = false;
+  private gate: OpenGate | undefined;
+
+  constructor(
+    private readonly tracker: Tracker,
+    private readonly approval: ApprovalPolicy,
+  ) {}
+
+  install(): void {
+    setHandler(statusQuery, () => this.tracker.status);
+    setHandler(abortSignal, (reason, by) => {
+      const who = by || 'unknown';
+      if (this.stop) {
+        this.tracker.event('abort-requested', `abort by ${who} ignored: already stopping (${this.stop.reason})`);
+        return;
+      }
+      this.tracker.status.abortRequested = { reason: reason || 'no reason given', by: who, at: this.tracker.now() };
+      this.tracker.event('abort-requested', `abort requested by ${who}: ${reason || 'no reason given'}`, { by: who, reason });
+      this.requestStop({ outcome: 'aborted', reason: Reason.AbortedBySignal, message: `aborted by ${who}: ${reason || 'no reason given'}` });
+    });
+    setHandler(approveSignal, (by) => {
+      const problem = this.approvalProblem(by);
+      if (problem) {
+        this.tracker.event('approval-ignored', `approve signal from ${by || 'unknown'} ignored: ${problem.message}`);
+        return;
+      }
+      this.approve(by);
+    });
+    setHandler(approveUpdate, (by): ApprovalAck => this.approve(by), {
+      validator: (by) => {
+        const problem = this.approvalProblem(by);
+        if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
+      },
+    });
+    setHandler(pauseSignal, (by) => {
+      if (this.paused) return;
+      this.paused = true;
+      this.tracker.status.paused = true;
+      this.tracker.event('paused', `paused by ${by || 'unknown'}: holds at the next step boundary`);
+    });
+    setHandler(resumeSignal, (by) => {
+      if (!this.paused) return;
+      this.paused = false;
+      this.tracker.status.paused = false;
+      this.tracker.event('resumed', `resumed by ${by || 'unknown'}`);
+    });
+  }
+
+  /** First request wins: an abort during a failing check stays a rollback for that check, and vice versa. */
+  requestStop(request: Omit<StopRequest, 'atMs'>): void {
+    if (this.stop) return;
+    this.stop = { ...request, atMs: Date.now() };
+  }
+
+  throwIfStopped(): void {
+    if (this.stop) throw new StopError(this.stop);
+  }
+
+  /**
+   * Runs `fn` (timers, waits, builds, probes: work that changes nothing an undo must see) in its
+   * own cancellation scope and races it against a stop request; on a stop the scope is
+   * cancelled and StopError thrown at once.
+   *
+   * Not for activities that change the target: the SDK resolves a cancelled activity at once
+   * when its Started event is not in history yet (retried activities record it lazily), even
+   * with WAIT_CANCELLATION_COMPLETED, so the undo could race the change. Use `uninterrupted`.
+   */
+  async interruptible<T>(fn: () => Promise<T>): Promise<T> {
+    this.throwIfStopped();
+    const work = new CancellationScope();
+    const watch = new CancellationScope();
+    const workOutcome = work.run(fn).then(
+      (value): Outcome2<T> => ({ kind: 'done', value }),
+      (error: unknown): Outcome2<T> => ({ kind: 'error', error }),
+    );
+    const stopOutcome = watch.run(() => condition(() => this.stop !== undefined)).then(
+      (): Outcome2<T> => ({ kind: 'stop' }),
+      (): Outcome2<T> => ({ kind: 'watch-ended' }),
+    );
+    try {
+      let first = await Promise.race([workOutcome, stopOutcome]);
+      // The watcher only ends without a stop when the whole workflow is being cancelled; the work
+      // then ends too (cancelled), so its outcome is the one to report.
+      if (first.kind === 'watch-ended') first = await workOutcome;
+      if (first.kind === 'done') return first.value;
+      if (first.kind === 'stop') {
+        work.cancel();
+        await workOutcome;
+        throw new StopError(this.stop!);
+      }
+      if (this.stop) throw new StopError(this.stop);
+      throw (first as { error: unknown }).error;
+    } finally {
+      watch.cancel();
+    }
+  }
+
+  /**
+   * Runs a change to the target to completion even if a stop arrives meanwhile (deploy calls
+   * are bounded and short), then honours the stop. The undo registered before it therefore
+   * always runs after the change, never beside it.
+   */
+  async uninterrupted<T>(fn: () => Promise<T>): Promise<T> {
+    this.throwIfStopped();
+    const value = await CancellationScope.nonCancellable(fn);
+    this.throwIfStopped();
+    return value;
+  }
+
+  /** A timer that ends early on a stop request. */
+  async sleep(duration: string, summary: string): Promise<void> {
+    const ms = toMs(duration);
+    if (ms <= 0) return;
+    await this.interruptible(() => sleep(ms, { summary }));
+  }
+
+  /** Between steps: stop if asked, hold while paused. */
+  async checkpoint(): Promise<void> {
+    this.throwIfStopped();
+    if (!this.paused) return;
+    const resumeTo = this.tracker.phase;
+    this.tracker.setPhase('paused');
+    await this.interruptible(() => condition(() => !this.paused));
+    this.tracker.setPhase(resumeTo);
+  }
+
+  /** Holds until someone approves, the approval timeout rolls the release back, or a stop arrives. */
+  async awaitApproval(gate: string): Promise<void> {
+    this.throwIfStopped();
+    const resumeTo = this.tracker.phase;
+    const open: OpenGate = { gate, since: this.tracker.now(), approvers: [...this.approval.approvers] };
+    this.gate = open;
+    this.tracker.status.awaitingApproval = { gate: open.gate, since: open.since, approvers: open.approvers };
+    this.tracker.setPhase('awaiting-approval');
+    this.tracker.event('approval-requested', `awaiting approval: ${gate}`, { gate });
+    try {
+      const approved = () => open.approvedBy !== undefined;
+      const timeout = this.approval.timeout;
+      const inTime = await this.interruptible(async () => {
+        if (timeout === undefined) {
+          await condition(approved);
+          return true;
+        }
+        return condition(approved, toMs(timeout));
+      });
+      if (!inTime) {
+        this.requestStop({ outcome: 'rolled-back', reason: Reason.ApprovalTimedOut, message: `nobody approved "${gate}" within ${timeout}` });
+        this.throwIfStopped();
+      }
+    } finally {
+      this.gate = undefined;
+      this.tracker.status.awaitingApproval = null;
+    }
+    this.tracker.setPhase(resumeTo);
+  }
+
+  private approvalProblem(by: string): { type: string; message: string } | undefined {
+    if (this.stop) return { type: SluiceErrorType.NotAwaitingApproval, message: `the release is stopping (${this.stop.reason})` };
+    if (!this.gate || this.gate.approvedBy !== undefined) {
+      return { type: SluiceErrorType.NotAwaitingApproval, message: `nothing awaits approval (phase ${this.tracker.phase})` };
+    }
+    if (this.gate.approvers.length > 0 && !this.gate.approvers.includes(by)) {
+      return { type: SluiceErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${this.gate.approvers.join(', ')}` };
+    }
+    return undefined;
+  }
+
+  private approve(by: string): ApprovalAck {
+    const gate = this.gate!;
+    gate.approvedBy = by || 'unknown';
+    const at = this.tracker.now();
+    this.tracker.event('approved', `${gate.gate} approved by ${gate.approvedBy}`, { gate: gate.gate, by: gate.approvedBy });
+    return { gate: gate.gate, approvedBy: gate.approvedBy, at };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * The deployment workflow's messages, shared by workflow and client code. Names are the wire
+ * contract (CLI, UI and scripts send them by name): add, never rename.
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DeploymentStatus } from '../domain/status';
+
+/** Stop the release and undo it. Honoured in any phase, also when sent before the phase starts. */
+export const abortSignal = defineSignal<[reason: string, by: string]>('abort');
+/** Open the gate that awaits approval. Ignored (and logged) when no gate is open. */
+export const approveSignal = defineSignal<[by: string]>('approve');
+/** Hold at the next step boundary; timers already running finish. */
+export const pauseSignal = defineSignal<[by?: string]>('pause');
+export const resumeSignal = defineSignal<[by?: string]>('resume');
+
+export const statusQuery = defineQuery<DeploymentStatus>('status');
+
+export interface ApprovalAck {
+  gate: string;
+  approvedBy: string;
+  at: string;
+}
+/** Like approveSignal, but acknowledged; the validator rejects it when nothing awaits approval. */
+export const approveUpdate = defineUpdate<ApprovalAck, [by: string]>('approve');

@@ -1,0 +1,170 @@
+/**
+ * deployWorkflow: one release of one service to one environment, from source to promotion, as a
+ * saga. Every outcome but `failed` completes the workflow with a DeploymentResult; `failed`
+ * compensates first, then fails the workflow with ApplicationFailure(SluiceDeploymentFailed)
+ * carrying the same result (see src/domain/result.ts), so the Temporal UI marks it red.
+ */
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  sleep,
+  TemporalFailure,
+} from '@temporalio/workflow';
+import { toMs } from '../domain/duration';
+import { SluiceErrorType } from '../domain/errors';
+import { Reason } from '../domain/reasons';
+import { sameRelease, type Release } from '../domain/release';
+import type { ReleaseSpec } from '../domain/spec';
+import type { DeploymentResult, Outcome, Phase } from '../domain/status';
+import { deploy, retention } from './activities';
+import { type DeployContext, targetRef } from './context';
+import { Control, StopError, type StopRequest } from './control';
+import { Saga, describeError, type CompensationReport } from './saga';
+import { runStrategy } from './strategies';
+import { obtainRelease } from './source';
+import { Tracker } from './tracker';
+
+const FINAL_PHASE: Record<Outcome, Phase> = {
+  promoted: 'succeeded',
+  'rolled-back': 'rolled-back',
+  aborted: 'aborted',
+  failed: 'failed',
+};
+
+/** The ApplicationFailure type of the root cause, for CI and the result. */
+function rootErrorType(err: unknown): string | undefined {
+  let e: unknown = err;
+  let type: string | undefined;
+  for (let depth = 0; e && depth < 8; depth++) {
+    if (e instanceof ApplicationFailure && e.type) type = e.type;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return type;
+}
+
+/** Maps whatever ended the happy path to a stop request; returns undefined for workflow bugs. */
+function stopFor(err: unknown, control: Control): StopRequest | undefined {
+  if (err instanceof StopError) return err.request;
+  if (control.stop) return control.stop;
+  if (isCancellation(err)) {
+    control.requestStop({ outcome: 'aborted', reason: Reason.WorkflowCancelled, message: 'the workflow was cancelled' });
+  } else if (err instanceof TemporalFailure) {
+    const errorType = rootErrorType(err);
+    control.requestStop({ outcome: 'failed', reason: Reason.ActivityFailed, message: describeError(err), ...(errorType ? { errorType } : {}) });
+  }
+  // Anything else is a bug in workflow code: rethrown, it fails the workflow task, which Temporal
+  // retries, so a fixed worker picks the release up where it stopped.
+  return control.stop;
+}
+
+/** Starts the deadline timer; when it fires the release stops with DeadlineExceeded. */
+function startDeadline(spec: ReleaseSpec, control: Control): CancellationScope | undefined {
+  if (!spec.deadline) return undefined;
+  const scope = new CancellationScope();
+  const deadline = spec.deadline;
+  scope
+    .run(() => sleep(toMs(deadline), { summary: `release deadline ${deadline}` }))
+    .then(
+      () => control.requestStop({ outcome: 'failed', reason: Reason.DeadlineExceeded, message: `the release did not finish within its deadline of ${deadline}` }),
+      () => undefined, // cancelled: the release ended first
+    );
+  return scope;
+}
+
+export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResult> {
+  const tracker = new Tracker(spec);
+  const control = new Control(tracker, spec.approval);
+  control.install();
+  const saga = new Saga();
+  const ref = targetRef(spec);
+  tracker.event('started', `${spec.strategy.kind} release of ${spec.service} to ${spec.environment}`);
+  const deadline = startDeadline(spec, control);
+
+  let release: Release | null = null;
+  let previous: Release | null = null;
+  let outcome: Outcome = 'promoted';
+  let reason: Reason = Reason.Promoted;
+  let message = '';
+  let errorType: string | undefined;
+  let compensation: CompensationReport = { ran: [], failed: [] };
+  let timeToRollbackMs: number | null = null;
+
+  try {
+    control.throwIfStopped(); // an abort sent with the start is honoured before any work
+    previous = await control.interruptible(() => deploy.currentRelease(ref));
+    release = await obtainRelease(spec, control, tracker);
+    tracker.setReleases(release, previous);
+    if (sameRelease(previous, release)) {
+      reason = Reason.AlreadyLive;
+      message = `${release.version} is already live in ${spec.environment}; nothing to do`;
+    } else {
+      const ctx: DeployContext = { spec, ref, release, previous, tracker, control, saga };
+      await runStrategy(ctx, spec.strategy);
+      message = `${release.version} promoted in ${spec.environment}${previous ? ` (was ${previous.version})` : ''}`;
+    }
+  } catch (err) {
+    const stop = stopFor(err, control);
+    if (!stop) throw err;
+    outcome = stop.outcome;
+    reason = stop.reason;
+    message = stop.message;
+    errorType = stop.errorType;
+    tracker.setPhase('rolling-back', `rolling back: ${stop.message}`);
+    compensation = await saga.compensate(tracker);
+    timeToRollbackMs = Date.now() - stop.atMs;
+    if (compensation.failed.length > 0) {
+      outcome = 'failed';
+      reason = Reason.CompensationFailed;
+      message = `${stop.message}; then undo failed: ${compensation.failed.map((f) => `${f.name} (${f.error})`).join('; ')}`;
+    }
+  } finally {
+    deadline?.cancel();
+  }
+
+  if (outcome === 'promoted' && release && !sameRelease(previous, release)) {
+    await pruneRetainedReleases(spec, release, previous, tracker);
+  }
+
+  tracker.setPhase(FINAL_PHASE[outcome], message);
+  const result: DeploymentResult = {
+    outcome,
+    reason,
+    message,
+    service: spec.service,
+    environment: spec.environment,
+    release,
+    previous,
+    phaseDurations: tracker.phaseDurations(),
+    timeToRollbackMs,
+    compensations: compensation.ran,
+    ...(errorType ? { errorType } : {}),
+    startedAt: tracker.status.startedAt,
+    finishedAt: tracker.now(),
+  };
+  tracker.status.result = result;
+  tracker.event('finished', `${outcome}: ${message}`, { outcome, reason });
+
+  // Let an in-flight approve update or signal finish before the run closes (also when cancelled).
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  if (outcome === 'failed') {
+    throw ApplicationFailure.create({ type: SluiceErrorType.DeploymentFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
+  }
+  return result;
+}
+
+/** Best effort: a registry hiccup after promotion must not turn a good release into a failure. */
+async function pruneRetainedReleases(spec: ReleaseSpec, release: Release, previous: Release | null, tracker: Tracker): Promise<void> {
+  const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : release.imageRef?.split('@')[0];
+  const protect = [release.imageTag, ...(previous ? [previous.imageTag] : [])];
+  try {
+    const pruned = await retention.pruneReleases({ service: spec.service, ...(imageRepo ? { imageRepo } : {}), keep: spec.retention.keep, protect });
+    if (pruned.deleted.length > 0) tracker.event('info', `pruned ${pruned.deleted.map((d) => d.imageTag).join(', ')}`);
+  } catch (err) {
+    log.warn('pruning retained releases failed', { error: describeError(err) });
+    tracker.event('info', `pruning retained releases failed: ${describeError(err)}`);
+  }
+}

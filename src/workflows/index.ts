@@ -1,0 +1,6 @@
+/**
+ * The worker's workflowsPath: every workflow type Sluice registers. Workflow code only; activity
+ * code never reaches this bundle (types only).
+ */
+export { deployWorkflow } from './deploy';
+export { rollbackWorkflow } from './rollback';

@@ -1,0 +1,91 @@
+/**
+ * rollbackWorkflow: put a retained release back in front of all traffic, as fast as the target
+ * allows. The scripted one-liner for "go back to 1.4.2" (what `kubectl set image …:v1.2.2` is on
+ * Kubernetes). Without `toVersion` it goes back to the newest retained release older than the
+ * live one.
+ */
+import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import compareVersions from 'semver/functions/compare';
+import { SluiceErrorType } from '../domain/errors';
+import type { RetainedReleasePort } from '../domain/ports';
+import { Reason } from '../domain/reasons';
+import { matchesVersion, sameRelease, type Release } from '../domain/release';
+import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
+import type { RollbackRequest, RollbackResult } from '../domain/status';
+import { deploy, retention } from './activities';
+import { describeError } from './saga';
+
+function toRelease(service: string, r: RetainedReleasePort): Release {
+  return {
+    service,
+    version: r.version,
+    imageTag: r.imageTag,
+    commit: r.commit ?? '',
+    ...(r.imageRef ? { imageRef: r.imageRef } : {}),
+    ...(r.binaryPath ? { binaryPath: r.binaryPath } : {}),
+  };
+}
+
+/** The release to go back to, or a reason why there is none. */
+export function chooseRollbackTarget(
+  service: string,
+  retained: RetainedReleasePort[],
+  current: Release | null,
+  toVersion: string | undefined,
+): { release: Release } | { reason: Reason; message: string } {
+  const usable = retained.filter((r) => r.imageRef || r.binaryPath);
+  if (toVersion) {
+    const found = usable.find((r) => matchesVersion({ version: r.version, imageTag: r.imageTag, imageRef: r.imageRef ?? undefined }, toVersion));
+    if (!found) {
+      const have = usable.map((r) => r.version).join(', ') || 'none';
+      return { reason: Reason.ReleaseNotRetained, message: `${service} ${toVersion} is not a retained release (retained: ${have})` };
+    }
+    return { release: toRelease(service, found) };
+  }
+  const older = usable
+    .filter((r) => !current || (r.version !== current.version && compareVersions(r.version, current.version) < 0))
+    .sort((a, b) => compareVersions(b.version, a.version));
+  if (older.length === 0) {
+    return { reason: Reason.NothingToRollBackTo, message: `no retained release of ${service} older than ${current?.version ?? 'the live one'}` };
+  }
+  return { release: toRelease(service, older[0]!) };
+}
+
+export async function rollbackWorkflow(request: RollbackRequest): Promise<RollbackResult> {
+  const started = Date.now();
+  const ref = { service: request.service, environment: request.environment, target: request.target, router: request.router };
+  upsertSearchAttributes([
+    { key: SluiceService, value: request.service },
+    { key: SluiceEnvironment, value: request.environment },
+    { key: SluicePhase, value: 'rolling-back' },
+  ]);
+  const current = await deploy.currentRelease(ref);
+  const retained = await retention.listReleases({ service: request.service, ...(request.imageRepo ? { imageRepo: request.imageRepo } : {}) });
+  const choice = chooseRollbackTarget(request.service, retained, current, request.toVersion);
+
+  const fail = (reason: Reason, message: string, to: Release | null): never => {
+    upsertSearchAttributes([{ key: SluicePhase, value: 'failed' }]);
+    const result: RollbackResult = { outcome: 'failed', reason, message, from: current, to, durationMs: Date.now() - started };
+    throw ApplicationFailure.create({ type: SluiceErrorType.RollbackFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
+  };
+  if ('reason' in choice) return fail(choice.reason, choice.message, null);
+  const to = choice.release;
+  upsertSearchAttributes([{ key: SluiceVersion, value: to.version }]);
+
+  if (!sameRelease(current, to)) {
+    try {
+      await deploy.rollbackToRelease({ ...ref, release: to, from: current });
+    } catch (err) {
+      return fail(Reason.ActivityFailed, `could not roll back to ${to.version}: ${describeError(err)}`, to);
+    }
+  }
+  upsertSearchAttributes([{ key: SluicePhase, value: 'rolled-back' }]);
+  return {
+    outcome: 'rolled-back',
+    reason: Reason.RolledBackToRelease,
+    message: sameRelease(current, to) ? `${to.version} is already live` : `rolled back from ${current?.version ?? 'nothing'} to ${to.version}`,
+    from: current,
+    to,
+    durationMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Steps every strategy shares: promotion (with the undo that restores the previous stable),
+ * post-promotion checks, the scale-down delay that keeps the old version warm for an instant
+ * rollback, and the first-release path.
+ */
+import type { CandidateInfo, CandidateRole } from '../../domain/ports';
+import type { CheckConfig } from '../../domain/spec';
+import { deploy, undo } from '../activities';
+import { runCheck } from '../checks';
+import type { DeployContext } from '../context';
+
+export interface PromoteOptions {
+  postChecks: CheckConfig | false;
+  scaleDownDelay: string;
+}
+
+/** Starts the release as a candidate in `role`, registering its removal first. */
+export async function deployCandidate(ctx: DeployContext, role: CandidateRole): Promise<CandidateInfo> {
+  const { ref, release, saga, control, tracker } = ctx;
+  tracker.setPhase('deploying');
+  saga.add(`remove ${role} ${release.version}`, () => undo.removeCandidate({ ...ref, release, role }));
+  const candidate = await control.uninterrupted(() => deploy.deployCandidate({ ...ref, release, role }));
+  tracker.event('info', `${role} ${release.version} running at ${candidate.url}`, { role, url: candidate.url });
+  return candidate;
+}
+
+export async function promote(ctx: DeployContext, role: CandidateRole, options: PromoteOptions): Promise<void> {
+  const { ref, release, previous, saga, control, tracker } = ctx;
+  await control.checkpoint();
+  tracker.setPhase('promoting');
+  if (previous) {
+    saga.add(`restore ${previous.version} as stable`, () => undo.rollbackToRelease({ ...ref, release: previous, from: release }));
+  } else {
+    saga.add(`retire ${release.version}`, () => undo.retireRelease({ ...ref, release }));
+  }
+  const stable = await control.uninterrupted(() => deploy.promoteCandidate({ ...ref, release, role, previous }));
+  tracker.setWeight(100);
+
+  if (options.postChecks) {
+    tracker.setPhase('analysing');
+    await runCheck(ctx, options.postChecks, stable, 'post-promotion check');
+    tracker.setPhase('promoting');
+  }
+  if (previous) {
+    // Until the old version is retired an abort still rolls back instantly to it.
+    await control.sleep(options.scaleDownDelay, `scale-down delay before retiring ${previous.version}`);
+    await control.uninterrupted(() => deploy.retireRelease({ ...ref, release: previous }));
+    tracker.event('info', `retired ${previous.version}`);
+  }
+  // Point of no return: the release is live and the old one gone.
+  saga.clear();
+}
+
+/** No stable release yet: nothing to compare a canary with, so deploy, check and promote. */
+export async function installFirstRelease(ctx: DeployContext, checks: CheckConfig | false): Promise<void> {
+  ctx.tracker.event('info', `first release of ${ctx.spec.service} in ${ctx.spec.environment}: strategy steps skipped`);
+  const candidate = await deployCandidate(ctx, 'canary');
+  if (checks) {
+    await ctx.control.checkpoint();
+    ctx.tracker.setPhase('analysing');
+    await runCheck(ctx, checks, candidate, 'first-release check');
+  }
+  await promote(ctx, 'canary', { postChecks: false, scaleDownDelay: '0s' });
+}

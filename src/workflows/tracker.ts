@@ -1,0 +1,107 @@
+/**
+ * The deployment's visible state: phase, step, weight, checks, the event log, per-phase
+ * durations, and the search attributes that mirror them. Only workflow code writes it; the
+ * `status` query reads it.
+ */
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { Release } from '../domain/release';
+import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
+import type { ReleaseSpec } from '../domain/spec';
+import type { CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
+
+/** Enough for a long canary; older events stay in the Temporal history, which keeps everything. */
+export const MAX_EVENTS = 200;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export class Tracker {
+  readonly status: DeploymentStatus;
+  readonly startedAtMs: number;
+  private phaseSinceMs: number;
+  private readonly durations: Partial<Record<Phase, number>> = {};
+
+  constructor(spec: Pick<ReleaseSpec, 'service' | 'environment' | 'strategy'>) {
+    // Workflow Date.now() is the deterministic time of the current workflow task.
+    this.startedAtMs = Date.now();
+    this.phaseSinceMs = this.startedAtMs;
+    this.status = {
+      service: spec.service,
+      environment: spec.environment,
+      strategy: spec.strategy.kind,
+      release: null,
+      previous: null,
+      phase: 'pending',
+      stepIndex: -1,
+      stepCount: spec.strategy.kind === 'canary' ? spec.strategy.steps.length : 0,
+      weight: 0,
+      paused: false,
+      awaitingApproval: null,
+      abortRequested: null,
+      lastCheck: null,
+      startedAt: iso(this.startedAtMs),
+      events: [],
+      result: null,
+    };
+    upsertSearchAttributes([
+      { key: SluiceService, value: spec.service },
+      { key: SluiceEnvironment, value: spec.environment },
+      { key: SluicePhase, value: 'pending' },
+    ]);
+  }
+
+  get phase(): Phase {
+    return this.status.phase;
+  }
+
+  now(): string {
+    return iso(Date.now());
+  }
+
+  event(type: EventType, message: string, data?: Record<string, unknown>): void {
+    const entry: DeploymentEvent = { at: this.now(), type, message, ...(data ? { data } : {}) };
+    this.status.events.push(entry);
+    if (this.status.events.length > MAX_EVENTS) this.status.events.splice(0, this.status.events.length - MAX_EVENTS);
+  }
+
+  setPhase(phase: Phase, message?: string): void {
+    if (phase === this.status.phase) return;
+    const now = Date.now();
+    const previous = this.status.phase;
+    this.durations[previous] = (this.durations[previous] ?? 0) + (now - this.phaseSinceMs);
+    this.phaseSinceMs = now;
+    this.status.phase = phase;
+    this.event('phase', message ?? `${previous} → ${phase}`, { from: previous, to: phase });
+    upsertSearchAttributes([{ key: SluicePhase, value: phase }]);
+  }
+
+  /** Milliseconds per phase so far, the current one included. */
+  phaseDurations(): Partial<Record<Phase, number>> {
+    const out = { ...this.durations };
+    out[this.status.phase] = (out[this.status.phase] ?? 0) + (Date.now() - this.phaseSinceMs);
+    return out;
+  }
+
+  setReleases(release: Release, previous: Release | null): void {
+    this.status.release = release;
+    this.status.previous = previous;
+    upsertSearchAttributes([{ key: SluiceVersion, value: release.version }]);
+  }
+
+  setStep(index: number, description: string): void {
+    this.status.stepIndex = index;
+    this.event('step', `step ${index + 1}/${this.status.stepCount}: ${description}`, { index });
+  }
+
+  setWeight(weight: number): void {
+    this.status.weight = weight;
+    this.event('weight', `candidate weight ${weight}%`, { weight });
+  }
+
+  recordCheck(check: CheckResult): void {
+    this.status.lastCheck = check;
+    // Every failure is worth a line; successes only when they end a failure streak (keeps the log short).
+    if (!check.ok) this.event('check', `check failed: ${check.summary}`, { consecutiveFailures: check.consecutiveFailures });
+  }
+}

@@ -1,0 +1,67 @@
+import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadStackConfig } from '../../src/dev/config';
+import { stackUp } from '../../src/dev/stack';
+import { KUBERNETES_COMPONENTS } from '../../src/dev/components/kube-stack';
+import { kubernetesBinariesBuilt, loadKubeStackConfig, type KubeStackConfig } from '../../src/dev/components/kube-config';
+import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes-client';
+
+export const stackConfig = loadStackConfig();
+export const kube: KubeStackConfig = loadKubeStackConfig(stackConfig);
+
+/**
+ * Why the Kubernetes tests cannot run, or undefined when they can. Only missing binaries are a
+ * reason to skip (the test command builds them); a control plane that fails to start fails.
+ */
+export function skipReason(): string | undefined {
+  if (kubernetesBinariesBuilt(kube)) return undefined;
+  return `the Kubernetes control-plane binaries are not built (${kube.bins.kubeApiserver}); run bash scripts/bootstrap-kubernetes.sh`;
+}
+
+/** A cross-process lock (test files run in parallel processes): exclusive create, stale after 3 min. */
+async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(stackConfig.stateDir, 'locks', `${name}.lock`);
+  mkdirSync(join(stackConfig.stateDir, 'locks'), { recursive: true });
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch {
+      try {
+        if (Date.now() - statSync(lock).mtimeMs > 180000) rmSync(lock, { force: true });
+      } catch {
+        // released meanwhile
+      }
+      await sleep(200);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+/**
+ * Makes sure the shared local control plane is up (`sluice dev up --kubernetes` does the same)
+ * and returns admin clients for it. Left running afterwards, like the rest of the shared stack.
+ */
+export async function ensureCluster(): Promise<KubeClients> {
+  // stackUp reuses healthy components; the lock keeps two test files from starting two etcds.
+  await withLock('kubernetes-up', () => stackUp(stackConfig, [...KUBERNETES_COMPONENTS]));
+  return connectKubernetes({ kubeconfig: kube.kubeconfig });
+}
+
+/** A namespace of its own per test, deleted (with everything in it) at the end. */
+export async function createNamespace(clients: KubeClients, name: string): Promise<void> {
+  await clients.core.createNamespace({ body: { metadata: { name, labels: { 'sluice.dev/test': 'true' } } } });
+}
+
+export async function deleteNamespace(clients: KubeClients, name: string): Promise<void> {
+  try {
+    await clients.core.deleteNamespace({ name });
+  } catch {
+    // already gone
+  }
+}

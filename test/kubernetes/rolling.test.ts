@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
+import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
+import { KubernetesErrorType } from '../../src/activities/targets/kubernetes-schema';
+import { uniqueName } from '../helpers/stack';
+import { createNamespace, deleteNamespace, ensureCluster, skipReason } from './cluster';
+import { deployment, release, replicaSets, targetRef } from './fixtures';
+
+const skip = skipReason();
+
+describe('kubernetes target: rolling releases and rollback', { skip }, () => {
+  const target = createKubernetesTarget();
+  const namespace = uniqueName('k8s-rolling');
+  let clients: KubeClients;
+
+  before(async () => {
+    clients = await ensureCluster();
+    await createNamespace(clients, namespace);
+  });
+  after(async () => {
+    if (clients) await deleteNamespace(clients, namespace);
+  });
+
+  it('rolls out releases by digest and reports them as the current release', async () => {
+    const ref = targetRef('roll', namespace);
+    assert.equal(await target.currentRelease(ref), null);
+    const v1 = release('roll', '1.0.0+aaaaaaa');
+    const v2 = release('roll', '1.1.0+bbbbbbb');
+    await target.rollOut({ ...ref, release: v1 });
+    await target.rollOut({ ...ref, release: v2 });
+
+    assert.equal((await target.currentRelease(ref))?.version, v2.version);
+    const d = await deployment(clients, namespace, 'roll-test');
+    assert.equal(d.spec!.template.spec!.containers[0]!.image, v2.imageRef);
+    assert.equal(d.status!.availableReplicas, 2);
+    assert.equal(d.metadata!.labels!['sluice.dev/role'], 'stable');
+    assert.equal(d.metadata!.annotations!['sluice.dev/workflow-id'], 'test/roll');
+    assert.ok(d.metadata!.managedFields!.some((f) => f.manager === 'sluice' && f.operation === 'Apply'), 'server-side applied by sluice');
+    const status = await target.rolloutStatus(ref);
+    assert.equal(status.done, true, status.message);
+
+    // Idempotent: the same rollout again changes nothing and creates no ReplicaSet.
+    const before = await replicaSets(clients, namespace);
+    await target.rollOut({ ...ref, release: v2 });
+    assert.deepEqual((await replicaSets(clients, namespace)).map((r) => r.uid), before.map((r) => r.uid));
+  });
+
+  it('fails a rollout that misses its progress deadline, then rolls back to the previous ReplicaSet', async () => {
+    const ref = targetRef('stuck', namespace, { progressDeadlineSeconds: 3 });
+    const good = release('stuck', '2.0.0+ccccccc');
+    await target.rollOut({ ...ref, release: good });
+
+    // kwok never marks pods of an image named *never-ready* Ready (tools/k8s/kwok/stages.yaml).
+    const bad = release('stuck', '2.1.0+ddddddd', 'stuck-never-ready');
+    const failure = await target.rollOut({ ...ref, release: bad }).then(
+      () => assert.fail('the rollout should miss its progress deadline'),
+      (err: unknown) => err,
+    );
+    assert.ok(failure instanceof ApplicationFailure, String(failure));
+    assert.equal(failure.type, KubernetesErrorType.ProgressDeadlineExceeded);
+    assert.equal(failure.nonRetryable, true);
+    assert.match(failure.message, /exceeded its progress deadline/);
+
+    const sets = await replicaSets(clients, namespace);
+    const goodSet = sets.find((s) => s.owner === 'stuck-test' && s.release === good.imageTag)!;
+    await target.rollbackToRelease({ ...ref });
+    assert.equal((await target.currentRelease(ref))?.version, good.version);
+    const after = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'stuck-test');
+    assert.equal(after.length, 2, 'no new ReplicaSet for the rollback');
+    const serving = after.find((s) => s.replicas > 0)!;
+    assert.equal(serving.uid, goodSet.uid, 'the previous ReplicaSet serves again');
+    assert.equal(serving.available, 2);
+    assert.equal(after.find((s) => s.release === bad.imageTag)!.replicas, 0);
+  });
+
+  it('rolls back to a named retained version without creating a ReplicaSet', async () => {
+    const ref = targetRef('named', namespace);
+    const versions = ['3.0.0+1111111', '3.1.0+2222222', '3.2.0+3333333'].map((v) => release('named', v));
+    for (const v of versions) await target.rollOut({ ...ref, release: v });
+    const before = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'named-test');
+    assert.equal(before.length, 3);
+
+    const started = Date.now();
+    const info = await target.rollbackToRelease({ ...ref, release: versions[0]! });
+    const took = Date.now() - started;
+    assert.equal(info.release.version, versions[0]!.version);
+    const after = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'named-test');
+    assert.deepEqual(after.map((s) => s.uid).sort(), before.map((s) => s.uid).sort(), 'same ReplicaSets, none created');
+    const serving = after.filter((s) => s.replicas > 0);
+    assert.equal(serving.length, 1);
+    assert.equal(serving[0]!.release, versions[0]!.imageTag);
+    assert.equal(serving[0]!.available, 2);
+    // The controller bumps the revision of the reused ReplicaSet, as `rollout undo` does.
+    assert.ok(serving[0]!.revision > before[before.length - 1]!.revision);
+    assert.ok(took < 30000, `rollback took ${took} ms`);
+
+    // Asking for a version the Deployment no longer keeps is a clear, non-retryable error.
+    await assert.rejects(target.rollbackToRelease({ ...ref, release: release('named', '0.0.1+0000000') }), (err: ApplicationFailure) => {
+      assert.equal(err.type, KubernetesErrorType.NoRollbackRevision);
+      return true;
+    });
+  });
+});

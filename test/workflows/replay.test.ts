@@ -1,0 +1,42 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Worker } from '@temporalio/worker';
+import { packageRoot } from '../../src/lib/paths';
+import { workflowBundle } from './support/harness';
+import { historyFromCliJson } from './support/history';
+
+/**
+ * Versioning discipline: every recorded history must replay on the current workflow code. A
+ * change that alters the commands an existing run produced fails here; such changes go behind
+ * `patched()` (src/workflows), and histories are re-recorded with
+ * test/workflows/support/record-histories.ts only when the old code path is finally removed.
+ */
+const dir = join(packageRoot(), 'test', 'histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+
+test('recorded histories are present', () => {
+  assert.ok(files.length >= 3, `expected recorded histories in ${dir}, found ${files.join(', ') || 'none'}`);
+});
+
+test('every recorded history replays on the current workflow code without nondeterminism', async () => {
+  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromCliJson(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
+  const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
+  let replayed = 0;
+  for await (const result of results) {
+    replayed++;
+    assert.equal(result.error, undefined, `${result.workflowId}: ${result.error?.message}`);
+  }
+  assert.equal(replayed, files.length);
+});
+
+test('a history from different workflow code is detected as nondeterministic', async () => {
+  // Guard against a replay test that cannot fail: swap the order of two commands in a recorded
+  // history (the first activity becomes the second's type) and expect the replayer to object.
+  const original = JSON.parse(readFileSync(join(dir, 'canary-promoted.json'), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] };
+  const scheduled = original.events.filter((e) => e.activityTaskScheduledEventAttributes);
+  assert.ok(scheduled.length >= 2);
+  scheduled[0]!.activityTaskScheduledEventAttributes!.activityType.name = 'somethingElse';
+  await assert.rejects(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromCliJson(original), 'tampered'), /[Nn]ondeterminism|DeterminismViolation|does not match/);
+});

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { toMs } from '../../src/domain/duration';
+import { matchesVersion } from '../../src/domain/release';
+import { formatFieldErrors, parseReleaseSpec, SpecValidationError, validateReleaseSpec } from '../../src/domain/validate';
+import { deployWorkflowId, parseDeployWorkflowId } from '../../src/workflows/ids';
+import { chooseRollbackTarget } from '../../src/workflows/rollback';
+
+const base = {
+  service: 'go-service',
+  environment: 'production',
+  source: { kind: 'build', repoDir: '/src/go-service', imageRepo: '127.0.0.1:5000/go-service' },
+  target: { kind: 'docker' },
+  router: { kind: 'haproxy', settings: { port: 18080 } },
+  strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '5s' } }, { setWeight: 50 }, { pause: {} }, { analysis: { window: '20s' } }] },
+};
+
+test('a valid spec gets its defaults, and Argo-style step shorthand becomes tagged steps', () => {
+  const spec = validateReleaseSpec(base);
+  assert.deepEqual(spec.strategy.kind === 'canary' && spec.strategy.steps, [
+    { kind: 'setWeight', weight: 10 },
+    { kind: 'pause', duration: '5s' },
+    { kind: 'setWeight', weight: 50 },
+    { kind: 'pause' },
+    { kind: 'analysis', window: '20s' },
+  ]);
+  assert.deepEqual(spec.healthCheck, { paths: ['/healthz', '/readyz'], interval: '1s', window: '10s', failureThreshold: 3, timeout: '2s' });
+  assert.deepEqual(spec.target, { kind: 'docker', settings: {} });
+  assert.equal(spec.retention.keep, 5);
+  assert.deepEqual(spec.approval, { approvers: [] });
+});
+
+test('bad specs are refused with one error per field, naming the path', () => {
+  const result = parseReleaseSpec({
+    ...base,
+    service: 'Go_Service',
+    source: { kind: 'build', repoDir: '/src' },
+    strategy: { kind: 'canary', steps: [{ setWeight: 120 }, { pause: { duration: '5 minutes' } }, { analysis: { templates: ['nope'] } }] },
+    healthCheck: { failureThreshold: 0 },
+    surprise: true,
+  });
+  assert.equal(result.ok, false);
+  const errors = result.ok ? [] : result.errors;
+  const paths = errors.map((e) => e.path).sort();
+  assert.deepEqual(
+    paths,
+    ['(root)', 'healthCheck.failureThreshold', 'service', 'source.imageRepo', 'strategy.steps[0].weight', 'strategy.steps[1].duration', 'strategy.steps[2].templates'].sort(),
+    JSON.stringify(errors),
+  );
+  assert.match(errors.find((e) => e.path === '(root)')!.message, /surprise/);
+  const text = formatFieldErrors(errors, 'sluice.yaml');
+  assert.match(text, /^sluice\.yaml: service: must be a DNS label/m);
+  assert.match(text, /sluice\.yaml: strategy\.steps\[1\]\.duration: must be a duration like "500ms"/);
+});
+
+test('cross-field rules: image targets need an image repository, templates must exist', () => {
+  const noRepo = parseReleaseSpec({ ...base, source: { kind: 'build', repoDir: '/src' } });
+  assert.equal(noRepo.ok, false);
+  assert.deepEqual(!noRepo.ok && noRepo.errors, [{ path: 'source.imageRepo', message: 'is required to build for the docker target' }]);
+
+  const prebuiltProcess = parseReleaseSpec({ ...base, target: { kind: 'process' }, source: { kind: 'prebuilt', version: '1.2.3+abcdef0', imageRef: `r/x@sha256:${'a'.repeat(64)}` } });
+  assert.deepEqual(!prebuiltProcess.ok && prebuiltProcess.errors, [{ path: 'source.binaryPath', message: 'is required for the process target' }]);
+
+  const unknownTemplate = parseReleaseSpec({ ...base, strategy: { kind: 'canary', steps: [{ analysis: { templates: ['error-rate'] } }] } });
+  assert.deepEqual(!unknownTemplate.ok && unknownTemplate.errors, [{ path: 'strategy.steps[0].templates', message: 'names unknown analysis template "error-rate"' }]);
+
+  assert.throws(() => validateReleaseSpec({ ...base, strategy: { kind: 'rolling' } }, 'sluice.yaml'), (err: unknown) => {
+    assert.ok(err instanceof SpecValidationError);
+    assert.equal(err.errors[0]?.path, 'strategy.kind');
+    assert.match(err.message, /invalid release spec in sluice\.yaml/);
+    return true;
+  });
+});
+
+test('durations, ids and version matching', () => {
+  assert.equal(toMs('500ms'), 500);
+  assert.equal(toMs('5s'), 5000);
+  assert.equal(toMs('10m'), 600000);
+  assert.throws(() => toMs('5'), RangeError);
+  assert.equal(deployWorkflowId('api', 'production'), 'deploy/api/production');
+  assert.deepEqual(parseDeployWorkflowId('deploy/api/production'), { service: 'api', environment: 'production' });
+  assert.equal(parseDeployWorkflowId('rollback/api/production'), undefined);
+  const r = { version: '1.4.2+a1b2c3d', imageTag: 'v1.4.2-a1b2c3d', imageRef: undefined };
+  for (const wanted of ['1.4.2+a1b2c3d', 'v1.4.2-a1b2c3d', '1.4.2', 'v1.4.2']) assert.ok(matchesVersion(r, wanted), wanted);
+  assert.ok(!matchesVersion(r, '1.4.3'));
+});
+
+test('rollback picks the named retained release, or the newest older than the live one', () => {
+  const retained = ['1.4.3+ccccccc', '1.4.2+bbbbbbb', '1.4.1+aaaaaaa'].map((version) => ({
+    version,
+    imageTag: `v${version.replace('+', '-')}`,
+    digest: null,
+    imageRef: `r/x@sha256:${version[4]!.repeat(64)}`,
+    binaryPath: null,
+    commit: null,
+  }));
+  const live = { service: 'x', version: '1.4.3+ccccccc', imageTag: 'v1.4.3-ccccccc', commit: '' };
+  const previous = chooseRollbackTarget('x', retained, live, undefined);
+  assert.equal('release' in previous && previous.release.version, '1.4.2+bbbbbbb');
+  const named = chooseRollbackTarget('x', retained, live, 'v1.4.1');
+  assert.equal('release' in named && named.release.version, '1.4.1+aaaaaaa');
+  const missing = chooseRollbackTarget('x', retained, live, '0.9.0');
+  assert.equal('reason' in missing && missing.reason, 'ReleaseNotRetained');
+  assert.match('message' in missing ? missing.message : '', /retained: 1\.4\.3\+ccccccc, 1\.4\.2\+bbbbbbb, 1\.4\.1\+aaaaaaa/);
+  const oldest = chooseRollbackTarget('x', retained.slice(2), { ...live, version: '1.4.1+aaaaaaa' }, undefined);
+  assert.equal('reason' in oldest && oldest.reason, 'NothingToRollBackTo');
+});

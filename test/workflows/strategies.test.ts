@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Reason } from '../../src/domain/reasons';
+import { SluiceErrorType } from '../../src/domain/errors';
+import { approveSignal, pauseSignal, resumeSignal, statusQuery } from '../../src/workflows/definitions';
+import { createWorkerMetrics, serveMetrics } from '../../src/worker/metrics';
+import { readCalls, readState } from './support/file-target';
+import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './support/harness';
+
+let h: Harness;
+const metrics = createWorkerMetrics();
+let metricsUrl: string;
+let closeMetrics: () => void;
+before(async () => {
+  h = await startHarness({ metrics });
+  const served = await serveMetrics(metrics, { port: 0 });
+  metricsUrl = served.url;
+  closeMetrics = () => served.server.close();
+});
+after(async () => {
+  closeMetrics?.();
+  await h?.close();
+});
+
+const names = (service: string) => readCalls(h.dir, service).map((c) => `${c.name}${c.role ? `:${c.role}` : ''}${c.weight !== undefined ? `:${c.weight}` : ''}`);
+
+describe('strategies', { concurrency: true }, () => {
+  test('blueGreen: preview, checks, manual gate approved by signal, switch, post-promotion check, old kept warm then retired', async () => {
+    const service = newService('bg');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
+      strategy: { kind: 'blueGreen', autoPromote: false, previewChecks: { window: '1s' }, postPromotionChecks: { window: '1s' }, scaleDownDelay: '2s' },
+    }));
+    await waitForStatus(handle, 'the promotion gate', (s) => s.phase === 'awaiting-approval');
+    const st = readState(h.dir, service, 'test');
+    assert.equal(st.preview?.version, '1.1.0+bbbbbbb');
+    assert.equal(st.stable?.version, '1.0.0+aaaaaaa', 'the old version serves until the switch');
+    await handle.signal(approveSignal, 'bob');
+    await waitForStatus(handle, 'the scale-down delay', (s) => s.phase === 'promoting' && s.weight === 100);
+    const warm = readState(h.dir, service, 'test');
+    assert.equal(warm.stable?.version, '1.1.0+bbbbbbb');
+    assert.deepEqual(warm.warm.map((r) => r.version), ['1.0.0+aaaaaaa'], 'the old version stays warm during the delay');
+    const res = await result(handle);
+    assert.equal(res.outcome, 'promoted');
+    assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:preview', 'promoteCandidate:preview', 'retireRelease', 'pruneReleases']);
+    assert.deepEqual(readState(h.dir, service, 'test').warm, []);
+  });
+
+  test('recreate: stops the old version first, starts and checks the new one', async () => {
+    const service = newService('rc');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const res = await result(await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'recreate', checks: { window: '1s' } } })));
+    assert.equal(res.outcome, 'promoted');
+    assert.deepEqual(names(service), ['currentRelease', 'retireRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'retireRelease', 'pruneReleases']);
+    assert.equal(readState(h.dir, service, 'test').stable?.version, '1.1.0+bbbbbbb');
+  });
+
+  test('recreate of a bad release restarts the old version', async () => {
+    const service = newService('rcbad');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const res = await result(await startDeploy(h, spec(service, '1.1.0-bad+bbbbbbb', { strategy: { kind: 'recreate' } })));
+    assert.equal(res.outcome, 'rolled-back');
+    assert.deepEqual(res.compensations, ['remove canary 1.1.0-bad+bbbbbbb', 'restart 1.0.0+aaaaaaa as stable']);
+    assert.equal(readState(h.dir, service, 'test').stable?.version, '1.0.0+aaaaaaa');
+  });
+
+  test('first release: no stable yet, so steps are skipped and the release is checked and promoted', async () => {
+    const service = newService('first');
+    const res = await result(await startDeploy(h, spec(service, '0.1.0+aaaaaaa')));
+    assert.equal(res.outcome, 'promoted');
+    assert.equal(res.previous, null);
+    assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'pruneReleases']);
+  });
+
+  test('the live version again is a no-op', async () => {
+    const service = newService('same');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const res = await result(await startDeploy(h, spec(service, '1.0.0+aaaaaaa')));
+    assert.equal(res.outcome, 'promoted');
+    assert.equal(res.reason, Reason.AlreadyLive);
+    assert.deepEqual(names(service), ['currentRelease']);
+  });
+
+  test('pause holds at the next step boundary until resume', async () => {
+    const service = newService('pause');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '1s' } }, { setWeight: 30 }] } }));
+    await handle.signal(pauseSignal, 'ops');
+    const paused = await waitForStatus(handle, 'paused', (s) => s.phase === 'paused');
+    assert.equal(paused.paused, true);
+    await new Promise((r) => setTimeout(r, 1500));
+    const still = await handle.query(statusQuery);
+    assert.equal(still.phase, 'paused', 'no progress while paused');
+    assert.ok(!names(service).includes('setTrafficWeight:30'));
+    await handle.signal(resumeSignal, 'ops');
+    const res = await result(handle);
+    assert.equal(res.outcome, 'promoted');
+    assert.ok((res.phaseDurations.paused ?? 0) >= 1500);
+  });
+
+  test('an approval gate nobody answers rolls back after the approval timeout', async () => {
+    const service = newService('timeout');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const res = await result(await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
+      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
+      approval: { timeout: '1s' },
+    })));
+    assert.equal(res.outcome, 'rolled-back');
+    assert.equal(res.reason, Reason.ApprovalTimedOut);
+    assert.equal(readState(h.dir, service, 'test').stable?.version, '1.0.0+aaaaaaa');
+  });
+
+  test('approvers are enforced: the signal from someone else is ignored and logged', async () => {
+    const service = newService('approver');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
+      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
+      approval: { approvers: ['alice'] },
+    }));
+    await waitForStatus(handle, 'the gate', (s) => s.phase === 'awaiting-approval');
+    await handle.signal(approveSignal, 'mallory');
+    const ignored = await waitForStatus(handle, 'the ignored approval', (s) => s.events.some((e) => e.type === 'approval-ignored'));
+    assert.equal(ignored.phase, 'awaiting-approval');
+    assert.match(ignored.events.find((e) => e.type === 'approval-ignored')!.message, /mallory may not approve/);
+    await handle.signal(approveSignal, 'alice');
+    assert.equal((await result(handle)).outcome, 'promoted');
+  });
+
+  test('a release past its deadline fails after rolling back, and the failure carries the result', async () => {
+    const service = newService('deadline');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
+      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '30s' } }] },
+      deadline: '2s',
+    }));
+    await assert.rejects(handle.result(), (err: Error & { cause?: { type?: string } }) => {
+      assert.equal(err.cause?.type, SluiceErrorType.DeploymentFailed);
+      return true;
+    });
+    const res = await result(handle);
+    assert.equal(res.outcome, 'failed');
+    assert.equal(res.reason, Reason.DeadlineExceeded);
+    assert.deepEqual(res.compensations, ['send all traffic to stable', 'remove canary 1.1.0+bbbbbbb']);
+    assert.equal(readState(h.dir, service, 'test').stable?.version, '1.0.0+aaaaaaa');
+    const described = await handle.describe();
+    assert.equal(described.status.name, 'FAILED', 'the Temporal UI shows it failed');
+  });
+});
+
+test('the worker exports activity metrics on /metrics', async () => {
+  const res = await fetch(metricsUrl);
+  assert.equal(res.status, 200);
+  const body = await res.text();
+  assert.match(body, /sluice_activity_duration_seconds_count\{activity="deployCandidate",outcome="ok"\} [1-9]/);
+  assert.match(body, /sluice_activity_started_total\{activity="promoteCandidate"\} [1-9]/);
+  assert.match(body, /sluice_worker_process_cpu_seconds_total/);
+});

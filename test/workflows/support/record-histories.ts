@@ -1,0 +1,72 @@
+/**
+ * Records the histories replayed by test/workflows/replay.test.ts. Run it only when a workflow
+ * change is meant to be incompatible with earlier runs (after `patched()` has had its time):
+ *   npx tsx test/workflows/support/record-histories.ts
+ * It runs each scenario against the dev server and writes test/histories/<name>.json.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { loadStackConfig, temporalAddress } from '../../../src/dev/config';
+import { temporalBinary } from '../../../src/dev/components/temporal';
+import { packageRoot } from '../../../src/lib/paths';
+import { approveUpdate } from '../../../src/workflows/definitions';
+import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
+
+type Scenario = (h: Harness) => Promise<{ workflowId: string }>;
+
+const scenarios: Record<string, Scenario> = {
+  // Every canary step kind, an approval via update, and the scale-down timer.
+  'canary-promoted': async (h) => {
+    const service = newService('rec-canary');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
+      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '1s' } }, { analysis: { window: '1s' } }, { setWeight: 50 }, { pause: {} }], scaleDownDelay: '1s' },
+    }));
+    await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
+    await handle.executeUpdate(approveUpdate, { args: ['recorder'] });
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // A failing health window and the compensations.
+  'canary-health-rollback': async (h) => {
+    const service = newService('rec-bad');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '2.0.0-bad+ccccccc', { strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { analysis: { window: '5s' } }] } }));
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // Blue-green with preview checks, a manual gate and an abort at the gate.
+  'blue-green-aborted': async (h) => {
+    const service = newService('rec-bg');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'blueGreen', autoPromote: false, previewChecks: { window: '1s' } } }));
+    await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
+    await handle.signal('abort', 'recording', 'recorder');
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+};
+
+async function main(): Promise<void> {
+  const h = await startHarness({ buildMs: 0 });
+  try {
+    for (const [name, run] of Object.entries(scenarios)) {
+      const { workflowId } = await run(h);
+      // The CLI writes the standard JSON history format (the SDK's historyToJSON trips over two
+      // protobufjs copies in node_modules).
+      const config = loadStackConfig();
+      const json = execFileSync(temporalBinary(config), ['workflow', 'show', '--address', temporalAddress(config), '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+      const path = join(packageRoot(), 'test', 'histories', `${name}.json`);
+      writeFileSync(path, json.endsWith('\n') ? json : `${json}\n`);
+      console.log(`recorded ${workflowId} → ${path}`);
+    }
+  } finally {
+    await h.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
