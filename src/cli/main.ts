@@ -54,8 +54,9 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
 export function reportError(err: unknown): number {
   if (process.env.SLUICE_DEBUG) console.error(err);
   const message = err instanceof Error ? err.message : String(err);
-  if (err instanceof UsageError || isClientError(err)) console.error(`sluice: ${message}`);
-  else console.error(`sluice: ${message}`);
+  // Usage and client errors are written for people already; anything else gets its type too.
+  const known = err instanceof UsageError || isClientError(err) || !(err instanceof Error) || err.name === 'Error';
+  console.error(`sluice: ${known ? '' : `${(err as Error).name}: `}${message}`);
   return ExitCode.Failed;
 }
 

@@ -89,11 +89,15 @@ export interface DeployPort {
   currentRelease(input: TargetRef): Promise<Release | null>;
   /** Start `release` beside the stable in `role`. A canary joins the router at weight 0; a preview gets no production traffic. */
   deployCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<CandidateInfo>;
-  /** Send `weight`% of traffic to the canary `release`, the rest to the stable. No request dropped. */
+  /** Send `weight`% of traffic to the canary `release`, the rest to the stable. No request dropped. Weight 0 with no canary left succeeds (undo after a rollback). */
   setTrafficWeight(input: TargetRef & { release: Release; weight: number }): Promise<void>;
-  /** `release` (now in `role`) becomes the stable at 100%; `previous` keeps running, warm, at 0%. */
+  /**
+   * `release` (now in `role`) becomes the stable at 100%; `previous` keeps running, warm, at 0%.
+   * The workflow then calls removeCandidate(release, role): a target that promotes by starting a
+   * fresh stable instance leaves the candidate for that call; one that relabels it has nothing left.
+   */
   promoteCandidate(input: TargetRef & { release: Release; role: CandidateRole; previous: Release | null }): Promise<CandidateInfo>;
-  /** Stop the candidate instance of `release` in `role` and take it out of the router. */
+  /** Stop the candidate instance of `release` in `role` and take it out of the router. Absent is fine; never touches a stable instance. */
   removeCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<void>;
   /** `release` becomes the stable at 100% (started if needed, e.g. a retained version); `from` is removed. */
   rollbackToRelease(input: TargetRef & { release: Release; from: Release | null }): Promise<CandidateInfo>;

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -89,6 +89,26 @@ export interface HaproxyFiles {
   confDir: string;
   masterSocket: string;
   adminSocket: string;
+  /** Runtime state (addresses, weights, admin states) carried across reloads; see serverStateFile(). */
+  serverStateFile?: string;
+}
+
+/**
+ * Where runtime changes survive a reload: backends that declare `load-server-state-from-file
+ * local` + `server-state-file-name <this file>` start with the weights, addresses and admin
+ * states the previous worker had, instead of their configuration defaults.
+ */
+export function serverStateFile(files: Pick<HaproxyFiles, 'mainConfig' | 'serverStateFile'>): string {
+  return files.serverStateFile ?? join(dirname(files.mainConfig), 'server-state');
+}
+
+/** Dumps `show servers state` (all backends) for the next worker to load; written atomically. */
+async function saveServerState(files: HaproxyFiles): Promise<void> {
+  const file = serverStateFile(files);
+  const text = await haproxyCommand(files.adminSocket, 'show servers state');
+  const body = text.split('\n').filter((line) => line.trim() !== '').join('\n') + '\n';
+  await writeFile(`${file}.tmp`, body);
+  await rename(`${file}.tmp`, file);
 }
 
 /** Validates the full configuration (main file plus fragments) without touching the running proxy. */
@@ -108,6 +128,8 @@ export async function checkConfig(files: HaproxyFiles): Promise<void> {
  */
 export async function reloadAndWait(files: HaproxyFiles, expectBackend?: string, timeoutMs = 10000): Promise<void> {
   const before = await workerPid(files.masterSocket);
+  // Runtime-API changes (weights, server addresses) live only in the running worker.
+  await saveServerState(files);
   await haproxyCommand(files.masterSocket, 'reload');
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -2,7 +2,7 @@
  * Activity proxies with their timeouts and retry policies, one named option set per kind of
  * work. Only types come from outside the workflow sandbox (src/domain/ports.ts).
  */
-import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
 import type { BuildPort, DeployPort, RegistryPort } from '../domain/ports';
 
 /** Builds stream progress as heartbeats; a silent minute means the worker died. */
@@ -66,3 +66,17 @@ export const retention = proxyActivities<Pick<RegistryPort, 'listReleases' | 'pr
 export const deploy = proxyActivities<Omit<DeployPort, 'probeHealth'>>(deployActivity);
 export const undo = proxyActivities<Omit<DeployPort, 'probeHealth'>>(compensationActivity);
 export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActivity);
+
+/**
+ * Calls an activity with a one-line summary the Temporal UI shows beside it ("deploy canary
+ * 1.4.3", "undo: send all traffic to stable"). User metadata only: it does not take part in
+ * replay, so adding or rewording a summary is not a workflow change.
+ */
+export function withSummary<A extends unknown[], R>(
+  fn: ActivityFunctionWithOptions<(...args: A) => Promise<R>>,
+  options: ActivityOptions,
+  summary: string,
+  ...args: A
+): Promise<R> {
+  return fn.executeWithOptions({ ...options, summary }, args);
+}

@@ -4,7 +4,8 @@
  */
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { AnalysisPhase, InconclusivePolicy, Observation } from '../domain/analysis';
+import type { AnalysisPhase, AnalysisTemplate, InconclusivePolicy, MannWhitneyJudgeConfig, Observation, SequentialJudgeConfig, ThresholdJudgeConfig } from '../domain/analysis';
+import { toMs } from '../domain/duration';
 import type { MetricsActivities } from '../activities/metrics';
 import type { LoadActivities } from '../activities/load';
 import type { AnalysisContext, AnalysisDecision, TemplateResult } from './analysis-types';
@@ -136,4 +137,28 @@ export function combine(results: readonly TemplateResult[]): { phase: AnalysisPh
 
 export function isDone(phase: AnalysisPhase): boolean {
   return phase === 'Successful' || phase === 'Failed' || phase === 'Inconclusive' || phase === 'Error';
+}
+
+/** Load keeps going a little past the expected end, then the workflow cancels it anyway. */
+const LOAD_MARGIN_MS = 30_000;
+const LOAD_MAX_MS = 60 * 60 * 1000;
+
+/** How long the analysis can run at most, to bound the load generator. */
+export function expectedDurationMs(templates: readonly AnalysisTemplate[], windowMs?: number): number {
+  let longest = 0;
+  for (const t of templates) {
+    const j = t.judge as ThresholdJudgeConfig | MannWhitneyJudgeConfig | SequentialJudgeConfig;
+    if (j.kind === 'threshold') {
+      for (const m of j.metrics) {
+        const delay = m.initialDelay ? toMs(m.initialDelay) : 0;
+        const counted = m.count !== undefined ? delay + (m.count + m.consecutiveErrorLimit + 1) * toMs(m.interval) : 0;
+        longest = Math.max(longest, counted, windowMs ?? 0);
+      }
+    } else if (j.kind === 'mann-whitney') {
+      longest = Math.max(longest, windowMs ?? toMs(j.window));
+    } else {
+      longest = Math.max(longest, toMs(j.maxDuration) + toMs(j.interval));
+    }
+  }
+  return Math.min(LOAD_MAX_MS, longest + LOAD_MARGIN_MS);
 }

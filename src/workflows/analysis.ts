@@ -11,21 +11,17 @@
  * Optionally drives load (loopback only) while it analyses, and stops it when it decides.
  */
 import { CancellationScope, defineQuery, isCancellation, setHandler } from '@temporalio/workflow';
-import type { AnalysisPhase, AnalysisTemplate, MannWhitneyJudgeConfig, SequentialJudgeConfig, ThresholdJudgeConfig } from '../domain/analysis';
+import type { AnalysisPhase, AnalysisTemplate } from '../domain/analysis';
 import { toMs } from '../domain/duration';
 import type { AnalysisResult, AnalysisStatus, AnalysisWorkflowInput, LoadOutcome, TemplateResult } from './analysis-types';
 import { ANALYSIS_REASON } from './analysis-types';
-import { combine, decisionFor, judges, load } from './analysis-run';
+import { combine, decisionFor, expectedDurationMs, judges, load } from './analysis-run';
 import type { RunControl } from './analysis-run';
 import { runThreshold } from './analysis-threshold';
 import { runKayenta } from './analysis-kayenta';
 import { runSequential } from './analysis-sequential';
 
 export const analysisStatusQuery = defineQuery<AnalysisStatus>('analysisStatus');
-
-/** Load keeps going a little past the expected end, then the workflow cancels it anyway. */
-const LOAD_MARGIN_MS = 30_000;
-const LOAD_MAX_MS = 60 * 60 * 1000;
 
 function runTemplate(t: AnalysisTemplate, run: RunControl): Promise<TemplateResult> {
   const judge = t.judge;
@@ -41,26 +37,6 @@ function runTemplate(t: AnalysisTemplate, run: RunControl): Promise<TemplateResu
       throw new Error(`unhandled judge ${JSON.stringify(unhandled)}`);
     }
   }
-}
-
-/** How long the analysis can run at most, to bound the load generator. */
-export function expectedDurationMs(templates: readonly AnalysisTemplate[], windowMs?: number): number {
-  let longest = 0;
-  for (const t of templates) {
-    const j = t.judge as ThresholdJudgeConfig | MannWhitneyJudgeConfig | SequentialJudgeConfig;
-    if (j.kind === 'threshold') {
-      for (const m of j.metrics) {
-        const delay = m.initialDelay ? toMs(m.initialDelay) : 0;
-        const counted = m.count !== undefined ? delay + (m.count + m.consecutiveErrorLimit + 1) * toMs(m.interval) : 0;
-        longest = Math.max(longest, counted, windowMs ?? 0);
-      }
-    } else if (j.kind === 'mann-whitney') {
-      longest = Math.max(longest, windowMs ?? toMs(j.window));
-    } else {
-      longest = Math.max(longest, toMs(j.maxDuration) + toMs(j.interval));
-    }
-  }
-  return Math.min(LOAD_MAX_MS, longest + LOAD_MARGIN_MS);
 }
 
 export async function analysisWorkflow(input: AnalysisWorkflowInput): Promise<AnalysisResult> {

@@ -11,7 +11,7 @@ import { formatMs, toMs } from '../domain/duration';
 import type { CandidateInfo, DeployPort, HealthProbeResult } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import type { CheckConfig } from '../domain/spec';
-import { probeActivity } from './activities';
+import { probeActivity, withSummary } from './activities';
 import type { DeployContext } from './context';
 
 /** Time allowed beyond the HTTP timeout for scheduling and the activity round trip. */
@@ -33,7 +33,8 @@ export async function runCheck(ctx: DeployContext, check: CheckConfig, candidate
   const windowMs = toMs(check.window ?? hc.window);
   const intervalMs = Math.max(1, toMs(hc.interval));
   const timeoutMs = toMs(hc.timeout);
-  const probe = proxyActivities<Pick<DeployPort, 'probeHealth'>>({ ...probeActivity, startToCloseTimeout: timeoutMs + PROBE_SLACK_MS }).probeHealth;
+  const options = { ...probeActivity, startToCloseTimeout: timeoutMs + PROBE_SLACK_MS };
+  const probe = proxyActivities<Pick<DeployPort, 'probeHealth'>>(options).probeHealth;
 
   if (check.templates?.length) {
     tracker.event('info', `${label}: analysis templates ${check.templates.join(', ')} not evaluated yet; running the health window`);
@@ -46,7 +47,7 @@ export async function runCheck(ctx: DeployContext, check: CheckConfig, candidate
   for (;;) {
     let result: HealthProbeResult;
     try {
-      result = await control.interruptible(() => probe({ url: candidate.url, paths: hc.paths, timeoutMs }));
+      result = await control.interruptible(() => withSummary(probe, options, `${label}: probe ${candidate.url}`, { url: candidate.url, paths: hc.paths, timeoutMs }));
     } catch (err) {
       control.throwIfStopped();
       // The probe activity itself failed (timed out, worker lost): a failed data point, not a crash.

@@ -6,7 +6,7 @@
 import { upsertMemo } from '@temporalio/workflow';
 import { commitFromVersion, imageTagForVersion, type Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
-import { build, git, registry } from './activities';
+import { build, buildActivity, git, pushActivity, registry, withSummary } from './activities';
 import { StopError, type Control } from './control';
 import type { Tracker } from './tracker';
 
@@ -46,16 +46,22 @@ export async function obtainRelease(spec: ReleaseSpec, control: Control, tracker
 
   const contextDir = source.contextDir ?? source.repoDir;
   if (spec.target.kind === 'process') {
-    const binary = await control.interruptible(() => build.buildBinary({ sourceDir: contextDir, service: spec.service, version }));
+    const binary = await control.interruptible(() => withSummary(build.buildBinary, buildActivity, `go build ${spec.service} ${version.version}`, { sourceDir: contextDir, service: spec.service, version }));
     return { service: spec.service, ...version, binaryPath: binary.binaryPath };
   }
 
   const imageRepo = source.imageRepo!; // the spec schema requires it for image targets
   await control.interruptible(() =>
-    build.buildImage({ contextDir, dockerfile: source.dockerfile, imageRepo, version, ...(source.buildArgs ? { buildArgs: source.buildArgs } : {}) }),
+    withSummary(build.buildImage, buildActivity, `build image ${imageRepo}:${version.imageTag}`, {
+      contextDir,
+      dockerfile: source.dockerfile,
+      imageRepo,
+      version,
+      ...(source.buildArgs ? { buildArgs: source.buildArgs } : {}),
+    }),
   );
   control.throwIfStopped();
   tracker.setPhase('pushing');
-  const pushed = await control.interruptible(() => registry.pushImage({ imageRepo, tags: [resolved.imageTag] }));
+  const pushed = await control.interruptible(() => withSummary(registry.pushImage, pushActivity, `push ${imageRepo}:${resolved.imageTag}`, { imageRepo, tags: [resolved.imageTag] }));
   return { service: spec.service, ...version, imageRef: pushed.imageRef };
 }

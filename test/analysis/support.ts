@@ -109,20 +109,25 @@ export function analysisBundle(): Promise<WorkflowBundleWithSourceMap> {
   return bundle;
 }
 
+/** A bundle of other workflow code (e.g. a parent fixture that starts the analysis child). */
+export function bundleOf(workflowsPath: string): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+}
+
 export interface TestWorker {
   taskQueue: string;
   close(): Promise<void>;
 }
 
 /** An in-process worker on its own task queue with the real metric and load activities. */
-export async function startWorker(deps: Partial<MetricsDeps> = {}): Promise<TestWorker> {
+export async function startWorker(deps: Partial<MetricsDeps> = {}, workflowBundle: Promise<WorkflowBundleWithSourceMap> = analysisBundle()): Promise<TestWorker> {
   const connection = await NativeConnection.connect({ address: temporalAddress(stack) });
   const taskQueue = uniqueName('analysis');
   const worker = await Worker.create({
     connection,
     namespace: stack.temporal.namespace,
     taskQueue,
-    workflowBundle: await analysisBundle(),
+    workflowBundle: await workflowBundle,
     activities: {
       ...createMetricsActivities({ prometheusUrl: prometheusUrl(stack), targetsDir: stack.prometheus.targetsDir, ...deps }),
       ...createLoadActivities(),

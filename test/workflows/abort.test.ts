@@ -70,7 +70,8 @@ const cases: AbortCase[] = [
   {
     name: 'promoting (scale-down delay, old version still warm)',
     overrides: () => ({ strategy: { kind: 'canary', steps: [{ setWeight: 50 }], scaleDownDelay: '30s' } }),
-    ready: (phase, _w, calls) => phase === 'promoting' && calls.includes('promoteCandidate'),
+    // In the scale-down delay: promoted, the candidate slot cleaned up, the old version warm.
+    ready: (phase, _w, calls) => phase === 'promoting' && calls.includes('promoteCandidate') && calls.includes('removeCandidate'),
     compensations: [`restore ${OLD} as stable`, 'send all traffic to stable', `remove canary ${NEW}`],
     undoCalls: ['rollbackToRelease', 'setTrafficWeight:0', 'removeCandidate'],
   },

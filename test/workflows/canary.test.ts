@@ -80,6 +80,7 @@ test('canary 10% → pause 2s → 50% → approve gate → 100% is promoted, old
     'setTrafficWeight:10',
     'setTrafficWeight:50',
     'promoteCandidate',
+    'removeCandidate',
     'retireRelease',
     'pruneReleases',
   ]);

@@ -42,7 +42,7 @@ describe('strategies', { concurrency: true }, () => {
     assert.deepEqual(warm.warm.map((r) => r.version), ['1.0.0+aaaaaaa'], 'the old version stays warm during the delay');
     const res = await result(handle);
     assert.equal(res.outcome, 'promoted');
-    assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:preview', 'promoteCandidate:preview', 'retireRelease', 'pruneReleases']);
+    assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:preview', 'promoteCandidate:preview', 'removeCandidate:preview', 'retireRelease', 'pruneReleases']);
     assert.deepEqual(readState(h.dir, service, 'test').warm, []);
   });
 
@@ -51,7 +51,7 @@ describe('strategies', { concurrency: true }, () => {
     seedStable(h, service, '1.0.0+aaaaaaa');
     const res = await result(await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'recreate', checks: { window: '1s' } } })));
     assert.equal(res.outcome, 'promoted');
-    assert.deepEqual(names(service), ['currentRelease', 'retireRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'retireRelease', 'pruneReleases']);
+    assert.deepEqual(names(service), ['currentRelease', 'retireRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'removeCandidate:canary', 'retireRelease', 'pruneReleases']);
     assert.equal(readState(h.dir, service, 'test').stable?.version, '1.1.0+bbbbbbb');
   });
 
@@ -69,7 +69,7 @@ describe('strategies', { concurrency: true }, () => {
     const res = await result(await startDeploy(h, spec(service, '0.1.0+aaaaaaa')));
     assert.equal(res.outcome, 'promoted');
     assert.equal(res.previous, null);
-    assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'pruneReleases']);
+    assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'removeCandidate:canary', 'pruneReleases']);
   });
 
   test('the live version again is a no-op', async () => {
@@ -145,6 +145,26 @@ describe('strategies', { concurrency: true }, () => {
     const described = await handle.describe();
     assert.equal(described.status.name, 'FAILED', 'the Temporal UI shows it failed');
   });
+});
+
+test('a non-retryable activity error undoes everything, then fails the workflow with the result attached', async () => {
+  const service = newService('broken');
+  seedStable(h, service, '1.0.0+aaaaaaa');
+  const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
+    target: { kind: 'process', settings: { failPromote: true } },
+    strategy: { kind: 'canary', steps: [{ setWeight: 25 }] },
+  }));
+  const res = await result(handle);
+  assert.equal(res.outcome, 'failed');
+  assert.equal(res.reason, Reason.ActivityFailed);
+  assert.equal(res.errorType, 'TestPromoteRefused');
+  assert.match(res.message, /the router refused the new backend/);
+  assert.deepEqual(res.compensations, ['restore 1.0.0+aaaaaaa as stable', 'send all traffic to stable', 'remove canary 1.1.0+bbbbbbb']);
+  const state = readState(h.dir, service, 'test');
+  assert.equal(state.stable?.version, '1.0.0+aaaaaaa');
+  assert.equal(state.canary, null);
+  assert.equal((await handle.describe()).status.name, 'FAILED');
+  assert.equal((await handle.query(statusQuery)).phase, 'failed');
 });
 
 test('the worker exports activity metrics on /metrics', async () => {

@@ -114,7 +114,7 @@ export function kayentaWindow(args: KayentaWindowArgs): KayentaWindowResult {
     if (j.estimate !== undefined && Number.isFinite(j.estimate)) row.value = j.estimate;
     return { name: j.name, phase: c.phase, reason: `${j.classification}: ${reason}`, measurements: [row] };
   });
-  return { phase: score.phase, reason: `score ${score.score.toFixed(1)}: ${score.reason}`, score: score.score, metrics };
+  return { phase: score.phase, reason: score.reason, score: score.score, metrics };
 }
 
 // --- sequential -----------------------------------------------------------------------------

@@ -3,11 +3,18 @@
  * post-promotion checks, the scale-down delay that keeps the old version warm for an instant
  * rollback, and the first-release path.
  */
+import { patched } from '@temporalio/workflow';
 import type { CandidateInfo, CandidateRole } from '../../domain/ports';
 import type { CheckConfig } from '../../domain/spec';
-import { deploy, undo } from '../activities';
+import { compensationActivity, deploy, deployActivity, undo, withSummary } from '../activities';
 import { runCheck } from '../checks';
 import type { DeployContext } from '../context';
+
+/**
+ * Added after the first recorded histories (test/histories/*.v1.json): runs recorded before it
+ * replay without the extra call. Retire with deprecatePatch() once no such run can be open.
+ */
+export const PATCH_REMOVE_PROMOTED_CANDIDATE = 'remove-promoted-candidate';
 
 export interface PromoteOptions {
   postChecks: CheckConfig | false;
@@ -18,8 +25,9 @@ export interface PromoteOptions {
 export async function deployCandidate(ctx: DeployContext, role: CandidateRole): Promise<CandidateInfo> {
   const { ref, release, saga, control, tracker } = ctx;
   tracker.setPhase('deploying');
-  saga.add(`remove ${role} ${release.version}`, () => undo.removeCandidate({ ...ref, release, role }));
-  const candidate = await control.uninterrupted(() => deploy.deployCandidate({ ...ref, release, role }));
+  const undoName = `remove ${role} ${release.version}`;
+  saga.add(undoName, () => withSummary(undo.removeCandidate, compensationActivity, `undo: ${undoName}`, { ...ref, release, role }));
+  const candidate = await control.uninterrupted(() => withSummary(deploy.deployCandidate, deployActivity, `deploy ${role} ${release.version}`, { ...ref, release, role }));
   tracker.event('info', `${role} ${release.version} running at ${candidate.url}`, { role, url: candidate.url });
   return candidate;
 }
@@ -29,12 +37,23 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
   await control.checkpoint();
   tracker.setPhase('promoting');
   if (previous) {
-    saga.add(`restore ${previous.version} as stable`, () => undo.rollbackToRelease({ ...ref, release: previous, from: release }));
+    const name = `restore ${previous.version} as stable`;
+    saga.add(name, () => withSummary(undo.rollbackToRelease, compensationActivity, `undo: ${name}`, { ...ref, release: previous, from: release }));
   } else {
-    saga.add(`retire ${release.version}`, () => undo.retireRelease({ ...ref, release }));
+    const name = `retire ${release.version}`;
+    saga.add(name, () => withSummary(undo.retireRelease, compensationActivity, `undo: ${name}`, { ...ref, release }));
   }
-  const stable = await control.uninterrupted(() => deploy.promoteCandidate({ ...ref, release, role, previous }));
+  const stable = await control.uninterrupted(() =>
+    withSummary(deploy.promoteCandidate, deployActivity, `promote ${release.version}${previous ? ` over ${previous.version}` : ''}`, { ...ref, release, role, previous }),
+  );
   tracker.setWeight(100);
+  if (patched(PATCH_REMOVE_PROMOTED_CANDIDATE)) {
+    // Targets may promote by starting a fresh stable instance; the candidate must not linger.
+    // Idempotent: a target that turned the candidate into the stable has nothing left to remove.
+    await control.uninterrupted(() =>
+      withSummary(deploy.removeCandidate, deployActivity, `remove ${role} instance of ${release.version} (now stable)`, { ...ref, release, role }),
+    );
+  }
 
   if (options.postChecks) {
     tracker.setPhase('analysing');
@@ -44,7 +63,7 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
   if (previous) {
     // Until the old version is retired an abort still rolls back instantly to it.
     await control.sleep(options.scaleDownDelay, `scale-down delay before retiring ${previous.version}`);
-    await control.uninterrupted(() => deploy.retireRelease({ ...ref, release: previous }));
+    await control.uninterrupted(() => withSummary(deploy.retireRelease, deployActivity, `retire ${previous.version}`, { ...ref, release: previous }));
     tracker.event('info', `retired ${previous.version}`);
   }
   // Point of no return: the release is live and the old one gone.

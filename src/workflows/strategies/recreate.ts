@@ -1,5 +1,5 @@
 import type { RecreateStrategy } from '../../domain/spec';
-import { deploy, undo } from '../activities';
+import { compensationActivity, deploy, deployActivity, undo, withSummary } from '../activities';
 import { runCheck } from '../checks';
 import type { DeployContext } from '../context';
 import { deployCandidate, promote } from './promote';
@@ -12,8 +12,9 @@ export async function runRecreate(ctx: DeployContext, strategy: RecreateStrategy
   const { ref, release, previous, saga, control, tracker } = ctx;
   if (previous) {
     tracker.setPhase('deploying');
-    saga.add(`restart ${previous.version} as stable`, () => undo.rollbackToRelease({ ...ref, release: previous, from: release }));
-    await control.uninterrupted(() => deploy.retireRelease({ ...ref, release: previous }));
+    const name = `restart ${previous.version} as stable`;
+    saga.add(name, () => withSummary(undo.rollbackToRelease, compensationActivity, `undo: ${name}`, { ...ref, release: previous, from: release }));
+    await control.uninterrupted(() => withSummary(deploy.retireRelease, deployActivity, `stop ${previous.version}`, { ...ref, release: previous }));
     tracker.event('info', `stopped ${previous.version}`);
   }
   const candidate = await deployCandidate(ctx, 'canary');

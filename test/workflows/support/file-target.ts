@@ -80,10 +80,12 @@ const same = (a: Release | null | undefined, b: Release) => !!a && a.version ===
 interface Knobs {
   deployMs: number;
   promoteMs: number;
+  /** Promotion fails with a non-retryable error (a broken target). */
+  failPromote: boolean;
 }
 function knobs(ref: TargetRef): Knobs {
-  const s = ref.target.settings as { deployMs?: number; promoteMs?: number };
-  return { deployMs: s.deployMs ?? 0, promoteMs: s.promoteMs ?? 0 };
+  const s = ref.target.settings as { deployMs?: number; promoteMs?: number; failPromote?: boolean };
+  return { deployMs: s.deployMs ?? 0, promoteMs: s.promoteMs ?? 0, failPromote: s.failPromote ?? false };
 }
 
 /** Sleeps like a slow daemon would, heartbeating so cancellation arrives. */
@@ -132,6 +134,10 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
     },
     async promoteCandidate(input) {
       await work(knobs(input).promoteMs);
+      if (knobs(input).failPromote) {
+        record({ name: 'promoteCandidate:failed', service: input.service, version: input.release.version });
+        throw ApplicationFailure.create({ type: 'TestPromoteRefused', nonRetryable: true, message: 'the router refused the new backend' });
+      }
       update(input, (s) => {
         const role: CandidateRole = input.role;
         if (role === 'canary' && s.canary && same(s.canary.release, input.release)) s.canary = null;

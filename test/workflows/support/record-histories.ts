@@ -1,8 +1,9 @@
 /**
- * Records the histories replayed by test/workflows/replay.test.ts. Run it only when a workflow
- * change is meant to be incompatible with earlier runs (after `patched()` has had its time):
- *   npx tsx test/workflows/support/record-histories.ts
- * It runs each scenario against the dev server and writes test/histories/<name>.json.
+ * Records the histories replayed by test/workflows/replay.test.ts:
+ *   npx tsx test/workflows/support/record-histories.ts v2
+ * runs each scenario against the dev server and writes test/histories/<name>.<v2>.json. Record a
+ * new generation after a `patched()` change, and keep the older ones until their patch is
+ * removed: each generation proves that runs started by that code still replay.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ const scenarios: Record<string, Scenario> = {
 };
 
 async function main(): Promise<void> {
+  const generation = process.argv[2];
+  if (!generation || !/^v\d+$/.test(generation)) throw new Error('usage: record-histories <generation, e.g. v2>');
   const h = await startHarness({ buildMs: 0 });
   try {
     for (const [name, run] of Object.entries(scenarios)) {
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
       // protobufjs copies in node_modules).
       const config = loadStackConfig();
       const json = execFileSync(temporalBinary(config), ['workflow', 'show', '--address', temporalAddress(config), '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
-      const path = join(packageRoot(), 'test', 'histories', `${name}.json`);
+      const path = join(packageRoot(), 'test', 'histories', `${name}.${generation}.json`);
       writeFileSync(path, json.endsWith('\n') ? json : `${json}\n`);
       console.log(`recorded ${workflowId} → ${path}`);
     }

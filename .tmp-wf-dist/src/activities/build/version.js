@@ -1,0 +1,168 @@
+"use strict";
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.imageTagFor = imageTagFor;
+exports.versionFromImageTag = versionFromImageTag;
+exports.commitTagFor = commitTagFor;
+exports.parseReleaseTag = parseReleaseTag;
+exports.resolveVersion = resolveVersion;
+const node_crypto_1 = require("node:crypto");
+const semver = __importStar(require("semver"));
+const errors_1 = require("./errors");
+const git_1 = require("./git");
+const SHORT_SHA_LENGTH = 7;
+/** `v1.4.3-a1b2c3d` from semver `1.4.3+a1b2c3d`. The last dash-separated part is the commit. */
+function imageTagFor(version) {
+    const parsed = semver.parse(version);
+    if (!parsed || parsed.build.length !== 1) {
+        throw (0, errors_1.badInput)(errors_1.BuildErrorType.InvalidInput, `version ${JSON.stringify(version)} must be semver with the short commit as build metadata, e.g. 1.4.3+a1b2c3d`);
+    }
+    const core = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
+    const pre = parsed.prerelease.length ? `-${parsed.prerelease.join('.')}` : '';
+    return `v${core}${pre}-${parsed.build[0]}`;
+}
+/** Inverse of imageTagFor; undefined for tags that are not release tags (e.g. `sha-a1b2c3d`, `latest`). */
+function versionFromImageTag(imageTag) {
+    const m = /^v(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)-([0-9a-f]{7,40})$/.exec(imageTag);
+    if (!m)
+        return undefined;
+    const version = `${m[1]}+${m[2]}`;
+    return semver.valid(version) ? { version, shortCommit: m[2] } : undefined;
+}
+/** The commit tag pushed beside the version tag (docker/metadata-action's convention). */
+function commitTagFor(shortCommit) {
+    return `sha-${shortCommit}`;
+}
+/**
+ * Strict check of a release tag. Loose forms (v1.2, 1.2.3.4, v01.2.3) and tags carrying build
+ * metadata are refused: the metadata slot belongs to the commit SHA.
+ */
+function parseReleaseTag(tag, prefix) {
+    const raw = tag.startsWith(prefix) ? tag.slice(prefix.length) : undefined;
+    const parsed = raw === undefined ? null : semver.parse(raw);
+    if (!parsed || parsed.build.length > 0 || parsed.raw !== raw) {
+        throw (0, errors_1.badInput)(errors_1.BuildErrorType.BadVersionTag, `git tag ${JSON.stringify(tag)} is not a release tag: expected ${prefix}MAJOR.MINOR.PATCH (strict semver, optional -prerelease, no +build), e.g. ${prefix}1.4.3. Delete or fix the tag, or tag a newer commit.`);
+    }
+    return parsed;
+}
+async function headCommit(repoDir) {
+    const inside = await (0, git_1.gitMaybe)(repoDir, ['rev-parse', '--is-inside-work-tree']);
+    if (inside !== 'true') {
+        throw (0, errors_1.badInput)(errors_1.BuildErrorType.NotAGitRepo, `${repoDir} is not a git work tree`);
+    }
+    const head = await (0, git_1.gitMaybe)(repoDir, ['log', '-1', `--format=%H%x1f%cI`, 'HEAD']);
+    if (!head)
+        throw (0, errors_1.badInput)(errors_1.BuildErrorType.NotAGitRepo, `${repoDir} has no commit yet; commit before building`);
+    const [commit, time] = head.split('\x1f');
+    const short = await (0, git_1.git)(repoDir, ['rev-parse', `--short=${SHORT_SHA_LENGTH}`, 'HEAD']);
+    return { commit, short, time };
+}
+/**
+ * A digest of uncommitted changes (tracked diff plus untracked, non-ignored files), so two
+ * different dirty trees never share a version and an idempotent build never skips new work.
+ * Read-only: hash-object without -w writes nothing into the repository.
+ */
+async function dirtyDigest(repoDir) {
+    const status = await (0, git_1.git)(repoDir, ['status', '--porcelain=v1', '--untracked-files=all']);
+    if (status === '')
+        return undefined;
+    const hash = (0, node_crypto_1.createHash)('sha256');
+    hash.update(await (0, git_1.git)(repoDir, ['diff', 'HEAD', '--binary', '--no-ext-diff']));
+    const untracked = (await (0, git_1.git)(repoDir, ['ls-files', '--others', '--exclude-standard', '-z'])).split('\0').filter(Boolean);
+    if (untracked.length) {
+        const blobs = await (0, git_1.git)(repoDir, ['hash-object', '--', ...untracked]);
+        hash.update(`\0${untracked.join('\0')}\0${blobs}`);
+    }
+    return hash.digest('hex').slice(0, SHORT_SHA_LENGTH);
+}
+async function resolveVersion(input) {
+    const prefix = input.tagPrefix ?? 'v';
+    const head = await headCommit(input.repoDir);
+    // --long always prints "<tag>-<distance>-g<sha>", even at distance 0.
+    const described = await (0, git_1.gitMaybe)(input.repoDir, ['describe', '--tags', '--long', '--abbrev=40', '--match', `${prefix}[0-9]*`, 'HEAD']);
+    const dirtyHash = await dirtyDigest(input.repoDir);
+    let tag = null;
+    let distance;
+    let pre;
+    let core;
+    if (described) {
+        const m = /^(.*)-(\d+)-g[0-9a-f]+$/.exec(described);
+        if (!m)
+            throw new git_1.GitError(['describe'], `unexpected describe output ${described}`, undefined);
+        tag = m[1];
+        distance = Number(m[2]);
+        const base = parseReleaseTag(tag, prefix);
+        if (distance === 0 && !dirtyHash) {
+            core = `${base.major}.${base.minor}.${base.patch}`;
+            pre = base.prerelease.map(String);
+        }
+        else if (base.prerelease.length) {
+            // After v1.5.0-rc.1 comes 1.5.0-rc.1.dev.N: still below 1.5.0, above the rc.
+            core = `${base.major}.${base.minor}.${base.patch}`;
+            pre = [...base.prerelease.map(String), 'dev', String(distance)];
+        }
+        else {
+            // After v1.4.3 comes 1.4.4-dev.N, so the build sorts above the release it grew from.
+            core = `${base.major}.${base.minor}.${base.patch + 1}`;
+            pre = ['dev', String(distance)];
+        }
+    }
+    else {
+        if ((await (0, git_1.git)(input.repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.ShallowClone, `${input.repoDir} is a shallow clone and no ${prefix}* tag is reachable; fetch full history and tags (git fetch --unshallow --tags, or fetch-depth: 0 in CI)`);
+        }
+        distance = Number(await (0, git_1.git)(input.repoDir, ['rev-list', '--count', 'HEAD']));
+        core = '0.0.0';
+        pre = ['dev', String(distance)];
+    }
+    // "dirty-<hash>": a hex hash alone could be an all-digit identifier with a leading zero,
+    // which semver forbids.
+    if (dirtyHash)
+        pre.push(`dirty-${dirtyHash}`);
+    const version = `${core}${pre.length ? `-${pre.join('.')}` : ''}+${head.short}`;
+    return {
+        service: input.service,
+        version,
+        imageTag: imageTagFor(version),
+        commit: head.commit,
+        shortCommit: head.short,
+        tag,
+        distance,
+        dirty: dirtyHash !== undefined,
+        prerelease: pre.length > 0,
+        commitTime: head.time,
+    };
+}
+//# sourceMappingURL=version.js.map

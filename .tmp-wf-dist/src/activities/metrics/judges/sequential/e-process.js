@@ -1,0 +1,50 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.betaBinomialLogE = betaBinomialLogE;
+exports.boundedE = boundedE;
+exports.nextPValue = nextPValue;
+/**
+ * Beta-binomial mixture e-process: the building block of the sequential judges.
+ *
+ * Model: each event (an error, or a request landing in one latency bucket) comes from the canary
+ * with probability θ. Under the null θ = ρ, the canary's share of traffic. Mixing the likelihood
+ * ratio over a Beta(kρ, k(1−ρ)) prior gives a nonnegative martingale under the null, so by
+ * Ville's inequality P(ever E ≥ 1/α) ≤ α however often one looks (Lindon, Sanden & Shirikian,
+ * KDD 2022). Closed form after x canary events out of n:
+ *   ln E = ln B(a+x, b+n−x) − ln B(a, b) − x ln ρ − (n−x) ln(1−ρ),    a = kρ, b = k(1−ρ).
+ * This is savvi's `Multinomial` test with d = 2 (same prior parameterisation, same numbers).
+ *
+ * One-sided variant: truncate the prior to θ > ρ (or θ < ρ). Each component likelihood ratio is
+ * then a supermartingale under every θ on the other side (monotone likelihood ratio), so the
+ * mixture is an e-process for the composite null θ ≤ ρ:
+ *   ln E⁺ = ln E + ln P(θ > ρ | data) − ln P(θ > ρ).
+ */
+const gamma_1 = require("../stats/gamma");
+/** ln P(θ on the tested side | Beta(a, b)). */
+function logSideMass(side, rho, a, b) {
+    // P(θ < ρ) for Beta(a, b) equals P(1−θ > 1−ρ) for Beta(b, a).
+    return side === 'greater' ? (0, gamma_1.logBetaUpperTail)(rho, a, b) : (0, gamma_1.logBetaUpperTail)(1 - rho, b, a);
+}
+/** ln E after x canary events out of n events in total. */
+function betaBinomialLogE(x, n, prior, side = 'two-sided') {
+    if (!(x >= 0 && n >= x))
+        throw new RangeError(`need 0 <= x <= n, got x=${x}, n=${n}`);
+    const { rho, k } = prior;
+    const a = k * rho;
+    const b = k * (1 - rho);
+    if (n === 0)
+        return 0;
+    const twoSided = (0, gamma_1.logBeta)(a + x, b + n - x) - (0, gamma_1.logBeta)(a, b) - x * Math.log(rho) - (n - x) * Math.log1p(-rho);
+    if (side === 'two-sided')
+        return twoSided;
+    return twoSided + logSideMass(side, rho, a + x, b + n - x) - logSideMass(side, rho, a, b);
+}
+/** e-value as a finite JSON-safe number. */
+function boundedE(logE) {
+    return Math.min(Math.exp(logE), Number.MAX_VALUE);
+}
+/** Anytime-valid p-value update: running minimum of 1/E, capped at 1. */
+function nextPValue(previousP, logE) {
+    return Math.min(previousP, 1, Math.exp(-logE));
+}
+//# sourceMappingURL=e-process.js.map

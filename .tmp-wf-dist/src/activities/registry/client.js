@@ -1,0 +1,147 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.RegistryClient = exports.MANIFEST_ACCEPT = void 0;
+exports.splitImageRepo = splitImageRepo;
+const zod_1 = require("zod");
+const errors_1 = require("../build/errors");
+/** Manifest media types we accept; the registry answers with the digest of what it stores. */
+exports.MANIFEST_ACCEPT = [
+    'application/vnd.oci.image.index.v1+json',
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const tagsListSchema = zod_1.z.object({ name: zod_1.z.string(), tags: zod_1.z.array(zod_1.z.string()).nullable() });
+const tokenSchema = zod_1.z.object({ token: zod_1.z.string().optional(), access_token: zod_1.z.string().optional() });
+/** Splits `127.0.0.1:5000/team/svc`. A registry host is required: Sluice never pushes to a default hub. */
+function splitImageRepo(imageRepo) {
+    const slash = imageRepo.indexOf('/');
+    const first = slash > 0 ? imageRepo.slice(0, slash) : '';
+    if (!first || !(first.includes('.') || first.includes(':') || first === 'localhost')) {
+        throw (0, errors_1.badInput)(errors_1.BuildErrorType.InvalidInput, `image repository ${JSON.stringify(imageRepo)} must start with a registry host, e.g. 127.0.0.1:5000/${imageRepo}`);
+    }
+    return { host: first, name: imageRepo.slice(slash + 1) };
+}
+function isLoopback(host) {
+    const h = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    return h === 'localhost' || h === '::1' || /^127\./.test(h);
+}
+/** Minimal Docker Registry HTTP API v2 client: basic auth, or bearer tokens on a challenge. */
+class RegistryClient {
+    opts;
+    base;
+    bearer;
+    constructor(opts) {
+        this.opts = opts;
+        this.base = `${opts.scheme ?? (isLoopback(opts.host) ? 'http' : 'https')}://${opts.host}`;
+    }
+    basicHeader() {
+        const c = this.opts.credentials;
+        return c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
+    }
+    async send(method, path, headers = {}, retried = false) {
+        const signals = [AbortSignal.timeout(this.opts.timeoutMs ?? 15000), ...(this.opts.signal ? [this.opts.signal] : [])];
+        const auth = this.bearer ? `Bearer ${this.bearer}` : this.basicHeader();
+        let res;
+        try {
+            res = await fetch(`${this.base}${path}`, { method, headers: { ...headers, ...(auth ? { Authorization: auth } : {}) }, signal: AbortSignal.any(signals), redirect: 'follow' });
+        }
+        catch (err) {
+            const cause = err.cause?.code;
+            throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} is unreachable (${method} ${path}): ${cause ?? (0, errors_1.errorMessage)(err)}`, err);
+        }
+        if (res.status === 401 && !retried) {
+            const challenge = res.headers.get('www-authenticate') ?? '';
+            await res.body?.cancel();
+            if (/^bearer /i.test(challenge)) {
+                this.bearer = await this.fetchToken(challenge);
+                return this.send(method, path, headers, true);
+            }
+        }
+        if (res.status === 401 || res.status === 403) {
+            await res.body?.cancel();
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.RegistryAuth, `registry ${this.opts.host} refused ${method} ${path} (${res.status}); set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`);
+        }
+        if (res.status >= 500) {
+            await res.body?.cancel();
+            throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to ${method} ${path}`);
+        }
+        return res;
+    }
+    async fetchToken(challenge) {
+        const params = Object.fromEntries([...challenge.slice(7).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+        if (!params.realm)
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.RegistryAuth, `registry ${this.opts.host} sent a bearer challenge without a realm`);
+        const url = new URL(params.realm);
+        if (params.service)
+            url.searchParams.set('service', params.service);
+        if (params.scope)
+            url.searchParams.set('scope', params.scope);
+        const basic = this.basicHeader();
+        const res = await fetch(url, { headers: basic ? { Authorization: basic } : {}, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15000) }).catch((err) => {
+            throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `token service ${url.host} is unreachable: ${err.message}`, err);
+        });
+        if (!res.ok)
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.RegistryAuth, `token service ${url.host} refused the credentials (${res.status})`);
+        const body = tokenSchema.parse(await res.json());
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.RegistryAuth, `token service ${url.host} returned no token`);
+        return token;
+    }
+    /** GET /v2/: the registry speaks API v2 and accepts our credentials. */
+    async ping() {
+        const res = await this.send('GET', '/v2/');
+        await res.body?.cancel();
+        if (!res.ok)
+            throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to GET /v2/`);
+    }
+    /** Digest of the manifest a tag (or digest) points at, or undefined when it does not exist. */
+    async manifestDigest(name, reference) {
+        const res = await this.send('HEAD', `/v2/${name}/manifests/${encodeURIComponent(reference)}`, { Accept: exports.MANIFEST_ACCEPT });
+        await res.body?.cancel();
+        if (res.status === 404)
+            return undefined;
+        const digest = res.headers.get('docker-content-digest') ?? '';
+        if (!res.ok || !DIGEST.test(digest)) {
+            throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} gave no digest for ${name}:${reference} (${res.status})`);
+        }
+        return digest;
+    }
+    /** All tags of a repository (following Link pagination); [] when the repository is unknown. */
+    async listTags(name) {
+        const tags = [];
+        let path = `/v2/${name}/tags/list?n=1000`;
+        while (path) {
+            const res = await this.send('GET', path);
+            if (res.status === 404) {
+                await res.body?.cancel();
+                return tags;
+            }
+            if (!res.ok)
+                throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to GET ${path}`);
+            tags.push(...(tagsListSchema.parse(await res.json()).tags ?? []));
+            const link = res.headers.get('link');
+            path = link ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
+        }
+        return tags;
+    }
+    /** Deletes a manifest by digest (which untags every tag on it). */
+    async deleteManifest(name, digest) {
+        if (!DIGEST.test(digest))
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.InvalidInput, `not a digest: ${digest}`);
+        const res = await this.send('DELETE', `/v2/${name}/manifests/${digest}`);
+        await res.body?.cancel();
+        if (res.status === 202 || res.status === 200)
+            return 'deleted';
+        if (res.status === 404)
+            return 'absent';
+        if (res.status === 405) {
+            throw (0, errors_1.badInput)(errors_1.BuildErrorType.RegistryDeleteDisabled, `registry ${this.opts.host} does not allow deletes; enable storage.delete.enabled in its config`);
+        }
+        throw (0, errors_1.transient)(errors_1.BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to DELETE ${name}@${digest}`);
+    }
+}
+exports.RegistryClient = RegistryClient;
+//# sourceMappingURL=client.js.map

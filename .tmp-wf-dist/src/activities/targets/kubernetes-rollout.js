@@ -1,0 +1,89 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.PROGRESS_DEADLINE_EXCEEDED = void 0;
+exports.deploymentRolloutStatus = deploymentRolloutStatus;
+exports.waitForRollout = waitForRollout;
+const promises_1 = require("node:timers/promises");
+const activity_1 = require("@temporalio/activity");
+const kubernetes_schema_1 = require("./kubernetes-schema");
+/** The Progressing condition's reason once the controller gives up (kubectl's TimedOutReason). */
+exports.PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
+/**
+ * Whether a Deployment's rollout is finished, computed exactly the way `kubectl rollout status`
+ * does it (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go): the controller must have
+ * observed the current generation, every desired replica must run the new template, no old
+ * replica may remain, and all updated replicas must be available.
+ */
+function deploymentRolloutStatus(d) {
+    const name = d.metadata?.name ?? '?';
+    const status = d.status ?? {};
+    if ((d.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
+        return { done: false, failed: false, message: `waiting for deployment ${name} spec update to be observed` };
+    }
+    const progressing = status.conditions?.find((c) => c.type === 'Progressing');
+    if (progressing?.reason === exports.PROGRESS_DEADLINE_EXCEEDED) {
+        return { done: false, failed: true, message: `deployment ${name} exceeded its progress deadline: ${progressing.message ?? ''}`.trim() };
+    }
+    const desired = d.spec?.replicas ?? 1;
+    const updated = status.updatedReplicas ?? 0;
+    const total = status.replicas ?? 0;
+    const available = status.availableReplicas ?? 0;
+    if (updated < desired) {
+        return { done: false, failed: false, message: `waiting for deployment ${name} rollout to finish: ${updated} out of ${desired} new replicas have been updated` };
+    }
+    if (total > updated) {
+        return { done: false, failed: false, message: `waiting for deployment ${name} rollout to finish: ${total - updated} old replicas are pending termination` };
+    }
+    if (available < updated) {
+        return { done: false, failed: false, message: `waiting for deployment ${name} rollout to finish: ${available} of ${updated} updated replicas are available` };
+    }
+    return { done: true, failed: false, message: `deployment ${name} successfully rolled out` };
+}
+/**
+ * `kubectl rollout status` calls a scale-down done while the surplus pods still run (it only
+ * watches rollouts). A router that scales to shift traffic needs the pod count to have settled.
+ */
+function settled(d, status) {
+    if (!status.done)
+        return status;
+    const desired = d.spec?.replicas ?? 1;
+    const total = d.status?.replicas ?? 0;
+    if (total !== desired) {
+        return { done: false, failed: false, message: `waiting for deployment ${d.metadata?.name} to scale: ${total} of ${desired} replicas` };
+    }
+    return status;
+}
+/** The running activity, or undefined when called from a script, a test or the benchmark. */
+function currentActivity() {
+    try {
+        return activity_1.Context.current();
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Polls the Deployment until its rollout is done. Each poll heartbeats (so a dead worker is
+ * noticed and a cancelled activity stops here); a missed progress deadline is a non-retryable
+ * ProgressDeadlineExceeded failure, which the workflow treats as a failed check and compensates.
+ */
+async function waitForRollout(clients, namespace, name, opts) {
+    const activity = currentActivity();
+    const deadline = Date.now() + opts.timeoutMs;
+    for (;;) {
+        const deployment = await clients.apps.readNamespacedDeployment({ name, namespace });
+        const status = settled(deployment, deploymentRolloutStatus(deployment));
+        activity?.heartbeat({ deployment: name, status: status.message });
+        opts.onProgress?.(status);
+        if (status.done)
+            return deployment;
+        if (status.failed) {
+            throw (0, kubernetes_schema_1.kubernetesFailure)(kubernetes_schema_1.KubernetesErrorType.ProgressDeadlineExceeded, status.message, [{ deployment: name, namespace }]);
+        }
+        if (Date.now() > deadline) {
+            throw (0, kubernetes_schema_1.kubernetesFailure)(kubernetes_schema_1.KubernetesErrorType.RolloutTimeout, `${status.message} (gave up after ${Math.round(opts.timeoutMs / 1000)} s)`, [{ deployment: name, namespace }]);
+        }
+        await (0, promises_1.setTimeout)(opts.pollMs ?? 250, undefined, activity ? { signal: activity.cancellationSignal } : undefined);
+    }
+}
+//# sourceMappingURL=kubernetes-rollout.js.map

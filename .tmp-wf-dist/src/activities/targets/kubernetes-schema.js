@@ -1,0 +1,56 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.KubernetesTargetSettings = exports.KubernetesErrorType = void 0;
+exports.kubernetesFailure = kubernetesFailure;
+exports.parseKubernetesSettings = parseKubernetesSettings;
+const common_1 = require("@temporalio/common");
+const zod_1 = require("zod");
+/** ApplicationFailure types raised by the Kubernetes target. Code branches on these strings. */
+exports.KubernetesErrorType = {
+    /** target.settings failed validation: fix the spec, retrying cannot help. */
+    InvalidSettings: 'KubernetesInvalidSettings',
+    /** The Deployment reported ProgressDeadlineExceeded: a failed check that triggers compensation. */
+    ProgressDeadlineExceeded: 'KubernetesProgressDeadlineExceeded',
+    /** The rollout did not finish within the activity's own wait budget. */
+    RolloutTimeout: 'KubernetesRolloutTimeout',
+    /** A rollback found no earlier ReplicaSet (or none holding the named release). */
+    NoRollbackRevision: 'KubernetesNoRollbackRevision',
+    /** The release has no digest-pinned image reference. */
+    ImageNotPinned: 'KubernetesImageNotPinned',
+};
+function kubernetesFailure(type, message, details = []) {
+    return common_1.ApplicationFailure.create({ type, message, nonRetryable: true, details });
+}
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** `target.settings` for kind `kubernetes`. Everything has a default that suits the local stack. */
+exports.KubernetesTargetSettings = zod_1.z.strictObject({
+    /** Path to a kubeconfig; default $SLUICE_KUBECONFIG, $KUBECONFIG, in-cluster, ~/.kube/config. */
+    kubeconfig: zod_1.z.string().min(1).optional(),
+    context: zod_1.z.string().min(1).optional(),
+    namespace: zod_1.z.string().regex(DNS_LABEL, 'must be a DNS label').optional(),
+    /** Pods of the stable version (the canary's share is taken from these by the replica-ratio router). */
+    replicas: zod_1.z.number().int().min(1).max(100).default(2),
+    containerName: zod_1.z.string().regex(DNS_LABEL).default('app'),
+    containerPort: zod_1.z.number().int().min(1).max(65535).default(8080),
+    /** Passed to the pods as ADDR, which the example Go service listens on. */
+    env: zod_1.z.record(zod_1.z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/), zod_1.z.string()).default({}),
+    /** Deployment.spec.progressDeadlineSeconds: past it the controller reports ProgressDeadlineExceeded. */
+    progressDeadlineSeconds: zod_1.z.number().int().min(1).default(60),
+    /** Deployment.spec.minReadySeconds. */
+    minReadySeconds: zod_1.z.number().int().min(0).default(0),
+    /** ReplicaSets kept for `rollout undo` and rollbacks to a named version. */
+    revisionHistoryLimit: zod_1.z.number().int().min(1).max(100).default(10),
+    /** Upper bound on one rollout wait inside an activity, on top of the progress deadline. */
+    rolloutTimeoutSeconds: zod_1.z.number().int().min(1).default(300),
+    /** Extra labels on every object Sluice creates (team, cost centre...). */
+    labels: zod_1.z.record(zod_1.z.string(), zod_1.z.string()).default({}),
+});
+function parseKubernetesSettings(raw) {
+    const parsed = exports.KubernetesTargetSettings.safeParse(raw ?? {});
+    if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `target.settings.${i.path.join('.')}: ${i.message}`).join('; ');
+        throw kubernetesFailure(exports.KubernetesErrorType.InvalidSettings, `invalid kubernetes target settings: ${issues}`);
+    }
+    return parsed.data;
+}
+//# sourceMappingURL=kubernetes-schema.js.map

@@ -1,0 +1,127 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.registerDeployCommand = registerDeployCommand;
+const node_fs_1 = require("node:fs");
+const release_1 = require("../../domain/release");
+const spec_1 = require("../../domain/spec");
+const client_1 = require("../../client");
+const context_1 = require("../context");
+const exit_codes_1 = require("../exit-codes");
+const format_1 = require("../render/format");
+const progress_1 = require("../render/progress");
+function registerDeployCommand(program) {
+    const cmd = program
+        .command('deploy')
+        .description('validate sluice.yaml and start a release (build → push → canary/preview → checks → promote)')
+        .option('--version <version>', 'deploy an already built, retained version (e.g. 1.4.2 or v1.4.2-a1b2c3d) instead of building HEAD')
+        .option('-w, --wait', 'stream progress and exit with the outcome: 0 promoted, 3 rolled back, 4 aborted, 1 failed')
+        .option('--summary <file>', 'append a Markdown summary with the changelog to this file (e.g. $GITHUB_STEP_SUMMARY); needs --wait')
+        .option('--dry-run', 'validate the spec and print it with defaults filled in; start nothing');
+    (0, context_1.addSpecOptions)(cmd);
+    (0, context_1.addOutputOption)(cmd);
+    (0, context_1.addConnectionOptions)(cmd);
+    cmd.addHelpText('after', `
+Examples:
+  sluice deploy --wait                          # ./sluice.yaml, its environment (default production)
+  sluice deploy -f deploy/sluice.yaml --env staging --wait --output json
+  sluice deploy --version 1.4.2 --wait          # redeploy a retained release
+  sluice deploy --wait --summary "$GITHUB_STEP_SUMMARY"
+
+Exit codes: 0 promoted (or started, without --wait), 3 rolled back by analysis or a check,
+4 aborted, 1 failed, invalid spec or Temporal unreachable.`);
+    cmd.action(async (opts) => {
+        process.exitCode = await deploy(opts);
+    });
+}
+async function deploy(opts) {
+    let { spec } = (0, context_1.loadSpec)(opts);
+    if (opts.dryRun && !opts.version) {
+        console.log(opts.output === 'json' ? JSON.stringify(spec) : JSON.stringify(spec, null, 2));
+        return exit_codes_1.ExitCode.Ok;
+    }
+    return (0, context_1.withClient)(opts, async (client) => {
+        if (opts.version)
+            spec = await pinRetainedVersion(client, spec, opts.version, opts.file ?? 'sluice.yaml');
+        if (opts.dryRun) {
+            console.log(JSON.stringify(spec, null, opts.output === 'json' ? undefined : 2));
+            return exit_codes_1.ExitCode.Ok;
+        }
+        const started = await client.deploy(spec);
+        const ref = { service: spec.service, environment: spec.environment };
+        if (!opts.wait) {
+            if (opts.output === 'json')
+                console.log(JSON.stringify({ ...started, service: spec.service, environment: spec.environment }));
+            else
+                console.log(`started ${started.workflowId}\nweb ui  ${started.link}\nfollow  sluice watch ${spec.service} ${spec.environment}`);
+            return exit_codes_1.ExitCode.Ok;
+        }
+        const renderer = (0, progress_1.createRenderer)(opts.output);
+        renderer.start(started);
+        let result;
+        for await (const event of client.watch(ref, { runId: started.runId })) {
+            if (event.kind === 'result')
+                result = event.result;
+            else
+                renderer.update(event);
+        }
+        if (!result)
+            throw new Error(`lost track of ${started.workflowId} before it finished`);
+        renderer.finish(result, started.link);
+        if (opts.summary)
+            writeSummary(opts.summary, result, started.link, await changelogOf(client, started.workflowId, started.runId));
+        return (0, exit_codes_1.exitCodeForOutcome)(result.outcome);
+    });
+}
+/**
+ * `--version`: deploy a release that was built before. It must be retained (registry tag or
+ * artifact-store binary), and the spec's source becomes `prebuilt`, pinned by digest.
+ */
+async function pinRetainedVersion(client, spec, wanted, file) {
+    const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : spec.source.imageRef?.split('@')[0];
+    const retained = await client.releases(spec.service, { imageRepo: imageRepo ?? null });
+    const match = retained.find((r) => (0, release_1.matchesVersion)({ version: r.version, imageTag: r.imageTag, imageRef: r.imageRef ?? undefined }, wanted));
+    if (!match) {
+        throw new client_1.SpecError(file, [
+            { field: '--version', message: `${wanted} is not a retained release of ${spec.service} (retained: ${retained.map((r) => r.version).join(', ') || 'none'})` },
+        ]);
+    }
+    const source = {
+        kind: 'prebuilt',
+        version: match.version,
+        imageTag: match.imageTag,
+        ...(match.commit ? { commit: match.commit } : {}),
+        ...(match.imageRef && spec.target.kind !== 'process' ? { imageRef: match.imageRef } : {}),
+        ...(match.binaryPath && spec.target.kind === 'process' ? { binaryPath: match.binaryPath } : {}),
+    };
+    return spec_1.ReleaseSpec.parse({ ...spec, source });
+}
+async function changelogOf(client, workflowId, runId) {
+    try {
+        const memo = (await client.temporal.workflow.getHandle(workflowId, runId).describe()).memo ?? {};
+        return typeof memo.changelog === 'string' ? memo.changelog : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+function writeSummary(file, result, link, changelog) {
+    const icon = result.outcome === 'promoted' ? '✅' : result.outcome === 'rolled-back' ? '↩️' : result.outcome === 'aborted' ? '⏹️' : '❌';
+    const phases = Object.entries(result.phaseDurations)
+        .map(([phase, ms]) => `| ${phase} | ${(0, format_1.formatMs)(ms)} |`)
+        .join('\n');
+    const text = [
+        `## ${icon} ${result.service} ${result.release?.version ?? ''} → ${result.environment}: ${result.outcome}`,
+        '',
+        (0, format_1.outcomeLabel)(result),
+        '',
+        `[Temporal Web UI](${link})${result.timeToRollbackMs !== null ? ` · time to restore ${(0, format_1.formatMs)(result.timeToRollbackMs)}` : ''}`,
+        '',
+        ...(phases ? ['| phase | duration |', '|---|---|', phases, ''] : []),
+        '### Changelog',
+        '',
+        changelog?.trim() || '_no changelog (prebuilt release or no git history)_',
+        '',
+    ].join('\n');
+    (0, node_fs_1.appendFileSync)(file, text);
+}
+//# sourceMappingURL=deploy.js.map

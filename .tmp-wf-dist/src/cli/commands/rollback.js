@@ -1,0 +1,45 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.registerRollbackCommand = registerRollbackCommand;
+const context_1 = require("../context");
+const exit_codes_1 = require("../exit-codes");
+const format_1 = require("../render/format");
+function registerRollbackCommand(program) {
+    const cmd = program
+        .command('rollback')
+        .description('put a retained release back at 100% (default: the one before the live one) — the scripted `kubectl set image …:v1.2.2`')
+        .argument('[service]', 'service name')
+        .argument('[environment]', 'environment name')
+        .option('--to <version>', 'retained version, image tag or digest ref (see `sluice releases`)')
+        .option('-w, --wait', 'wait for the rollback to finish; exit 0 when done, 1 when it failed');
+    (0, context_1.addSpecOptions)(cmd);
+    (0, context_1.addOutputOption)(cmd);
+    (0, context_1.addConnectionOptions)(cmd);
+    cmd.addHelpText('after', `
+Examples:
+  sluice rollback checkout production --wait
+  sluice rollback checkout production --to 1.4.2 --wait
+  sluice rollback --to v1.4.2-a1b2c3d         # service and environment from ./sluice.yaml
+
+Target and router come from -f sluice.yaml when given, else from the latest release's input.`);
+    cmd.action(async (service, environment, opts) => {
+        const ref = (0, context_1.resolveRef)(service, environment, opts);
+        const spec = opts.file ? (0, context_1.loadSpec)({ ...opts, env: ref.environment }).spec : undefined;
+        process.exitCode = await (0, context_1.withClient)(opts, async (client) => {
+            const started = await client.rollback(ref, { toVersion: opts.to, spec, wait: opts.wait });
+            if (opts.output === 'json') {
+                console.log(JSON.stringify(started));
+            }
+            else {
+                console.log(`workflow ${started.workflowId}\nweb ui   ${started.link}`);
+                const r = started.result;
+                if (r)
+                    console.log(`${r.outcome}: ${r.message} (${r.from?.version ?? '?'} → ${r.to?.version ?? '?'} in ${(0, format_1.formatMs)(r.durationMs)})`);
+                else
+                    console.log(`started; follow it in the Web UI, or pass --wait`);
+            }
+            return started.result && started.result.outcome !== 'rolled-back' ? exit_codes_1.ExitCode.Failed : exit_codes_1.ExitCode.Ok;
+        });
+    });
+}
+//# sourceMappingURL=rollback.js.map

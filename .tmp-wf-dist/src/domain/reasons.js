@@ -1,0 +1,30 @@
+"use strict";
+Object.defineProperty(exports, "__esModule", { value: true });
+exports.Reason = void 0;
+/**
+ * Why a deployment changed state or ended. UIs, the CLI and tests compare against these strings,
+ * so they are part of the contract: add new ones, never rename.
+ */
+exports.Reason = {
+    Promoted: 'Promoted',
+    /** First release of a service/environment: nothing to compare with, strategy steps skipped. */
+    FirstRelease: 'FirstRelease',
+    /** The release is already the live one; nothing was deployed. */
+    AlreadyLive: 'AlreadyLive',
+    AbortedBySignal: 'AbortedBySignal',
+    /** Temporal cancellation of the workflow (e.g. `temporal workflow cancel`). */
+    WorkflowCancelled: 'WorkflowCancelled',
+    HealthCheckFailed: 'HealthCheckFailed',
+    AnalysisFailed: 'AnalysisFailed',
+    AnalysisInconclusive: 'AnalysisInconclusive',
+    ApprovalTimedOut: 'ApprovalTimedOut',
+    DeadlineExceeded: 'DeadlineExceeded',
+    /** A non-retryable activity error or retries exhausted (build failed, target unreachable...). */
+    ActivityFailed: 'ActivityFailed',
+    /** An undo step itself failed; the environment needs a person (see the event log). */
+    CompensationFailed: 'CompensationFailed',
+    RolledBackToRelease: 'RolledBackToRelease',
+    NothingToRollBackTo: 'NothingToRollBackTo',
+    ReleaseNotRetained: 'ReleaseNotRetained',
+};
+//# sourceMappingURL=reasons.js.map

@@ -1,0 +1,139 @@
+"use strict";
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", { value: true });
+// Sequential judges against savvi 0.3.1 (Lindon's reference implementation; numbers from
+// reference/generate_sequential.py) and seeded A/A / regression sanity checks.
+const node_test_1 = require("node:test");
+const strict_1 = __importDefault(require("node:assert/strict"));
+const analysis_1 = require("../../src/domain/analysis");
+const e_process_1 = require("../../src/activities/metrics/judges/sequential/e-process");
+const count_1 = require("../../src/activities/metrics/judges/sequential/count");
+const latency_1 = require("../../src/activities/metrics/judges/sequential/latency");
+const judge_1 = require("../../src/activities/metrics/judges/sequential/judge");
+const judges_1 = require("../../src/activities/metrics/judges");
+const random_1 = require("../../src/activities/metrics/judges/stats/random");
+const support_1 = require("./support");
+const ROWS = [[3, 1], [5, 2], [8, 1], [2, 2], [10, 3], [12, 1]];
+const SAVVI_RHO05_K100 = [
+    { eValue: 0.9997116216476837, pValue: 1.0 }, { eValue: 1.0631589801612014, pValue: 0.9405930991133378 },
+    { eValue: 1.6727681328344084, pValue: 0.5978114840731441 }, { eValue: 1.613241397999433, pValue: 0.5978114840731441 },
+    { eValue: 3.233135362394018, pValue: 0.30929728820866215 }, { eValue: 17.069013793494808, pValue: 0.05858569288760615 },
+];
+const SAVVI_RHO03_K10 = [
+    { eValue: 1.2950012950012963, pValue: 0.7721999999999992 }, { eValue: 6.060909954631188, pValue: 0.16499172689999994 },
+    { eValue: 640.6687459919998, pValue: 0.0015608690235881855 }, { eValue: 742.0029121161463, pValue: 0.0013477036055668057 },
+    { eValue: 172073.1233386752, pValue: 5.811482819613815e-6 }, { eValue: 1555407403.8574414, pValue: 6.429183746457552e-10 },
+];
+// One-sided (prior truncated to θ > ρ), computed with SciPy's betaln/betainc.
+const ONE_SIDED_RHO05_K10 = [
+    { eValue: 1.389177229020978, pValue: 0.7198505555009346 }, { eValue: 2.2236642094844017, pValue: 0.44970818693523373 },
+    { eValue: 14.481296584006946, pValue: 0.06905459011898105 }, { eValue: 9.755483696753974, pValue: 0.06905459011898105 },
+    { eValue: 51.44902183351434, pValue: 0.019436715497447833 }, { eValue: 2370.5015706022073, pValue: 0.00042185165046988677 },
+];
+const ONE_SIDED_RHO03_K100 = [
+    { eValue: 1.359640657504442, pValue: 0.7354884501876062 }, { eValue: 2.4597479092315213, pValue: 0.40654572618883605 },
+    { eValue: 11.406467789946054, pValue: 0.08766955892177462 }, { eValue: 14.341419502947767, pValue: 0.06972810465480477 },
+    { eValue: 171.39512141502348, pValue: 0.005834471785101498 }, { eValue: 14781.28884874107, pValue: 6.76530991467074e-5 },
+];
+function runCount(rho, k, direction, ref) {
+    const rule = analysis_1.SequentialCountMetric.parse({ kind: 'count', name: 'errors', canaryShare: rho, priorStrength: k, direction });
+    let state = (0, count_1.initialCountState)();
+    ROWS.forEach(([c, b], i) => {
+        state = (0, count_1.lookCount)(rule, state, { canaryErrors: c, baselineErrors: b, canaryRequests: 100, baselineRequests: 100, elapsedMs: (i + 1) * 5000 });
+        const look = state.looks[i];
+        (0, support_1.assertClose)(look.eValue, ref[i].eValue, 1e-10, 0, `look ${i + 1} e-value`);
+        (0, support_1.assertClose)(look.pValue, ref[i].pValue, 1e-10, 0, `look ${i + 1} p-value`);
+    });
+}
+(0, node_test_1.test)('two-sided count e-process equals savvi Multinomial (rho 0.5, k 100 and rho 0.3, k 10)', () => {
+    runCount(0.5, 100, 'either', SAVVI_RHO05_K100);
+    runCount(0.3, 10, 'either', SAVVI_RHO03_K10);
+});
+(0, node_test_1.test)('one-sided count e-process equals the truncated-prior closed form (SciPy)', () => {
+    runCount(0.5, 10, 'increase', ONE_SIDED_RHO05_K10);
+    runCount(0.3, 100, 'increase', ONE_SIDED_RHO03_K100);
+});
+(0, node_test_1.test)('one-sided e-value stays small when the canary is better', () => {
+    strict_1.default.ok((0, e_process_1.betaBinomialLogE)(2, 40, { rho: 0.5, k: 10 }, 'greater') < 0);
+    strict_1.default.ok((0, e_process_1.betaBinomialLogE)(2, 40, { rho: 0.5, k: 10 }, 'two-sided') > Math.log(20));
+    strict_1.default.ok((0, e_process_1.betaBinomialLogE)(2, 40, { rho: 0.5, k: 10 }, 'less') > Math.log(20));
+});
+(0, node_test_1.test)('latency e-process equals the product of savvi per-bucket tests', () => {
+    const canary = [[40, 30, 20, 8, 2], [35, 35, 18, 10, 2], [30, 30, 25, 12, 3]];
+    const baseline = [[50, 30, 15, 4, 1], [48, 32, 14, 5, 1], [52, 29, 13, 5, 1]];
+    const ref = [
+        { logE: -0.3455727451133516, pValue: 1.0 },
+        { logE: 0.2565784353324547, pValue: 0.773694307209283 },
+        { logE: 3.1956784691253124, pValue: 0.040938740280174635 },
+    ];
+    const rule = analysis_1.SequentialLatencyMetric.parse({ kind: 'latency', name: 'latency', priorStrength: 100 });
+    let state = (0, latency_1.initialLatencyState)();
+    for (let i = 0; i < 3; i++) {
+        state = (0, latency_1.lookLatency)(rule, state, { canaryBuckets: canary[i], baselineBuckets: baseline[i], elapsedMs: 5000 * (i + 1) });
+        (0, support_1.assertClose)(state.looks[i].logEValue, ref[i].logE, 1e-9, 1e-12, `look ${i + 1} log e`);
+        (0, support_1.assertClose)(state.looks[i].pValue, ref[i].pValue, 1e-9, 0, `look ${i + 1} p`);
+    }
+    strict_1.default.equal(state.looks[2].canaryWorse, true, 'canary has more mass in the slow buckets');
+});
+(0, node_test_1.test)('direction check: a faster canary is never rolled back', () => {
+    const config = analysis_1.SequentialJudgeConfig.parse({ kind: 'sequential', metrics: [{ kind: 'latency', name: 'latency', minRequests: 0 }] });
+    let s = (0, judge_1.initialSequentialState)(config);
+    for (let i = 1; i <= 10; i++) {
+        s = (0, judge_1.lookSequential)(config, s, { elapsedMs: i * 5000, metrics: { latency: { kind: 'latency', canaryBuckets: [120, 60, 20, 0], baselineBuckets: [40, 60, 80, 20] } } });
+    }
+    const last = s.metrics.latency.state.looks.at(-1);
+    strict_1.default.ok(last.pValue < 1e-10, 'distributions clearly differ');
+    strict_1.default.equal(last.canaryWorse, false);
+    strict_1.default.equal(s.phase, 'Running');
+    strict_1.default.ok((0, latency_1.probabilityCanarySlower)([0, 0, 10], [10, 0, 0]) === 1);
+});
+(0, node_test_1.test)('bucketIncrements de-cumulates Prometheus buckets and survives counter resets', () => {
+    strict_1.default.deepEqual((0, latency_1.bucketIncrements)([5, 8, 10], [2, 4, 5]), [3, 1, 1]);
+    strict_1.default.deepEqual((0, latency_1.bucketIncrements)([5, 8, 10]), [5, 3, 2]);
+    strict_1.default.deepEqual((0, latency_1.bucketIncrements)([1, 1, 2], [50, 60, 70]), [1, 0, 1]);
+});
+const countConfig = analysis_1.SequentialJudgeConfig.parse({
+    kind: 'sequential',
+    alpha: 0.05,
+    maxDuration: '10m',
+    metrics: [{ kind: 'count', name: 'errors', minRequests: 100 }],
+});
+function stream(seed, canaryRate, baselineRate = 0.01) {
+    const rng = (0, random_1.mulberry32)(seed);
+    let s = judges_1.JUDGES.sequential.init(countConfig);
+    for (let look = 1; look <= 120 && s.phase === 'Running'; look++) {
+        s = judges_1.JUDGES.sequential.look(countConfig, s, {
+            elapsedMs: look * 5000,
+            metrics: { errors: { kind: 'count', canaryRequests: 250, baselineRequests: 250, canaryErrors: (0, random_1.binomial)(rng, 250, canaryRate), baselineErrors: (0, random_1.binomial)(rng, 250, baselineRate) } },
+        });
+    }
+    return s;
+}
+(0, node_test_1.test)('A/A sanity: looking every 5 s for 10 minutes, false alarms stay at most alpha', () => {
+    let failed = 0;
+    for (let seed = 1; seed <= 200; seed++) {
+        const s = stream(seed, 0.01);
+        if (s.phase === 'Failed')
+            failed++;
+        else
+            strict_1.default.equal(s.phase, 'Successful');
+    }
+    // alpha = 5% → expect <= 10 of 200; allow Monte-Carlo slack of ~2 SE.
+    strict_1.default.ok(failed <= 16, `false alarms ${failed}/200`);
+});
+(0, node_test_1.test)('15% vs 1% errors is rejected at the first look with enough traffic, recording e and p', () => {
+    const s = stream(42, 0.15);
+    strict_1.default.equal(s.phase, 'Failed');
+    strict_1.default.ok(s.decidedBy.look.elapsedMs <= 10_000, `decided at ${s.decidedBy.look.elapsedMs} ms`);
+    strict_1.default.ok(s.decidedBy.look.pValue <= 0.05 && s.decidedBy.look.eValue >= 20);
+    strict_1.default.match(s.reason, /canary worse than baseline at look/);
+});
+(0, node_test_1.test)('no traffic until max duration is inconclusive, not a pass', () => {
+    let s = (0, judge_1.initialSequentialState)(countConfig);
+    s = (0, judge_1.lookSequential)(countConfig, s, { elapsedMs: 600_000, metrics: { errors: { kind: 'no-data', reason: 'empty result' } } });
+    strict_1.default.equal(s.phase, 'Inconclusive');
+    strict_1.default.equal(s.gaps.length, 1);
+});
+//# sourceMappingURL=sequential.test.js.map

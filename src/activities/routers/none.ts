@@ -1,0 +1,17 @@
+import type { Router } from './router';
+
+/**
+ * No proxy: clients talk to the stable instance's port directly. Nothing can be split, so the
+ * deploy activities promote in place (same port) and refuse partial weights.
+ */
+export const noneRouter: Router = {
+  kind: 'none',
+  splitsTraffic: false,
+  ensure: async () => undefined,
+  route: async () => undefined,
+  drain: async () => undefined,
+  disable: async () => undefined,
+  slots: async () => [],
+  url: () => undefined,
+  remove: async () => undefined,
+};

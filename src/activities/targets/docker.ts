@@ -1,0 +1,270 @@
+import type Docker from 'dockerode';
+import { z } from 'zod';
+import { commitFromVersion, imageTagForVersion, type Release } from '../../domain/release';
+import { heartbeatIfActivity } from './activity-context';
+import { TargetErrorType, targetFailure } from './errors';
+import { waitForReady, waitPortFree } from './readiness';
+import { configHash, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from './settings';
+import {
+  endpointsOf,
+  freeStableSlot,
+  instanceUrl,
+  pickCurrent,
+  roleOfSlot,
+  type CandidateRole,
+  type Instance,
+  type Slot,
+  type StartRequest,
+  type Target,
+  type TargetScope,
+} from './target';
+
+export const DockerTargetSettings = PortSettings.extend({
+  /** Docker engine socket; the embedded stack's by default (set by the factory). */
+  socket: z.string().optional(),
+  env: z.record(z.string(), z.string()).default({}),
+  readyPath: z.string().startsWith('/').default('/readyz'),
+  readyTimeoutMs: z.number().int().positive().default(30000),
+  /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
+  stopTimeoutSec: z.number().int().min(0).default(15),
+});
+export type DockerTargetSettings = z.infer<typeof DockerTargetSettings>;
+
+export const LABEL = {
+  service: 'sluice.service',
+  environment: 'sluice.environment',
+  role: 'sluice.role',
+  release: 'sluice.release',
+  workflowId: 'sluice.workflow-id',
+  slot: 'sluice.slot',
+  port: 'sluice.port',
+  image: 'sluice.image',
+  generation: 'sluice.generation',
+  config: 'sluice.config-hash',
+} as const;
+
+const SLOT_NAMES = new Set<string>(['stable-a', 'stable-b', 'canary', 'baseline', 'preview']);
+
+/**
+ * Releases as containers on the host network, one loopback port per slot, images pinned by
+ * digest. Everything the target knows it reads back from container labels.
+ */
+export class DockerTarget implements Target {
+  readonly kind = 'docker';
+  private readonly settings: DockerTargetSettings;
+
+  constructor(
+    private readonly docker: Docker,
+    rawSettings: unknown,
+  ) {
+    this.settings = parseSettings(DockerTargetSettings, rawSettings, 'docker target');
+  }
+
+  private layout(scope: TargetScope): PortLayout {
+    return portLayout(this.settings, scope.service, scope.environment);
+  }
+
+  async instances(scope: TargetScope): Promise<Instance[]> {
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.service}=${scope.service}`, `${LABEL.environment}=${scope.environment}`] },
+    });
+    const out: Instance[] = [];
+    for (const c of list) {
+      const l = c.Labels ?? {};
+      const slot = l[LABEL.slot];
+      if (!slot || !SLOT_NAMES.has(slot)) continue;
+      const version = l[LABEL.release] ?? '';
+      out.push({
+        role: roleOfSlot(slot as Slot),
+        slot: slot as Slot,
+        release: releaseFromLabels(scope.service, version, l[LABEL.image] ?? c.Image),
+        host: this.settings.host,
+        port: Number(l[LABEL.port]),
+        id: c.Id,
+        running: c.State === 'running',
+        generation: Number(l[LABEL.generation] ?? 0),
+        configHash: l[LABEL.config] ?? '',
+        workflowId: l[LABEL.workflowId] ?? '',
+      });
+    }
+    return out;
+  }
+
+  async currentRelease(scope: TargetScope): Promise<Instance | undefined> {
+    return pickCurrent(await this.instances(scope));
+  }
+
+  deployCandidate(scope: TargetScope, role: CandidateRole, request: StartRequest): Promise<Instance> {
+    return this.ensure(scope, role, request);
+  }
+
+  async promoteCandidate(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
+    const all = await this.instances(scope);
+    // A stable of this release that already runs (a warm previous release, or this call's
+    // earlier attempt) is reused as it is: rollback to it is then only a router flip.
+    const existing = all
+      .filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version)
+      .sort((a, b) => b.generation - a.generation)[0];
+    if (existing && (await this.ready(existing))) return existing;
+    return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
+  }
+
+  rollbackToRelease(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
+    return this.promoteCandidate(scope, request);
+  }
+
+  async removeCandidate(scope: TargetScope, role: CandidateRole): Promise<Instance[]> {
+    const victims = (await this.instances(scope)).filter((i) => i.slot === role);
+    for (const v of victims) await this.removeInstance(scope, v);
+    return victims;
+  }
+
+  async retireRelease(scope: TargetScope, version: string): Promise<Instance[]> {
+    const victims = (await this.instances(scope)).filter((i) => i.release.version === version);
+    for (const v of victims) await this.removeInstance(scope, v);
+    return victims;
+  }
+
+  async endpoints(scope: TargetScope) {
+    return endpointsOf(await this.instances(scope));
+  }
+
+  async removeInstance(_scope: TargetScope, instance: Pick<Instance, 'id'>): Promise<void> {
+    const c = this.docker.getContainer(instance.id);
+    try {
+      await c.stop({ t: this.settings.stopTimeoutSec });
+    } catch (err) {
+      if (!isStatus(err, 304) && !isStatus(err, 404)) throw err;
+    }
+    try {
+      await c.remove({ force: true });
+    } catch (err) {
+      // 409: removal already in progress (a concurrent retry of this activity).
+      if (!isStatus(err, 404) && !isStatus(err, 409)) throw err;
+    }
+  }
+
+  /** Check before create: the container of this slot with the same config is reused when ready. */
+  private async ensure(scope: TargetScope, slot: Slot, request: StartRequest): Promise<Instance> {
+    const imageRef = request.release.imageRef;
+    if (!imageRef) {
+      throw targetFailure(TargetErrorType.MissingArtifact, `release ${request.release.version} of ${scope.service} has no imageRef; the docker target runs images pinned by digest`);
+    }
+    const port = slotPort(this.layout(scope), slot);
+    const env = { ...this.settings.env, ...(request.env ?? {}), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
+    const hash = configHash({ imageRef, env, port, slot });
+    const inSlot = (await this.instances(scope)).filter((i) => i.slot === slot);
+    const same = inSlot.find((i) => i.configHash === hash && i.running);
+    if (same) {
+      await this.awaitReady(scope, same);
+      return same;
+    }
+    for (const old of inSlot) await this.removeInstance(scope, old);
+    if (!(await waitPortFree(this.settings.host, port, 5000))) {
+      throw targetFailure(TargetErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
+    }
+    await this.ensureImage(imageRef);
+    const generation = Date.now();
+    const labels: Record<string, string> = {
+      [LABEL.service]: scope.service,
+      [LABEL.environment]: scope.environment,
+      [LABEL.role]: roleOfSlot(slot),
+      [LABEL.release]: request.release.version,
+      [LABEL.workflowId]: scope.workflowId,
+      [LABEL.slot]: slot,
+      [LABEL.port]: String(port),
+      [LABEL.image]: imageRef,
+      [LABEL.generation]: String(generation),
+      [LABEL.config]: hash,
+    };
+    const container = await this.docker.createContainer({
+      name: safeName('sluice', scope.service, scope.environment, slot),
+      Image: imageRef,
+      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Labels: labels,
+      StopSignal: 'SIGTERM',
+      StopTimeout: this.settings.stopTimeoutSec,
+      HostConfig: { NetworkMode: 'host', RestartPolicy: { Name: 'unless-stopped', MaximumRetryCount: 0 } },
+    });
+    await container.start();
+    const instance: Instance = {
+      role: roleOfSlot(slot),
+      slot,
+      release: releaseFromLabels(scope.service, request.release.version, imageRef),
+      host: this.settings.host,
+      port,
+      id: container.id,
+      running: true,
+      generation,
+      configHash: hash,
+      workflowId: scope.workflowId,
+    };
+    await this.awaitReady(scope, instance);
+    return instance;
+  }
+
+  private async ready(instance: Instance): Promise<boolean> {
+    const r = await waitForReady(`${instanceUrl(instance)}${this.settings.readyPath}`, 0, async () => undefined);
+    return r.ok;
+  }
+
+  private async awaitReady(scope: TargetScope, instance: Instance): Promise<void> {
+    const url = `${instanceUrl(instance)}${this.settings.readyPath}`;
+    const result = await waitForReady(url, this.settings.readyTimeoutMs, async () => {
+      try {
+        const info = await this.docker.getContainer(instance.id).inspect();
+        if (info.State.Running) return undefined;
+        return `container exited with code ${info.State.ExitCode}: ${await this.logTail(instance.id)}`;
+      } catch (err) {
+        return isStatus(err, 404) ? 'container disappeared' : undefined;
+      }
+    });
+    if (!result.ok) {
+      throw targetFailure(TargetErrorType.NotReady, `${scope.service} ${instance.release.version} (${instance.slot}) is not ready: ${result.reason}`);
+    }
+  }
+
+  private async logTail(id: string): Promise<string> {
+    try {
+      const buf = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 10 })) as unknown as Buffer;
+      // Multiplexed stream frames carry an 8-byte header; strip non-printables for the message.
+      return buf.toString('utf8').replace(/[^\x20-\x7e\n]/g, '').trim().slice(-800);
+    } catch {
+      return '(no logs)';
+    }
+  }
+
+  /** Pulls the digest-pinned image unless the engine already has it. */
+  private async ensureImage(ref: string): Promise<void> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return;
+    } catch (err) {
+      if (!isStatus(err, 404)) throw err;
+    }
+    const stream = await this.docker.pull(ref);
+    await new Promise<void>((resolve, reject) => {
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null) => (err ? reject(err) : resolve()),
+        () => heartbeatIfActivity({ pulling: ref }),
+      );
+    });
+  }
+}
+
+export function releaseFromLabels(service: string, version: string, imageRef?: string, binaryPath?: string): Release {
+  return {
+    service,
+    version,
+    imageTag: imageTagForVersion(version),
+    commit: commitFromVersion(version),
+    ...(imageRef ? { imageRef } : {}),
+    ...(binaryPath ? { binaryPath } : {}),
+  };
+}
+
+function isStatus(err: unknown, code: number): boolean {
+  return (err as { statusCode?: number } | undefined)?.statusCode === code;
+}

@@ -1,0 +1,56 @@
+import { createServer } from 'node:net';
+import { heartbeatIfActivity, sleepMs } from './activity-context';
+
+/** One GET with a timeout; resolves to the status, or null when nothing answered. */
+export async function httpStatus(url: string, timeoutMs: number): Promise<{ status: number | null; error?: string }> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await res.arrayBuffer().catch(() => undefined);
+    return { status: res.status };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    return { status: null, error: e.cause?.code ?? e.cause?.message ?? e.message };
+  }
+}
+
+/**
+ * Polls `url` until it answers 2xx. `alive` is asked between polls so an instance that exited
+ * fails fast with its reason instead of waiting out the timeout.
+ */
+export async function waitForReady(
+  url: string,
+  timeoutMs: number,
+  alive: () => Promise<string | undefined>,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  for (;;) {
+    const r = await httpStatus(url, 1000);
+    if (r.status !== null && r.status >= 200 && r.status < 300) return { ok: true };
+    last = r.status !== null ? `HTTP ${r.status}` : (r.error ?? 'no answer');
+    const dead = await alive();
+    if (dead) return { ok: false, reason: dead };
+    if (Date.now() > deadline) return { ok: false, reason: `${url} answered ${last} for ${timeoutMs} ms` };
+    heartbeatIfActivity({ waitingFor: url });
+    await sleepMs(100);
+  }
+}
+
+/** True when nothing listens on host:port (we could bind it ourselves). */
+export function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** Waits up to `timeoutMs` for a port to be released (a stopped instance's socket closing). */
+export async function waitPortFree(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await portFree(host, port)) return true;
+    if (Date.now() > deadline) return false;
+    await sleepMs(100);
+  }
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { TargetErrorType, targetFailure } from './errors';
+import type { Slot } from './target';
+
+/** Loopback only: Sluice never binds or calls anything else (see the network rule in DESIGN). */
+export const LoopbackHost = z
+  .string()
+  .refine((h) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::1', 'must be a loopback address (127.0.0.0/8 or ::1)');
+
+const Port = z.number().int().min(1024).max(65535);
+
+/**
+ * Ports of the five slots. Either `basePort` (slots at base+0..base+4: stable-a, stable-b,
+ * canary, baseline, preview) or explicit `ports`; neither = a base derived from the service and
+ * environment names, so it is stable across runs without configuration.
+ */
+export const PortSettings = z.strictObject({
+  host: LoopbackHost.default('127.0.0.1'),
+  basePort: Port.max(65530).optional(),
+  ports: z
+    .strictObject({ stable: Port, stableAlt: Port, canary: Port, baseline: Port.optional(), preview: Port.optional() })
+    .optional(),
+});
+export type PortSettings = z.infer<typeof PortSettings>;
+
+export type PortLayout = Record<Slot, number>;
+
+export function portLayout(settings: PortSettings, service: string, environment: string): PortLayout {
+  if (settings.ports) {
+    const p = settings.ports;
+    const layout = { 'stable-a': p.stable, 'stable-b': p.stableAlt, canary: p.canary, baseline: p.baseline ?? 0, preview: p.preview ?? 0 };
+    const used = Object.values(layout).filter((v) => v !== 0);
+    if (new Set(used).size !== used.length) throw targetFailure(TargetErrorType.InvalidSettings, `target ports must differ: ${JSON.stringify(p)}`);
+    return layout;
+  }
+  const base = settings.basePort ?? derivedBasePort(service, environment);
+  return { 'stable-a': base, 'stable-b': base + 1, canary: base + 2, baseline: base + 3, preview: base + 4 };
+}
+
+/** 20000..29995 in steps of 5, from a hash of the names: deterministic, rarely colliding. */
+export function derivedBasePort(service: string, environment: string): number {
+  const h = createHash('sha256').update(`${service}/${environment}`).digest().readUInt32BE(0);
+  return 20000 + (h % 2000) * 5;
+}
+
+export function slotPort(layout: PortLayout, slot: Slot): number {
+  const port = layout[slot];
+  if (!port) throw targetFailure(TargetErrorType.InvalidSettings, `no port configured for the ${slot} slot (set target.settings.ports.${slot})`);
+  return port;
+}
+
+export function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, kind: string): z.infer<T> {
+  const parsed = schema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`).join('; ');
+    throw targetFailure(TargetErrorType.InvalidSettings, `invalid ${kind} settings: ${detail}`);
+  }
+  return parsed.data;
+}
+
+/** Names Docker, HAProxy and file systems all accept. */
+export function safeName(...parts: string[]): string {
+  return parts.map((p) => p.toLowerCase().replace(/[^a-z0-9_.-]+/g, '-')).join('-');
+}
+
+export function configHash(parts: unknown): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}

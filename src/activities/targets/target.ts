@@ -1,0 +1,109 @@
+import type { CandidateRole, Role } from '../../domain/ports';
+import type { Release } from '../../domain/release';
+
+/**
+ * One interface per extension point: what the deploy activities need from a place that runs
+ * instances of a release (a Docker engine, a process supervisor). The router is separate
+ * (src/activities/routers/router.ts); src/activities/deploy composes the two so traffic moves
+ * before anything is stopped.
+ *
+ * Stable instances live in two slots (stable-a, stable-b) on two fixed ports: promotion starts
+ * the new release in the slot the current stable does not hold, the router flips to it, and the
+ * old one stays warm (same port, still running) until it is retired. Candidates each have one
+ * slot. Every port comes from the target settings, so a re-run lands on the same port.
+ */
+export type { CandidateRole, Role };
+export type Slot = 'stable-a' | 'stable-b' | CandidateRole;
+export const SLOTS: readonly Slot[] = ['stable-a', 'stable-b', 'canary', 'baseline', 'preview'];
+
+export interface TargetScope {
+  service: string;
+  environment: string;
+  /** Recorded on what the call creates (a label, a pid file field). */
+  workflowId: string;
+}
+
+/** What runs, as recovered from the world (container labels, pid files), never from memory. */
+export interface Instance {
+  role: Role;
+  slot: Slot;
+  release: Release;
+  host: string;
+  port: number;
+  /** Container id or pid. */
+  id: string;
+  running: boolean;
+  /** Creation order (ms since epoch): among stable instances the newest is the current one. */
+  generation: number;
+  /** Hash of what was asked for (artifact, env, port): equal means "reuse, don't recreate". */
+  configHash: string;
+  workflowId: string;
+}
+
+export interface StartRequest {
+  release: Release;
+  /** Extra environment (fault injection, configuration); the port env vars are set by the target. */
+  env?: Record<string, string>;
+}
+
+export interface Target {
+  readonly kind: string;
+  /** Every instance of the service in the environment, running or not. */
+  instances(scope: TargetScope): Promise<Instance[]>;
+  /** The stable instance serving the release of record: the newest running stable. */
+  currentRelease(scope: TargetScope): Promise<Instance | undefined>;
+  /** Starts (or reuses) `release` in a candidate slot and waits until it is ready. */
+  deployCandidate(scope: TargetScope, role: CandidateRole, request: StartRequest): Promise<Instance>;
+  /**
+   * Makes sure a stable instance of `release` runs and is ready: reuses one that already runs
+   * (a warm previous release, or an earlier attempt of this call), otherwise starts it in the
+   * slot the current stable does not hold. `inPlace` (no router to flip) replaces the current
+   * stable on its own slot instead.
+   */
+  promoteCandidate(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance>;
+  /** Same as promoteCandidate: a rollback is a promotion of an older release. */
+  rollbackToRelease(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance>;
+  /** Stops and removes one instance gracefully (SIGTERM, then SIGKILL after the timeout). Absent is fine. */
+  removeInstance(scope: TargetScope, instance: Instance): Promise<void>;
+  /** Stops every candidate in `role` (any release). */
+  removeCandidate(scope: TargetScope, role: CandidateRole): Promise<Instance[]>;
+  /** Stops every instance of `version`, whatever its role. Returns what was stopped. */
+  retireRelease(scope: TargetScope, version: string): Promise<Instance[]>;
+  /** Base URL per running role (the stable one is the current stable). */
+  endpoints(scope: TargetScope): Promise<Partial<Record<Role, { url: string; release: Release }>>>;
+}
+
+export function roleOfSlot(slot: Slot): Role {
+  return slot === 'stable-a' || slot === 'stable-b' ? 'stable' : slot;
+}
+
+export function instanceUrl(instance: Pick<Instance, 'host' | 'port'>): string {
+  return `http://${instance.host}:${instance.port}`;
+}
+
+/** The current stable among recovered instances: the newest running one. */
+export function pickCurrent(instances: Instance[]): Instance | undefined {
+  return instances
+    .filter((i) => i.role === 'stable' && i.running)
+    .sort((a, b) => b.generation - a.generation)[0];
+}
+
+/**
+ * Which stable slot a new stable instance goes to: the one the current stable does not hold, so
+ * the old release keeps serving (and stays warm) while the new one starts.
+ */
+export function freeStableSlot(instances: Instance[], inPlace: boolean): Slot {
+  const current = pickCurrent(instances);
+  if (inPlace) return current?.slot ?? 'stable-a';
+  return current?.slot === 'stable-a' ? 'stable-b' : 'stable-a';
+}
+
+export async function endpointsOf(instances: Instance[]): Promise<Partial<Record<Role, { url: string; release: Release }>>> {
+  const out: Partial<Record<Role, { url: string; release: Release }>> = {};
+  const current = pickCurrent(instances);
+  if (current) out.stable = { url: instanceUrl(current), release: current.release };
+  for (const i of instances) {
+    if (i.role !== 'stable' && i.running) out[i.role] = { url: instanceUrl(i), release: i.release };
+  }
+  return out;
+}
