@@ -6,11 +6,12 @@
  */
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
+import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { defaultArtifactStore } from '../activities/build';
-import { loadStackConfig, prometheusUrl, temporalAddress } from '../dev/config';
+import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
 import { createSluiceActivities } from './activities';
-import { createPinoLogger, temporalLogger } from './logger';
+import { createPinoLogger, temporalLogger, type PinoLogger } from './logger';
 import { createWorkerMetrics, DEFAULT_METRICS_PORT, serveMetrics } from './metrics';
 import { createWorker, DEFAULT_TASK_QUEUE } from './worker';
 
@@ -58,12 +59,41 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
   };
 }
 
+/**
+ * Every deployment upserts the Sluice search attributes; on a namespace without them its first
+ * workflow task fails. Say so at start, with the command that fixes it (the embedded stack
+ * registers them itself).
+ */
+export async function missingSearchAttributes(address: string, namespace: string): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    return SEARCH_ATTRIBUTES.filter((name) => !(name in (customAttributes ?? {})));
+  } finally {
+    await connection.close();
+  }
+}
+
+async function warnAboutSearchAttributes(options: WorkerMainOptions, logger: PinoLogger): Promise<void> {
+  try {
+    const missing = await missingSearchAttributes(options.address, options.namespace);
+    if (missing.length > 0) {
+      const fix = missing.map((n) => `temporal operator search-attribute create --namespace ${options.namespace} --name ${n} --type Keyword`).join(' && ');
+      logger.error({ missing, fix }, `namespace ${options.namespace} lacks the search attributes ${missing.join(', ')}: deployments will fail until they are created`);
+    }
+  } catch (err) {
+    // Some hosted namespaces refuse the operator API to workers; the check is advice, not a gate.
+    logger.warn({ err: (err as Error).message }, 'could not list search attributes');
+  }
+}
+
 export async function runWorker(options: WorkerMainOptions): Promise<void> {
   const logger = createPinoLogger();
   Runtime.install({ logger: temporalLogger(logger) });
   const metrics = createWorkerMetrics();
   const served = await serveMetrics(metrics, { host: options.metricsHost, port: options.metricsPort });
   const connection = await NativeConnection.connect({ address: options.address });
+  await warnAboutSearchAttributes(options, logger);
   const activities = createSluiceActivities({
     docker: new Docker({ socketPath: options.dockerSocket }),
     artifactStore: options.artifactStore,

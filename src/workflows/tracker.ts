@@ -100,8 +100,10 @@ export class Tracker {
   }
 
   recordCheck(check: CheckResult): void {
+    const before = this.status.lastCheck;
     this.status.lastCheck = check;
     // Every failure is worth a line; successes only when they end a failure streak (keeps the log short).
     if (!check.ok) this.event('check', `check failed: ${check.summary}`, { consecutiveFailures: check.consecutiveFailures });
+    else if (before && !before.ok) this.event('check', `check recovered: ${check.summary}`);
   }
 }

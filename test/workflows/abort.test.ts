@@ -158,3 +158,18 @@ test('a release whose /healthz fails is rolled back on its own', async () => {
   assert.equal(status.lastCheck?.consecutiveFailures, 3);
   assert.ok(!callNames(service).includes('setTrafficWeight:100'), 'the later steps never ran');
 });
+
+test('a Temporal cancel request is treated as an abort: undone, then reported', async () => {
+  const service = newService('cancel');
+  seedStable(h, service, OLD);
+  const handle = await startDeploy(h, spec(service, NEW, { strategy: slowCanary }));
+  await waitForStatus(handle, 'the canary pause', (st) => st.phase === 'canary' && st.weight === 10);
+  await handle.cancel();
+  const res = await result(handle);
+  assert.equal(res.outcome, 'aborted');
+  assert.equal(res.reason, Reason.WorkflowCancelled);
+  assert.deepEqual(res.compensations, ['send all traffic to stable', `remove canary ${NEW}`]);
+  const state = readState(h.dir, service, 'test');
+  assert.equal(state.stable?.version, OLD);
+  assert.equal(state.canary, null);
+});

@@ -4,7 +4,7 @@ import { commitFromVersion, imageTagForVersion, type Release } from '../../domai
 import { heartbeatIfActivity } from './activity-context';
 import { TargetErrorType, targetFailure } from './errors';
 import { waitForReady, waitPortFree } from './readiness';
-import { configHash, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from './settings';
+import { configHash, EnvSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from './settings';
 import {
   endpointsOf,
   freeStableSlot,
@@ -19,10 +19,9 @@ import {
   type TargetScope,
 } from './target';
 
-export const DockerTargetSettings = PortSettings.extend({
+export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape).extend({
   /** Docker engine socket; the embedded stack's by default (set by the factory). */
   socket: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
   readyPath: z.string().startsWith('/').default('/readyz'),
   readyTimeoutMs: z.number().int().positive().default(30000),
   /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
@@ -152,7 +151,7 @@ export class DockerTarget implements Target {
       throw targetFailure(TargetErrorType.MissingArtifact, `release ${request.release.version} of ${scope.service} has no imageRef; the docker target runs images pinned by digest`);
     }
     const port = slotPort(this.layout(scope), slot);
-    const env = { ...this.settings.env, ...(request.env ?? {}), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
+    const env = { ...instanceEnv(this.settings, slot, request.release.version, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
     const hash = configHash({ imageRef, env, port, slot });
     const inSlot = (await this.instances(scope)).filter((i) => i.slot === slot);
     const same = inSlot.find((i) => i.configHash === hash && i.running);

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TargetErrorType, targetFailure } from './errors';
 import { releaseFromLabels } from './docker';
 import { waitForReady, waitPortFree } from './readiness';
-import { configHash, parseSettings, portLayout, PortSettings, safeName, slotPort } from './settings';
+import { configHash, EnvSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from './settings';
 import { Supervisor, type ProcessState } from './supervisor';
 import {
   endpointsOf,
@@ -22,10 +22,9 @@ import {
   type TargetScope,
 } from './target';
 
-export const ProcessTargetSettings = PortSettings.extend({
+export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape).extend({
   /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
   stateDir: z.string().optional(),
-  env: z.record(z.string(), z.string()).default({}),
   readyPath: z.string().startsWith('/').default('/readyz'),
   readyTimeoutMs: z.number().int().positive().default(30000),
   stopTimeoutMs: z.number().int().min(0).default(15000),
@@ -123,7 +122,7 @@ export class ProcessTarget implements Target {
   private async ensure(scope: TargetScope, slot: Slot, request: StartRequest): Promise<Instance> {
     const binary = await this.retainBinary(scope, request.release.version, request.release.binaryPath);
     const port = slotPort(portLayout(this.settings, scope.service, scope.environment), slot);
-    const env = { ...this.settings.env, ...(request.env ?? {}), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
+    const env = { ...instanceEnv(this.settings, slot, request.release.version, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
     const hash = configHash({ binary, sha: await sha256(binary), env, port, slot });
     const sup = this.supervisor(scope);
     const inSlot = (await sup.list()).filter((s) => s.record.slot === slot);

@@ -67,3 +67,20 @@ export function safeName(...parts: string[]): string {
 export function configHash(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
+
+/**
+ * Environment of an instance, configuration kept apart from code: `env` for every instance,
+ * `candidateEnv` for canary and preview instances only, `releaseEnv[version]` for every instance
+ * of one release (fault injection follows the bad release through promotion and rollback).
+ */
+export const EnvSettings = z.strictObject({
+  env: z.record(z.string(), z.string()).default({}),
+  candidateEnv: z.record(z.string(), z.string()).default({}),
+  releaseEnv: z.record(z.string(), z.record(z.string(), z.string())).default({}),
+});
+export type EnvSettings = z.infer<typeof EnvSettings>;
+
+export function instanceEnv(s: EnvSettings, slot: Slot, version: string, extra: Record<string, string> | undefined): Record<string, string> {
+  const candidate = slot === 'canary' || slot === 'preview' ? s.candidateEnv : {};
+  return { ...s.env, ...candidate, ...(s.releaseEnv[version] ?? {}), ...(extra ?? {}) };
+}
