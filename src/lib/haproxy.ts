@@ -38,7 +38,8 @@ export async function haproxyCommand(socketPath: string, command: string, timeou
 export async function haproxyAction(socketPath: string, command: string): Promise<void> {
   const answer = (await haproxyCommand(socketPath, command)).trim();
   // Successful "set" commands answer nothing; some versions echo a short informational line.
-  if (answer !== '' && !/^(New|Server|Health|Agent)\b.*(updated|changed|set)/i.test(answer)) {
+  // `set server ... addr` answers "IP changed from ..." / "no need to change the addr, port changed from ...".
+  if (answer !== '' && !/^(New|Server|Health|Agent)\b.*(updated|changed|set)/i.test(answer) && !/changed from|no need to change/i.test(answer)) {
     throw new Error(`HAProxy refused "${command}": ${answer}`);
   }
 }

@@ -4,10 +4,12 @@
  */
 import type Docker from 'dockerode';
 import { createBuildActivities } from '../activities/build';
+import { createDeployActivities } from '../activities/deploy';
 import { createLoadActivities } from '../activities/load';
 import { createMetricsActivities } from '../activities/metrics';
 import { createRegistryActivities } from '../activities/registry';
 import type { BuildPort, DeployPort, RegistryPort, SluiceActivities } from '../domain/ports';
+import type { StackConfig } from '../dev/config';
 import type { PinoLogger } from './logger';
 
 export interface ActivityDeps {
@@ -18,35 +20,10 @@ export interface ActivityDeps {
   /** Prometheus file-SD directory (canary/stable/baseline scrape targets). */
   prometheusTargetsDir: string;
   logger: PinoLogger;
-  /**
-   * Targets + router. TODO(targets engineer): replace with `createDeployActivities(deps)` from
-   * src/activities/deploy once it lands; until then the worker runs with the deploy activities
-   * given here, or with stand-ins that fail each call with a clear, non-retryable message.
-   */
+  /** Targets + router; default: createDeployActivities (docker/process + HAProxy, kubernetes). */
   deploy?: DeployPort;
+  stack?: StackConfig;
   env?: NodeJS.ProcessEnv;
-}
-
-/** Fails loudly instead of letting Temporal retry a call that cannot work. */
-function missingDeployActivities(): DeployPort {
-  const missing = (name: string) => async () => {
-    const { ApplicationFailure } = await import('@temporalio/common');
-    throw ApplicationFailure.create({
-      type: 'SluiceDeployActivitiesMissing',
-      nonRetryable: true,
-      message: `this worker has no deploy activities (${name}): src/activities/deploy is not wired into src/worker/activities.ts yet`,
-    });
-  };
-  return {
-    currentRelease: missing('currentRelease'),
-    deployCandidate: missing('deployCandidate'),
-    setTrafficWeight: missing('setTrafficWeight'),
-    promoteCandidate: missing('promoteCandidate'),
-    removeCandidate: missing('removeCandidate'),
-    rollbackToRelease: missing('rollbackToRelease'),
-    retireRelease: missing('retireRelease'),
-    probeHealth: missing('probeHealth'),
-  };
 }
 
 export function createSluiceActivities(deps: ActivityDeps) {
@@ -55,7 +32,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
   // Compile-time contract checks: a factory drifting from the port breaks the build here.
   const buildPort: BuildPort = build;
   const registryPort: RegistryPort = registry;
-  const deploy: DeployPort = deps.deploy ?? missingDeployActivities();
+  const deploy: DeployPort = deps.deploy ?? createDeployActivities({ docker: deps.docker, logger: deps.logger, ...(deps.stack ? { stack: deps.stack } : {}), ...(deps.env ? { env: deps.env } : {}) });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();
   const activities = { ...build, ...registry, ...deploy, ...metrics, ...load };

@@ -62,6 +62,8 @@ export async function obtainRelease(spec: ReleaseSpec, control: Control, tracker
   );
   control.throwIfStopped();
   tracker.setPhase('pushing');
-  const pushed = await control.interruptible(() => withSummary(registry.pushImage, pushActivity, `push ${imageRepo}:${resolved.imageTag}`, { imageRepo, tags: [resolved.imageTag] }));
+  // Version tag first (the one built), then the commit tag (the build activities' sha-<short> convention).
+  const tags = [resolved.imageTag, `sha-${resolved.shortCommit}`];
+  const pushed = await control.interruptible(() => withSummary(registry.pushImage, pushActivity, `push ${imageRepo}:${resolved.imageTag}`, { imageRepo, tags }));
   return { service: spec.service, ...version, imageRef: pushed.imageRef };
 }

@@ -71,4 +71,22 @@ describe('kubernetes target: blue-green releases', { skip }, () => {
     await target.retireRelease({ ...ref, release: v2 });
     assert.equal((await deployment(clients, namespace, 'bg-test-green')).spec!.replicas, 2);
   });
+
+  it('keeps production traffic on the stable slot when the first release went out as a canary', async () => {
+    // The workflows' first release is a canary promotion: the shared Service selects every slot.
+    const ref = targetRef('first', namespace);
+    const v1 = release('first', '1.0.0+aaaaaaa');
+    await target.deployCandidate({ ...ref, release: v1, role: 'canary' });
+    await target.promoteCandidate({ ...ref, release: v1, role: 'canary' });
+    assert.equal(await selectorSlot(clients, namespace, 'first-test'), undefined);
+
+    const v2 = release('first', '2.0.0+bbbbbbb');
+    await target.deployCandidate({ ...ref, release: v2, role: 'preview' });
+    assert.equal(await selectorSlot(clients, namespace, 'first-test'), 'main', 'the preview gets no production traffic');
+    await target.promoteCandidate({ ...ref, release: v2, role: 'preview' });
+    assert.equal(await selectorSlot(clients, namespace, 'first-test'), 'blue');
+    await target.retireRelease({ ...ref, release: v1 });
+    assert.equal((await deployment(clients, namespace, 'first-test')).spec!.replicas, 0);
+    assert.equal((await target.currentRelease(ref))?.version, v2.version);
+  });
 });

@@ -14,11 +14,15 @@ export function release(service: string, version: string, repo = service): Relea
   return { service, version, imageTag, commit: version.split('+')[1] ?? '', imageRef: `127.0.0.1:5000/${repo}@sha256:${digest}` };
 }
 
+/**
+ * A generous progress deadline: the machine is shared and busy, and only the missed-deadline
+ * test should ever miss one.
+ */
 export function targetRef(service: string, namespace: string, settings: Record<string, unknown> = {}, router?: KubernetesTargetRef['router']): KubernetesTargetRef {
   return {
     service,
     environment: 'test',
-    target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 2, progressDeadlineSeconds: 30, ...settings } },
+    target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 2, progressDeadlineSeconds: 120, ...settings } },
     router,
     workflowId: `test/${service}`,
   };

@@ -48,13 +48,14 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
   });
 
   it('fails a rollout that misses its progress deadline, then rolls back to the previous ReplicaSet', async () => {
-    const ref = targetRef('stuck', namespace, { progressDeadlineSeconds: 3 });
+    const ref = targetRef('stuck', namespace);
     const good = release('stuck', '2.0.0+ccccccc');
     await target.rollOut({ ...ref, release: good });
 
     // kwok never marks pods of an image named *never-ready* Ready (tools/k8s/kwok/stages.yaml).
+    // The release comes with a 3 s progress deadline (the Deployment's spec carries it).
     const bad = release('stuck', '2.1.0+ddddddd', 'stuck-never-ready');
-    const failure = await target.rollOut({ ...ref, release: bad }).then(
+    const failure = await target.rollOut({ ...targetRef('stuck', namespace, { progressDeadlineSeconds: 3 }), release: bad }).then(
       () => assert.fail('the rollout should miss its progress deadline'),
       (err: unknown) => err,
     );
@@ -96,9 +97,19 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     assert.ok(serving[0]!.revision > before[before.length - 1]!.revision);
     assert.ok(took < 30000, `rollback took ${took} ms`);
 
-    // Asking for a version the Deployment no longer keeps is a clear, non-retryable error.
-    await assert.rejects(target.rollbackToRelease({ ...ref, release: release('named', '0.0.1+0000000') }), (err: ApplicationFailure) => {
+    // A retained release older than the Deployment's history is set by image: one new ReplicaSet.
+    const ancient = release('named', '0.0.1+0000000');
+    await target.rollbackToRelease({ ...ref, release: ancient });
+    const later = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'named-test');
+    assert.equal(later.length, 4);
+    assert.deepEqual(later.filter((s) => s.replicas > 0).map((s) => [s.release, s.available]), [[ancient.imageTag, 2]]);
+
+    // Without a named release and with no earlier revision, the rollback is refused, non-retryable.
+    const lone = targetRef('lone', namespace);
+    await target.rollOut({ ...lone, release: release('lone', '1.0.0+aaaaaaa') });
+    await assert.rejects(target.rollbackToRelease(lone), (err: ApplicationFailure) => {
       assert.equal(err.type, KubernetesErrorType.NoRollbackRevision);
+      assert.equal(err.nonRetryable, true);
       return true;
     });
   });

@@ -51,7 +51,7 @@ describe('kubernetes target under deployWorkflow', { skip }, () => {
       service,
       environment: 'test',
       source: { kind: 'prebuilt', version: v2.version, imageRef: v2.imageRef, imageTag: v2.imageTag, commit: v2.commit },
-      target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 4, progressDeadlineSeconds: 30 } },
+      target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 4, progressDeadlineSeconds: 120 } },
       strategy: { kind: 'canary', steps: [{ setWeight: 25 }, { analysis: { window: '8s' } }, { setWeight: 50 }], scaleDownDelay: '1s' },
       healthCheck: { interval: '500ms', failureThreshold: 3, timeout: '2s' },
     });

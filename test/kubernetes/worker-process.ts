@@ -6,7 +6,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadStackConfig, temporalAddress } from '../../src/dev/config';
-import { createKubernetesDeployActivities } from '../../src/activities/targets/kubernetes-deploy';
+import { createDeployActivities } from '../../src/activities/deploy';
 import { createWorker } from '../../src/worker/worker';
 
 async function main(): Promise<void> {
@@ -20,7 +20,8 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue,
     activities: {
-      ...createKubernetesDeployActivities(),
+      // The production composition: it hands kubernetes targets to the Kubernetes target.
+      ...createDeployActivities({ stack: config }),
       async pruneReleases(input: { protect: string[] }) {
         return { kept: input.protect, deleted: [] };
       },

@@ -6,7 +6,9 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode } from '../helpers/child';
-import { temporalClient, uniqueName } from '../helpers/stack';
+import { stack, temporalClient, uniqueName } from '../helpers/stack';
+import { temporalAddress } from '../../src/dev/config';
+import { missingSearchAttributes } from '../../src/worker/main';
 
 const children: ChildProcess[] = [];
 after(async () => {
@@ -53,30 +55,30 @@ test('the worker entry point wires real clients, logs JSON, serves /metrics and 
   assert.equal(res.status, 200);
   assert.match(await res.text(), /sluice_worker_process_cpu_seconds_total/);
 
-  // A release through this worker reaches the (not yet wired) deploy activities and fails with a
-  // clear reason instead of retrying forever; the workflow's log lines carry its ids.
+  // A release through this worker reaches the real deploy activities: a process-target release
+  // whose binary does not exist cannot start, so it ends failed (after the undo), never promoted.
   const { client, connection } = await temporalClient();
   try {
     const service = uniqueName('main').slice(0, 50);
     const spec = validateReleaseSpec({
       service,
       environment: 'test',
-      source: { kind: 'prebuilt', version: '1.0.0+aaaaaaa', binaryPath: '/nonexistent' },
+      source: { kind: 'prebuilt', version: '1.0.0+aaaaaaa', binaryPath: '/nonexistent/sluice-test-binary' },
       target: { kind: 'process' },
       strategy: { kind: 'recreate' },
     });
     const workflowId = deployWorkflowId(service, 'test');
     const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId, args: [spec] });
     const result = await settleDeployment(handle.result());
-    if (result.outcome === 'failed' && result.errorType === 'SluiceDeployActivitiesMissing') {
-      assert.match(result.message, /src\/activities\/deploy is not wired/);
-    } else {
-      // Once the deploy activities are wired, a prebuilt release with no binary cannot succeed.
-      assert.notEqual(result.outcome, 'promoted', JSON.stringify(result));
-    }
+    assert.equal(result.outcome, 'failed', JSON.stringify(result));
+    assert.equal(result.reason, 'ActivityFailed');
+    assert.ok(result.errorType, 'the root cause type is reported');
   } finally {
     await connection.close();
   }
+
+  assert.deepEqual(await missingSearchAttributes(temporalAddress(stack), stack.temporal.namespace), [], 'the stack registers every Sluice search attribute');
+  assert.deepEqual(await missingSearchAttributes(temporalAddress(stack), 'no-such-namespace').catch(() => ['error']), ['error'], 'an unknown namespace is an error, not "all present"');
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');

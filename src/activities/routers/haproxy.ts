@@ -32,7 +32,7 @@ export const HaproxyRouterSettings = z.strictObject({
 export type HaproxyRouterSettings = z.infer<typeof HaproxyRouterSettings>;
 
 /** srv_admin_state bits (HAProxy's SRV_ADMF_*): any maintenance flag, any drain flag. */
-const ADMIN_MAINT = 0x01 | 0x02 | 0x04 | 0x20;
+const ADMIN_MAINT = 0x01 | 0x02 | 0x20; // not 0x04 (CMAINT): it only records "disabled" in the config
 const ADMIN_DRAIN = 0x08 | 0x10;
 
 /**

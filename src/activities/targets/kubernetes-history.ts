@@ -31,6 +31,12 @@ export function deploymentTemplateOf(rs: k8s.V1ReplicaSet): k8s.V1PodTemplateSpe
   return JSON.parse(JSON.stringify(template)) as k8s.V1PodTemplateSpec;
 }
 
+/** The newest ReplicaSet whose pods ran `release`. */
+export function findReleaseReplicaSet(replicaSets: k8s.V1ReplicaSet[], release: Release): k8s.V1ReplicaSet | undefined {
+  const wanted = releaseLabel(release);
+  return replicaSets.find((rs) => rs.spec?.template?.metadata?.labels?.[LABEL.release] === wanted);
+}
+
 /**
  * Which ReplicaSet a rollback returns to: the one holding `release` (a named retained version),
  * or, without one, the newest revision older than the Deployment's current one (`rollout undo`).
@@ -38,8 +44,7 @@ export function deploymentTemplateOf(rs: k8s.V1ReplicaSet): k8s.V1PodTemplateSpe
 export function pickRollbackReplicaSet(deployment: k8s.V1Deployment, replicaSets: k8s.V1ReplicaSet[], release?: Release): k8s.V1ReplicaSet {
   const name = deployment.metadata?.name ?? '?';
   if (release) {
-    const wanted = releaseLabel(release);
-    const match = replicaSets.find((rs) => rs.spec?.template?.metadata?.labels?.[LABEL.release] === wanted);
+    const match = findReleaseReplicaSet(replicaSets, release);
     if (!match) {
       throw kubernetesFailure(
         KubernetesErrorType.NoRollbackRevision,

@@ -3,7 +3,7 @@ import type { Release } from '../../domain/release';
 import { createGatewayHttpRouteRouter } from '../routers/gateway-httproute';
 import { replicaRatioRouter } from '../routers/replica-ratio';
 import { connectKubernetes, serverSideApply } from './kubernetes-client';
-import { deploymentTemplateOf, ownedReplicaSets, pickRollbackReplicaSet } from './kubernetes-history';
+import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './kubernetes-history';
 import { LABEL, baseName, deploymentName, releaseLabel, serviceManifest, type Scope, type Slot } from './kubernetes-manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter } from './kubernetes-routing';
 import { deploymentRolloutStatus, type RolloutStatus } from './kubernetes-rollout';
@@ -135,7 +135,11 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv } = {}) {
       const ctx = await open(ref);
       const total = ctx.scope.settings.replicas;
       if (ref.role === 'preview') {
-        const stableSlot = await stableSlotOf(ctx);
+        const stable = await stableDeployment(ctx);
+        const stableSlot = stable ? slotOf(stable) : 'main';
+        // Production traffic must stay on the stable slot while the preview starts: a Service
+        // left by a canary release selects every slot, so pin it first.
+        if (stable) await pointService(ctx, ACTIVE_SERVICE_SUFFIX, stableSlot);
         const slot: Slot = stableSlot === 'blue' ? 'green' : 'blue';
         await applySlot(ctx, slot, 'preview', ref.release, total);
         await pointService(ctx, PREVIEW_SERVICE_SUFFIX, slot);
@@ -200,7 +204,8 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv } = {}) {
     /**
      * Back to `release` (or, without one, the previous revision): a warm blue-green slot that
      * still holds it takes the active Service back; otherwise the stable Deployment gets the pod
-     * template of the ReplicaSet that ran it, which the controller scales back up.
+     * template of the ReplicaSet that ran it, which the controller scales back up; a release
+     * older than the kept history is set by image (a new ReplicaSet).
      */
     async rollbackToRelease(ref: KubernetesTargetRef & { release?: Release }): Promise<KubernetesCandidateInfo> {
       const ctx = await open(ref);
@@ -230,7 +235,14 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv } = {}) {
         await waitForSlot(ctx, slot);
         return info(ctx, 'stable', current, slot);
       }
-      const target = pickRollbackReplicaSet(stable, await ownedReplicaSets(ctx.clients, stable), ref.release);
+      const replicaSets = await ownedReplicaSets(ctx.clients, stable);
+      if (ref.release && !findReleaseReplicaSet(replicaSets, ref.release)) {
+        // Not in the Deployment's history any more (revisionHistoryLimit), but retained in the
+        // registry: `set image` to its digest, which needs a new ReplicaSet.
+        await applySlot(ctx, slot, 'stable', ref.release, total);
+        return info(ctx, 'stable', ref.release, slot);
+      }
+      const target = pickRollbackReplicaSet(stable, replicaSets, ref.release);
       const template = deploymentTemplateOf(target);
       const release = templateReleaseOf(template) ?? ref.release;
       if (!release) throw new Error(`replica set ${target.metadata?.name} carries no sluice release annotation`);

@@ -1,14 +1,16 @@
 /**
  * A real but tiny target for workflow tests: the "environment" is a JSON file per service and
  * environment in a temp dir, every activity call is appended to a log file (so tests can check
- * the order of undo steps), and health endpoints are served by a real loopback HTTP server.
+ * the order of undo steps), and health endpoints are served by a real loopback HTTP server and
+ * probed by the real probeHealth activity (src/activities/health).
  * Activities are plain functions registered on a real worker against the real dev server.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { CandidateInfo, CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, RetainedReleasePort, SluiceActivities, TargetRef } from '../../../src/domain/ports';
+import type { CandidateInfo, CandidateRole, DeployPort, RetainedReleasePort, SluiceActivities, TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
+import { probeHealth } from '../../../src/activities/health';
 
 export interface FileTargetState {
   stable: Release | null;
@@ -218,21 +220,4 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
       return { kept: input.protect, deleted: [] };
     },
   };
-}
-
-/** A real probe: GET each path with a timeout; connection errors are failures, not exceptions. */
-export async function probeHealth(input: HealthProbeInput): Promise<HealthProbeResult> {
-  const checks = await Promise.all(
-    input.paths.map(async (path) => {
-      const started = Date.now();
-      try {
-        const res = await fetch(`${input.url}${path}`, { signal: AbortSignal.timeout(input.timeoutMs) });
-        await res.arrayBuffer();
-        return { path, status: res.status, ok: res.status >= 200 && res.status < 300, ms: Date.now() - started };
-      } catch (err) {
-        return { path, status: null, ok: false, error: (err as Error).message, ms: Date.now() - started };
-      }
-    }),
-  );
-  return { ok: checks.every((c) => c.ok), checks };
 }

@@ -1,0 +1,145 @@
+import type pino from 'pino';
+import type { CandidateInfo, CandidateRole, DeployPort, TargetRef } from '../../domain/ports';
+import type { Release } from '../../domain/release';
+import type { Router, RouterScope, RouterSlot } from '../routers/router';
+import { workflowIdOrDefault } from '../targets/activity-context';
+import { TargetErrorType, targetFailure } from '../targets/errors';
+import { instanceUrl, pickCurrent, type Instance, type Target, type TargetScope } from '../targets/target';
+
+/** What every call needs: the target and router adapters for one service + environment. */
+export interface Bound {
+  target: Target;
+  router: Router;
+  scope: TargetScope & RouterScope;
+  logger: pino.Logger;
+}
+
+type Input<T = object> = TargetRef & T & { env?: Record<string, string> };
+
+const CANDIDATE_SLOTS: readonly CandidateRole[] = ['canary', 'baseline', 'preview'];
+
+function routedSlot(role: CandidateRole): RouterSlot | undefined {
+  return role === 'preview' ? undefined : role;
+}
+
+function info(role: CandidateInfo['role'], release: Release, instance: Instance): CandidateInfo {
+  return { role, release, url: instanceUrl(instance) };
+}
+
+/**
+ * The deploy activities for targets that run on this machine (docker, process), composed with a
+ * loopback router. The order of every operation is "traffic first": a new instance is ready
+ * before the router sends it anything, and the router stops sending to an instance (and waits
+ * for its in-flight requests) before the instance is stopped.
+ */
+export function loopbackDeploy(bind: (input: TargetRef) => Bound): Omit<DeployPort, 'probeHealth'> {
+  return {
+    async currentRelease(input) {
+      const { target, scope } = bind(input);
+      return (await target.currentRelease(scope))?.release ?? null;
+    },
+
+    async deployCandidate(input: Input<{ release: Release; role: CandidateRole }>) {
+      const { target, router, scope, logger } = bind(input);
+      const slot = routedSlot(input.role);
+      if (slot) await router.ensure(scope);
+      const instance = await target.deployCandidate(scope, input.role, { release: input.release, env: input.env });
+      // Registered at weight 0: the address is known to the proxy, traffic comes with setTrafficWeight.
+      if (slot && router.splitsTraffic) await router.route(scope, { [slot]: { address: instance, weight: 0 } });
+      logger.info({ ...scope, version: input.release.version, role: input.role, url: instanceUrl(instance) }, 'candidate ready');
+      return info(input.role, input.release, instance);
+    },
+
+    async setTrafficWeight(input: Input<{ release: Release; weight: number }>) {
+      const { target, router, scope, logger } = bind(input);
+      const weight = Math.max(0, Math.min(100, Math.round(input.weight)));
+      if (!router.splitsTraffic) {
+        if (weight === 0 || weight === 100) return;
+        throw targetFailure(TargetErrorType.RouterUnsupported, `router "${router.kind}" cannot send ${weight}% to a canary; use the haproxy router or a recreate/blueGreen strategy`);
+      }
+      const all = await target.instances(scope);
+      const stable = pickCurrent(all);
+      const canary = all.find((i) => i.slot === 'canary' && i.running && i.release.version === input.release.version);
+      const baseline = all.find((i) => i.slot === 'baseline' && i.running);
+      if (weight > 0 && !canary) {
+        throw targetFailure(TargetErrorType.NotReady, `no running canary of ${input.service} ${input.release.version} to send ${weight}% to`);
+      }
+      await router.ensure(scope);
+      // A baseline (the stable release, for comparison) gets as much traffic as the canary.
+      const baselineWeight = baseline && canary ? Math.min(weight, 100 - weight) : 0;
+      await router.route(scope, {
+        stable: { ...(stable ? { address: stable } : {}), weight: 100 - weight - baselineWeight },
+        canary: { ...(canary ? { address: canary } : {}), weight },
+        ...(baseline ? { baseline: { address: baseline, weight: baselineWeight } } : {}),
+      });
+      logger.info({ ...scope, version: input.release.version, weight, baselineWeight }, 'traffic weight set');
+    },
+
+    async promoteCandidate(input: Input<{ release: Release; role: CandidateRole; previous: Release | null }>) {
+      const { target, router, scope, logger } = bind(input);
+      const stable = await target.promoteCandidate(scope, { release: input.release, env: input.env, inPlace: !router.splitsTraffic });
+      if (router.splitsTraffic) {
+        await router.ensure(scope);
+        await router.route(scope, { stable: { address: stable, weight: 100 }, canary: { weight: 0 }, baseline: { weight: 0 } });
+      }
+      logger.info({ ...scope, version: input.release.version, previous: input.previous?.version, url: instanceUrl(stable) }, 'promoted');
+      return info('stable', input.release, stable);
+    },
+
+    async removeCandidate(input: Input<{ release: Release; role: CandidateRole }>) {
+      const { target, scope } = bind(input);
+      const victims = (await target.instances(scope)).filter((i) => i.slot === input.role && i.release.version === input.release.version);
+      await stopRouted(bind(input), victims);
+    },
+
+    async rollbackToRelease(input: Input<{ release: Release; from: Release | null }>) {
+      const b = bind(input);
+      const { target, router, scope, logger } = b;
+      const started = Date.now();
+      const stable = await target.rollbackToRelease(scope, { release: input.release, env: input.env, inPlace: !router.splitsTraffic });
+      if (router.splitsTraffic) {
+        await router.ensure(scope);
+        await router.route(scope, { stable: { address: stable, weight: 100 }, canary: { weight: 0 }, baseline: { weight: 0 } });
+      }
+      const flippedMs = Date.now() - started;
+      // Everything else goes: candidates, the release rolled back from, and any stable newer than
+      // the one now serving (it would otherwise count as the current release).
+      const victims = (await target.instances(scope)).filter(
+        (i) =>
+          i.id !== stable.id &&
+          (i.role !== 'stable' || i.generation > stable.generation || i.release.version === input.from?.version || !i.running),
+      );
+      await stopRouted(b, victims);
+      logger.info({ ...scope, version: input.release.version, from: input.from?.version, flippedMs, removed: victims.length }, 'rolled back');
+      return info('stable', input.release, stable);
+    },
+
+    async retireRelease(input: Input<{ release: Release }>) {
+      const b = bind(input);
+      const victims = (await b.target.instances(b.scope)).filter((i) => i.release.version === input.release.version);
+      await stopRouted(b, victims);
+      b.logger.info({ ...b.scope, version: input.release.version, removed: victims.length }, 'retired');
+    },
+  };
+}
+
+/**
+ * Stops instances, each after the router drained the slot that points at it (in-flight requests
+ * finish), and takes emptied candidate slots out of the proxy.
+ */
+async function stopRouted({ target, router, scope }: Bound, victims: Instance[]): Promise<void> {
+  if (victims.length === 0) return;
+  const slots = router.splitsTraffic ? await router.slots(scope) : [];
+  for (const v of victims) {
+    const routed = slots.find((s) => s.state !== 'maint' && s.address.port === v.port && s.address.host === v.host);
+    if (routed) await router.drain(scope, routed.slot);
+    await target.removeInstance(scope, v);
+    if (routed) await router.disable(scope, routed.slot);
+  }
+}
+
+export function scopeOf(input: { service: string; environment: string }, workflowId?: string): TargetScope {
+  return { service: input.service, environment: input.environment, workflowId: workflowIdOrDefault(workflowId) };
+}
+
+export { CANDIDATE_SLOTS };

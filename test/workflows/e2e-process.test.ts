@@ -1,0 +1,146 @@
+/**
+ * End to end on the real stack: the same deployWorkflow and specs as the other workflow tests,
+ * with the process target (versioned go-service binaries under the pid-file supervisor) behind
+ * the HAProxy router, through a worker wired exactly like production (createSluiceActivities).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import Docker from 'dockerode';
+import pino from 'pino';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client, Connection } from '@temporalio/client';
+import { createDeployActivities } from '../../src/activities/deploy';
+import { createRouter } from '../../src/activities/routers/registry';
+import { prometheusUrl, temporalAddress } from '../../src/dev/config';
+import { Reason } from '../../src/domain/reasons';
+import { settleDeployment } from '../../src/domain/result';
+import type { ReleaseSpecInput } from '../../src/domain/spec';
+import { validateReleaseSpec } from '../../src/domain/validate';
+import type { deployWorkflow } from '../../src/workflows';
+import { abortSignal, approveUpdate } from '../../src/workflows/definitions';
+import { deployWorkflowId } from '../../src/workflows/ids';
+import { createSluiceActivities } from '../../src/worker/activities';
+import { createWorker } from '../../src/worker/worker';
+import { freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { serviceBinary } from '../targets/fixtures';
+import { release, waitForStatus, workflowBundle } from './support/harness';
+
+const V1 = '1.0.0+aaa1111';
+const V2 = '1.1.0+bbb2222';
+const BAD = '1.2.0-bad+ccc3333';
+
+const service = uniqueName('e2e').slice(0, 40);
+const taskQueue = uniqueName('e2e');
+let listenPort: number;
+let binaries: Record<string, string>;
+let dir: string;
+let client: Client;
+let connection: Connection;
+let native: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+
+const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 2000 } });
+const target = () => ({
+  kind: 'process' as const,
+  // Pid files, logs and retained binaries in the test's temp dir, removed with it.
+  settings: { stateDir: join(dir, 'processes'), stopTimeoutMs: 3000, readyTimeoutMs: 20000, releaseEnv: { [BAD]: { FAULT_HEALTHZ_FAIL: 'true' } } },
+});
+
+function specFor(version: string, strategy: ReleaseSpecInput['strategy']) {
+  return validateReleaseSpec({
+    service,
+    environment: 'e2e',
+    source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+    target: target(),
+    router: router(),
+    strategy,
+    healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
+  } satisfies ReleaseSpecInput);
+}
+
+async function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
+  return client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [specFor(version, strategy)] });
+}
+
+/** Versions answering through HAProxy, one per request. */
+async function sample(n: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`http://127.0.0.1:${listenPort}/version`, { signal: AbortSignal.timeout(2000) });
+    const v = res.ok ? ((await res.json()) as { version: string }).version : `HTTP ${res.status}`;
+    counts[v] = (counts[v] ?? 0) + 1;
+  }
+  return counts;
+}
+
+before(async () => {
+  listenPort = await freePort();
+  dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
+  const v1 = await serviceBinary(V1);
+  const v2 = await serviceBinary(V2);
+  binaries = { [V1]: v1, [V2]: v2, [BAD]: v2 };
+  ({ client, connection } = await temporalClient());
+  native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const docker = new Docker({ socketPath: stack.docker.socket });
+  const activities = createSluiceActivities({
+    docker,
+    artifactStore: join(dir, 'artifacts'),
+    prometheusUrl: prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    logger: pino({ level: 'warn' }),
+  });
+  worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
+  running = worker.run();
+});
+
+after(async () => {
+  // Leave nothing behind: every process of the service, then its HAProxy frontend.
+  const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
+  const ref = { service, environment: 'e2e', target: target(), router: router() };
+  for (const version of [V1, V2, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
+  await createRouter('haproxy', router().settings).remove({ service, environment: 'e2e' }).catch(() => undefined);
+  worker?.shutdown();
+  await running;
+  await native?.close();
+  await connection?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+test('first release, then a canary with an approval gate is promoted through HAProxy', { timeout: 300000 }, async () => {
+  const first = await settleDeployment((await deploy(V1, { kind: 'canary', steps: [{ setWeight: 100 }] })).result());
+  assert.equal(first.outcome, 'promoted', first.message);
+  assert.deepEqual(await sample(10), { [V1]: 10 });
+
+  const handle = await deploy(V2, { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '2s' } }, { setWeight: 50 }, { analysis: {} }, { pause: {} }], scaleDownDelay: '1s' });
+  await waitForStatus(handle, 'the approval gate', (s) => s.phase === 'awaiting-approval', 120000);
+  const split = await sample(40);
+  assert.ok((split[V1] ?? 0) >= 10 && (split[V2] ?? 0) >= 10, `about half the requests reach each version at 50%: ${JSON.stringify(split)}`);
+  await handle.executeUpdate(approveUpdate, { args: ['e2e'] });
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'promoted', res.message);
+  assert.deepEqual(await sample(10), { [V2]: 10 });
+});
+
+test('a release whose /healthz fails is rolled back; the stable keeps all traffic', { timeout: 300000 }, async () => {
+  const handle = await deploy(BAD, { kind: 'canary', steps: [{ setWeight: 20 }, { analysis: { window: '10s' } }, { setWeight: 100 }] });
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'rolled-back', res.message);
+  assert.equal(res.reason, Reason.HealthCheckFailed);
+  assert.deepEqual(await sample(10), { [V2]: 10 });
+  const left = await createDeployActivities({ logger: pino({ level: 'warn' }) }).currentRelease({ service, environment: 'e2e', target: target(), router: router() });
+  assert.equal(left?.version, V2);
+});
+
+test('an abort at canary 10% sends everything back to the stable', { timeout: 300000 }, async () => {
+  const handle = await deploy(BAD, { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '60s' } }] });
+  await waitForStatus(handle, 'the 10% pause', (s) => s.phase === 'canary' && s.weight === 10, 120000);
+  await handle.signal(abortSignal, 'e2e abort', 'tester');
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'aborted');
+  assert.ok(res.timeToRollbackMs !== null && res.timeToRollbackMs < 15000, `time to rollback ${res.timeToRollbackMs} ms`);
+  assert.deepEqual(await sample(10), { [V2]: 10 });
+});
