@@ -7,7 +7,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
 temporal_version=v1.5.1
-apt_packages=(docker.io docker-registry prometheus haproxy git ca-certificates)
+apt_packages=(docker.io docker-registry prometheus haproxy git ca-certificates openssl)
 # Browser tests drive Debian's Chromium (no browser download is possible here).
 [ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
 
@@ -53,6 +53,12 @@ if [ ! -x "$temporal_bin" ]; then
   rm -rf "$staging"
 fi
 say "temporal: $("$temporal_bin" --version | head -1)"
+
+# --- Local Kubernetes control plane (etcd, kube-*, kwok), built from the Go module proxy ------
+# Skipped with SLUICE_SKIP_KUBERNETES=1; the Kubernetes tests then report themselves skipped.
+if [ "${SLUICE_SKIP_KUBERNETES:-}" != 1 ]; then
+  bash "$repo/scripts/bootstrap-kubernetes.sh" || die "building the Kubernetes control plane failed"
+fi
 
 # --- Node dependencies and the compiled CLI --------------------------------------------------
 lock_hash=$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)

@@ -10,7 +10,9 @@ bash scripts/bootstrap.sh
 sluice() { node bin/sluice.js "$@"; }
 up_report=$(mktemp)
 trap 'rm -f "$up_report"' EXIT
-sluice dev up --output json | tee "$up_report"
+up_flags=(--output json)
+[ "${SLUICE_SKIP_KUBERNETES:-}" = 1 ] || up_flags+=(--kubernetes)
+sluice dev up "${up_flags[@]}" | tee "$up_report"
 # Only what this run started is stopped afterwards; a developer's running stack is left alone.
 started=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(r).filter(k=>r[k]==="started").join(","))' "$up_report")
 stop_stack() {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackConfig } from '../dev/config';
-import { selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
+import { componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -12,7 +12,7 @@ export function registerDevCommands(program: Command): void {
     .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, HAProxy)')
     .addHelpText(
       'after',
-      '\nExamples:\n  sluice dev up\n  sluice dev status --output json\n  sluice dev down\n\n' +
+      '\nExamples:\n  sluice dev up\n  sluice dev up --kubernetes\n  sluice dev status --output json\n  sluice dev down\n\n' +
         'State lives in $SLUICE_STATE_DIR (default ~/.sluice/state), one log per component under logs/.',
     );
 
@@ -20,16 +20,18 @@ export function registerDevCommands(program: Command): void {
     .command('up')
     .description('start every component that is not already running and healthy (idempotent)')
     .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
+    .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)')
     .option('-o, --output <format>', 'text or json (json maps each component to started | reused-own | reused-external)', 'text')
-    .action(async (opts: { only?: string[]; output: string }) => {
+    .action(async (opts: { only?: string[]; kubernetes?: boolean; output: string }) => {
       const config = loadStackConfig();
       const started = Date.now();
-      const result = await stackUp(config, selectComponents(opts.only));
+      const result = await stackUp(config, selectComponents(opts.only, { kubernetes: opts.kubernetes }));
       if (opts.output === 'json') {
         console.log(JSON.stringify(Object.fromEntries(result)));
         return;
       }
-      for (const [name, how] of result) console.log(`${name.padEnd(11)} ${how}`);
+      const width = Math.max(...[...result.keys()].map((n) => n.length)) + 1;
+      for (const [name, how] of result) console.log(`${name.padEnd(width)} ${how}`);
       console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state: ${config.stateDir})`);
     });
 
@@ -45,16 +47,19 @@ export function registerDevCommands(program: Command): void {
   dev
     .command('status')
     .description('list each component with its URL and health; exits 1 when one is unhealthy')
+    .option('--kubernetes', 'include the Kubernetes control plane even when it is not running')
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: { output: string }) => {
-      const rows = await stackStatus(loadStackConfig());
+    .action(async (opts: { kubernetes?: boolean; output: string }) => {
+      const config = loadStackConfig();
+      const rows = await stackStatus(config, componentsInUse(config, { kubernetes: opts.kubernetes }));
       if (opts.output === 'json') {
         console.log(JSON.stringify(rows, null, 2));
       } else {
+        const width = Math.max(...rows.map((r) => r.name.length)) + 1;
         for (const row of rows) {
           const health = row.healthy ? 'healthy' : 'DOWN';
           const owner = row.managed ? `pid ${row.pid}` : row.healthy ? 'external' : '-';
-          console.log(`${row.name.padEnd(11)} ${health.padEnd(8)} ${owner.padEnd(11)} ${row.url}`);
+          console.log(`${row.name.padEnd(width)} ${health.padEnd(8)} ${owner.padEnd(11)} ${row.url}`);
         }
       }
       if (rows.some((r) => !r.healthy)) process.exitCode = 1;

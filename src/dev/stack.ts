@@ -5,6 +5,7 @@ import { dockerdComponent } from './components/dockerd';
 import { haproxyComponent } from './components/haproxy';
 import { prometheusComponent } from './components/prometheus';
 import { registryComponent } from './components/registry';
+import { KUBERNETES_COMPONENTS } from './components/kube-stack';
 import { temporalComponent } from './components/temporal';
 import { tcpOpen, waitFor } from './probe';
 import { livePid, stopDaemon } from './process';
@@ -35,9 +36,12 @@ function tailOfLog(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-export function selectComponents(names?: string[]): Component[] {
-  if (!names || names.length === 0) return [...COMPONENTS];
-  const known = new Map(COMPONENTS.map((c) => [c.name, c]));
+/** Every component this stack knows: the core ones, then the optional Kubernetes control plane. */
+export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS];
+
+export function selectComponents(names?: string[], opts: { kubernetes?: boolean } = {}): Component[] {
+  if (!names || names.length === 0) return [...COMPONENTS, ...(opts.kubernetes ? KUBERNETES_COMPONENTS : [])];
+  const known = new Map(ALL_COMPONENTS.map((c) => [c.name, c]));
   return names.map((name) => {
     const component = known.get(name);
     if (!component) throw new Error(`unknown component "${name}"; known: ${[...known.keys()].join(', ')}`);
@@ -81,7 +85,7 @@ export async function stackUp(config: StackConfig, components: Component[] = [..
 }
 
 /** Stops what this stack started, newest first; components it merely reused are left alone. */
-export async function stackDown(config: StackConfig, components: Component[] = [...COMPONENTS]): Promise<string[]> {
+export async function stackDown(config: StackConfig, components: Component[] = [...ALL_COMPONENTS]): Promise<string[]> {
   const stopped: string[] = [];
   for (const component of [...components].reverse()) {
     if (await stopDaemon(pidFile(config, component.name))) stopped.push(component.name);
@@ -90,7 +94,13 @@ export async function stackDown(config: StackConfig, components: Component[] = [
   return stopped;
 }
 
-export async function stackStatus(config: StackConfig, components: Component[] = [...COMPONENTS]): Promise<ComponentStatus[]> {
+/** The core components, plus the Kubernetes ones when asked for or when this state dir runs them. */
+export function componentsInUse(config: StackConfig, opts: { kubernetes?: boolean } = {}): Component[] {
+  const kubernetesRunning = KUBERNETES_COMPONENTS.some((c) => livePid(pidFile(config, c.name)) !== undefined);
+  return selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning });
+}
+
+export async function stackStatus(config: StackConfig, components: Component[] = componentsInUse(config)): Promise<ComponentStatus[]> {
   return Promise.all(
     components.map(async (component) => {
       const pid = livePid(pidFile(config, component.name));
