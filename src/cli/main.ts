@@ -61,6 +61,11 @@ export function reportError(err: unknown): number {
 }
 
 export async function run(argv: string[] = process.argv): Promise<void> {
+  // `sluice status | head` closes the pipe early; that is not an error worth a stack trace.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {

@@ -25,7 +25,7 @@ import { deployWorkflowId } from '../../src/workflows/ids';
 import { createSluiceActivities } from '../../src/worker/activities';
 import { createWorker } from '../../src/worker/worker';
 import { freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
-import { serviceBinary } from '../targets/fixtures';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { release, waitForStatus, workflowBundle } from './support/harness';
 
 const V1 = '1.0.0+aaa1111';
@@ -35,6 +35,7 @@ const BAD = '1.2.0-bad+ccc3333';
 const service = uniqueName('e2e').slice(0, 40);
 const taskQueue = uniqueName('e2e');
 let listenPort: number;
+let basePort: number;
 let binaries: Record<string, string>;
 let dir: string;
 let client: Client;
@@ -47,7 +48,14 @@ const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainT
 const target = () => ({
   kind: 'process' as const,
   // Pid files, logs and retained binaries in the test's temp dir, removed with it.
-  settings: { stateDir: join(dir, 'processes'), stopTimeoutMs: 3000, readyTimeoutMs: 20000, releaseEnv: { [BAD]: { FAULT_HEALTHZ_FAIL: 'true' } } },
+  settings: {
+    stateDir: join(dir, 'processes'),
+    basePort,
+    env: FAST_STOP_ENV,
+    stopTimeoutMs: 5000,
+    readyTimeoutMs: 20000,
+    releaseEnv: { [BAD]: { FAULT_HEALTHZ_FAIL: 'true' } },
+  },
 });
 
 function specFor(version: string, strategy: ReleaseSpecInput['strategy']) {
@@ -79,6 +87,7 @@ async function sample(n: number): Promise<Record<string, number>> {
 
 before(async () => {
   listenPort = await freePort();
+  basePort = await freePortBlock(5);
   dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
   const v1 = await serviceBinary(V1);
   const v2 = await serviceBinary(V2);
