@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection, Runtime, type NativeConnectionOptions } from '@temporalio/worker';
 import { defaultArtifactStore } from '../activities/build';
 import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
 import { createSluiceActivities } from './activities';
@@ -18,6 +19,8 @@ import { createWorker, DEFAULT_TASK_QUEUE } from './worker';
 export interface WorkerMainOptions {
   address: string;
   namespace: string;
+  /** TLS / mTLS, API key, gRPC metadata: Temporal's own config file + TEMPORAL_* environment. */
+  connection: NativeConnectionOptions;
   taskQueue: string;
   metricsHost: string;
   /** 0 = pick a free port. */
@@ -43,11 +46,15 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
     },
     strict: true,
   });
+  // Temporal's standard client configuration (temporal.toml profile, TEMPORAL_ADDRESS,
+  // TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*), the same the CLI and client read.
+  const connect = loadClientConnectConfig({ overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) });
   const metricsPort = Number(values['metrics-port'] ?? env.SLUICE_WORKER_METRICS_PORT ?? DEFAULT_METRICS_PORT);
   if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new Error(`--metrics-port must be 0-65535, got ${values['metrics-port']}`);
   return {
-    address: values.address ?? env.TEMPORAL_ADDRESS ?? temporalAddress(stack),
-    namespace: values.namespace ?? env.TEMPORAL_NAMESPACE ?? stack.temporal.namespace,
+    address: values.address ?? connect.connectionOptions.address ?? temporalAddress(stack),
+    namespace: values.namespace ?? connect.namespace ?? stack.temporal.namespace,
+    connection: connect.connectionOptions,
     taskQueue: values['task-queue'] ?? env.SLUICE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     // Loopback only: the endpoint has no authentication.
     metricsHost: '127.0.0.1',
@@ -64,8 +71,14 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
  * workflow task fails. Say so at start, with the command that fixes it (the embedded stack
  * registers them itself).
  */
-export async function missingSearchAttributes(address: string, namespace: string): Promise<string[]> {
-  const connection = await Connection.connect({ address });
+export async function missingSearchAttributes(address: string, namespace: string, options: NativeConnectionOptions = {}): Promise<string[]> {
+  const tls = options.tls ?? undefined;
+  const connection = await Connection.connect({
+    address,
+    ...(tls ? { tls } : {}),
+    ...(typeof options.apiKey === 'string' ? { apiKey: options.apiKey } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+  });
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     return SEARCH_ATTRIBUTES.filter((name) => !(name in (customAttributes ?? {})));
@@ -76,7 +89,7 @@ export async function missingSearchAttributes(address: string, namespace: string
 
 async function warnAboutSearchAttributes(options: WorkerMainOptions, logger: PinoLogger): Promise<void> {
   try {
-    const missing = await missingSearchAttributes(options.address, options.namespace);
+    const missing = await missingSearchAttributes(options.address, options.namespace, options.connection);
     if (missing.length > 0) {
       const fix = missing.map((n) => `temporal operator search-attribute create --namespace ${options.namespace} --name ${n} --type Keyword`).join(' && ');
       logger.error({ missing, fix }, `namespace ${options.namespace} lacks the search attributes ${missing.join(', ')}: deployments will fail until they are created`);
@@ -92,7 +105,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
   Runtime.install({ logger: temporalLogger(logger) });
   const metrics = createWorkerMetrics();
   const served = await serveMetrics(metrics, { host: options.metricsHost, port: options.metricsPort });
-  const connection = await NativeConnection.connect({ address: options.address });
+  const connection = await NativeConnection.connect({ ...options.connection, address: options.address });
   await warnAboutSearchAttributes(options, logger);
   const activities = createSluiceActivities({
     docker: new Docker({ socketPath: options.dockerSocket }),

@@ -163,3 +163,22 @@ test('process target without a proxy: stop old, start new on the same port, roll
   assert.equal(share(await sample(direct, 5), v1.version), 1);
   assert.deepEqual((await running(target, ref)).map(([s, v]) => [s, v]), [['stable-a', v1.version]]);
 });
+
+test('fault injection follows the release: releaseEnv reaches its instances, probeHealth sees it', async () => {
+  const { ref, target, v1, v2 } = await setup('none');
+  const settings = { ...ref.target.settings, releaseEnv: { [v2.version]: { FAULT_HEALTHZ_FAIL: 'true' } } };
+  const faulty = { ...ref, target: { ...ref.target, settings } };
+  const acts = createDeployActivities({ logger: quiet });
+  await acts.deployCandidate({ ...faulty, release: v1, role: 'canary' });
+  const stable = await acts.promoteCandidate({ ...faulty, release: v1, role: 'canary', previous: null });
+  // The canary is ready (/readyz) but unhealthy (/healthz): deploy succeeds, the check fails.
+  const canary = await acts.deployCandidate({ ...faulty, release: v2, role: 'canary' });
+  const bad = await acts.probeHealth({ url: canary.url, paths: ['/healthz', '/readyz'], timeoutMs: 1000 });
+  assert.equal(bad.ok, false);
+  assert.deepEqual(bad.checks.map((c) => [c.path, c.status]), [['/healthz', 503], ['/readyz', 200]]);
+  const good = await acts.probeHealth({ url: stable.url, paths: ['/healthz', '/readyz'], timeoutMs: 1000 });
+  assert.equal(good.ok, true);
+  await acts.removeCandidate({ ...faulty, release: v2, role: 'canary' });
+  await acts.removeCandidate({ ...faulty, release: v1, role: 'canary' });
+  assert.deepEqual((await running(target, ref)).map(([s, v]) => [s, v]), [['stable-a', v1.version]]);
+});

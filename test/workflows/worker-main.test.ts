@@ -8,7 +8,7 @@ import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode } from '../helpers/child';
 import { stack, temporalClient, uniqueName } from '../helpers/stack';
 import { temporalAddress } from '../../src/dev/config';
-import { missingSearchAttributes } from '../../src/worker/main';
+import { missingSearchAttributes, workerOptionsFrom } from '../../src/worker/main';
 
 const children: ChildProcess[] = [];
 after(async () => {
@@ -83,4 +83,19 @@ test('the worker entry point wires real clients, logs JSON, serves /metrics and 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   assert.equal(await exited, 0, 'a drained worker exits cleanly');
+});
+
+test('worker connection settings follow Temporal conventions: flags over TEMPORAL_* environment over the stack', () => {
+  const env = { TEMPORAL_ADDRESS: '127.0.0.1:17233', TEMPORAL_NAMESPACE: 'staging', TEMPORAL_API_KEY: 'k-123', SLUICE_TASK_QUEUE: 'releases' };
+  const fromEnv = workerOptionsFrom([], env);
+  assert.equal(fromEnv.address, '127.0.0.1:17233');
+  assert.equal(fromEnv.namespace, 'staging');
+  assert.equal(fromEnv.taskQueue, 'releases');
+  assert.equal(fromEnv.connection.apiKey, 'k-123');
+  const fromFlags = workerOptionsFrom(['--address', '127.0.0.1:27233', '--namespace', 'prod', '--task-queue', 'q', '--metrics-port', '0'], env);
+  assert.deepEqual([fromFlags.address, fromFlags.namespace, fromFlags.taskQueue, fromFlags.metricsPort], ['127.0.0.1:27233', 'prod', 'q', 0]);
+  const defaults = workerOptionsFrom([], {});
+  assert.equal(defaults.address, temporalAddress(stack));
+  assert.equal(defaults.taskQueue, 'sluice');
+  assert.throws(() => workerOptionsFrom(['--metrics-port', '70000'], {}), /--metrics-port must be 0-65535/);
 });

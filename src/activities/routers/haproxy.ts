@@ -60,11 +60,11 @@ export class HaproxyRouter implements Router {
     const content = renderFragment(scope, { host: this.settings.host, listenPort: this.settings.listenPort, stateFile, timeouts: this.settings.timeouts });
     const path = join(this.files.confDir, `${fragmentName(scope)}.cfg`);
     const existing = await readFile(path, 'utf8').catch(() => undefined);
-    const loaded = (await backendNames(this.files.adminSocket)).includes(proxyName(scope));
+    const loaded = (await whileReloading(() => backendNames(this.files.adminSocket))).includes(proxyName(scope));
     if (existing === content && loaded) return;
     // The state file must exist for the fragment's `server-state-file-name` (an empty one is fine).
     await writeFile(stateFile, '', { flag: 'a' });
-    await applyFragment(this.files, fragmentName(scope), content, proxyName(scope));
+    await whileReloading(() => applyFragment(this.files, fragmentName(scope), content, proxyName(scope)));
   }
 
   async route(scope: RouterScope, slots: Partial<Record<RouterSlot, { address?: Address; weight: number }>>): Promise<void> {
@@ -76,7 +76,7 @@ export class HaproxyRouter implements Router {
     for (const [slot, s] of entries) {
       if (s.address) commands.push(`set server ${be}/${slot} addr ${s.address.host} port ${s.address.port}`);
     }
-    const current = new Map((await serverStates(this.files.adminSocket, be)).map((s) => [s.server, s.weight]));
+    const current = new Map((await whileReloading(() => serverStates(this.files.adminSocket, be))).map((s) => [s.server, s.weight]));
     const byDelta = [...entries].sort(([a, x], [b, y]) => x.weight - (current.get(a) ?? 0) - (y.weight - (current.get(b) ?? 0)));
     for (const [slot, s] of byDelta) {
       commands.push(`set server ${be}/${slot} weight ${clampWeight(s.weight)}`);
@@ -87,12 +87,12 @@ export class HaproxyRouter implements Router {
 
   async drain(scope: RouterScope, slot: RouterSlot): Promise<void> {
     const be = proxyName(scope);
-    const state = (await serverStates(this.files.adminSocket, be)).find((s) => s.server === slot);
+    const state = (await whileReloading(() => serverStates(this.files.adminSocket, be))).find((s) => s.server === slot);
     if (!state || state.adminState & ADMIN_MAINT) return; // already out
     await this.runStable([`set server ${be}/${slot} state drain`]);
     const deadline = Date.now() + this.settings.drainTimeoutMs;
     while (Date.now() < deadline) {
-      const sessions = sessionsOf(await haproxyCommand(this.files.adminSocket, 'show stat'), be, slot);
+      const sessions = sessionsOf(await whileReloading(() => haproxyCommand(this.files.adminSocket, 'show stat')), be, slot);
       if (!sessions) return;
       await sleepMs(50);
     }
@@ -104,7 +104,7 @@ export class HaproxyRouter implements Router {
   }
 
   async slots(scope: RouterScope): Promise<SlotState[]> {
-    const rows = await serverStates(this.files.adminSocket, proxyName(scope));
+    const rows = await whileReloading(() => serverStates(this.files.adminSocket, proxyName(scope)));
     return rows.map((r) => ({
       slot: r.server as RouterSlot,
       address: { host: r.address, port: r.port },
@@ -116,7 +116,7 @@ export class HaproxyRouter implements Router {
   async remove(scope: RouterScope): Promise<void> {
     const path = join(this.files.confDir, `${fragmentName(scope)}.cfg`);
     if ((await readFile(path, 'utf8').catch(() => undefined)) === undefined) return;
-    await removeFragment(this.files, fragmentName(scope));
+    await whileReloading(() => removeFragment(this.files, fragmentName(scope)));
   }
 
   /**
@@ -126,11 +126,30 @@ export class HaproxyRouter implements Router {
    */
   private async runStable(commands: string[]): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
-      const before = await workerPid(this.files.masterSocket);
-      for (const c of commands) await haproxyAction(this.files.adminSocket, c);
-      const after = await workerPid(this.files.masterSocket);
-      if (before === after) return;
+      const same = await whileReloading(async () => {
+        const before = await workerPid(this.files.masterSocket);
+        for (const c of commands) await haproxyAction(this.files.adminSocket, c);
+        return before === (await workerPid(this.files.masterSocket));
+      });
+      if (same) return;
       await sleepMs(100);
+    }
+  }
+}
+
+/**
+ * The master re-executes itself on every reload (anyone's) and the sockets refuse connections
+ * for a moment: socket errors are retried for a few seconds instead of failing the activity.
+ */
+export async function whileReloading<T>(fn: () => Promise<T>, timeoutMs = 10000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      const transient = /ECONNREFUSED|ENOENT|ECONNRESET|EPIPE|did not answer/.test((err as Error).message);
+      if (!transient || Date.now() > deadline) throw err;
+      await sleepMs(50);
     }
   }
 }
