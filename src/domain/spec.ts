@@ -141,6 +141,19 @@ export type Strategy = z.infer<typeof Strategy>;
 export type StrategyKind = Strategy['kind'];
 
 // ---------------------------------------------------------------------------------------------
+/** Traffic Sluice drives while analysing, so a quiet environment still yields data (loopback only). */
+export const AnalysisLoadSpec = z.strictObject({
+  ratePerSecond: z.number().int().min(1).max(1000).default(20),
+  /** `candidate` hits the candidate directly (as Flagger's load tester does); `router` goes through the proxy frontend. */
+  via: z.enum(['candidate', 'router']).default('candidate'),
+});
+export const AnalysisSettings = z.strictObject({
+  templates: z.array(AnalysisTemplate).default([]),
+  load: AnalysisLoadSpec.optional(),
+  /** {{window}} in query templates: the PromQL rate() range. */
+  rateWindow: z.string().regex(/^\d+(ms|s|m|h)$/, 'is a Prometheus duration such as 30s').default('30s'),
+});
+
 export const ApprovalPolicy = z.strictObject({
   /** Who may approve; empty = anyone. */
   approvers: z.array(z.string().min(1)).default([]),
@@ -164,7 +177,7 @@ export const ReleaseSpec = z
     router: RouterSpec.default({ kind: 'none', settings: {} }),
     strategy: Strategy,
     healthCheck: HealthCheck.default(HealthCheck.parse({})),
-    analysis: z.strictObject({ templates: z.array(AnalysisTemplate).default([]) }).default({ templates: [] }),
+    analysis: AnalysisSettings.default(AnalysisSettings.parse({})),
     approval: ApprovalPolicy.default({ approvers: [] }),
     retention: Retention.default({ keep: 5 }),
     /** The whole release (not counting rollback) must finish within this, or it is rolled back. */

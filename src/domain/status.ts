@@ -33,6 +33,7 @@ export type EventType =
   | 'step'
   | 'weight'
   | 'check'
+  | 'analysis'
   | 'approval-requested'
   | 'approved'
   | 'approval-ignored'

@@ -1,17 +1,16 @@
 /**
  * Verification of a candidate: the one place a strategy asks "is this release good?".
  *
- * EXTENSION POINT (canary-analysis issue): when `check.templates` names analysis templates, start
- * the `analysisWorkflow` child here (with the candidate, the baseline and the templates from
- * `ctx.spec.analysis`), map its Decision onto `CheckVerdict`, and keep the health window as the
- * fallback when no template is named. Callers only see the verdict, so strategies need no change.
+ * A check that names analysis templates runs the analysisWorkflow child (analysis-check.ts); one
+ * that names none is a health-check window. Callers see neither: a failed check stops the release.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities } from '@temporalio/workflow';
 import { formatMs, toMs } from '../domain/duration';
 import type { CandidateInfo, DeployPort, HealthProbeResult } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import type { CheckConfig } from '../domain/spec';
 import { probeActivity, withSummary } from './activities';
+import { runAnalysisCheck } from './analysis-check';
 import type { DeployContext } from './context';
 
 /** Time allowed beyond the HTTP timeout for scheduling and the activity round trip. */
@@ -37,6 +36,11 @@ export async function runCheck(ctx: DeployContext, check: CheckConfig, candidate
   const probe = proxyActivities<Pick<DeployPort, 'probeHealth'>>(options).probeHealth;
 
   if (check.templates?.length) {
+    // Histories recorded before analysis existed ran the health window for named templates.
+    if (patched('analysis-templates')) {
+      await runAnalysisCheck(ctx, check, candidate, label);
+      return;
+    }
     tracker.event('info', `${label}: analysis templates ${check.templates.join(', ')} not evaluated yet; running the health window`);
   }
   tracker.event('check', `${label}: health window ${formatMs(windowMs)} on ${candidate.url} (${hc.paths.join(', ')})`, { windowMs, intervalMs });

@@ -4,3 +4,4 @@
  */
 export { deployWorkflow } from './deploy';
 export { rollbackWorkflow } from './rollback';
+export { analysisWorkflow } from './analysis';

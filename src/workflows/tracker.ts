@@ -65,6 +65,10 @@ export class Tracker {
     if (this.status.events.length > MAX_EVENTS) this.status.events.splice(0, this.status.events.length - MAX_EVENTS);
   }
 
+  currentPhase(): Phase {
+    return this.status.phase;
+  }
+
   setPhase(phase: Phase, message?: string): void {
     if (phase === this.status.phase) return;
     const now = Date.now();
