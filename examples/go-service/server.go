@@ -60,6 +60,12 @@ func (s *Service) Handler() http.Handler {
 	mux := http.NewServeMux()
 	route := func(pattern, name string, h http.HandlerFunc) {
 		labels := prometheus.Labels{"handler": name}
+		// Series exist from the first scrape at zero: a rate() over a counter that appears only
+		// with its first 500 misses the errors before its second sample, which would hide a bad
+		// canary's first errors from analysis.
+		for _, code := range []string{"200", "500"} {
+			requests.WithLabelValues(code, name)
+		}
 		var wrapped http.Handler = h
 		wrapped = promhttp.InstrumentHandlerDuration(duration.MustCurryWith(labels), wrapped)
 		wrapped = promhttp.InstrumentHandlerCounter(requests.MustCurryWith(labels), wrapped)

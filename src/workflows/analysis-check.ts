@@ -13,8 +13,9 @@ import { runAnalysis, selectTemplates, summarizeAnalysis } from './analysis-chil
 import type { AnalysisLoad, AnalysisResult } from './analysis-types';
 import type { DeployContext } from './context';
 
-const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets'>>({
-  startToCloseTimeout: '30s',
+const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets' | 'awaitScraped'>>({
+  startToCloseTimeout: '45s',
+  heartbeatTimeout: '10s',
   retry: { maximumAttempts: 5 },
 });
 
@@ -38,6 +39,8 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
   tracker.event('check', `${label}: analysis ${templates.map((t) => t.name).join(', ')} on ${candidate.url}`);
 
   await scrape.registerTargets({ ...scope, version: candidate.release.version, targets: [hostPort(candidate.url)] });
+  // Measuring before Prometheus's first scrape of the candidate would only ever see "no data".
+  await control.interruptible(() => scrape.awaitScraped({ ...scope, version: candidate.release.version }));
   const phaseBefore = tracker.currentPhase();
   tracker.setPhase('analysing', `${label}: analysing`);
   let result: AnalysisResult;

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,8 +19,18 @@ const execFileAsync = promisify(execFile);
  * The example Go service, built as a static binary per version (version stamped with -ldflags,
  * so `/` answers "go-service <version>" and two versions are two different artifacts).
  */
+/** Hash of the example service's sources, so a cached binary never outlives a source change. */
+async function sourceHash(): Promise<string> {
+  const dir = join(repoRoot(), 'examples', 'go-service');
+  const hash = createHash('sha256');
+  for (const name of (await readdir(dir)).filter((n) => /\.go$|^go\.(mod|sum)$/.test(n)).sort()) {
+    hash.update(name).update(await readFile(join(dir, name)));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
 export async function serviceBinary(version: string): Promise<string> {
-  const dir = join(stack.stateDir, 'test-fixtures', 'targets');
+  const dir = join(stack.stateDir, 'test-fixtures', 'targets', await sourceHash());
   const out = join(dir, `go-service-${version.replace(/[^a-zA-Z0-9_.-]/g, '_')}`);
   if (await stat(out).catch(() => undefined)) return out;
   await mkdir(dir, { recursive: true });

@@ -72,9 +72,9 @@ function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends in
     strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
     healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
     analysis: {
-      templates: [{ ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '3s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+      templates: [{ ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
       load: { ratePerSecond: 40, via: 'candidate' },
-      rateWindow: '5s',
+      rateWindow: '10s',
     },
   } satisfies ReleaseSpecInput);
 }

@@ -17,6 +17,7 @@ import { AnalysisTemplate } from '../../domain/analysis';
 import type { MetricQuery, Observation, SequentialMetric } from '../../domain/analysis';
 import { registerScrapeGroup, unregisterScrapeGroup } from '../../lib/prometheus-sd';
 import { conditionProblem } from './conditions';
+import { awaitScraped } from './scrape-ready';
 import { createProviders, providerFor } from './providers';
 import type { MeasureContext, ProviderRegistry, RangeResult, Role } from './providers';
 import { MetricInputError, MetricsErrorType, errorMessage } from './providers/provider';
@@ -75,6 +76,8 @@ export interface MetricsActivities {
   validateAnalysis(input: { templates: unknown[] }): Promise<AnalysisTemplate[]>;
   registerTargets(input: TargetsInput): Promise<{ id: string }>;
   unregisterTargets(input: Omit<TargetsInput, 'targets' | 'version'>): Promise<{ id: string }>;
+  /** Waits until Prometheus has scraped the registered instances (discovery is applied in batches). */
+  awaitScraped(input: Omit<TargetsInput, 'targets'> & { timeoutMs?: number }): Promise<{ waitedMs: number }>;
 }
 
 /** Bad input can never succeed on retry: fail the activity for good, with the reason. */
@@ -216,6 +219,12 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
         return nonRetryable(err, MetricsErrorType.BadTargets);
       }
       return { id };
+    },
+
+    async awaitScraped(input) {
+      const labels: Record<string, string> = { service: input.service, environment: input.environment, role: input.role };
+      if (input.version) labels.version = input.version;
+      return awaitScraped(deps.prometheusUrl, { labels, timeoutMs: input.timeoutMs ?? 30000 });
     },
 
     async unregisterTargets(input) {
