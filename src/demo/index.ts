@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { join } from 'node:path';
@@ -66,6 +67,8 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, activities });
   const running = worker.run();
   const repo = await createDemoRepo();
+  const routerPort = await freeLoopbackPort();
+  say(`the service answers through HAProxy at http://127.0.0.1:${routerPort}/`);
   const releases: DemoRelease[] = [];
   let lastSpec: ReleaseSpec | undefined;
 
@@ -79,7 +82,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       const commit = await repo.release(step.tag, step.message, step.change);
       say();
       say(`── ${step.label}: ${step.tag} (${commit}) ${step.message}`);
-      lastSpec = demoSpec({ service, repoDir: repo.dir, imageRepo: `${registryAddress(stack)}/${service}`, target });
+      lastSpec = demoSpec({ service, repoDir: repo.dir, imageRepo: `${registryAddress(stack)}/${service}`, target, routerPort });
       const started = await client.deploy(lastSpec);
       say(`   workflow ${started.workflowId}  ${started.link}`);
       let result: DeploymentResult | undefined;
@@ -126,6 +129,18 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   say(ok ? 'demo OK: v1 installed, v2 promoted, v3 rolled back automatically' : 'demo did not go as expected (see above)');
   await client.close();
   return ok ? ExitCode.Ok : ExitCode.Failed;
+}
+
+/** A loopback port the OS reports free right now: the demo's HAProxy frontend. */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Stops the demo's containers/processes and router entries; images stay retained in the registry. */
