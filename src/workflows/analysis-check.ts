@@ -11,6 +11,7 @@ import { Reason } from '../domain/reasons';
 import type { CheckConfig } from '../domain/spec';
 import { runAnalysis, selectTemplates, summarizeAnalysis } from './analysis-child';
 import type { AnalysisLoad, AnalysisResult } from './analysis-types';
+import { compensationActivity, deploy, deployActivity, undo, withSummary } from './activities';
 import type { DeployContext } from './context';
 
 const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets' | 'awaitScraped'>>({
@@ -24,23 +25,65 @@ function hostPort(url: string): string {
   return url.replace(/^https?:\/\//, '').replace(/\/.*$/, '');
 }
 
-function loadFor(ctx: DeployContext, candidate: CandidateInfo): AnalysisLoad | undefined {
+/** Load straight at the instances (same rate each, so canary and baseline see equal traffic) or through the router. */
+function loadFor(ctx: DeployContext, instances: readonly { url: string }[]): AnalysisLoad | undefined {
   const load = ctx.spec.analysis.load;
   if (!load) return undefined;
   const routerPort = ctx.spec.router.kind === 'haproxy' ? Number(ctx.spec.router.settings.listenPort) : undefined;
-  const target = load.via === 'router' && routerPort ? `http://127.0.0.1:${routerPort}/` : `${candidate.url}/`;
-  return { targets: [target], ratePerSecond: load.ratePerSecond };
+  const targets = load.via === 'router' && routerPort ? [`http://127.0.0.1:${routerPort}/`] : instances.map((i) => `${i.url}/`);
+  return { targets, ratePerSecond: load.ratePerSecond * targets.length };
+}
+
+/**
+ * Baseline-vs-canary judges compare the canary with the *current* stable version started fresh
+ * beside it (the Kayenta approach), so instance age and warm-up do not bias the comparison. The
+ * router gives the baseline the canary's share. Returns the undo that removes it again.
+ */
+async function startBaseline(ctx: DeployContext): Promise<CandidateInfo | undefined> {
+  const { control, saga, ref, previous, tracker } = ctx;
+  if (!previous) return undefined;
+  saga.add('remove baseline', () =>
+    withSummary(undo.removeCandidate, compensationActivity, `undo: remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' }),
+  );
+  const baseline = await control.uninterrupted(() =>
+    withSummary(deploy.deployCandidate, deployActivity, `baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' }),
+  );
+  // Re-apply the canary's weight: the router now splits it evenly with the baseline.
+  await control.uninterrupted(() =>
+    withSummary(deploy.setTrafficWeight, deployActivity, `canary ${ctx.release.version} at ${tracker.currentWeight()}% with baseline`, {
+      ...ref,
+      release: ctx.release,
+      weight: tracker.currentWeight(),
+    }),
+  );
+  tracker.event('info', `baseline ${previous.version} running at ${baseline.url}`);
+  return baseline;
+}
+
+async function stopBaseline(ctx: DeployContext): Promise<void> {
+  const { ref, previous, tracker } = ctx;
+  if (!previous) return;
+  await withSummary(undo.removeCandidate, compensationActivity, `remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' });
+  if (tracker.currentWeight() > 0 && tracker.currentWeight() < 100) {
+    await withSummary(undo.setTrafficWeight, compensationActivity, `canary ${ctx.release.version} back to ${tracker.currentWeight()}%`, { ...ref, release: ctx.release, weight: tracker.currentWeight() });
+  }
 }
 
 export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, candidate: CandidateInfo, label: string): Promise<AnalysisResult> {
   const { control, tracker, spec } = ctx;
-  const scope = { service: spec.service, environment: spec.environment, role: candidate.role };
   const templates = selectTemplates(spec.analysis.templates, check.templates);
   tracker.event('check', `${label}: analysis ${templates.map((t) => t.name).join(', ')} on ${candidate.url}`);
 
-  await scrape.registerTargets({ ...scope, version: candidate.release.version, targets: [hostPort(candidate.url)] });
-  // Measuring before Prometheus's first scrape of the candidate would only ever see "no data".
-  await control.interruptible(() => scrape.awaitScraped({ ...scope, version: candidate.release.version }));
+  const needsBaseline = candidate.role === 'canary' && templates.some((t) => t.judge.kind !== 'threshold');
+  const baseline = needsBaseline ? await startBaseline(ctx) : undefined;
+  const instances = [{ role: candidate.role, release: candidate.release, url: candidate.url }, ...(baseline ? [baseline] : [])];
+  for (const instance of instances) {
+    await scrape.registerTargets({ service: spec.service, environment: spec.environment, role: instance.role, version: instance.release.version, targets: [hostPort(instance.url)] });
+  }
+  // Measuring before Prometheus's first scrape would only ever see "no data".
+  for (const instance of instances) {
+    await control.interruptible(() => scrape.awaitScraped({ service: spec.service, environment: spec.environment, role: instance.role, version: instance.release.version }));
+  }
   const phaseBefore = tracker.currentPhase();
   tracker.setPhase('analysing', `${label}: analysing`);
   let result: AnalysisResult;
@@ -51,12 +94,16 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
         templates,
         context: { service: spec.service, environment: spec.environment, role: candidate.role, version: candidate.release.version, window: spec.analysis.rateWindow },
         ...(check.window ? { window: check.window } : {}),
-        ...(loadFor(ctx, candidate) ? { load: loadFor(ctx, candidate)! } : {}),
+        ...(loadFor(ctx, instances) ? { load: loadFor(ctx, instances)! } : {}),
       }),
     );
   } finally {
-    // Scraping the candidate is only needed while it is judged; cleanup must run even on abort.
-    await CancellationScope.nonCancellable(() => scrape.unregisterTargets(scope));
+    // Scraping (and the baseline) are only needed while the canary is judged; this cleanup runs
+    // even on abort.
+    await CancellationScope.nonCancellable(async () => {
+      for (const instance of instances) await scrape.unregisterTargets({ service: spec.service, environment: spec.environment, role: instance.role });
+      if (baseline) await stopBaseline(ctx);
+    });
   }
 
   const summary = summarizeAnalysis(result);

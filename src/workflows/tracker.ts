@@ -65,6 +65,10 @@ export class Tracker {
     if (this.status.events.length > MAX_EVENTS) this.status.events.splice(0, this.status.events.length - MAX_EVENTS);
   }
 
+  currentWeight(): number {
+    return this.status.weight;
+  }
+
   currentPhase(): Phase {
     return this.status.phase;
   }

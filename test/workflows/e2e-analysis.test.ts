@@ -1,8 +1,11 @@
 /**
- * End to end with analysis: the release workflow registers the canary with the real Prometheus,
- * drives loopback load at it, and the analysisWorkflow child decides. A good release is promoted
- * with its measurements in the status; a release with 15% injected errors is rolled back by the
- * error-rate metric within two intervals of the first measurement, and the stable keeps serving.
+ * End to end with analysis: the release workflow registers the canary (and, for the sequential
+ * judge, a fresh baseline of the stable) with the real Prometheus, drives loopback load at them,
+ * and the analysisWorkflow child decides.
+ * - Threshold template: a good release is promoted with its measurements in the status; a release
+ *   with 15% injected errors is rolled back within two intervals of the first measurement.
+ * - Sequential (anytime-valid) judge: the 15% release is rolled back before a fixed window of
+ *   the same length would have closed; a good release passes at the maximum duration.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +17,7 @@ import pino from 'pino';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import { createDeployActivities } from '../../src/activities/deploy';
-import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
+import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { createRouter } from '../../src/activities/routers/registry';
 import { prometheusUrl, temporalAddress } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
@@ -33,6 +36,9 @@ import { release, workflowBundle } from './support/harness';
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
 const V3 = '1.2.0+ccc3333';
+const V4 = '1.3.0+ddd4444';
+/** The sequential judge's maximum duration: what a fixed-window judge would wait for. */
+const SEQUENTIAL_WINDOW_MS = 20000;
 const INTERVAL_MS = 1000;
 
 const service = uniqueName('ana').slice(0, 40);
@@ -72,7 +78,10 @@ function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends in
     strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
     healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
     analysis: {
-      templates: [{ ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+      templates: [
+        { ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' },
+        { ...defaultSequentialTemplate({ interval: `${INTERVAL_MS}ms`, maxDuration: `${SEQUENTIAL_WINDOW_MS}ms`, minRequests: 50, inconclusivePolicy: 'rollback' }), name: 'sequential' },
+      ],
       load: { ratePerSecond: 40, via: 'candidate' },
       rateWindow: '10s',
     },
@@ -98,7 +107,7 @@ before(async () => {
   basePort = await freePortBlock(5);
   dir = mkdtempSync(join(tmpdir(), 'sluice-ana-'));
   const binary = await serviceBinary(V2);
-  binaries = { [V1]: await serviceBinary(V1), [V2]: binary, [V3]: binary };
+  binaries = { [V1]: await serviceBinary(V1), [V2]: binary, [V3]: binary, [V4]: await serviceBinary(V4) };
   ({ client, connection } = await temporalClient());
   native = await NativeConnection.connect({ address: temporalAddress(stack) });
   const activities = createSluiceActivities({
@@ -117,7 +126,7 @@ before(async () => {
 after(async () => {
   const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
   const ref = { service, environment, target: target(), router: router() };
-  for (const version of [V1, V2, V3]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
+  for (const version of [V1, V2, V3, V4]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
   await createRouter('haproxy', router().settings).remove({ service, environment }).catch(() => undefined);
   worker?.shutdown();
   await running;
@@ -149,4 +158,28 @@ test('a release with 15% errors is rolled back by analysis within two intervals 
   const decided = Date.parse(String(analysis.data.decidedAt));
   assert.ok(decided - first <= 2 * INTERVAL_MS, `decided ${decided - first} ms after the first measurement`);
   assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 }, 'the stable keeps all traffic');
+});
+
+test('the sequential judge rolls back the 15% release before a fixed window would have closed', { timeout: 300000 }, async () => {
+  const handle = await deploy(V3, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: ['sequential'] }, { kind: 'setWeight', weight: 100 }]);
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'rolled-back', res.message);
+  assert.equal(res.reason, Reason.AnalysisFailed);
+  const status = await handle.query(statusQuery);
+  assert.ok(status.events.some((e) => e.type === 'info' && /baseline 1\.1\.0/.test(e.message)), 'a fresh baseline of the stable ran beside the canary');
+  const analysis = status.events.find((e) => e.type === 'analysis');
+  assert.ok(analysis?.data);
+  const elapsed = Date.parse(String(analysis.data.decidedAt)) - Date.parse(String(analysis.data.firstMeasurementAt));
+  assert.ok(elapsed < SEQUENTIAL_WINDOW_MS / 2, `evidence crossed alpha ${elapsed} ms after the first look`);
+  assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 }, 'the stable keeps all traffic');
+});
+
+test('the sequential judge passes a good release at its maximum duration', { timeout: 300000 }, async () => {
+  const handle = await deploy(V4, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: ['sequential'] }, { kind: 'setWeight', weight: 100 }]);
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'promoted', res.message);
+  const status = await handle.query(statusQuery);
+  const analysis = status.events.find((e) => e.type === 'analysis');
+  assert.match(analysis?.message ?? '', /Successful → promote/);
+  assert.deepEqual(await versionsThroughRouter(10), { [V4]: 10 });
 });
