@@ -57,7 +57,8 @@ export type TargetKind = z.infer<typeof TargetKind>;
 export const TargetSpec = z.strictObject({ kind: TargetKind, settings: z.record(z.string(), z.unknown()).default({}) });
 export type TargetSpec = z.infer<typeof TargetSpec>;
 
-export const RouterKind = z.enum(['haproxy', 'none']);
+/** haproxy: loopback targets (docker, process); replica-ratio and gateway-httproute: the kubernetes target. */
+export const RouterKind = z.enum(['haproxy', 'none', 'replica-ratio', 'gateway-httproute']);
 export type RouterKind = z.infer<typeof RouterKind>;
 export const RouterSpec = z.strictObject({ kind: RouterKind, settings: z.record(z.string(), z.unknown()).default({}) });
 export type RouterSpec = z.infer<typeof RouterSpec>;
@@ -184,6 +185,14 @@ export const ReleaseSpec = z
     deadline: Duration.optional(),
   })
   .superRefine((spec, ctx) => {
+    const kubernetesRouter = spec.router.kind === 'replica-ratio' || spec.router.kind === 'gateway-httproute';
+    if (kubernetesRouter !== (spec.target.kind === 'kubernetes') && spec.router.kind !== 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['router', 'kind'],
+        message: spec.target.kind === 'kubernetes' ? 'a kubernetes target takes replica-ratio, gateway-httproute or none' : `the ${spec.target.kind} target takes haproxy or none`,
+      });
+    }
     const needsImage = spec.target.kind !== 'process';
     if (spec.source.kind === 'build' && needsImage && !spec.source.imageRepo) {
       ctx.addIssue({ code: 'custom', path: ['source', 'imageRepo'], message: `is required to build for the ${spec.target.kind} target` });

@@ -105,3 +105,15 @@ test('rollback picks the named retained release, or the newest older than the li
   const oldest = chooseRollbackTarget('x', retained.slice(2), { ...live, version: '1.4.1+aaaaaaa' }, undefined);
   assert.equal('reason' in oldest && oldest.reason, 'NothingToRollBackTo');
 });
+
+test('router kinds must suit the target: haproxy for loopback targets, replica-ratio or HTTPRoute for Kubernetes', () => {
+  const kube = { ...base, source: { kind: 'prebuilt', version: '1.0.0', imageRef: '127.0.0.1:5000/go-service@sha256:' + 'a'.repeat(64) }, target: { kind: 'kubernetes' } };
+  assert.equal(validateReleaseSpec({ ...kube, router: { kind: 'gateway-httproute', settings: { gateway: 'web' } } }).router.kind, 'gateway-httproute');
+  assert.equal(validateReleaseSpec({ ...kube, router: { kind: 'replica-ratio' } }).router.kind, 'replica-ratio');
+  const wrong = parseReleaseSpec({ ...kube, router: { kind: 'haproxy', settings: {} } });
+  assert.ok(!wrong.success);
+  assert.match(formatFieldErrors(wrong.errors), /router\.kind: a kubernetes target takes replica-ratio, gateway-httproute or none/);
+  const loopback = parseReleaseSpec({ ...base, router: { kind: 'replica-ratio' } });
+  assert.ok(!loopback.success);
+  assert.match(formatFieldErrors(loopback.errors), /router\.kind: the docker target takes haproxy or none/);
+});
