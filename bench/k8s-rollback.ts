@@ -8,7 +8,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { loadStackConfig } from '../src/dev/config';
@@ -18,17 +17,8 @@ import { kubernetesBinariesBuilt, loadKubeStackConfig } from '../src/dev/compone
 import { createKubernetesTarget } from '../src/activities/targets/kubernetes';
 import { connectKubernetes, type KubeClients } from '../src/activities/targets/kubernetes-client';
 import type { Release } from '../src/domain/release';
+import { freeLoopbackPort as freePort } from '../src/lib/ports';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function release(version: string): Release {
   const digest = createHash('sha256').update(`bench:${version}`).digest('hex');

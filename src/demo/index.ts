@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { join } from 'node:path';
 import { createBuildActivities, defaultArtifactStore, ensureBaseImages } from '../activities/build';
 import { packageRoot } from '../lib/paths';
+import { freeLoopbackPort } from '../lib/ports';
 import { connectionSettings, type ConnectionCliOptions } from '../cli/context';
 import { ExitCode } from '../cli/exit-codes';
 import { eventLine, formatMs, outcomeLabel } from '../cli/render/format';
@@ -129,18 +129,6 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   say(ok ? 'demo OK: v1 installed, v2 promoted, v3 rolled back automatically' : 'demo did not go as expected (see above)');
   await client.close();
   return ok ? ExitCode.Ok : ExitCode.Failed;
-}
-
-/** A loopback port the OS reports free right now: the demo's HAProxy frontend. */
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Stops the demo's containers/processes and router entries; images stay retained in the registry. */

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { ensureBaseImages, type BaseImages } from '../../src/activities/build/base-images';
 import { loadStackConfig, registryAddress } from '../../src/dev/config';
+import { freeLoopbackPort } from '../../src/lib/ports';
 
 /** The repository root, found by walking up to package.json (works from test/ and dist/test/). */
 export function repoRoot(): string {
@@ -86,17 +86,7 @@ export class TestRepo {
 }
 
 /** A loopback port nobody listens on (bound, then released). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      if (addr === null || typeof addr === 'string') return reject(new Error('no port'));
-      srv.close(() => resolve(addr.port));
-    });
-  });
-}
+export const freePort = freeLoopbackPort;
 
 
 export const stack = loadStackConfig();

@@ -1,7 +1,7 @@
-import { createServer, type AddressInfo } from 'node:net';
 import Docker from 'dockerode';
 import { Connection, Client } from '@temporalio/client';
 import { packageRoot } from '../../src/lib/paths';
+import { freeLoopbackPort } from '../../src/lib/ports';
 import { loadStackConfig, temporalAddress, type StackConfig } from '../../src/dev/config';
 
 /** The shared embedded stack every end-to-end test talks to (started by scripts/test.sh). */
@@ -24,17 +24,8 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-/** A loopback TCP port that is free right now (the OS picks it, so concurrent tests don't collide). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+/** A loopback TCP port that is free right now. */
+export const freePort = freeLoopbackPort;
 
 export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;

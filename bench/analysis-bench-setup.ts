@@ -1,0 +1,131 @@
+/**
+ * Shared setup of the analysis-detection benchmark, copied from the analysis e2e test
+ * (test/workflows/e2e-analysis.test.ts): a unique service on the process target behind its own
+ * HAProxy frontend, an in-process worker on a unique task queue against the shared Temporal dev
+ * server, the stable release deployed, and a cleanup that retires every release and removes the
+ * router fragment.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pino from 'pino';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { createDeployActivities } from '../src/activities/deploy';
+import type { AnalysisTemplateInput } from '../src/activities/metrics/templates';
+import { createRouter } from '../src/activities/routers/registry';
+import { prometheusUrl, temporalAddress } from '../src/dev/config';
+import { settleDeployment } from '../src/domain/result';
+import type { ReleaseSpecInput } from '../src/domain/spec';
+import type { DeploymentResult } from '../src/domain/status';
+import { validateReleaseSpec } from '../src/domain/validate';
+import type { deployWorkflow } from '../src/workflows';
+import { deployWorkflowId } from '../src/workflows/ids';
+import { createSluiceActivities } from '../src/worker/activities';
+import { createWorker } from '../src/worker/worker';
+import { freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../test/targets/fixtures';
+import { release, workflowBundle } from '../test/workflows/support/harness';
+
+export const STABLE = '1.0.0+aaa1111';
+/** The bad release: the stable's sibling binary with 15% of its answers turned into 500s. */
+export const BAD = '1.1.0+bbb2222';
+const environment = 'bench';
+
+type CanarySteps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
+
+export interface AnalysisRig {
+  service: string;
+  environment: string;
+  client: Client;
+  /** HAProxy backend name of this service. */
+  listenPort: number;
+  deploy(version: string, steps: CanarySteps, templates: AnalysisTemplateInput[]): Promise<WorkflowHandle<typeof deployWorkflow>>;
+  cleanup(): Promise<void>;
+}
+
+export async function analysisRig(): Promise<AnalysisRig> {
+  // Worker INFO lines would drown the benchmark's table.
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed
+  }
+  const service = uniqueName('bench-ana').slice(0, 40);
+  const taskQueue = uniqueName('bench-ana');
+  const listenPort = await freePort();
+  const basePort = await freePortBlock(5);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ana-'));
+  const binaries: Record<string, string> = { [STABLE]: await serviceBinary(STABLE), [BAD]: await serviceBinary(BAD) };
+
+  const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
+  const target = () => ({
+    kind: 'process' as const,
+    settings: {
+      stateDir: join(dir, 'processes'),
+      basePort,
+      env: FAST_STOP_ENV,
+      stopTimeoutMs: 5000,
+      readyTimeoutMs: 20000,
+      releaseEnv: { [BAD]: { FAULT_ERROR_RATE: '0.15' } },
+    },
+  });
+  const specFor = (version: string, steps: CanarySteps, templates: AnalysisTemplateInput[]) =>
+    validateReleaseSpec({
+      service,
+      environment,
+      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+      target: target(),
+      router: router(),
+      strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
+      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
+      analysis: { templates, load: { ratePerSecond: 40, via: 'candidate' }, rateWindow: '15s' },
+    } satisfies ReleaseSpecInput);
+
+  const { client, connection } = await temporalClient();
+  const native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const activities = createSluiceActivities({
+    docker: new Docker({ socketPath: stack.docker.socket }),
+    artifactStore: join(dir, 'artifacts'),
+    prometheusUrl: prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    logger: pino({ level: 'warn' }),
+  });
+  const worker: Worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
+  const running = worker.run();
+
+  const deploy = (version: string, steps: CanarySteps, templates: AnalysisTemplateInput[]) =>
+    client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+      taskQueue,
+      workflowId: deployWorkflowId(service, environment),
+      args: [specFor(version, steps, templates)],
+    });
+
+  const rig: AnalysisRig = {
+    service,
+    environment,
+    client,
+    listenPort,
+    deploy,
+    async cleanup() {
+      const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
+      const ref = { service, environment, target: target(), router: router() };
+      for (const version of [STABLE, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
+      await createRouter('haproxy', router().settings).remove({ service, environment }).catch(() => undefined);
+      worker.shutdown();
+      await running;
+      await native.close();
+      await connection.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  try {
+    const first: DeploymentResult = await settleDeployment((await deploy(STABLE, [{ kind: 'setWeight', weight: 100 }], [])).result());
+    if (first.outcome !== 'promoted') throw new Error(`stable ${STABLE} not promoted: ${first.message}`);
+  } catch (err) {
+    await rig.cleanup();
+    throw err;
+  }
+  return rig;
+}

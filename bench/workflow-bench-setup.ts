@@ -1,0 +1,129 @@
+/**
+ * Shared set-up of the workflow-level benchmarks (workflow-rollback, orchestration-overhead):
+ * a real worker wired like production (createSluiceActivities) on a unique task queue, the
+ * process target (versioned go-service binaries) behind the stack's HAProxy, spec builders, and
+ * a cleanup that retires every version it deployed and removes the HAProxy frontend. The same
+ * pattern as test/workflows/e2e-process.test.ts.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pino from 'pino';
+import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createDeployActivities } from '../src/activities/deploy';
+import { createRouter } from '../src/activities/routers/registry';
+import { prometheusUrl, temporalAddress } from '../src/dev/config';
+import type { DeployPort, TargetRef } from '../src/domain/ports';
+import type { Release } from '../src/domain/release';
+import type { ReleaseSpecInput } from '../src/domain/spec';
+import { validateReleaseSpec } from '../src/domain/validate';
+import type { deployWorkflow } from '../src/workflows';
+import { deployWorkflowId } from '../src/workflows/ids';
+import { createSluiceActivities } from '../src/worker/activities';
+import { createWorker } from '../src/worker/worker';
+import { freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, release, serviceBinary } from '../test/targets/fixtures';
+import { workflowBundle } from '../test/workflows/support/harness';
+
+export const ENVIRONMENT = 'bench';
+
+export interface WorkflowRig {
+  service: string;
+  listenPort: number;
+  proxyUrl: string;
+  ref: TargetRef;
+  client: Client;
+  /** The deploy activities called directly (no Temporal), same deps as the worker's. */
+  acts: DeployPort;
+  releaseOf(version: string): Release;
+  spec(version: string, strategy: ReleaseSpecInput['strategy']): ReturnType<typeof validateReleaseSpec>;
+  start(version: string, strategy: ReleaseSpecInput['strategy']): Promise<WorkflowHandle<typeof deployWorkflow>>;
+  cleanup(): Promise<void>;
+}
+
+let runtimeInstalled = false;
+/** Worker INFO lines would drown the benchmark output; warnings and errors still show. */
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export async function workflowRig(name: string, versions: string[]): Promise<WorkflowRig> {
+  quietRuntime();
+  const service = uniqueName(name).slice(0, 40);
+  const taskQueue = uniqueName(name);
+  const listenPort = await freePort();
+  const basePort = await freePortBlock(5);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-wfbench-'));
+  const binaries: Record<string, string> = {};
+  for (const v of versions) binaries[v] = await serviceBinary(v);
+  const logger = pino({ level: process.env.SLUICE_LOG_LEVEL ?? 'warn' });
+
+  const router = { kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 2000 } };
+  const target = {
+    kind: 'process' as const,
+    settings: { stateDir: join(dir, 'processes'), basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000 },
+  };
+  const ref: TargetRef = { service, environment: ENVIRONMENT, target, router };
+
+  const { client, connection } = await temporalClient();
+  const native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const docker = new Docker({ socketPath: stack.docker.socket });
+  const activities = createSluiceActivities({
+    docker,
+    artifactStore: join(dir, 'artifacts'),
+    prometheusUrl: prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    logger,
+  });
+  const worker: Worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
+  const running = worker.run();
+  const acts = createDeployActivities({ docker, logger, stack });
+
+  const spec = (version: string, strategy: ReleaseSpecInput['strategy']) =>
+    validateReleaseSpec({
+      service,
+      environment: ENVIRONMENT,
+      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+      target,
+      router,
+      strategy,
+      healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
+    } satisfies ReleaseSpecInput);
+
+  return {
+    service,
+    listenPort,
+    proxyUrl: `http://127.0.0.1:${listenPort}/`,
+    ref,
+    client,
+    acts,
+    releaseOf: (version) => release(service, version, { binaryPath: binaries[version]! }),
+    spec,
+    start: (version, strategy) =>
+      client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, ENVIRONMENT), args: [spec(version, strategy)] }),
+    async cleanup() {
+      // Leave nothing behind: every process of every version, then the HAProxy frontend.
+      for (const v of versions) await acts.retireRelease({ ...ref, release: release(service, v, { binaryPath: binaries[v]! }) }).catch(() => undefined);
+      await createRouter('haproxy', router.settings, stack).remove({ service, environment: ENVIRONMENT }).catch(() => undefined);
+      worker.shutdown();
+      await running;
+      await native.close();
+      await connection.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
