@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import pino from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createDeployActivities } from '../src/activities/deploy';
 import type { AnalysisTemplateInput } from '../src/activities/metrics/templates';
 import { createRouter } from '../src/activities/routers/registry';
@@ -39,7 +39,7 @@ export interface AnalysisRig {
   service: string;
   environment: string;
   client: Client;
-  /** HAProxy backend name of this service. */
+  /** The service's HAProxy frontend port. */
   listenPort: number;
   deploy(version: string, steps: CanarySteps, templates: AnalysisTemplateInput[]): Promise<WorkflowHandle<typeof deployWorkflow>>;
   cleanup(): Promise<void>;

@@ -8,18 +8,9 @@
  *   the same length would have closed; a good release passes at the maximum duration.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Docker from 'dockerode';
-import pino from 'pino';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client, Connection } from '@temporalio/client';
-import { createDeployActivities } from '../../src/activities/deploy';
 import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
-import { createRouter } from '../../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import type { ReleaseSpecInput } from '../../src/domain/spec';
@@ -27,11 +18,10 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { createSluiceActivities } from '../../src/worker/activities';
-import { createWorker } from '../../src/worker/worker';
-import { freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
-import { release, workflowBundle } from './support/harness';
+import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
+import { release } from './support/harness';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -43,22 +33,16 @@ const INTERVAL_MS = 1000;
 
 const service = uniqueName('ana').slice(0, 40);
 const environment = 'e2e';
-const taskQueue = uniqueName('ana');
 let listenPort: number;
 let basePort: number;
 let binaries: Record<string, string>;
-let dir: string;
-let client: Client;
-let connection: Connection;
-let native: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let e2e: E2eWorker;
 
 const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
 const target = () => ({
   kind: 'process' as const,
   settings: {
-    stateDir: join(dir, 'processes'),
+    stateDir: join(e2e.dir, 'processes'),
     basePort,
     env: FAST_STOP_ENV,
     stopTimeoutMs: 5000,
@@ -89,50 +73,23 @@ function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends in
 }
 
 async function deploy(version: string, steps: Parameters<typeof specFor>[1]) {
-  return client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, environment), args: [specFor(version, steps)] });
+  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, environment), args: [specFor(version, steps)] });
 }
 
-async function versionsThroughRouter(n: number): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`http://127.0.0.1:${listenPort}/version`, { signal: AbortSignal.timeout(2000) });
-    const v = res.ok ? ((await res.json()) as { version: string }).version : `HTTP ${res.status}`;
-    counts[v] = (counts[v] ?? 0) + 1;
-  }
-  return counts;
-}
+const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
 
 before(async () => {
   listenPort = await freePort();
   basePort = await freePortBlock(5);
-  dir = mkdtempSync(join(tmpdir(), 'sluice-ana-'));
+  e2e = await startE2eWorker('ana');
   const binary = await serviceBinary(V2);
   binaries = { [V1]: await serviceBinary(V1), [V2]: binary, [V3]: binary, [V4]: await serviceBinary(V4) };
-  ({ client, connection } = await temporalClient());
-  native = await NativeConnection.connect({ address: temporalAddress(stack) });
-  const activities = createSluiceActivities({
-    docker: new Docker({ socketPath: stack.docker.socket }),
-    artifactStore: join(dir, 'artifacts'),
-    prometheusUrl: prometheusUrl(stack),
-    prometheusTargetsDir: stack.prometheus.targetsDir,
-    logger: pino({ level: 'warn' }),
-  });
-  worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
-  running = worker.run();
   const first = await settleDeployment((await deploy(V1, [{ kind: 'setWeight', weight: 100 }])).result());
   assert.equal(first.outcome, 'promoted', first.message);
 });
 
 after(async () => {
-  const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
-  const ref = { service, environment, target: target(), router: router() };
-  for (const version of [V1, V2, V3, V4]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
-  await createRouter('haproxy', router().settings).remove({ service, environment }).catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await native?.close();
-  await connection?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await e2e?.stop(() => ({ service, environment, target: target(), router: router() }), [V1, V2, V3, V4].map((v) => release(service, v)));
 });
 
 test('a good release passes Prometheus analysis and is promoted', { timeout: 300000 }, async () => {

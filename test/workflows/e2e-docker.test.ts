@@ -4,42 +4,26 @@
  * deployWorkflow and a worker wired like production.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
-import pino from 'pino';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client, Connection } from '@temporalio/client';
-import { createDeployActivities } from '../../src/activities/deploy';
-import { createRouter } from '../../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../../src/dev/config';
 import { settleDeployment } from '../../src/domain/result';
 import type { ReleaseSpecInput } from '../../src/domain/spec';
 import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { createSluiceActivities } from '../../src/worker/activities';
-import { createWorker } from '../../src/worker/worker';
-import { freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceImage } from '../targets/fixtures';
-import { release, waitForStatus, workflowBundle } from './support/harness';
+import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
+import { release, waitForStatus } from './support/harness';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
 const service = uniqueName('e2ed').slice(0, 40);
-const taskQueue = uniqueName('e2ed');
 let listenPort: number;
 let basePort: number;
 let images: Record<string, string>;
-let dir: string;
 let docker: Docker;
-let client: Client;
-let connection: Connection;
-let native: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let e2e: E2eWorker;
 
 const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 2000 } });
 const target = () => ({ kind: 'docker' as const, settings: { basePort, env: FAST_STOP_ENV, stopTimeoutSec: 5, readyTimeoutMs: 30000 } });
@@ -54,18 +38,10 @@ function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
     strategy,
     healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
   } satisfies ReleaseSpecInput);
-  return client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [spec] });
+  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [spec] });
 }
 
-async function versionsThroughRouter(n: number): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`http://127.0.0.1:${listenPort}/version`, { signal: AbortSignal.timeout(2000) });
-    const v = res.ok ? ((await res.json()) as { version: string }).version : `HTTP ${res.status}`;
-    counts[v] = (counts[v] ?? 0) + 1;
-  }
-  return counts;
-}
+const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
 
 async function containersOfService(): Promise<Docker.ContainerInfo[]> {
   return docker.listContainers({ all: true, filters: JSON.stringify({ label: [`sluice.service=${service}`] }) });
@@ -74,35 +50,16 @@ async function containersOfService(): Promise<Docker.ContainerInfo[]> {
 before(async () => {
   listenPort = await freePort();
   basePort = await freePortBlock(5);
-  dir = mkdtempSync(join(tmpdir(), 'sluice-e2ed-'));
-  docker = new Docker({ socketPath: stack.docker.socket });
+  e2e = await startE2eWorker('e2ed');
+  docker = e2e.docker;
   const [i1, i2] = await Promise.all([serviceImage(docker, service, V1), serviceImage(docker, service, V2)]);
   images = { [V1]: i1, [V2]: i2 };
-  ({ client, connection } = await temporalClient());
-  native = await NativeConnection.connect({ address: temporalAddress(stack) });
-  const activities = createSluiceActivities({
-    docker,
-    artifactStore: join(dir, 'artifacts'),
-    prometheusUrl: prometheusUrl(stack),
-    prometheusTargetsDir: stack.prometheus.targetsDir,
-    logger: pino({ level: 'warn' }),
-  });
-  worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
-  running = worker.run();
 });
 
 after(async () => {
-  const deployActivities = createDeployActivities({ docker, logger: pino({ level: 'warn' }) });
-  const ref = { service, environment: 'e2e', target: target(), router: router() };
-  for (const version of [V1, V2]) await deployActivities.retireRelease({ ...ref, release: { ...release(service, version), imageRef: images?.[version] } }).catch(() => undefined);
-  await createRouter('haproxy', router().settings).remove({ service, environment: 'e2e' }).catch(() => undefined);
+  await e2e?.stop(() => ({ service, environment: 'e2e', target: target(), router: router() }), [V1, V2].map((v) => ({ ...release(service, v), imageRef: images?.[v] })));
   for (const c of await containersOfService().catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   for (const ref of Object.values(images ?? {})) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await native?.close();
-  await connection?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('recreate installs the first release, blue-green promotes the next; the old container is retired', { timeout: 400000 }, async () => {

@@ -4,17 +4,10 @@
  * the HAProxy router, through a worker wired exactly like production (createSluiceActivities).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Docker from 'dockerode';
 import pino from 'pino';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Client, Connection } from '@temporalio/client';
 import { createDeployActivities } from '../../src/activities/deploy';
-import { createRouter } from '../../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import type { ReleaseSpecInput } from '../../src/domain/spec';
@@ -22,34 +15,27 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { abortSignal, approveUpdate } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { createSluiceActivities } from '../../src/worker/activities';
-import { createWorker } from '../../src/worker/worker';
-import { freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
-import { release, waitForStatus, workflowBundle } from './support/harness';
+import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
+import { release, waitForStatus } from './support/harness';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
 const BAD = '1.2.0-bad+ccc3333';
 
 const service = uniqueName('e2e').slice(0, 40);
-const taskQueue = uniqueName('e2e');
 let listenPort: number;
 let basePort: number;
 let binaries: Record<string, string>;
-let dir: string;
-let client: Client;
-let connection: Connection;
-let native: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let e2e: E2eWorker;
 
 const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 2000 } });
 const target = () => ({
   kind: 'process' as const,
   // Pid files, logs and retained binaries in the test's temp dir, removed with it.
   settings: {
-    stateDir: join(dir, 'processes'),
+    stateDir: join(e2e.dir, 'processes'),
     basePort,
     env: FAST_STOP_ENV,
     stopTimeoutMs: 5000,
@@ -71,52 +57,23 @@ function specFor(version: string, strategy: ReleaseSpecInput['strategy']) {
 }
 
 async function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
-  return client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [specFor(version, strategy)] });
+  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [specFor(version, strategy)] });
 }
 
-/** Versions answering through HAProxy, one per request. */
-async function sample(n: number): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for (let i = 0; i < n; i++) {
-    const res = await fetch(`http://127.0.0.1:${listenPort}/version`, { signal: AbortSignal.timeout(2000) });
-    const v = res.ok ? ((await res.json()) as { version: string }).version : `HTTP ${res.status}`;
-    counts[v] = (counts[v] ?? 0) + 1;
-  }
-  return counts;
-}
+const sample = (n: number) => versionsThroughRouter(listenPort, n);
 
 before(async () => {
   listenPort = await freePort();
   basePort = await freePortBlock(5);
-  dir = mkdtempSync(join(tmpdir(), 'sluice-e2e-'));
+  e2e = await startE2eWorker('e2e');
   const v1 = await serviceBinary(V1);
   const v2 = await serviceBinary(V2);
   binaries = { [V1]: v1, [V2]: v2, [BAD]: v2 };
-  ({ client, connection } = await temporalClient());
-  native = await NativeConnection.connect({ address: temporalAddress(stack) });
-  const docker = new Docker({ socketPath: stack.docker.socket });
-  const activities = createSluiceActivities({
-    docker,
-    artifactStore: join(dir, 'artifacts'),
-    prometheusUrl: prometheusUrl(stack),
-    prometheusTargetsDir: stack.prometheus.targetsDir,
-    logger: pino({ level: 'warn' }),
-  });
-  worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
-  running = worker.run();
 });
 
 after(async () => {
   // Leave nothing behind: every process of the service, then its HAProxy frontend.
-  const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
-  const ref = { service, environment: 'e2e', target: target(), router: router() };
-  for (const version of [V1, V2, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
-  await createRouter('haproxy', router().settings).remove({ service, environment: 'e2e' }).catch(() => undefined);
-  worker?.shutdown();
-  await running;
-  await native?.close();
-  await connection?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await e2e?.stop(() => ({ service, environment: 'e2e', target: target(), router: router() }), [V1, V2, BAD].map((v) => release(service, v)));
 });
 
 test('first release, then a canary with an approval gate is promoted through HAProxy', { timeout: 300000 }, async () => {

@@ -1,0 +1,75 @@
+/**
+ * Orchestration overhead: N releases (alternating v1→v2, v2→v1) of a canary with setWeight 50,
+ * setWeight 100, no pauses or analysis, scaleDownDelay 0s, through deployWorkflow (client start
+ * → result) vs the same deploy activities called directly in this process in the same order
+ * (deployCandidate, setTrafficWeight 50, setTrafficWeight 100, promoteCandidate, removeCandidate,
+ * retireRelease of the previous stable). Each side has its own service (process target behind
+ * HAProxy) with a first release installed untimed. Prints both medians and workflow/direct.
+ *
+ *   npx tsx bench/orchestration-overhead.ts [n=5]
+ */
+import { settleDeployment } from '../src/domain/result';
+import type { Release } from '../src/domain/release';
+import { median, workflowRig } from './workflow-bench-setup';
+
+const V1 = '1.0.0+aaa1111';
+const V2 = '1.1.0+bbb2222';
+const STRATEGY = { kind: 'canary' as const, steps: [{ setWeight: 50 }, { setWeight: 100 }], scaleDownDelay: '0s' };
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 5);
+  const wf = await workflowRig('bench-ovh-wf', [V1, V2]);
+  const direct = await workflowRig('bench-ovh-direct', [V1, V2]);
+  const wfMs: number[] = [];
+  const directMs: number[] = [];
+  try {
+    // Untimed first releases, so every timed release has a stable to canary against.
+    const first = await settleDeployment((await wf.start(V1, STRATEGY)).result());
+    if (first.outcome !== 'promoted') throw new Error(`first workflow release not promoted: ${first.message}`);
+    const ref = direct.ref;
+    const acts = direct.acts;
+    const v1 = direct.releaseOf(V1);
+    await acts.deployCandidate({ ...ref, release: v1, role: 'canary' });
+    await acts.promoteCandidate({ ...ref, release: v1, role: 'canary', previous: null });
+    await acts.removeCandidate({ ...ref, release: v1, role: 'canary' });
+
+    for (let i = 0; i < n; i++) {
+      const [from, to] = i % 2 === 0 ? [V1, V2] : [V2, V1];
+
+      let t0 = performance.now();
+      const res = await settleDeployment((await wf.start(to, STRATEGY)).result());
+      wfMs.push(performance.now() - t0);
+      if (res.outcome !== 'promoted') throw new Error(`workflow release ${i + 1} not promoted: ${res.message}`);
+
+      const release: Release = direct.releaseOf(to);
+      const previous: Release = direct.releaseOf(from);
+      t0 = performance.now();
+      await acts.deployCandidate({ ...ref, release, role: 'canary' });
+      await acts.setTrafficWeight({ ...ref, release, weight: 50 });
+      await acts.setTrafficWeight({ ...ref, release, weight: 100 });
+      await acts.promoteCandidate({ ...ref, release, role: 'canary', previous });
+      await acts.removeCandidate({ ...ref, release, role: 'canary' });
+      await acts.retireRelease({ ...ref, release: previous });
+      directMs.push(performance.now() - t0);
+      const live = await acts.currentRelease(ref);
+      if (live?.version !== to) throw new Error(`direct release ${i + 1}: live is ${live?.version}, expected ${to}`);
+
+      process.stdout.write(`release ${i + 1} (${from} → ${to}): workflow ${wfMs.at(-1)!.toFixed(0)} ms, direct ${directMs.at(-1)!.toFixed(0)} ms\n`);
+    }
+  } finally {
+    await wf.cleanup();
+    await direct.cleanup();
+  }
+  const w = median(wfMs);
+  const d = median(directMs);
+  process.stdout.write(
+    `\nprocess target, ${n} canary releases (50% → 100%, scaleDownDelay 0s):\n` +
+      `  deployWorkflow median ${w.toFixed(0)} ms, direct activities median ${d.toFixed(0)} ms, workflow/direct ${(w / d).toFixed(2)} ` +
+      `(+${(w - d).toFixed(0)} ms per release)\n`,
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

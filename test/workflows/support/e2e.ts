@@ -1,0 +1,77 @@
+/**
+ * What the end-to-end release tests share: a worker wired exactly like production
+ * (createSluiceActivities) on a unique task queue, counting versions through the HAProxy
+ * frontend, and a teardown that retires every release and removes the router entry.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import pino from 'pino';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { Client, Connection } from '@temporalio/client';
+import { createDeployActivities } from '../../../src/activities/deploy';
+import { createRouter } from '../../../src/activities/routers/registry';
+import { prometheusUrl, temporalAddress } from '../../../src/dev/config';
+import type { TargetRef } from '../../../src/domain/ports';
+import type { Release } from '../../../src/domain/release';
+import { createSluiceActivities } from '../../../src/worker/activities';
+import { createWorker } from '../../../src/worker/worker';
+import { stack, temporalClient, uniqueName } from '../../helpers/stack';
+import { workflowBundle } from './harness';
+
+export interface E2eWorker {
+  taskQueue: string;
+  /** Temp dir for the artifact store and whatever else the test keeps; removed by stop(). */
+  dir: string;
+  docker: Docker;
+  client: Client;
+  /** Retires the given releases, removes the router entry, stops the worker, removes `dir`. */
+  stop(ref: () => TargetRef, releases: Release[]): Promise<void>;
+}
+
+export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
+  const taskQueue = uniqueName(prefix);
+  const dir = mkdtempSync(join(tmpdir(), `sluice-${prefix}-`));
+  const docker = new Docker({ socketPath: stack.docker.socket });
+  const { client, connection }: { client: Client; connection: Connection } = await temporalClient();
+  const native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const logger = pino({ level: 'warn' });
+  const activities = createSluiceActivities({
+    docker,
+    artifactStore: join(dir, 'artifacts'),
+    prometheusUrl: prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    logger,
+  });
+  const worker: Worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
+  const running = worker.run();
+  return {
+    taskQueue,
+    dir,
+    docker,
+    client,
+    async stop(ref, releases) {
+      const deployActivities = createDeployActivities({ docker, logger });
+      for (const release of releases) await deployActivities.retireRelease({ ...ref(), release }).catch(() => undefined);
+      const router = ref().router;
+      await createRouter(router.kind, router.settings).remove({ service: ref().service, environment: ref().environment }).catch(() => undefined);
+      worker.shutdown();
+      await running;
+      await native.close();
+      await connection.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Versions answering `/version` through the HAProxy frontend, one per request. */
+export async function versionsThroughRouter(listenPort: number, n: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`http://127.0.0.1:${listenPort}/version`, { signal: AbortSignal.timeout(2000) });
+    const v = res.ok ? ((await res.json()) as { version: string }).version : `HTTP ${res.status}`;
+    counts[v] = (counts[v] ?? 0) + 1;
+  }
+  return counts;
+}
