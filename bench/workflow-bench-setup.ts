@@ -5,27 +5,20 @@
  * a cleanup that retires every version it deployed and removes the HAProxy frontend. The same
  * pattern as test/workflows/e2e-process.test.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Docker from 'dockerode';
 import pino from 'pino';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createDeployActivities } from '../src/activities/deploy';
-import { createRouter } from '../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../src/dev/config';
 import type { DeployPort, TargetRef } from '../src/domain/ports';
 import type { Release } from '../src/domain/release';
 import type { ReleaseSpecInput } from '../src/domain/spec';
 import { validateReleaseSpec } from '../src/domain/validate';
 import type { deployWorkflow } from '../src/workflows';
 import { deployWorkflowId } from '../src/workflows/ids';
-import { createSluiceActivities } from '../src/worker/activities';
-import { createWorker } from '../src/worker/worker';
-import { freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
+import { freePort, stack, uniqueName } from '../test/helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, release, serviceBinary } from '../test/targets/fixtures';
-import { workflowBundle } from '../test/workflows/support/harness';
+import { startE2eWorker } from '../test/workflows/support/e2e';
 
 export const ENVIRONMENT = 'bench';
 
@@ -54,10 +47,9 @@ function quietRuntime(): void {
 export async function workflowRig(name: string, versions: string[]): Promise<WorkflowRig> {
   quietRuntime();
   const service = uniqueName(name).slice(0, 40);
-  const taskQueue = uniqueName(name);
   const listenPort = await freePort();
   const basePort = await freePortBlock(5);
-  const dir = mkdtempSync(join(tmpdir(), 'sluice-wfbench-'));
+  const e2e = await startE2eWorker(name);
   const binaries: Record<string, string> = {};
   for (const v of versions) binaries[v] = await serviceBinary(v);
   const logger = pino({ level: process.env.SLUICE_LOG_LEVEL ?? 'warn' });
@@ -65,22 +57,11 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
   const router = { kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 2000 } };
   const target = {
     kind: 'process' as const,
-    settings: { stateDir: join(dir, 'processes'), basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000 },
+    settings: { stateDir: join(e2e.dir, 'processes'), basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000 },
   };
   const ref: TargetRef = { service, environment: ENVIRONMENT, target, router };
 
-  const { client, connection } = await temporalClient();
-  const native = await NativeConnection.connect({ address: temporalAddress(stack) });
-  const docker = new Docker({ socketPath: stack.docker.socket });
-  const activities = createSluiceActivities({
-    docker,
-    artifactStore: join(dir, 'artifacts'),
-    prometheusUrl: prometheusUrl(stack),
-    prometheusTargetsDir: stack.prometheus.targetsDir,
-    logger,
-  });
-  const worker: Worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
-  const running = worker.run();
+  const { client, docker } = e2e;
   const acts = createDeployActivities({ docker, logger, stack });
 
   const spec = (version: string, strategy: ReleaseSpecInput['strategy']) =>
@@ -104,16 +85,10 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
     releaseOf: (version) => release(service, version, { binaryPath: binaries[version]! }),
     spec,
     start: (version, strategy) =>
-      client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, ENVIRONMENT), args: [spec(version, strategy)] }),
+      client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, ENVIRONMENT), args: [spec(version, strategy)] }),
     async cleanup() {
       // Leave nothing behind: every process of every version, then the HAProxy frontend.
-      for (const v of versions) await acts.retireRelease({ ...ref, release: release(service, v, { binaryPath: binaries[v]! }) }).catch(() => undefined);
-      await createRouter('haproxy', router.settings, stack).remove({ service, environment: ENVIRONMENT }).catch(() => undefined);
-      worker.shutdown();
-      await running;
-      await native.close();
-      await connection.close();
-      rmSync(dir, { recursive: true, force: true });
+      await e2e.stop(() => ref, versions.map((v) => release(service, v, { binaryPath: binaries[v]! })));
     },
   };
 }

@@ -42,9 +42,12 @@ function loadFor(ctx: DeployContext, instances: readonly { url: string }[]): Ana
 async function startBaseline(ctx: DeployContext): Promise<CandidateInfo | undefined> {
   const { control, saga, ref, previous, tracker } = ctx;
   if (!previous) return undefined;
-  saga.add('remove baseline', () =>
-    withSummary(undo.removeCandidate, compensationActivity, `undo: remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' }),
-  );
+  // On a rollback or abort this undo runs first (newest first): traffic goes back to the stable
+  // before anything is stopped, so the baseline never delays the restore.
+  saga.add('remove baseline', async () => {
+    await withSummary(undo.setTrafficWeight, compensationActivity, 'undo: send all traffic to stable', { ...ref, release: ctx.release, weight: 0 });
+    await withSummary(undo.removeCandidate, compensationActivity, `undo: remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' });
+  });
   const baseline = await control.uninterrupted(() =>
     withSummary(deploy.deployCandidate, deployActivity, `baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' }),
   );
@@ -98,13 +101,13 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
       }),
     );
   } finally {
-    // Scraping (and the baseline) are only needed while the canary is judged; this cleanup runs
-    // even on abort.
+    // Scraping is only needed while the canary is judged; this cleanup runs even on abort.
     await CancellationScope.nonCancellable(async () => {
       for (const instance of instances) await scrape.unregisterTargets({ service: spec.service, environment: spec.environment, role: instance.role });
-      if (baseline) await stopBaseline(ctx);
     });
   }
+  // A passing canary goes on without its baseline; a failing one leaves it to the saga's undo.
+  if (baseline && result.decision !== 'rollback') await stopBaseline(ctx);
 
   const summary = summarizeAnalysis(result);
   tracker.recordCheck({ at: tracker.now(), ok: result.decision === 'promote', summary, consecutiveFailures: result.decision === 'promote' ? 0 : 1 });
