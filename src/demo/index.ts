@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Docker from 'dockerode';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { join } from 'node:path';
-import { createBuildActivities, defaultArtifactStore, ensureBaseImages } from '../activities/build';
+import { defaultArtifactStore, ensureBaseImages } from '../activities/build';
 import { packageRoot } from '../lib/paths';
 import { freeLoopbackPort } from '../lib/ports';
 import { connectionSettings, type ConnectionCliOptions } from '../cli/context';
@@ -59,11 +59,15 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   say(`worker on task queue ${taskQueue}; Temporal ${settings.address}; Web UI ${settings.uiUrl}`);
   say('preparing base images (offline, cached after the first run)…');
   const base = await ensureBaseImages({ docker, goModuleDir: join(packageRoot(), 'examples', 'go-service'), logger });
-  const activities = {
-    ...createSluiceActivities({ docker, artifactStore, prometheusUrl: prometheusUrl(stack), prometheusTargetsDir: stack.prometheus.targetsDir, logger }),
+  const activities = createSluiceActivities({
+    docker,
+    artifactStore,
+    prometheusUrl: prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    logger,
     // Image builds use the locally prepared base images: nothing is pulled from a registry.
-    ...createBuildActivities({ docker, artifactStore, logger, defaultBuildArgs: { BUILDER_IMAGE: base.builderImage, RUNTIME_IMAGE: base.runtimeImage } }),
-  };
+    defaultBuildArgs: { BUILDER_IMAGE: base.builderImage, RUNTIME_IMAGE: base.runtimeImage },
+  });
   const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, activities });
   const running = worker.run();
   const repo = await createDemoRepo();

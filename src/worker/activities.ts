@@ -24,10 +24,25 @@ export interface ActivityDeps {
   deploy?: DeployPort;
   stack?: StackConfig;
   env?: NodeJS.ProcessEnv;
+  /** Build arguments every image build gets unless the spec sets them (e.g. locally made BUILDER_IMAGE / RUNTIME_IMAGE). */
+  defaultBuildArgs?: Record<string, string>;
+}
+
+/** BUILDER_IMAGE / RUNTIME_IMAGE from SLUICE_BUILDER_IMAGE / SLUICE_RUNTIME_IMAGE, for hosts that cannot pull the Dockerfile's defaults. */
+export function buildArgsFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return {
+    ...(env.SLUICE_BUILDER_IMAGE ? { BUILDER_IMAGE: env.SLUICE_BUILDER_IMAGE } : {}),
+    ...(env.SLUICE_RUNTIME_IMAGE ? { RUNTIME_IMAGE: env.SLUICE_RUNTIME_IMAGE } : {}),
+  };
 }
 
 export function createSluiceActivities(deps: ActivityDeps) {
-  const build = createBuildActivities({ docker: deps.docker, artifactStore: deps.artifactStore, logger: deps.logger });
+  const build = createBuildActivities({
+    docker: deps.docker,
+    artifactStore: deps.artifactStore,
+    logger: deps.logger,
+    defaultBuildArgs: deps.defaultBuildArgs ?? buildArgsFromEnv(deps.env),
+  });
   const registry = createRegistryActivities({ docker: deps.docker, artifactStore: deps.artifactStore, logger: deps.logger, env: deps.env });
   // Compile-time contract checks: a factory drifting from the port breaks the build here.
   const buildPort: BuildPort = build;
