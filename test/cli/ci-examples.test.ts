@@ -83,7 +83,7 @@ describe('CI examples: the documented sluice calls work as written', { timeout: 
         [VERSIONS.bad, 3],
       ] as const) {
         const service = uniqueName('ci');
-        w.seedStable(service, 'production', VERSIONS.v1);
+        await w.seedStable(service, 'production', VERSIONS.v1);
         const checkout = specDir(fixtureSpec(w, service, version, '[ { setWeight: 50 }, { analysis: { window: 2s } }, { setWeight: 100 } ]'));
         const summary = join(checkout.dir, 'job-summary.md');
         const env = summaryEnv ? { [summaryEnv]: summary } : {};

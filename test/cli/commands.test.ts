@@ -29,7 +29,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('deploy --wait: a good release is promoted, exit 0; status, history and releases show it', async () => {
     const service = uniqueName('cli-ok');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 20 }, { analysis: { window: 1s } }, { setWeight: 100 } ]');
     const r = await cli(['deploy', '--wait'], d.dir);
     assert.equal(r.code, 0, describeResult(r));
@@ -62,7 +62,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('deploy --wait: a release failing its health check is rolled back, exit 3; JSON output', async () => {
     const service = uniqueName('cli-bad');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.bad, '[ { setWeight: 20 }, { analysis: { window: 3s } }, { setWeight: 100 } ]');
     const r = await cli(['deploy', '--wait', '--output', 'json', '-f', d.file]);
     assert.equal(r.code, 3, describeResult(r));
@@ -77,7 +77,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('approve unblocks a manual gate; a second approve is refused', async () => {
     const service = uniqueName('cli-gate');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: {} }, { setWeight: 100 } ]');
     const deploy = startCli(['deploy', '--wait', '-f', d.file], { env: w.env });
     try {
@@ -99,7 +99,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('abort from a second process while deploy --wait streams: exit 4', async () => {
     const service = uniqueName('cli-abort');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: { duration: 60s } }, { setWeight: 100 } ]');
     const deploy = startCli(['deploy', '--wait', '-f', d.file], { env: w.env });
     try {
@@ -117,7 +117,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('pause and resume hold and release a running deploy; watch exits with the outcome', async () => {
     const service = uniqueName('cli-pause');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: { duration: 2s } }, { setWeight: 50 }, { setWeight: 100 } ]');
     const started = await cli(['deploy', '-f', d.file, '-o', 'json']);
     assert.equal(started.code, 0, describeResult(started));
@@ -141,7 +141,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('rollback --to a retained version; history lists the releases and the rollback', async () => {
     const service = uniqueName('cli-rb');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 50 }, { setWeight: 100 } ]');
     assert.equal((await cli(['deploy', '--wait', '-f', d.file])).code, 0);
     const rb = await cli(['rollback', service, 'production', '--to', '1.0.0', '--wait']);
@@ -159,7 +159,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
 
   test('a second deploy while one runs is refused, naming the running workflow', async () => {
     const service = uniqueName('cli-dup');
-    w.seedStable(service, 'production', VERSIONS.v1);
+    await w.seedStable(service, 'production', VERSIONS.v1);
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: {} } ]');
     assert.equal((await cli(['deploy', '-f', d.file])).code, 0);
     const again = await cli(['deploy', '-f', d.file]);

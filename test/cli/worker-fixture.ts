@@ -1,40 +1,43 @@
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pino from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildBinary } from '../../src/activities/build/binary';
-import { createRegistryActivities } from '../../src/activities/registry';
-import { temporalAddress } from '../../src/dev/config';
-import { imageTagForVersion } from '../../src/domain/release';
+import { createDeployActivities } from '../../src/activities/deploy';
+import { createRouter } from '../../src/activities/routers/registry';
+import { prometheusUrl, temporalAddress } from '../../src/dev/config';
+import type { TargetRef } from '../../src/domain/ports';
+import { imageTagForVersion, type Release } from '../../src/domain/release';
+import { createSluiceActivities } from '../../src/worker/activities';
 import { createWorker } from '../../src/worker/worker';
-import { repoRoot, stack, uniqueName } from '../helpers/stack';
-import { createFileTargetActivities, writeState } from '../workflows/support/file-target';
+import { freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
+import { FAST_STOP_ENV, freePortBlock } from '../targets/fixtures';
 import { workflowBundle } from '../workflows/support/harness';
-import { startHealthServer } from '../workflows/support/health-server';
 
 /**
- * A Sluice worker for the CLI tests, in this process, on its own task queue. The workflows and
- * Temporal are the real ones; releases are real binaries of examples/go-service built by the
- * build activity into a per-file artifact store, and listed by the real registry activity (so
- * `rollback --to` and `sluice releases` read real retained releases). The target is the workflow
- * tests' file target with a real HTTP health server (a release whose version contains "bad"
- * answers 503), standing in until the docker/process targets are wired into the worker.
+ * A Sluice worker for the CLI tests, in this process, on its own task queue, wired like
+ * production (createSluiceActivities). Releases are real binaries of examples/go-service built by
+ * the build activity into a per-file artifact store, run by the process target behind HAProxy;
+ * the "bad" version starts with a failing /healthz. `rollback --to` and `sluice releases` read the
+ * real retained releases.
  */
 export interface CliWorker {
   taskQueue: string;
   artifactStore: string;
   /** Env for CLI child processes: task queue and artifact store. */
   env: NodeJS.ProcessEnv;
-  binaries: Map<string, string>;
-  seedStable(service: string, environment: string, version: string): void;
+  /** The retained binary of `version` for `service` (seedStable builds them). */
+  binaryOf(service: string, version: string): string;
+  /** Installs `version` as the live release of a new service (the process target, at 100%). */
+  seedStable(service: string, environment: string, version: string): Promise<void>;
+  /** Target and router of a seeded service, for its sluice.yaml. */
+  targetOf(service: string, environment: string): TargetRef;
   close(): Promise<void>;
 }
 
 export const VERSIONS = { v1: '1.0.0+aaaaaaa', v2: '2.0.0+bbbbbbb', bad: '2.1.0-bad+ccccccc' } as const;
-
-const FIXTURE_SERVICE = 'cli-fixture';
 
 export async function startCliWorker(): Promise<CliWorker> {
   try {
@@ -47,62 +50,90 @@ export async function startCliWorker(): Promise<CliWorker> {
   const artifactStore = mkdtempSync(join(tmpdir(), 'sluice-cli-artifacts-'));
   const logger = pino({ level: 'warn' });
   const binaries = new Map<string, string>();
-  for (const version of Object.values(VERSIONS)) {
-    const ref = { version, imageTag: imageTagForVersion(version), commit: version.split('+')[1]! };
-    const built = await buildBinary({ artifactStore, logger }, { sourceDir: join(repoRoot(), 'examples', 'go-service'), service: FIXTURE_SERVICE, version: ref });
-    binaries.set(version, built.binaryPath);
-  }
-  const health = await startHealthServer();
-  const registry = createRegistryActivities({ docker: new Docker({ socketPath: stack.docker.socket }), artifactStore, logger });
+  const binaryOf = (service: string, version: string): string => {
+    const path = binaries.get(`${service}/${version}`);
+    if (!path) throw new Error(`no binary of ${service} ${version}: seedStable first`);
+    return path;
+  };
+  const docker = new Docker({ socketPath: stack.docker.socket });
+  const activities = createSluiceActivities({
+    docker,
+    artifactStore,
+    prometheusUrl: prometheusUrl(stack),
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    logger,
+  });
   const connection = await NativeConnection.connect({ address: temporalAddress(stack) });
   const taskQueue = uniqueName('cli');
-  const fileTarget = createFileTargetActivities({ dir, healthBase: health.base, buildMs: 0 });
-  const worker: Worker = await createWorker({
-    connection,
-    namespace: stack.temporal.namespace,
-    taskQueue,
-    activities: {
-      ...fileTarget,
-      listReleases: registry.listReleases,
-      pruneReleases: async (input: { protect: string[] }) => ({ kept: input.protect, deleted: [] }),
-    },
-    workflowBundle: await workflowBundle(),
-  });
+  const worker: Worker = await createWorker({ connection, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
   const running = worker.run();
+  const deployActivities = createDeployActivities({ docker, logger });
+  const refs = new Map<string, TargetRef>();
+  const releaseOf = (service: string, version: string): Release => ({
+    service,
+    version,
+    imageTag: imageTagForVersion(version),
+    commit: version.split('+')[1]!,
+    binaryPath: binaryOf(service, version),
+  });
   return {
     taskQueue,
     artifactStore,
-    binaries,
+    binaryOf,
     env: { SLUICE_TASK_QUEUE: taskQueue, SLUICE_ARTIFACT_STORE: artifactStore },
-    seedStable(service, environment, version) {
-      // Every service in these tests retains the same fixture binaries.
-      if (!existsSync(join(artifactStore, service))) symlinkSync(join(artifactStore, FIXTURE_SERVICE), join(artifactStore, service));
-      const binaryPath = binaries.get(version)!;
-      writeState(dir, service, environment, {
-        stable: { service, version, imageTag: imageTagForVersion(version), commit: version.split('+')[1]!, binaryPath },
-        canary: null,
-        preview: null,
-        warm: [],
-      });
+    async seedStable(service, environment, version) {
+      // Each service retains its own real builds (the Go build cache makes the repeats quick).
+      for (const v of Object.values(VERSIONS)) {
+        const version = { version: v, imageTag: imageTagForVersion(v), commit: v.split('+')[1]! };
+        const built = await buildBinary({ artifactStore, logger }, { sourceDir: join(repoRoot(), 'examples', 'go-service'), service, version });
+        binaries.set(`${service}/${v}`, built.binaryPath);
+      }
+      const ref: TargetRef = {
+        service,
+        environment,
+        target: {
+          kind: 'process',
+          settings: {
+            stateDir: join(dir, service),
+            basePort: await freePortBlock(5),
+            env: FAST_STOP_ENV,
+            stopTimeoutMs: 5000,
+            releaseEnv: { [VERSIONS.bad]: { FAULT_HEALTHZ_FAIL: 'true' } },
+          },
+        },
+        router: { kind: 'haproxy', settings: { listenPort: await freePort(), drainTimeoutMs: 500 } },
+      };
+      refs.set(`${service}/${environment}`, ref);
+      await deployActivities.rollbackToRelease({ ...ref, release: releaseOf(service, version), from: null });
+    },
+    targetOf(service, environment) {
+      const ref = refs.get(`${service}/${environment}`);
+      if (!ref) throw new Error(`seedStable(${service}, ${environment}) first`);
+      return ref;
     },
     async close() {
+      for (const ref of refs.values()) {
+        for (const version of Object.values(VERSIONS)) await deployActivities.retireRelease({ ...ref, release: releaseOf(ref.service, version) }).catch(() => undefined);
+        await createRouter(ref.router.kind, ref.router.settings).remove({ service: ref.service, environment: ref.environment }).catch(() => undefined);
+      }
       worker.shutdown();
       await running;
       await connection.close();
-      await health.close();
       rmSync(dir, { recursive: true, force: true });
       rmSync(artifactStore, { recursive: true, force: true });
     },
   };
 }
 
-/** sluice.yaml for a prebuilt fixture release on the file target. */
+/** sluice.yaml for a prebuilt fixture release on the process target behind HAProxy (seedStable first). */
 export function fixtureSpec(w: CliWorker, service: string, version: string, steps: string, environment = 'production'): string {
+  const ref = w.targetOf(service, environment);
   return [
     `service: ${service}`,
     `environment: ${environment}`,
-    `source: { kind: prebuilt, version: "${version}", binaryPath: ${w.binaries.get(version)} }`,
-    'target: { kind: process }',
+    `source: { kind: prebuilt, version: "${version}", binaryPath: ${w.binaryOf(service, version)} }`,
+    `target: ${JSON.stringify(ref.target)}`,
+    `router: ${JSON.stringify(ref.router)}`,
     'strategy:',
     '  kind: canary',
     `  steps: ${steps}`,
