@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { repoRoot } from '../helpers/stack';
 import { describeResult, runCli } from './helpers';
-
-/** The worker's deploy activities (targets + router) are what the demo needs beyond Temporal. */
-const deployWired = existsSync(join(repoRoot(), 'src', 'activities', 'deploy', 'index.ts'));
 
 /**
  * The README's main job: `sluice demo` on the embedded stack — v1 installed, v2 promoted through
@@ -14,7 +8,7 @@ const deployWired = existsSync(join(repoRoot(), 'src', 'activities', 'deploy', '
  * lists those three releases.
  */
 describe('sluice demo', { timeout: 900_000 }, () => {
-  test('three real releases end as installed / promoted / rolled back; history lists them', { skip: deployWired ? false : 'src/activities/deploy is not wired into the worker yet' }, async () => {
+  test('three real releases end as installed / promoted / rolled back; history lists them', async () => {
     const r = await runCli(['demo'], { timeoutMs: 840_000 });
     assert.equal(r.code, 0, describeResult(r));
     assert.match(r.stdout, /demo OK: v1 installed, v2 promoted, v3 rolled back automatically/);
