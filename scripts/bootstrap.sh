@@ -69,5 +69,7 @@ if [ ! -f "$stamp" ]; then
   touch "$stamp"
 fi
 say "compiling TypeScript"
+# A clean dist/: a test file deleted from test/ must not keep running from an old build.
+rm -rf "$repo/dist"
 (cd "$repo" && npx tsc -p tsconfig.json) || die "TypeScript compilation failed (see the errors above)"
 say "ready"
