@@ -4,7 +4,7 @@ import { commitFromVersion, imageTagForVersion, type Release } from '../../domai
 import { heartbeatIfActivity } from './activity-context';
 import { TargetErrorType, targetFailure } from './errors';
 import { waitForReady, waitPortFree } from './readiness';
-import { configHash, EnvSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from './settings';
+import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from './settings';
 import {
   endpointsOf,
   freeStableSlot,
@@ -19,11 +19,9 @@ import {
   type TargetScope,
 } from './target';
 
-export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape).extend({
+export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
   /** Docker engine socket; the embedded stack's by default (set by the factory). */
   socket: z.string().optional(),
-  readyPath: z.string().startsWith('/').default('/readyz'),
-  readyTimeoutMs: z.number().int().positive().default(30000),
   /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
   stopTimeoutSec: z.number().int().min(0).default(15),
 });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { TargetErrorType, targetFailure } from './errors';
 import { releaseFromLabels } from './docker';
 import { waitForReady, waitPortFree } from './readiness';
-import { configHash, EnvSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from './settings';
+import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from './settings';
 import { Supervisor, type ProcessState } from './supervisor';
 import {
   endpointsOf,
@@ -22,11 +22,9 @@ import {
   type TargetScope,
 } from './target';
 
-export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape).extend({
+export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
   /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
   stateDir: z.string().optional(),
-  readyPath: z.string().startsWith('/').default('/readyz'),
-  readyTimeoutMs: z.number().int().positive().default(30000),
   stopTimeoutMs: z.number().int().min(0).default(15000),
 });
 export type ProcessTargetSettings = z.infer<typeof ProcessTargetSettings>;

@@ -73,6 +73,12 @@ export function configHash(parts: unknown): string {
  * `candidateEnv` for canary and preview instances only, `releaseEnv[version]` for every instance
  * of one release (fault injection follows the bad release through promotion and rollback).
  */
+/** How a loopback target decides an instance is ready before it gets traffic. */
+export const ReadinessSettings = z.object({
+  readyPath: z.string().startsWith('/').default('/readyz'),
+  readyTimeoutMs: z.number().int().positive().default(30000),
+});
+
 export const EnvSettings = z.strictObject({
   env: z.record(z.string(), z.string()).default({}),
   candidateEnv: z.record(z.string(), z.string()).default({}),
