@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
 import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
 import { readRouteWeights } from '../../src/activities/routers/gateway-httproute';
 import { parseKubernetesSettings } from '../../src/activities/targets/kubernetes-schema';
-import { uniqueName } from '../helpers/stack';
-import { createNamespace, deleteNamespace, ensureCluster, skipReason } from './cluster';
+import { skipReason, suiteNamespace } from './cluster';
 import { deployment, release, targetRef } from './fixtures';
 
 const skip = skipReason();
@@ -27,16 +26,8 @@ async function readyPodsBehind(clients: KubeClients, namespace: string, service:
 
 describe('kubernetes target: canary releases', { skip }, () => {
   const target = createKubernetesTarget();
-  const namespace = uniqueName('k8s-canary');
-  let clients: KubeClients;
-
-  before(async () => {
-    clients = await ensureCluster();
-    await createNamespace(clients, namespace);
-  });
-  after(async () => {
-    if (clients) await deleteNamespace(clients, namespace);
-  });
+  const suite = suiteNamespace('k8s-canary');
+  const namespace = suite.namespace;
 
   it('promotes a canary through replica-ratio weights', async () => {
     const ref = targetRef('ratio', namespace, { replicas: 4 }, { kind: 'replica-ratio' });
@@ -45,17 +36,17 @@ describe('kubernetes target: canary releases', { skip }, () => {
     await target.rollOut({ ...ref, release: v1 });
 
     await target.deployCandidate({ ...ref, release: v2, role: 'canary' });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'ratio-test'), { [v1.imageTag]: 4 }, 'weight 0: no canary pod');
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'ratio-test'), { [v1.imageTag]: 4 }, 'weight 0: no canary pod');
 
     await target.setTrafficWeight({ ...ref, weight: 25 });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'ratio-test'), { [v1.imageTag]: 3, [v2.imageTag]: 1 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'ratio-test'), { [v1.imageTag]: 3, [v2.imageTag]: 1 });
     await target.setTrafficWeight({ ...ref, weight: 50 });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'ratio-test'), { [v1.imageTag]: 2, [v2.imageTag]: 2 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'ratio-test'), { [v1.imageTag]: 2, [v2.imageTag]: 2 });
 
     await target.promoteCandidate({ ...ref, release: v2, role: 'canary' });
     assert.equal((await target.currentRelease(ref))?.version, v2.version);
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'ratio-test'), { [v2.imageTag]: 4 });
-    const canary = await deployment(clients, namespace, 'ratio-test-canary');
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'ratio-test'), { [v2.imageTag]: 4 });
+    const canary = await deployment(suite.clients, namespace, 'ratio-test-canary');
     assert.equal(canary.spec!.replicas, 0);
     assert.equal(canary.metadata!.labels!['sluice.dev/role'], 'canary');
   });
@@ -67,15 +58,15 @@ describe('kubernetes target: canary releases', { skip }, () => {
     await target.rollOut({ ...ref, release: v1 });
     await target.deployCandidate({ ...ref, release: v2, role: 'canary' });
     await target.setTrafficWeight({ ...ref, weight: 75 });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'abort-test'), { [v1.imageTag]: 1, [v2.imageTag]: 3 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'abort-test'), { [v1.imageTag]: 1, [v2.imageTag]: 3 });
 
     await target.removeCandidate({ ...ref, role: 'canary' });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'abort-test'), { [v1.imageTag]: 4 });
-    assert.equal((await deployment(clients, namespace, 'abort-test-canary')).spec!.replicas, 0);
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'abort-test'), { [v1.imageTag]: 4 });
+    assert.equal((await deployment(suite.clients, namespace, 'abort-test-canary')).spec!.replicas, 0);
     assert.equal((await target.currentRelease(ref))?.version, v1.version);
     // Compensations may run twice after a crash: a second removal changes nothing.
     await target.removeCandidate({ ...ref, role: 'canary' });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'abort-test'), { [v1.imageTag]: 4 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'abort-test'), { [v1.imageTag]: 4 });
   });
 
   it('promotes a canary through Gateway API HTTPRoute backend weights', async () => {
@@ -84,7 +75,7 @@ describe('kubernetes target: canary releases', { skip }, () => {
     const v1 = release('web', '3.0.0+eeeeeee');
     const v2 = release('web', '3.1.0+fffffff');
     // Real Gateway API objects: the CRDs the project ships are installed by `dev up`.
-    await clients.objects.create({
+    await suite.clients.objects.create({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
       metadata: { name: 'sluice-gw', namespace },
@@ -93,20 +84,20 @@ describe('kubernetes target: canary releases', { skip }, () => {
     await target.rollOut({ ...ref, release: v1 });
     await target.deployCandidate({ ...ref, release: v2, role: 'canary' });
     const scope = { service: 'web', environment: 'test', namespace, settings: parseKubernetesSettings(ref.target.settings) };
-    assert.deepEqual(await readRouteWeights(clients, scope), { stable: 100, canary: 0 });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'web-test-canary'), { [v2.imageTag]: 2 }, 'canary runs full size');
+    assert.deepEqual(await readRouteWeights(suite.clients, scope), { stable: 100, canary: 0 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'web-test-canary'), { [v2.imageTag]: 2 }, 'canary runs full size');
 
     await target.setTrafficWeight({ ...ref, weight: 10 });
-    assert.deepEqual(await readRouteWeights(clients, scope), { stable: 90, canary: 10 });
+    assert.deepEqual(await readRouteWeights(suite.clients, scope), { stable: 90, canary: 10 });
     await target.setTrafficWeight({ ...ref, weight: 60 });
-    assert.deepEqual(await readRouteWeights(clients, scope), { stable: 40, canary: 60 });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'web-test-stable'), { [v1.imageTag]: 2 });
+    assert.deepEqual(await readRouteWeights(suite.clients, scope), { stable: 40, canary: 60 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'web-test-stable'), { [v1.imageTag]: 2 });
 
     await target.promoteCandidate({ ...ref, release: v2, role: 'canary' });
-    assert.deepEqual(await readRouteWeights(clients, scope), { stable: 100, canary: 0 });
-    assert.deepEqual(await readyPodsBehind(clients, namespace, 'web-test-stable'), { [v2.imageTag]: 2 });
-    assert.equal((await deployment(clients, namespace, 'web-test-canary')).spec!.replicas, 0);
-    const route = (await clients.objects.read({
+    assert.deepEqual(await readRouteWeights(suite.clients, scope), { stable: 100, canary: 0 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'web-test-stable'), { [v2.imageTag]: 2 });
+    assert.equal((await deployment(suite.clients, namespace, 'web-test-canary')).spec!.replicas, 0);
+    const route = (await suite.clients.objects.read({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'HTTPRoute',
       metadata: { name: 'web-test', namespace },

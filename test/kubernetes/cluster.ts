@@ -1,11 +1,13 @@
 import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from '../../src/dev/config';
 import { stackUp } from '../../src/dev/stack';
 import { KUBERNETES_COMPONENTS } from '../../src/dev/components/kube-stack';
 import { kubernetesBinariesBuilt, loadKubeStackConfig, type KubeStackConfig } from '../../src/dev/components/kube-config';
 import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes-client';
+import { uniqueName } from '../helpers/stack';
 
 export const stackConfig = loadStackConfig();
 export const kube: KubeStackConfig = loadKubeStackConfig(stackConfig);
@@ -64,4 +66,27 @@ export async function deleteNamespace(clients: KubeClients, name: string): Promi
   } catch {
     // already gone
   }
+}
+
+/**
+ * One namespace per test suite on the shared control plane: created before the suite's tests
+ * (starting the cluster if needed) and deleted after them. Call inside `describe`.
+ */
+export function suiteNamespace(prefix: string): { namespace: string; readonly clients: KubeClients } {
+  const namespace = uniqueName(prefix);
+  let clients: KubeClients | undefined;
+  before(async () => {
+    clients = await ensureCluster();
+    await createNamespace(clients, namespace);
+  });
+  after(async () => {
+    if (clients) await deleteNamespace(clients, namespace);
+  });
+  return {
+    namespace,
+    get clients(): KubeClients {
+      if (!clients) throw new Error(`the ${namespace} namespace is not set up yet`);
+      return clients;
+    },
+  };
 }

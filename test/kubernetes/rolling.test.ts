@@ -1,27 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
-import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
 import { KubernetesErrorType } from '../../src/activities/targets/kubernetes-schema';
-import { uniqueName } from '../helpers/stack';
-import { createNamespace, deleteNamespace, ensureCluster, skipReason } from './cluster';
+import { skipReason, suiteNamespace } from './cluster';
 import { deployment, release, replicaSets, targetRef } from './fixtures';
 
 const skip = skipReason();
 
 describe('kubernetes target: rolling releases and rollback', { skip }, () => {
   const target = createKubernetesTarget();
-  const namespace = uniqueName('k8s-rolling');
-  let clients: KubeClients;
-
-  before(async () => {
-    clients = await ensureCluster();
-    await createNamespace(clients, namespace);
-  });
-  after(async () => {
-    if (clients) await deleteNamespace(clients, namespace);
-  });
+  const suite = suiteNamespace('k8s-rolling');
+  const namespace = suite.namespace;
 
   it('rolls out releases by digest and reports them as the current release', async () => {
     const ref = targetRef('roll', namespace);
@@ -32,7 +22,7 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     await target.rollOut({ ...ref, release: v2 });
 
     assert.equal((await target.currentRelease(ref))?.version, v2.version);
-    const d = await deployment(clients, namespace, 'roll-test');
+    const d = await deployment(suite.clients, namespace, 'roll-test');
     assert.equal(d.spec!.template.spec!.containers[0]!.image, v2.imageRef);
     assert.equal(d.status!.availableReplicas, 2);
     assert.equal(d.metadata!.labels!['sluice.dev/role'], 'stable');
@@ -42,9 +32,9 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     assert.equal(status.done, true, status.message);
 
     // Idempotent: the same rollout again changes nothing and creates no ReplicaSet.
-    const before = await replicaSets(clients, namespace);
+    const before = await replicaSets(suite.clients, namespace);
     await target.rollOut({ ...ref, release: v2 });
-    assert.deepEqual((await replicaSets(clients, namespace)).map((r) => r.uid), before.map((r) => r.uid));
+    assert.deepEqual((await replicaSets(suite.clients, namespace)).map((r) => r.uid), before.map((r) => r.uid));
   });
 
   it('fails a rollout that misses its progress deadline, then rolls back to the previous ReplicaSet', async () => {
@@ -64,11 +54,11 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     assert.equal(failure.nonRetryable, true);
     assert.match(failure.message, /exceeded its progress deadline/);
 
-    const sets = await replicaSets(clients, namespace);
+    const sets = await replicaSets(suite.clients, namespace);
     const goodSet = sets.find((s) => s.owner === 'stuck-test' && s.release === good.imageTag)!;
     await target.rollbackToRelease({ ...ref });
     assert.equal((await target.currentRelease(ref))?.version, good.version);
-    const after = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'stuck-test');
+    const after = (await replicaSets(suite.clients, namespace)).filter((s) => s.owner === 'stuck-test');
     assert.equal(after.length, 2, 'no new ReplicaSet for the rollback');
     const serving = after.find((s) => s.replicas > 0)!;
     assert.equal(serving.uid, goodSet.uid, 'the previous ReplicaSet serves again');
@@ -80,14 +70,14 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     const ref = targetRef('named', namespace);
     const versions = ['3.0.0+1111111', '3.1.0+2222222', '3.2.0+3333333'].map((v) => release('named', v));
     for (const v of versions) await target.rollOut({ ...ref, release: v });
-    const before = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'named-test');
+    const before = (await replicaSets(suite.clients, namespace)).filter((s) => s.owner === 'named-test');
     assert.equal(before.length, 3);
 
     const started = Date.now();
     const info = await target.rollbackToRelease({ ...ref, release: versions[0]! });
     const took = Date.now() - started;
     assert.equal(info.release.version, versions[0]!.version);
-    const after = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'named-test');
+    const after = (await replicaSets(suite.clients, namespace)).filter((s) => s.owner === 'named-test');
     assert.deepEqual(after.map((s) => s.uid).sort(), before.map((s) => s.uid).sort(), 'same ReplicaSets, none created');
     const serving = after.filter((s) => s.replicas > 0);
     assert.equal(serving.length, 1);
@@ -100,7 +90,7 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     // A retained release older than the Deployment's history is set by image: one new ReplicaSet.
     const ancient = release('named', '0.0.1+0000000');
     await target.rollbackToRelease({ ...ref, release: ancient });
-    const later = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'named-test');
+    const later = (await replicaSets(suite.clients, namespace)).filter((s) => s.owner === 'named-test');
     assert.equal(later.length, 4);
     assert.deepEqual(later.filter((s) => s.replicas > 0).map((s) => [s.release, s.available]), [[ancient.imageTag, 2]]);
 
