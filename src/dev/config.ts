@@ -20,7 +20,8 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
 export const SEARCH_ATTRIBUTES = ['SluiceService', 'SluiceEnvironment', 'SluiceVersion', 'SluicePhase'] as const;
 
-function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A TCP port from the environment, or the default; a bad value is refused with the variable's name. */
+export function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -43,8 +44,8 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     cacheDir,
     temporal: {
       host: '127.0.0.1',
-      port: intFromEnv(env, 'SLUICE_TEMPORAL_PORT', 7233),
-      uiPort: intFromEnv(env, 'SLUICE_TEMPORAL_UI_PORT', 8233),
+      port: portFromEnv(env, 'SLUICE_TEMPORAL_PORT', 7233),
+      uiPort: portFromEnv(env, 'SLUICE_TEMPORAL_UI_PORT', 8233),
       namespace: env.SLUICE_TEMPORAL_NAMESPACE ?? 'default',
       dbFile: join(stateDir, 'temporal', 'temporal.db'),
     },
@@ -56,12 +57,12 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     },
     registry: {
       host: '127.0.0.1',
-      port: intFromEnv(env, 'SLUICE_REGISTRY_PORT', 5000),
+      port: portFromEnv(env, 'SLUICE_REGISTRY_PORT', 5000),
       storageDir: join(stateDir, 'registry', 'data'),
     },
     prometheus: {
       host: '127.0.0.1',
-      port: intFromEnv(env, 'SLUICE_PROMETHEUS_PORT', 9090),
+      port: portFromEnv(env, 'SLUICE_PROMETHEUS_PORT', 9090),
       targetsDir: join(stateDir, 'prometheus', 'targets'),
       dataDir: join(stateDir, 'prometheus', 'data'),
       scrapeInterval: env.SLUICE_PROMETHEUS_SCRAPE_INTERVAL ?? '1s',
@@ -71,7 +72,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       masterSocket: join(stateDir, 'haproxy', 'master.sock'),
       confDir: join(stateDir, 'haproxy', 'conf.d'),
       pidFile: join(stateDir, 'haproxy', 'haproxy.pid'),
-      statsPort: intFromEnv(env, 'SLUICE_HAPROXY_STATS_PORT', 8404),
+      statsPort: portFromEnv(env, 'SLUICE_HAPROXY_STATS_PORT', 8404),
     },
   };
 }

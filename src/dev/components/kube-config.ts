@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StackConfig } from '../config';
+import { portFromEnv, type StackConfig } from '../config';
 import { MissingDependencyError } from '../component';
 import { packageRoot } from '../../lib/paths';
 
@@ -33,16 +33,6 @@ export interface KubeStackConfig {
 }
 
 export const BOOTSTRAP_KUBERNETES_HINT = 'run `bash scripts/bootstrap-kubernetes.sh` to build it (cached after the first run)';
-
-function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0 || value > 65535) {
-    throw new Error(`${name} must be a TCP port (1-65535), got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 /** The version a wrapper module under tools/k8s pins: that go.mod is the one source of truth. */
 export function toolVersion(module: 'kubernetes' | 'etcd' | 'kwok', dependency: string): string {
