@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackConfig } from '../dev/config';
-import { componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
+import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
@@ -40,7 +40,8 @@ export function registerDevCommands(program: Command): void {
     .description('stop the components this stack started (reused external ones are left running)')
     .option('--only <components>', 'comma-separated subset', componentList)
     .action(async (opts: { only?: string[] }) => {
-      const stopped = await stackDown(loadStackConfig(), selectComponents(opts.only));
+      // Without --only: everything this state dir started, the Kubernetes control plane included.
+      const stopped = await stackDown(loadStackConfig(), opts.only ? selectComponents(opts.only) : [...ALL_COMPONENTS]);
       console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing to stop');
     });
 
