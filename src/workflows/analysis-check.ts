@@ -37,7 +37,7 @@ function loadFor(ctx: DeployContext, instances: readonly { url: string }[]): Ana
 /**
  * Baseline-vs-canary judges compare the canary with the *current* stable version started fresh
  * beside it (the Kayenta approach), so instance age and warm-up do not bias the comparison. The
- * router gives the baseline the canary's share. Returns the undo that removes it again.
+ * router gives the baseline the canary's share. Undefined on a first release (no stable to compare).
  */
 async function startBaseline(ctx: DeployContext): Promise<CandidateInfo | undefined> {
   const { control, saga, ref, previous, tracker } = ctx;
