@@ -9,7 +9,7 @@
  * with every look so a traffic-split mismatch is visible.
  */
 import type { Direction, SequentialCountMetric, SequentialLook } from '../../../../domain/analysis';
-import { betaBinomialLogE, boundedE, nextPValue } from './e-process';
+import { betaBinomialLogE, recordLook } from './e-process';
 import type { Side } from './e-process';
 
 export interface CountIncrement {
@@ -52,18 +52,14 @@ export function lookCount(rule: CountRule, state: CountState, inc: CountIncremen
   const rho = rule.canaryShare;
   const n = canaryErrors + baselineErrors;
   const logE = betaBinomialLogE(canaryErrors, n, { rho, k: rule.priorStrength }, SIDE[rule.direction]);
-  const pValue = nextPValue(state.pValue, logE);
-  const look: SequentialLook = {
-    look: state.looks.length + 1,
+  const look = recordLook(state, {
     elapsedMs: inc.elapsedMs,
     canaryRequests,
     baselineRequests,
-    logEValue: logE,
-    eValue: boundedE(logE),
-    pValue,
+    logE,
     canaryWorse: canaryWorse(rule.direction, canaryErrors, canaryRequests, baselineErrors, baselineRequests),
-  };
-  return { canaryErrors, baselineErrors, canaryRequests, baselineRequests, pValue, looks: [...state.looks, look] };
+  });
+  return { canaryErrors, baselineErrors, canaryRequests, baselineRequests, pValue: look.pValue, looks: [...state.looks, look] };
 }
 
 function canaryWorse(direction: Direction, ce: number, cr: number, be: number, br: number): boolean {

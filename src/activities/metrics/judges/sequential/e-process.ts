@@ -14,6 +14,7 @@
  * mixture is an e-process for the composite null θ ≤ ρ:
  *   ln E⁺ = ln E + ln P(θ > ρ | data) − ln P(θ > ρ).
  */
+import type { SequentialLook } from '../../../../domain/analysis';
 import { logBeta, logBetaUpperTail } from '../stats/gamma';
 
 export type Side = 'two-sided' | 'greater' | 'less';
@@ -51,4 +52,21 @@ export function boundedE(logE: number): number {
 /** Anytime-valid p-value update: running minimum of 1/E, capped at 1. */
 export function nextPValue(previousP: number, logE: number): number {
   return Math.min(previousP, 1, Math.exp(-logE));
+}
+
+/** One look's record: this look's e-value and the running anytime-valid p-value after it. */
+export function recordLook(
+  previous: { pValue: number; looks: readonly SequentialLook[] },
+  look: { elapsedMs: number; canaryRequests: number; baselineRequests: number; logE: number; canaryWorse: boolean },
+): SequentialLook {
+  return {
+    look: previous.looks.length + 1,
+    elapsedMs: look.elapsedMs,
+    canaryRequests: look.canaryRequests,
+    baselineRequests: look.baselineRequests,
+    logEValue: look.logE,
+    eValue: boundedE(look.logE),
+    pValue: nextPValue(previous.pValue, look.logE),
+    canaryWorse: look.canaryWorse,
+  };
 }

@@ -12,7 +12,7 @@
  * got faster everywhere is never rolled back.
  */
 import type { Direction, SequentialLatencyMetric, SequentialLook } from '../../../../domain/analysis';
-import { betaBinomialLogE, boundedE, nextPValue } from './e-process';
+import { betaBinomialLogE, recordLook } from './e-process';
 
 export interface LatencyIncrement {
   /** Requests per bucket (non-cumulative), same bucket order for both roles, fastest first. */
@@ -108,18 +108,12 @@ export function lookLatency(rule: LatencyRule, state: LatencyState, inc: Latency
   const prior = { rho: rule.canaryShare, k: rule.priorStrength };
   let logE = 0;
   for (let j = 0; j < canary.length; j++) logE += betaBinomialLogE(canary[j]!, canary[j]! + baseline[j]!, prior, 'two-sided');
-  const pValue = nextPValue(state.pValue, logE);
-  const canaryRequests = canary.reduce((a, b) => a + b, 0);
-  const baselineRequests = baseline.reduce((a, b) => a + b, 0);
-  const look: SequentialLook = {
-    look: state.looks.length + 1,
+  const look = recordLook(state, {
     elapsedMs: inc.elapsedMs,
-    canaryRequests,
-    baselineRequests,
-    logEValue: logE,
-    eValue: boundedE(logE),
-    pValue,
+    canaryRequests: canary.reduce((a, b) => a + b, 0),
+    baselineRequests: baseline.reduce((a, b) => a + b, 0),
+    logE,
     canaryWorse: worse(rule.direction, canary, baseline),
-  };
-  return { canary, baseline, pValue, looks: [...state.looks, look] };
+  });
+  return { canary, baseline, pValue: look.pValue, looks: [...state.looks, look] };
 }
