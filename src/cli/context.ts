@@ -16,19 +16,12 @@ import {
 export const DEFAULT_SPEC_FILE = 'sluice.yaml';
 export const DEFAULT_ENVIRONMENT = 'production';
 
-/** Options every command that talks to Temporal accepts. */
-export interface ConnectionCliOptions {
-  address?: string;
-  namespace?: string;
-  apiKey?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsCa?: string;
-  tlsServerName?: string;
-  tls?: boolean;
+/**
+ * Options every command that talks to Temporal accepts: the client's connection flags, with
+ * `--config` for the file (commander's name) and the worker's task queue.
+ */
+export interface ConnectionCliOptions extends Omit<ConnectionFlags, 'configFile'> {
   config?: string;
-  profile?: string;
-  uiUrl?: string;
   taskQueue?: string;
 }
 
@@ -67,20 +60,8 @@ export function addOutputOption(cmd: Command): Command {
 }
 
 export function connectionSettings(opts: ConnectionCliOptions): ConnectionSettings {
-  const flags: ConnectionFlags = {
-    address: opts.address,
-    namespace: opts.namespace,
-    apiKey: opts.apiKey,
-    tlsCert: opts.tlsCert,
-    tlsKey: opts.tlsKey,
-    tlsCa: opts.tlsCa,
-    tlsServerName: opts.tlsServerName,
-    tls: opts.tls,
-    configFile: opts.config,
-    profile: opts.profile,
-    uiUrl: opts.uiUrl,
-  };
-  return resolveConnectionSettings(flags);
+  const { config, taskQueue: _taskQueue, ...flags } = opts;
+  return resolveConnectionSettings({ ...flags, configFile: config });
 }
 
 /** Connects, runs `fn`, and closes the connection whatever happens. */
