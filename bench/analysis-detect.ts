@@ -28,6 +28,7 @@ import type { DeploymentEvent, DeploymentResult } from '../src/domain/status';
 import { statusQuery } from '../src/workflows/definitions';
 import { stack } from '../test/helpers/stack';
 import { analysisRig, BAD, type AnalysisRig } from './analysis-bench-setup';
+import { median } from './measure';
 
 const RUNS = Number(process.argv[2] ?? 5);
 const BUDGET_MS = 5 * 60 * 1000;
@@ -133,12 +134,6 @@ async function oneRun(rig: AnalysisRig, judge: (typeof JUDGES)[number], run: num
 }
 
 const sec = (v: number) => (Number.isFinite(v) ? `${(v / 1000).toFixed(2)}s` : '-');
-const median = (xs: number[]) => {
-  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (s.length === 0) return NaN;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const max = (xs: number[]) => (xs.some(Number.isFinite) ? Math.max(...xs.filter(Number.isFinite)) : NaN);
 const frac = (v: number) => (Number.isFinite(v) ? `${((100 * v) / BUDGET_MS).toFixed(1)}%` : '-');
 

@@ -10,7 +10,8 @@
  */
 import { settleDeployment } from '../src/domain/result';
 import type { Release } from '../src/domain/release';
-import { median, workflowRig } from './workflow-bench-setup';
+import { median } from './measure';
+import { workflowRig } from './workflow-bench-setup';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';

@@ -8,10 +8,10 @@
  *   npx tsx bench/rollback-latency.ts [docker|process] [runs=20]
  */
 import { haproxyFiles } from '../src/dev/components/haproxy';
-import { serverStates } from '../src/lib/haproxy';
 import { proxyName } from '../src/activities/routers/haproxy-config';
 import { stack } from '../test/helpers/stack';
-import { percentile, rig } from './rollback-setup';
+import { percentile, watchAllTrafficToStable } from './measure';
+import { rig } from './rollback-setup';
 
 async function main(): Promise<void> {
   const kind = (process.argv[2] ?? 'docker') as 'docker' | 'process';
@@ -29,22 +29,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < runs; i++) {
       await r.acts.deployCandidate({ ...r.ref, release: r.v2, role: 'canary' });
       await r.acts.setTrafficWeight({ ...r.ref, release: r.v2, weight: 50 });
-      let flippedAt: number | undefined;
-      let done = false;
       const started = performance.now();
-      const watcher = (async () => {
-        while (!done && flippedAt === undefined) {
-          const s = await serverStates(files.adminSocket, be);
-          const st = s.find((x) => x.server === 'stable');
-          const ca = s.find((x) => x.server === 'canary');
-          if (st?.weight === 100 && st.port === stablePort && ca?.weight === 0) flippedAt = performance.now();
-          else await new Promise((res) => setTimeout(res, 2));
-        }
-      })();
+      const watch = watchAllTrafficToStable(files.adminSocket, be, stablePort);
       await r.acts.rollbackToRelease({ ...r.ref, release: r.v1, from: r.v2 });
       const total = performance.now() - started;
-      done = true;
-      await watcher;
+      const flippedAt = await watch.stop();
       flips.push((flippedAt ?? performance.now()) - started);
       totals.push(total);
       process.stdout.write(`run ${i + 1}: 100% to stable after ${flips.at(-1)!.toFixed(1)} ms, activity done after ${total.toFixed(1)} ms\n`);

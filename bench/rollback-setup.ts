@@ -56,7 +56,3 @@ export async function rig(kind: 'docker' | 'process', name: string): Promise<Ben
     },
   };
 }
-
-export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}

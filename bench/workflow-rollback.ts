@@ -18,7 +18,8 @@ import { settleDeployment } from '../src/domain/result';
 import { abortSignal } from '../src/workflows/definitions';
 import { stack } from '../test/helpers/stack';
 import { waitForStatus } from '../test/workflows/support/harness';
-import { ENVIRONMENT, percentile, workflowRig } from './workflow-bench-setup';
+import { percentile, watchAllTrafficToStable } from './measure';
+import { ENVIRONMENT, workflowRig } from './workflow-bench-setup';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -82,22 +83,12 @@ async function main(): Promise<void> {
       const canaryBefore = before.find((s) => s.server !== 'stable' && s.weight > 0);
       if (!canaryBefore) throw new Error(`run ${i + 1}: no canary server with weight > 0 at 20%: ${JSON.stringify(before)}`);
 
-      let flippedAt: number | undefined;
-      let done = false;
       const started = performance.now();
-      const watcher = (async () => {
-        while (!done && flippedAt === undefined) {
-          const s = await serverStates(files.adminSocket, be);
-          const st = s.find((x) => x.server === 'stable');
-          if (st && st.weight > 0 && st.port === stablePort && s.every((x) => x.server === 'stable' || x.weight === 0)) flippedAt = performance.now();
-          else await pause(2);
-        }
-      })();
+      const watch = watchAllTrafficToStable(files.adminSocket, be, stablePort);
       await handle.signal(abortSignal, 'workflow-rollback bench', 'bench');
       const res = await settleDeployment(handle.result());
       const total = performance.now() - started;
-      done = true;
-      await watcher;
+      const flippedAt = await watch.stop();
       if (res.outcome !== 'aborted') throw new Error(`run ${i + 1}: expected aborted, got ${res.outcome}: ${res.message}`);
       if (flippedAt === undefined) throw new Error(`run ${i + 1}: HAProxy never sent 100% to stable`);
       flips.push(flippedAt - started);
