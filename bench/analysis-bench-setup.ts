@@ -112,7 +112,7 @@ export async function analysisRig(): Promise<AnalysisRig> {
       const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
       const ref = { service, environment, target: target(), router: router() };
       for (const version of [STABLE, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
-      await createRouter('haproxy', router().settings).remove({ service, environment }).catch(() => undefined);
+      await createRouter('haproxy', router().settings, stack).remove({ service, environment }).catch(() => undefined);
       worker.shutdown();
       await running;
       await native.close();

@@ -6,7 +6,7 @@ import type { Router } from './router';
 
 /** Loopback traffic routers by kind (Kubernetes routers live with the Kubernetes target). */
 export const ROUTERS = {
-  haproxy: (settings: Record<string, unknown>, stack?: StackConfig): Router => new HaproxyRouter(settings, stack),
+  haproxy: (settings: Record<string, unknown>, stack?: StackConfig): Router => new HaproxyRouter(settings, { runDir: stack!.haproxy.servicesDir }),
   none: (): Router => noneRouter,
 } satisfies Record<string, (settings: Record<string, unknown>, stack?: StackConfig) => Router>;
 
