@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SequentialJudgeConfig } from '../../src/domain/analysis';
 import { JUDGES } from '../../src/activities/metrics/judges';
-import { kayentaWindow, sequentialLook, thresholdLook } from '../../src/activities/metrics/judging';
-import type { SequentialRunState } from '../../src/activities/metrics/judging';
+import { kayentaWindow, sequentialLook, thresholdLook } from '../../src/activities/metrics/judges';
+import type { SequentialRunState } from '../../src/activities/metrics/judges';
 import { countIncrement, countSnapshot, latencySnapshot } from '../../src/activities/metrics/providers/snapshots';
 import { ThresholdJudgeConfig, MannWhitneyJudgeConfig } from '../../src/domain/analysis';
 
