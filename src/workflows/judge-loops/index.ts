@@ -25,6 +25,11 @@ export function runTemplate(t: AnalysisTemplate, run: RunControl): Promise<Templ
   return loopFor(t).run(t, run);
 }
 
+/** Whether any of the templates judges the canary against a baseline. */
+export function needsBaseline(templates: readonly AnalysisTemplate[]): boolean {
+  return templates.some((t) => loopFor(t).comparesWithBaseline);
+}
+
 /** Load keeps going a little past the expected end, then the workflow cancels it anyway. */
 const LOAD_MARGIN_MS = 30_000;
 const LOAD_MAX_MS = 60 * 60 * 1000;

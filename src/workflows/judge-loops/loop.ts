@@ -12,6 +12,11 @@ export type JudgeConfigOf<K extends JudgeKind> = Extract<JudgeConfig, { kind: K 
 export type TemplateOf<K extends JudgeKind> = AnalysisTemplate & { judge: JudgeConfigOf<K> };
 
 export interface JudgeLoop<K extends JudgeKind> {
+  /**
+   * Whether the judge compares the canary with a baseline: a fresh copy of the stable version
+   * started beside it for the analysis (src/workflows/analysis-check.ts).
+   */
+  comparesWithBaseline: boolean;
   /** Run one template until its judge decides, its time is up or another template stops the run. */
   run(t: TemplateOf<K>, run: RunControl): Promise<TemplateResult>;
   /** The longest `run` can take (before the load generator's margin), given the step's window. */

@@ -79,6 +79,7 @@ async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<Template
 }
 
 export const mannWhitneyLoop: JudgeLoop<'mann-whitney'> = {
+  comparesWithBaseline: true,
   run: runKayenta,
   maxDurationMs: (config, windowMs) => windowMs ?? toMs(config.window),
 };

@@ -86,6 +86,7 @@ async function runSequential(t: SequentialTemplate, run: RunControl): Promise<Te
 }
 
 export const sequentialLoop: JudgeLoop<'sequential'> = {
+  comparesWithBaseline: true,
   run: runSequential,
   maxDurationMs: (config) => toMs(config.maxDuration) + toMs(config.interval),
 };

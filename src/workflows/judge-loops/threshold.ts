@@ -87,6 +87,7 @@ async function runThreshold(t: ThresholdTemplate, run: RunControl): Promise<Temp
 }
 
 export const thresholdLoop: JudgeLoop<'threshold'> = {
+  comparesWithBaseline: false,
   run: runThreshold,
   // A metric with a count ends after its measurements (and the errors it may tolerate); one
   // without runs for the step's window.
