@@ -1,6 +1,6 @@
 /**
- * The judge activities' adapters (src/activities/metrics/judging.ts): snapshots → increments,
- * the compacted sequential state, and the measurement tables. Pure functions, no stack needed.
+ * The judges' activities (src/activities/metrics/judges/<kind>/): snapshots → increments, the
+ * compacted sequential state, and the measurement tables. Pure functions, no stack needed.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
