@@ -34,9 +34,6 @@ export const metrics = proxyActivities<MetricsActivities>(measureActivity);
 export const judges = proxyActivities<JudgeActivities & Pick<MetricsActivities, 'validateAnalysis'>>(judgeActivity);
 export const load = proxyActivities<LoadActivities>(loadActivity);
 
-/** Sluice-side limit on provider outages for the sequential judge (Argo's consecutiveErrorLimit default). */
-export const SEQUENTIAL_CONSECUTIVE_ERROR_LIMIT = 4;
-
 export interface RunControl {
   context: AnalysisContext;
   /** Analysis step window in ms, when the parent gave one. */

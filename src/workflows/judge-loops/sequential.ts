@@ -9,10 +9,13 @@ import { toMs } from '../../domain/duration';
 import type { MetricTable, SequentialLookResult, SequentialRunState } from '../../activities/metrics';
 import type { TemplateResult } from '../analysis-types';
 import { ANALYSIS_REASON } from '../analysis-types';
-import { SEQUENTIAL_CONSECUTIVE_ERROR_LIMIT, guarded, judges, metrics, templateFailure, waitUntil } from '../analysis-run';
+import { guarded, judges, metrics, templateFailure, waitUntil } from '../analysis-run';
 import { decisionFor, isDone } from '../analysis-decision';
 import type { RunControl } from '../analysis-run';
 import type { JudgeLoop } from './loop';
+
+/** Sluice-side limit on provider outages for the sequential judge (Argo's consecutiveErrorLimit default). */
+const SEQUENTIAL_CONSECUTIVE_ERROR_LIMIT = 4;
 
 type SequentialTemplate = AnalysisTemplate & { judge: SequentialJudgeConfig };
 
