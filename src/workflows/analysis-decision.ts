@@ -51,4 +51,3 @@ export function combine(results: readonly TemplateResult[]): { phase: AnalysisPh
 export function isDone(phase: AnalysisPhase): boolean {
   return phase === 'Successful' || phase === 'Failed' || phase === 'Inconclusive' || phase === 'Error';
 }
-

@@ -23,7 +23,9 @@ const NOT_LOOPS = new Set(['index.ts', 'loop.ts']);
 const sorted = (xs: Iterable<string>) => [...xs].sort();
 
 test('the judge registry lists exactly the judge folders, each under its own kind', () => {
-  const folders = readdirSync(judgesDir, { withFileTypes: true }).filter((d) => d.isDirectory() && !NOT_JUDGES.has(d.name)).map((d) => d.name);
+  const folders = readdirSync(judgesDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && !NOT_JUDGES.has(d.name))
+    .map((d) => d.name);
   assert.deepEqual(sorted(Object.keys(JUDGES)), sorted(folders));
   for (const [kind, judge] of Object.entries(JUDGES)) assert.equal(judge.kind, kind);
   for (const folder of folders) {
@@ -37,7 +39,9 @@ test('the template schema accepts exactly the registered judge kinds', () => {
 });
 
 test('every registered judge has one workflow loop, in a file named after its folder', () => {
-  const files = readdirSync(loopsDir).filter((f) => f.endsWith('.ts') && !NOT_LOOPS.has(f)).map((f) => f.replace(/\.ts$/, ''));
+  const files = readdirSync(loopsDir)
+    .filter((f) => f.endsWith('.ts') && !NOT_LOOPS.has(f))
+    .map((f) => f.replace(/\.ts$/, ''));
   assert.deepEqual(sorted(Object.keys(JUDGE_LOOPS)), sorted(Object.keys(JUDGES)));
   assert.deepEqual(sorted(files), sorted(Object.keys(JUDGES)));
 });
