@@ -31,7 +31,8 @@ export const COMPLETED_PHASES: readonly AnalysisPhase[] = ['Successful', 'Failed
 export const InconclusivePolicy = z.enum(['pause', 'rollback', 'pass']);
 export type InconclusivePolicy = z.infer<typeof InconclusivePolicy>;
 
-export const Decision = z.enum(['continue', 'promote', 'pause', 'rollback']);
+/** What the release does after an analysis (src/workflows/analysis-decision.ts decides). */
+export const Decision = z.enum(['promote', 'pause', 'rollback']);
 export type Decision = z.infer<typeof Decision>;
 
 /** Metric direction: which way is bad. `increase` = higher canary values are a regression. */

@@ -64,7 +64,7 @@ export const RouterSpec = z.strictObject({ kind: RouterKind, settings: z.record(
 export type RouterSpec = z.infer<typeof RouterSpec>;
 
 // ---------------------------------------------------------------------------------------------
-// Verification. Until the analysis engine lands, every check is a health-check window.
+// Verification: a health-check window, or an analysis when the check names templates.
 export const HealthCheck = z.strictObject({
   paths: z.array(z.string().startsWith('/', 'paths start with "/"')).min(1).default(['/healthz', '/readyz']),
   interval: Duration.default('1s'),
@@ -76,7 +76,7 @@ export const HealthCheck = z.strictObject({
 });
 export type HealthCheck = z.infer<typeof HealthCheck>;
 
-/** One verification: a health window now; `templates` name analysis templates (canary-analysis issue). */
+/** One verification: a health window, or, when `templates` names analysis templates, an analysis with them. */
 export const CheckConfig = z.strictObject({
   /** Overrides healthCheck.window for this check. */
   window: Duration.optional(),

@@ -10,6 +10,7 @@ import type { CandidateInfo } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import type { CheckConfig } from '../domain/spec';
 import { runAnalysis, selectTemplates, summarizeAnalysis } from './analysis-child';
+import { needsBaseline } from './judge-loops';
 import type { AnalysisLoad, AnalysisResult } from './analysis-types';
 import { compensationActivity, deploy, deployActivity, undo, withSummary } from './activities';
 import type { DeployContext } from './context';
@@ -77,8 +78,7 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
   const templates = selectTemplates(spec.analysis.templates, check.templates);
   tracker.event('check', `${label}: analysis ${templates.map((t) => t.name).join(', ')} on ${candidate.url}`);
 
-  const needsBaseline = candidate.role === 'canary' && templates.some((t) => t.judge.kind !== 'threshold');
-  const baseline = needsBaseline ? await startBaseline(ctx) : undefined;
+  const baseline = candidate.role === 'canary' && needsBaseline(templates) ? await startBaseline(ctx) : undefined;
   const instances = [{ role: candidate.role, release: candidate.release, url: candidate.url }, ...(baseline ? [baseline] : [])];
   for (const instance of instances) {
     await scrape.registerTargets({ service: spec.service, environment: spec.environment, role: instance.role, version: instance.release.version, targets: [hostPort(instance.url)] });

@@ -1,14 +1,14 @@
 /**
- * What the analysis loops share: activity proxies with their timeouts, the stop flag that ends
- * every loop as soon as one template decides, waits as workflow timers, and the decision rules.
+ * What the judges' analysis loops (./judge-loops) share: activity proxies with their timeouts,
+ * the stop flag that ends every loop as soon as one template decides, waits as workflow timers,
+ * and how a failed activity becomes an errored measurement or a template in Error.
  */
 import { ActivityFailure, ApplicationFailure, condition, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ActivityOptions } from '@temporalio/workflow';
-import type { AnalysisPhase, AnalysisTemplate, InconclusivePolicy, MannWhitneyJudgeConfig, Observation, SequentialJudgeConfig, ThresholdJudgeConfig } from '../domain/analysis';
-import { toMs } from '../domain/duration';
-import type { MetricsActivities } from '../activities/metrics';
+import type { Observation } from '../domain/analysis';
+import type { JudgeActivities, MetricsActivities } from '../activities/metrics';
 import type { LoadActivities } from '../activities/load';
-import type { AnalysisContext, AnalysisDecision, TemplateResult } from './analysis-types';
+import type { AnalysisContext, TemplateResult } from './analysis-types';
 
 /** One query: the provider has its own timeout (5 s default); one retry covers a worker crash. */
 export const measureActivity: ActivityOptions = {
@@ -30,11 +30,9 @@ export const loadActivity: ActivityOptions = {
 };
 
 export const metrics = proxyActivities<MetricsActivities>(measureActivity);
-export const judges = proxyActivities<Pick<MetricsActivities, 'judgeThresholdLook' | 'judgeKayentaWindow' | 'judgeSequentialLook' | 'validateAnalysis'>>(judgeActivity);
+/** Every judge's activities (by their registered names) and template validation. */
+export const judges = proxyActivities<JudgeActivities & Pick<MetricsActivities, 'validateAnalysis'>>(judgeActivity);
 export const load = proxyActivities<LoadActivities>(loadActivity);
-
-/** Sluice-side limit on provider outages for the sequential judge (Argo's consecutiveErrorLimit default). */
-export const SEQUENTIAL_CONSECUTIVE_ERROR_LIMIT = 4;
 
 export interface RunControl {
   context: AnalysisContext;
@@ -91,74 +89,4 @@ export function templateFailure(err: unknown): string | undefined {
 
 export function errorObservation(message: string): Observation {
   return { kind: 'error', message };
-}
-
-/**
- * Phase → what the parent does. Inconclusive follows the template's policy. Error (the
- * measurements themselves failed, e.g. Prometheus down) follows it too, but never promotes:
- * an analysis that could not measure has shown nothing.
- */
-export function decisionFor(phase: AnalysisPhase, policy: InconclusivePolicy): AnalysisDecision {
-  switch (phase) {
-    case 'Successful':
-      return 'promote';
-    case 'Failed':
-      return 'rollback';
-    case 'Inconclusive':
-      return policy === 'pass' ? 'promote' : policy === 'rollback' ? 'rollback' : 'pause';
-    case 'Error':
-      return policy === 'rollback' ? 'rollback' : 'pause';
-    case 'Pending':
-    case 'Running':
-      // Only a stopped loop ends while running; nothing was shown, so ask a human.
-      return policy === 'rollback' ? 'rollback' : 'pause';
-    default: {
-      const unhandled: never = phase;
-      throw new Error(`unhandled phase ${String(unhandled)}`);
-    }
-  }
-}
-
-const SEVERITY: Record<AnalysisPhase, number> = { Successful: 0, Pending: 1, Running: 1, Inconclusive: 2, Error: 3, Failed: 4 };
-const DECISION_SEVERITY: Record<AnalysisDecision, number> = { promote: 0, pause: 1, rollback: 2 };
-
-export function combine(results: readonly TemplateResult[]): { phase: AnalysisPhase; decision: AnalysisDecision; reason: string } {
-  if (results.length === 0) return { phase: 'Error', decision: 'pause', reason: 'no analysis template ran' };
-  let worst = results[0]!;
-  let decision: AnalysisDecision = 'promote';
-  for (const r of results) {
-    if (SEVERITY[r.phase] > SEVERITY[worst.phase]) worst = r;
-    if (DECISION_SEVERITY[r.decision] > DECISION_SEVERITY[decision]) decision = r.decision;
-  }
-  const phase: AnalysisPhase = worst.phase === 'Pending' || worst.phase === 'Running' ? 'Inconclusive' : worst.phase;
-  const reason = phase === 'Successful' ? 'all templates successful' : `template "${worst.name}": ${worst.reason}`;
-  return { phase, decision, reason };
-}
-
-export function isDone(phase: AnalysisPhase): boolean {
-  return phase === 'Successful' || phase === 'Failed' || phase === 'Inconclusive' || phase === 'Error';
-}
-
-/** Load keeps going a little past the expected end, then the workflow cancels it anyway. */
-const LOAD_MARGIN_MS = 30_000;
-const LOAD_MAX_MS = 60 * 60 * 1000;
-
-/** How long the analysis can run at most, to bound the load generator. */
-export function expectedDurationMs(templates: readonly AnalysisTemplate[], windowMs?: number): number {
-  let longest = 0;
-  for (const t of templates) {
-    const j = t.judge as ThresholdJudgeConfig | MannWhitneyJudgeConfig | SequentialJudgeConfig;
-    if (j.kind === 'threshold') {
-      for (const m of j.metrics) {
-        const delay = m.initialDelay ? toMs(m.initialDelay) : 0;
-        const counted = m.count !== undefined ? delay + (m.count + m.consecutiveErrorLimit + 1) * toMs(m.interval) : 0;
-        longest = Math.max(longest, counted, windowMs ?? 0);
-      }
-    } else if (j.kind === 'mann-whitney') {
-      longest = Math.max(longest, windowMs ?? toMs(j.window));
-    } else {
-      longest = Math.max(longest, toMs(j.maxDuration) + toMs(j.interval));
-    }
-  }
-  return Math.min(LOAD_MAX_MS, longest + LOAD_MARGIN_MS);
 }

@@ -2,13 +2,13 @@
  * The analysis child workflow's input, result and status: plain data, shared by the workflow, the
  * parent that starts it and the tests. Types only from activities (the sandbox rule).
  */
-import type { AnalysisPhase, InconclusivePolicy, JudgeKind } from '../domain/analysis';
+import type { AnalysisPhase, Decision, InconclusivePolicy, JudgeKind } from '../domain/analysis';
 import type { MetricTable } from '../activities/metrics';
 import type { LoadReport } from '../activities/load';
 
 export type { MetricTable, MeasurementRow, MeasurementOutcome } from '../activities/metrics';
 
-export type AnalysisDecision = 'promote' | 'pause' | 'rollback';
+export type AnalysisDecision = Decision;
 
 export interface AnalysisContext {
   service: string;

@@ -15,29 +15,12 @@ import type { AnalysisPhase, AnalysisTemplate } from '../domain/analysis';
 import { toMs } from '../domain/duration';
 import type { AnalysisResult, AnalysisStatus, AnalysisWorkflowInput, LoadOutcome, TemplateResult } from './analysis-types';
 import { ANALYSIS_REASON } from './analysis-types';
-import { combine, decisionFor, expectedDurationMs, judges, load } from './analysis-run';
+import { judges, load } from './analysis-run';
 import type { RunControl } from './analysis-run';
-import { runThreshold } from './analysis-threshold';
-import { runKayenta } from './analysis-kayenta';
-import { runSequential } from './analysis-sequential';
+import { combine, decisionFor } from './analysis-decision';
+import { expectedDurationMs, runTemplate } from './judge-loops';
 
 export const analysisStatusQuery = defineQuery<AnalysisStatus>('analysisStatus');
-
-function runTemplate(t: AnalysisTemplate, run: RunControl): Promise<TemplateResult> {
-  const judge = t.judge;
-  switch (judge.kind) {
-    case 'threshold':
-      return runThreshold({ ...t, judge }, run);
-    case 'mann-whitney':
-      return runKayenta({ ...t, judge }, run);
-    case 'sequential':
-      return runSequential({ ...t, judge }, run);
-    default: {
-      const unhandled: never = judge;
-      throw new Error(`unhandled judge ${JSON.stringify(unhandled)}`);
-    }
-  }
-}
 
 export async function analysisWorkflow(input: AnalysisWorkflowInput): Promise<AnalysisResult> {
   const startedAt = new Date().toISOString();

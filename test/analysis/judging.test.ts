@@ -1,13 +1,13 @@
 /**
- * The judge activities' adapters (src/activities/metrics/judging.ts): snapshots → increments,
- * the compacted sequential state, and the measurement tables. Pure functions, no stack needed.
+ * The judges' activities (src/activities/metrics/judges/<kind>/): snapshots → increments, the
+ * compacted sequential state, and the measurement tables. Pure functions, no stack needed.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SequentialJudgeConfig } from '../../src/domain/analysis';
 import { JUDGES } from '../../src/activities/metrics/judges';
-import { kayentaWindow, sequentialLook, thresholdLook } from '../../src/activities/metrics/judging';
-import type { SequentialRunState } from '../../src/activities/metrics/judging';
+import { kayentaWindow, sequentialLook, thresholdLook } from '../../src/activities/metrics/judges';
+import type { SequentialRunState } from '../../src/activities/metrics/judges';
 import { countIncrement, countSnapshot, latencySnapshot } from '../../src/activities/metrics/providers/snapshots';
 import { ThresholdJudgeConfig, MannWhitneyJudgeConfig } from '../../src/domain/analysis';
 

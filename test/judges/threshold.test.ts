@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ThresholdJudgeConfig, ThresholdMetric } from '../../src/domain/analysis';
 import type { Observation, ThresholdMetricInput } from '../../src/domain/analysis';
-import { assessMetric, assessRun, decide, thresholdJudge } from '../../src/activities/metrics/judges';
+import { assessMetric, assessRun, thresholdJudge } from '../../src/activities/metrics/judges';
+import { decisionFor } from '../../src/workflows/analysis-decision';
 
 const metric = (over: Partial<ThresholdMetricInput> = {}) =>
   ThresholdMetric.parse({ name: 'error-rate', provider: { kind: 'prometheus', query: 'q' }, successCondition: 'result < 0.05', ...over });
@@ -71,7 +72,7 @@ test('assessRun: worst phase wins and decides early; all successful → Successf
   assert.equal(assessRun([{ name: 'a', phase: 'Successful', message: '' }, { name: 'b', phase: 'Successful', message: '' }]).phase, 'Successful');
 });
 
-test('threshold judge folds looks and stops at the first failure', () => {
+test('threshold judge folds looks and stops at the first failure; decisionFor maps phase and policy', () => {
   const config = ThresholdJudgeConfig.parse({
     kind: 'threshold',
     metrics: [
@@ -85,7 +86,12 @@ test('threshold judge folds looks and stops at the first failure', () => {
   s = thresholdJudge.look(config, s, { observations: { errors: v(0.15), latency: v(0.1) } });
   assert.equal(s.phase, 'Failed');
   assert.match(s.reason, /errors/);
-  assert.equal(decide(s.phase, 'pause'), 'rollback');
-  assert.equal(decide('Inconclusive', 'pass'), 'promote');
-  assert.equal(decide('Inconclusive', 'pause'), 'pause');
+  assert.equal(decisionFor(s.phase, 'pause'), 'rollback');
+  assert.equal(decisionFor('Inconclusive', 'pass'), 'promote');
+  assert.equal(decisionFor('Inconclusive', 'pause'), 'pause');
+  // An analysis that could not measure has shown nothing: it never promotes, and only rolls
+  // back when the template says so.
+  assert.equal(decisionFor('Error', 'pass'), 'pause');
+  assert.equal(decisionFor('Error', 'pause'), 'pause');
+  assert.equal(decisionFor('Error', 'rollback'), 'rollback');
 });

@@ -76,7 +76,7 @@ after(async () => {
   await e2e?.stop(() => ({ service, environment: 'e2e', target: target(), router: router() }), [V1, V2, BAD].map((v) => release(service, v)));
 });
 
-test('first release, then a canary with an approval gate is promoted through HAProxy', { timeout: 300000 }, async () => {
+test('first release, then a canary with an approval gate is promoted through HAProxy', { timeout: 300000 }, async (t) => {
   const first = await settleDeployment((await deploy(V1, { kind: 'canary', steps: [{ setWeight: 100 }] })).result());
   assert.equal(first.outcome, 'promoted', first.message);
   assert.deepEqual(await sample(10), { [V1]: 10 });
@@ -84,7 +84,10 @@ test('first release, then a canary with an approval gate is promoted through HAP
   const handle = await deploy(V2, { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '2s' } }, { setWeight: 50 }, { analysis: {} }, { pause: {} }], scaleDownDelay: '1s' });
   await waitForStatus(handle, 'the approval gate', (s) => s.phase === 'awaiting-approval', 120000);
   const split = await sample(40);
-  assert.ok((split[V1] ?? 0) >= 10 && (split[V2] ?? 0) >= 10, `about half the requests reach each version at 50%: ${JSON.stringify(split)}`);
+  t.diagnostic(`at 50%: ${JSON.stringify(split)}`);
+  // HAProxy balances round-robin by weight: 40 requests at 50% split 20/20 (every run measured).
+  // ±4 (50% ± 10 points) is "about half"; 10 of 40 is not.
+  assert.ok(Math.abs((split[V1] ?? 0) - 20) <= 4 && Math.abs((split[V2] ?? 0) - 20) <= 4, `about half the requests reach each version at 50%: ${JSON.stringify(split)}`);
   await handle.executeUpdate(approveUpdate, { args: ['e2e'] });
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'promoted', res.message);

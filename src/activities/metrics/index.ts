@@ -4,7 +4,7 @@
  * - `measure(query, context)`: one measurement (value | no-data | error). Never throws for a
  *   failed query: errors are data the analysis counts (and never as success).
  * - `sampleRange` / `sampleSequential`: the baseline-vs-canary judges' inputs, per role.
- * - `judgeThresholdLook` / `judgeKayentaWindow` / `judgeSequentialLook`: the judges, one look.
+ * - every judge's activities (one look each), from the judge registry in ./judges.
  * - `validateAnalysis`: parse templates (defaults filled) and check their conditions up front.
  * - `registerTargets` / `unregisterTargets`: Prometheus file service discovery per role.
  *
@@ -16,7 +16,6 @@ import { Context } from '@temporalio/activity';
 import { AnalysisTemplate } from '../../domain/analysis';
 import type { MetricQuery, Observation, SequentialMetric } from '../../domain/analysis';
 import { registerScrapeGroup, unregisterScrapeGroup } from '../../lib/prometheus-sd';
-import { conditionProblem } from './conditions';
 import { awaitScraped } from './scrape-ready';
 import { createProviders, providerFor } from './providers';
 import type { MeasureContext, ProviderRegistry, RangeResult, Role } from './providers';
@@ -24,8 +23,8 @@ import { MetricInputError, MetricsErrorType, errorMessage } from './providers/pr
 import { countSnapshot, latencySnapshot } from './providers/snapshots';
 import type { RoleSnapshot } from './providers/snapshots';
 import { defaultSequentialQuery } from './templates/queries';
-import { kayentaWindow, sequentialLook, thresholdLook } from './judging';
-import type { KayentaWindowArgs, KayentaWindowResult, SequentialLookArgs, SequentialLookResult, ThresholdLookArgs, ThresholdLookResult } from './judging';
+import { checkJudge, judgeActivities } from './judges';
+import type { JudgeActivities } from './judges';
 
 export interface MetricsDeps {
   /** Prometheus base URL, e.g. http://127.0.0.1:9090. */
@@ -66,13 +65,10 @@ export interface TargetsInput {
   targets: string[];
 }
 
-export interface MetricsActivities {
+export interface MetricsActivities extends JudgeActivities {
   measure(query: MetricQuery, context: MeasureContext): Promise<Observation>;
   sampleRange(input: SampleRangeInput): Promise<Record<string, RangeResult>>;
   sampleSequential(input: SampleSequentialInput): Promise<SequentialSample>;
-  judgeThresholdLook(input: ThresholdLookArgs): Promise<ThresholdLookResult>;
-  judgeKayentaWindow(input: KayentaWindowArgs): Promise<KayentaWindowResult>;
-  judgeSequentialLook(input: SequentialLookArgs): Promise<SequentialLookResult>;
   validateAnalysis(input: { templates: unknown[] }): Promise<AnalysisTemplate[]>;
   registerTargets(input: TargetsInput): Promise<{ id: string }>;
   unregisterTargets(input: Omit<TargetsInput, 'targets' | 'version'>): Promise<{ id: string }>;
@@ -107,6 +103,8 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
   web: { timeoutMs: deps.timeoutMs },
 })): MetricsActivities {
   return {
+    ...judgeActivities((err) => nonRetryable(err)),
+
     async measure(query, context) {
       try {
         return await providerFor(providers, query).measure(query, context, { signal: signal() });
@@ -148,30 +146,6 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       }
     },
 
-    async judgeThresholdLook(input) {
-      try {
-        return thresholdLook(input);
-      } catch (err) {
-        return nonRetryable(err);
-      }
-    },
-
-    async judgeKayentaWindow(input) {
-      try {
-        return kayentaWindow(input);
-      } catch (err) {
-        return nonRetryable(err);
-      }
-    },
-
-    async judgeSequentialLook(input) {
-      try {
-        return sequentialLook(input);
-      } catch (err) {
-        return nonRetryable(err);
-      }
-    },
-
     async validateAnalysis(input) {
       const problems: string[] = [];
       const templates: AnalysisTemplate[] = [];
@@ -182,20 +156,7 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
           return;
         }
         const t = parsed.data;
-        if (t.judge.kind === 'threshold') {
-          t.judge.metrics.forEach((m, j) => {
-            for (const key of ['successCondition', 'failureCondition'] as const) {
-              const src = m[key];
-              const problem = src === undefined ? undefined : conditionProblem(src);
-              if (problem) problems.push(`templates[${i}].judge.metrics[${j}].${key}: ${problem}`);
-            }
-          });
-        }
-        if (t.judge.kind === 'mann-whitney') {
-          t.judge.metrics.forEach((m, j) => {
-            if (!m.provider) problems.push(`templates[${i}].judge.metrics[${j}].provider: is required to sample canary and baseline`);
-          });
-        }
+        for (const p of checkJudge(t.judge)) problems.push(`templates[${i}].judge.${p.path}: ${p.message}`);
         templates.push(t);
       });
       if (templates.length === 0 && problems.length === 0) problems.push('templates: at least one analysis template is required');
@@ -239,6 +200,7 @@ export { createProviders, providerFor } from './providers';
 export type { MeasureContext, Measurement, ProviderRegistry, Role, RangeResult } from './providers';
 export type { RoleSnapshot, Snapshot } from './providers/snapshots';
 export type {
+  JudgeActivities,
   MeasurementOutcome,
   MeasurementRow,
   MetricTable,
@@ -249,4 +211,4 @@ export type {
   SequentialLookArgs,
   SequentialLookResult,
   SequentialRunState,
-} from './judging';
+} from './judges';

@@ -4,13 +4,15 @@
  * until every metric has its `count` — or at once when one fails, when the limits say so, or when
  * another template decides. Metrics without `count` run until the analysis step's window ends.
  */
-import type { AnalysisTemplate, Observation, ThresholdJudgeConfig } from '../domain/analysis';
-import { toMs } from '../domain/duration';
-import type { ThresholdLookResult } from '../activities/metrics';
-import type { TemplateResult } from './analysis-types';
-import { ANALYSIS_REASON } from './analysis-types';
-import { decisionFor, errorObservation, guarded, templateFailure, isDone, judges, metrics, waitUntil } from './analysis-run';
-import type { RunControl } from './analysis-run';
+import type { AnalysisTemplate, Observation, ThresholdJudgeConfig } from '../../domain/analysis';
+import { toMs } from '../../domain/duration';
+import type { ThresholdLookResult } from '../../activities/metrics';
+import type { TemplateResult } from '../analysis-types';
+import { ANALYSIS_REASON } from '../analysis-types';
+import { errorObservation, guarded, templateFailure, judges, metrics, waitUntil } from '../analysis-run';
+import { decisionFor, isDone } from '../analysis-decision';
+import type { RunControl } from '../analysis-run';
+import type { JudgeLoop } from './loop';
 
 type ThresholdTemplate = AnalysisTemplate & { judge: ThresholdJudgeConfig };
 
@@ -28,7 +30,7 @@ function toResult(t: ThresholdTemplate, look: ThresholdLookResult | undefined, o
   };
 }
 
-export async function runThreshold(t: ThresholdTemplate, run: RunControl): Promise<TemplateResult> {
+async function runThreshold(t: ThresholdTemplate, run: RunControl): Promise<TemplateResult> {
   const config = t.judge;
   const start = Date.now();
   const endAt = run.windowMs !== undefined ? start + run.windowMs : undefined;
@@ -83,3 +85,18 @@ export async function runThreshold(t: ThresholdTemplate, run: RunControl): Promi
   if (look && isDone(look.phase)) return toResult(t, look);
   return toResult(t, look, { phase: look?.phase === 'Running' || !look ? 'Inconclusive' : look.phase, reason: ANALYSIS_REASON.stopped });
 }
+
+export const thresholdLoop: JudgeLoop<'threshold'> = {
+  comparesWithBaseline: false,
+  run: runThreshold,
+  // A metric with a count ends after its measurements (and the errors it may tolerate); one
+  // without runs for the step's window.
+  maxDurationMs: (config, windowMs) =>
+    Math.max(
+      ...config.metrics.map((m) => {
+        const delay = m.initialDelay ? toMs(m.initialDelay) : 0;
+        const counted = m.count !== undefined ? delay + (m.count + m.consecutiveErrorLimit + 1) * toMs(m.interval) : 0;
+        return Math.max(counted, windowMs ?? 0);
+      }),
+    ),
+};

@@ -3,13 +3,15 @@
  * canary and baseline over it (one activity per metric, Prometheus query_range with the
  * template's interval as step), and let the Mann-Whitney judge score the canary.
  */
-import type { AnalysisTemplate, MannWhitneyJudgeConfig } from '../domain/analysis';
-import { toMs } from '../domain/duration';
-import type { RangeResult } from '../activities/metrics';
-import type { MetricTable, TemplateResult } from './analysis-types';
-import { ANALYSIS_REASON } from './analysis-types';
-import { TemplateConfigError, decisionFor, guarded, judges, templateFailure, metrics, waitUntil } from './analysis-run';
-import type { RunControl } from './analysis-run';
+import type { AnalysisTemplate, MannWhitneyJudgeConfig } from '../../domain/analysis';
+import { toMs } from '../../domain/duration';
+import type { RangeResult } from '../../activities/metrics';
+import type { MetricTable, TemplateResult } from '../analysis-types';
+import { ANALYSIS_REASON } from '../analysis-types';
+import { TemplateConfigError, guarded, judges, templateFailure, metrics, waitUntil } from '../analysis-run';
+import { decisionFor } from '../analysis-decision';
+import type { RunControl } from '../analysis-run';
+import type { JudgeLoop } from './loop';
 
 type KayentaTemplate = AnalysisTemplate & { judge: MannWhitneyJudgeConfig };
 type Samples = Record<string, { canary: (number | null)[]; baseline: (number | null)[]; at?: string; note?: string }>;
@@ -34,7 +36,7 @@ function values(r: RangeResult | undefined): { values: (number | null)[]; note?:
   return { values: [], note: `error: ${r.message}`, errored: true };
 }
 
-export async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<TemplateResult> {
+async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<TemplateResult> {
   const config = t.judge;
   const start = Date.now();
   const windowMs = run.windowMs ?? toMs(config.window);
@@ -75,3 +77,9 @@ export async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<T
     return result(t, { phase: 'Error', reason: failure });
   }
 }
+
+export const mannWhitneyLoop: JudgeLoop<'mann-whitney'> = {
+  comparesWithBaseline: true,
+  run: runKayenta,
+  maxDurationMs: (config, windowMs) => windowMs ?? toMs(config.window),
+};

@@ -10,14 +10,14 @@
  *   template's inconclusive policy decides (issue 5).
  * - otherwise: score >= pass → promote; >= marginal → pause for a human; below → rollback.
  */
-import type { AnalysisPhase, Decision, MannWhitneyJudgeConfig, MannWhitneyMetric } from '../../../domain/analysis';
-import { classifyMetric } from './mann-whitney';
-import type { MetricJudgement } from './mann-whitney';
+import type { AnalysisPhase, Decision, MannWhitneyJudgeConfig, MannWhitneyMetric } from '../../../../domain/analysis';
+import { classifyMetric } from './classify';
+import type { MetricJudgement } from './classify';
 
 export interface CanaryScore {
   score: number;
   phase: AnalysisPhase;
-  decision: Exclude<Decision, 'continue'>;
+  decision: Decision;
   reason: string;
   metrics: MetricJudgement[];
 }

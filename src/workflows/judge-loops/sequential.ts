@@ -4,13 +4,18 @@
  * in. It decides at every look: the first look whose evidence crosses α ends the analysis Failed
  * and the parent rolls back at once; at maxDuration without evidence it passes.
  */
-import type { AnalysisTemplate, SequentialJudgeConfig } from '../domain/analysis';
-import { toMs } from '../domain/duration';
-import type { MetricTable, SequentialLookResult, SequentialRunState } from '../activities/metrics';
-import type { TemplateResult } from './analysis-types';
-import { ANALYSIS_REASON } from './analysis-types';
-import { SEQUENTIAL_CONSECUTIVE_ERROR_LIMIT, decisionFor, guarded, isDone, judges, metrics, templateFailure, waitUntil } from './analysis-run';
-import type { RunControl } from './analysis-run';
+import type { AnalysisTemplate, SequentialJudgeConfig } from '../../domain/analysis';
+import { toMs } from '../../domain/duration';
+import type { MetricTable, SequentialLookResult, SequentialRunState } from '../../activities/metrics';
+import type { TemplateResult } from '../analysis-types';
+import { ANALYSIS_REASON } from '../analysis-types';
+import { guarded, judges, metrics, templateFailure, waitUntil } from '../analysis-run';
+import { decisionFor, isDone } from '../analysis-decision';
+import type { RunControl } from '../analysis-run';
+import type { JudgeLoop } from './loop';
+
+/** Sluice-side limit on provider outages for the sequential judge (Argo's consecutiveErrorLimit default). */
+const SEQUENTIAL_CONSECUTIVE_ERROR_LIMIT = 4;
 
 type SequentialTemplate = AnalysisTemplate & { judge: SequentialJudgeConfig };
 
@@ -26,7 +31,7 @@ function result(t: SequentialTemplate, tables: Map<string, MetricTable>, phase: 
   };
 }
 
-export async function runSequential(t: SequentialTemplate, run: RunControl): Promise<TemplateResult> {
+async function runSequential(t: SequentialTemplate, run: RunControl): Promise<TemplateResult> {
   const config = t.judge;
   const start = Date.now();
   const intervalMs = toMs(config.interval);
@@ -82,3 +87,9 @@ export async function runSequential(t: SequentialTemplate, run: RunControl): Pro
   }
   return result(t, tables, last && isDone(last.phase) ? last.phase : 'Inconclusive', last?.reason ?? 'no look taken');
 }
+
+export const sequentialLoop: JudgeLoop<'sequential'> = {
+  comparesWithBaseline: true,
+  run: runSequential,
+  maxDurationMs: (config) => toMs(config.maxDuration) + toMs(config.interval),
+};

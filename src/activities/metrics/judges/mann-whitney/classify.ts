@@ -9,11 +9,11 @@
  * blind spots of a pure rank test (issue 5): a minimum sample size (below it: NoData, i.e.
  * inconclusive) and an optional variance-ratio flag.
  */
-import type { Direction, MannWhitneyMetric, MetricClassification } from '../../../domain/analysis';
-import { mannWhitneyU } from './stats/mann-whitney';
-import type { Alternative } from './stats/mann-whitney';
-import { hodgesLehmann } from './stats/hodges-lehmann';
-import { handleNaN, mean, removeIqrOutliers, variance } from './stats/descriptive';
+import type { Direction, MannWhitneyMetric, MetricClassification } from '../../../../domain/analysis';
+import { mannWhitneyU } from '../stats/mann-whitney';
+import type { Alternative } from '../stats/mann-whitney';
+import { hodgesLehmann } from '../stats/hodges-lehmann';
+import { handleNaN, mean, removeIqrOutliers, variance } from '../stats/descriptive';
 
 export const KAYENTA_CONFIDENCE = 0.98;
 export const KAYENTA_TOLERANCE = 0.25;

@@ -20,9 +20,9 @@
  * any metric is Failed, Error or Inconclusive (the remaining metrics are terminated, so rollback
  * never waits for other windows).
  */
-import type { AnalysisPhase, MeasurementRecord, Observation, ThresholdMetric } from '../../../domain/analysis';
-import { compileCondition, evaluateCondition } from '../conditions';
-import type { CompiledCondition } from '../conditions';
+import type { AnalysisPhase, MeasurementRecord, Observation, ThresholdMetric } from '../../../../domain/analysis';
+import { compileCondition, evaluateCondition } from '../../conditions';
+import type { CompiledCondition } from '../../conditions';
 
 export const REASON = {
   noConditions: 'no conditions: measurement counts as successful',

@@ -1,123 +1,20 @@
 /**
- * Adapters between the analysis workflow and the judges in ./judges: each takes the plain-JSON
- * state the workflow kept between timers, folds one look in, and hands back the new state plus
- * the per-metric measurement table the analysis result shows.
+ * The `judgeSequentialLook` activity: turns one look's counter and histogram snapshots into
+ * increments against the previous look, folds them into the sequential judge, and hands back the
+ * new state plus this look's row per metric.
  *
- * Running the judges in an activity (not in workflow code) keeps their arithmetic out of the
- * replay path: a judge improved next month cannot make a running analysis non-deterministic.
- * States are kept small, because each look records them twice in the workflow history.
+ * The judge's state is kept small (each metric's look history cut down to the last look),
+ * because each look records it twice in the workflow history.
  */
-import { JUDGES } from './judges';
-import type { MannWhitneyState, SequentialState, ThresholdState } from './judges';
-import type { MetricLookInput } from './judges';
-import type { CanaryScore } from './judges';
-import type { MetricJudgement } from './judges';
-import type {
-  AnalysisPhase,
-  MannWhitneyJudgeConfig,
-  MeasurementRecord,
-  Observation,
-  SequentialJudgeConfig,
-  SequentialLook,
-  ThresholdJudgeConfig,
-} from '../../domain/analysis';
-import { countIncrement, emptySnapshot, sameLayout } from './providers/snapshots';
-import type { LatencySnapshot, RoleSnapshot, Snapshot } from './providers/snapshots';
-import { bucketIncrements } from './judges';
+import { SequentialJudgeConfig } from '../../../../domain/analysis';
+import type { AnalysisPhase, SequentialLook } from '../../../../domain/analysis';
+import { countIncrement, emptySnapshot, sameLayout } from '../../providers/snapshots';
+import type { LatencySnapshot, RoleSnapshot, Snapshot } from '../../providers/snapshots';
+import type { MeasurementRow } from '../table';
+import { initialSequentialState, lookSequential } from './judge';
+import type { MetricLookInput, SequentialState } from './judge';
+import { bucketIncrements } from './latency';
 
-export type MeasurementOutcome = 'pass' | 'fail' | 'inconclusive' | 'error';
-
-/** One row of the analysis result's table. */
-export interface MeasurementRow {
-  at?: string;
-  outcome: MeasurementOutcome;
-  reason: string;
-  value?: number | number[];
-  /** Kayenta: the compared samples. */
-  canary?: (number | null)[];
-  baseline?: (number | null)[];
-  /** Sequential: the look's e-value, p-value and traffic. */
-  evidence?: SequentialLook;
-}
-
-export interface MetricTable {
-  name: string;
-  phase: AnalysisPhase;
-  reason: string;
-  measurements: MeasurementRow[];
-}
-
-const OUTCOME: Record<MeasurementRecord['phase'], MeasurementOutcome> = {
-  Successful: 'pass',
-  Failed: 'fail',
-  Inconclusive: 'inconclusive',
-  Error: 'error',
-};
-
-// --- threshold ------------------------------------------------------------------------------
-export interface ThresholdLookArgs {
-  config: ThresholdJudgeConfig;
-  state?: ThresholdState;
-  /** Observations taken at this look, by metric name. */
-  observations: Record<string, Observation>;
-  terminate?: boolean;
-}
-export interface ThresholdLookResult {
-  state: ThresholdState;
-  phase: AnalysisPhase;
-  reason: string;
-  metrics: MetricTable[];
-}
-
-export function thresholdLook(args: ThresholdLookArgs): ThresholdLookResult {
-  const judge = JUDGES.threshold;
-  const config = judge.schema.parse(args.config);
-  const state = judge.look(config, args.state ?? judge.init(config), { observations: args.observations, terminate: args.terminate });
-  const metrics = state.metrics.map((m) => ({
-    name: m.name,
-    phase: m.phase,
-    reason: m.message,
-    measurements: m.measurements.map((r) => ({ at: r.at, outcome: OUTCOME[r.phase], reason: r.reason, ...(r.value !== undefined ? { value: r.value } : {}) })),
-  }));
-  return { state, phase: state.phase, reason: state.reason, metrics };
-}
-
-// --- mann-whitney (Kayenta) -----------------------------------------------------------------
-export interface KayentaWindowArgs {
-  config: MannWhitneyJudgeConfig;
-  samples: Record<string, { canary: (number | null)[]; baseline: (number | null)[]; at?: string; note?: string }>;
-}
-export interface KayentaWindowResult {
-  phase: AnalysisPhase;
-  reason: string;
-  score: number;
-  metrics: MetricTable[];
-}
-
-const CLASSIFIED: Record<MetricJudgement['classification'], { phase: AnalysisPhase; outcome: MeasurementOutcome }> = {
-  Pass: { phase: 'Successful', outcome: 'pass' },
-  High: { phase: 'Failed', outcome: 'fail' },
-  Low: { phase: 'Failed', outcome: 'fail' },
-  NoData: { phase: 'Inconclusive', outcome: 'inconclusive' },
-};
-
-export function kayentaWindow(args: KayentaWindowArgs): KayentaWindowResult {
-  const judge = JUDGES['mann-whitney'];
-  const config = judge.schema.parse(args.config);
-  const state: MannWhitneyState = judge.look(config, judge.init(config), args.samples);
-  const score: CanaryScore = state.windows[state.windows.length - 1]!;
-  const metrics = score.metrics.map((j) => {
-    const s = args.samples[j.name];
-    const c = CLASSIFIED[j.classification];
-    const reason = s?.note ? `${j.reason} (${s.note})` : j.reason;
-    const row: MeasurementRow = { at: s?.at, outcome: c.outcome, reason: `${j.classification}: ${reason}`, canary: s?.canary ?? [], baseline: s?.baseline ?? [] };
-    if (j.estimate !== undefined && Number.isFinite(j.estimate)) row.value = j.estimate;
-    return { name: j.name, phase: c.phase, reason: `${j.classification}: ${reason}`, measurements: [row] };
-  });
-  return { phase: score.phase, reason: score.reason, score: score.score, metrics };
-}
-
-// --- sequential -----------------------------------------------------------------------------
 /** The judge's state with each metric's look history cut down to the last look. */
 export interface SequentialRunState {
   judge: SequentialState;
@@ -212,11 +109,11 @@ function metricInput(
   return { kind: 'no-data', reason: 'mismatched snapshot kinds' };
 }
 
+/** The `judgeSequentialLook` activity: fold one look of snapshots into the state the workflow kept. */
 export function sequentialLook(args: SequentialLookArgs): SequentialLookResult {
-  const judge = JUDGES.sequential;
-  const config = judge.schema.parse(args.config);
+  const config = SequentialJudgeConfig.parse(args.config);
   const first = args.state === undefined;
-  const runState: SequentialRunState = args.state ?? { ...compact(judge.init(config)), previous: {} };
+  const runState: SequentialRunState = args.state ?? { ...compact(initialSequentialState(config)), previous: {} };
   const previous = structuredClone(runState.previous);
   const inputs: Record<string, MetricLookInput> = {};
   for (const m of config.metrics) {
@@ -230,7 +127,7 @@ export function sequentialLook(args: SequentialLookArgs): SequentialLookResult {
     const phases = Object.fromEntries(config.metrics.map((m) => [m.name, { phase: 'Running' as AnalysisPhase, reason: 'counters recorded' }]));
     return { state: { ...runState, previous }, phase: 'Running', reason: 'counters recorded', rows, metricPhases: phases };
   }
-  const next = judge.look(config, expand(runState), { elapsedMs: args.elapsedMs, metrics: inputs });
+  const next = lookSequential(config, expand(runState), { elapsedMs: args.elapsedMs, metrics: inputs });
   for (const m of config.metrics) {
     const input = inputs[m.name]!;
     const at = args.snapshots[m.name]?.at;
