@@ -2,7 +2,8 @@ import type Docker from 'dockerode';
 import { defaultLogger, type Logger } from '../build/progress';
 import { loadRegistryCredentials, type RegistryCredentials } from './credentials';
 import { pushImage, type PushImageInput, type PushImageResult } from './push';
-import { listReleases, pruneReleases, type ListReleasesInput, type PruneReleasesInput, type PruneReleasesResult, type RetainedRelease } from './releases';
+import { listReleases, pruneReleases, type ListReleasesInput, type PruneReleasesInput, type PruneReleasesResult } from './releases';
+import type { RetainedRelease } from '../../domain/release';
 
 export interface RegistryActivityDeps {
   docker: Docker;
@@ -33,5 +34,5 @@ export function createRegistryActivities(deps: RegistryActivityDeps) {
 
 export type RegistryActivities = ReturnType<typeof createRegistryActivities>;
 export type { PushImageInput, PushImageResult } from './push';
-export type { ListReleasesInput, PruneReleasesInput, PruneReleasesResult, RetainedRelease } from './releases';
+export type { ListReleasesInput, PruneReleasesInput, PruneReleasesResult } from './releases';
 export { splitImageRepo, RegistryClient } from './client';

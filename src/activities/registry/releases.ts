@@ -12,8 +12,6 @@ import type { RetainedRelease } from '../../domain/release';
 import { RegistryClient, splitImageRepo } from './client';
 import type { RegistryCredentials } from './credentials';
 
-export type { RetainedRelease };
-
 export const listReleasesInputSchema = z.object({
   service: serviceSchema,
   /** Omit to list only the artifact store. */
