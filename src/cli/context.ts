@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { ReleaseSpec } from '../domain/spec';
+import { releaseSpecSchema, type ReleaseSpec } from '../domain/spec';
+import { adapterCatalogue } from '../activities/catalogue';
 import {
   readSpecFile,
   resolveConnectionSettings,
@@ -80,7 +81,7 @@ export function loadSpec(opts: SpecCliOptions): { spec: ReleaseSpec; loaded: Loa
   const loaded = readSpecFile(file, opts.env);
   if (loaded.raw.environment === undefined) loaded.raw.environment = DEFAULT_ENVIRONMENT;
   absolutizeSource(loaded.raw, dirname(file));
-  return { spec: validateSpec(loaded, ReleaseSpec), loaded };
+  return { spec: validateSpec(loaded, releaseSpecSchema(adapterCatalogue())), loaded };
 }
 
 function absolutizeSource(raw: Record<string, unknown>, base: string): void {
