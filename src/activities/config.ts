@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { HaproxyRouter } from './routers/haproxy';
+import type { HaproxyFiles } from '../lib/haproxy';
 
 /**
  * Where the shared services the adapters use live (Docker engine, process state, HAProxy), as
@@ -13,8 +13,8 @@ export interface AdapterConfig {
   dockerSocket: string;
   /** A Docker client for `dockerSocket` to share (the worker's); one per socket is made otherwise. */
   docker?: Docker;
-  /** What the HAProxy router needs to reach the shared HAProxy (admin socket, conf dir). */
-  haproxy: NonNullable<ConstructorParameters<typeof HaproxyRouter>[1]>;
+  /** Where the shared HAProxy is: its main config, conf.d, master and admin sockets. */
+  haproxy: HaproxyFiles;
   /** Environment the Kubernetes target reads its kubeconfig location from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }

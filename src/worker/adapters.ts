@@ -5,13 +5,14 @@
  */
 import type Docker from 'dockerode';
 import type { AdapterConfig } from '../activities/config';
+import { haproxyFiles } from '../dev/components/haproxy';
 import type { StackConfig } from '../dev/config';
 
 export function adapterConfigFromStack(stack: StackConfig, extra: { docker?: Docker; dockerSocket?: string; env?: NodeJS.ProcessEnv } = {}): AdapterConfig {
   return {
     stateDir: stack.stateDir,
     dockerSocket: extra.dockerSocket ?? stack.docker.socket,
-    haproxy: stack,
+    haproxy: haproxyFiles(stack),
     ...(extra.docker ? { docker: extra.docker } : {}),
     ...(extra.env ? { env: extra.env } : {}),
   };
