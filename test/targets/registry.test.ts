@@ -8,6 +8,7 @@ import { ROUTERS, createKubernetesRouter, createRouter } from '../../src/activit
 import { TargetErrorType } from '../../src/activities/targets/errors';
 import { TARGETS, createTarget, withTargets } from '../../src/activities/targets/registry';
 import { derivedBasePort, portLayout, PortSettings } from '../../src/activities/targets/settings';
+import type { TargetAdapter } from '../../src/activities/targets/target';
 import type { TargetRef } from '../../src/domain/ports';
 import { packageRoot } from '../../src/lib/paths';
 import { adapterConfig } from '../helpers/stack';
@@ -89,4 +90,36 @@ test('ports are deterministic: the same service and environment always get the s
   assert.deepEqual(a, portLayout(PortSettings.parse({}), 'svc', 'prod'));
   assert.equal(a['stable-a'], derivedBasePort('svc', 'prod'));
   assert.deepEqual(Object.values(portLayout(PortSettings.parse({ basePort: 40000 }), 's', 'e')), [40000, 40001, 40002, 40003, 40004]);
+});
+
+test('deploy activities dispatch by target kind and probe URLs by their scheme, through the registry only', async () => {
+  const calls: string[] = [];
+  const fake: TargetAdapter = {
+    kind: 'dispatch-fake',
+    artifact: 'binary',
+    routerFamily: 'loopback',
+    settings: TARGETS.process.settings,
+    urlScheme: 'dispatch-fake:',
+    probeHealth: async (input) => ({ ok: true, checks: [{ path: input.url, status: 200, ok: true, ms: 0 }] }),
+    deployActivities: () => ({
+      currentRelease: async (input) => (calls.push(`currentRelease ${input.router.kind}`), null),
+      deployCandidate: async () => assert.fail('not called'),
+      setTrafficWeight: async () => undefined,
+      promoteCandidate: async () => assert.fail('not called'),
+      removeCandidate: async () => undefined,
+      rollbackToRelease: async () => assert.fail('not called'),
+      retireRelease: async () => undefined,
+    }),
+  };
+  const acts = createDeployActivities({ config: adapterConfig, logger: quiet, targets: withTargets(fake) });
+  assert.equal(await acts.currentRelease({ service: 'x', environment: 'e', target: { kind: 'dispatch-fake', settings: {} }, router: { kind: 'none', settings: {} } }), null);
+  assert.deepEqual(calls, ['currentRelease none']);
+  assert.equal((await acts.probeHealth({ url: 'dispatch-fake://anything', paths: ['/'], timeoutMs: 100 })).ok, true);
+  await assert.rejects(
+    acts.currentRelease({ service: 'x', environment: 'e', target: { kind: 'ftp', settings: {} }, router: { kind: 'none', settings: {} } }),
+    isType(TargetErrorType.UnknownKind),
+  );
+  // The Kubernetes routers come from the same registry: none means the replica ratio there.
+  assert.equal(createKubernetesRouter('none', {}).kind, 'replica-ratio');
+  assert.equal(createKubernetesRouter('gateway-httproute', { gateway: 'web' }).kind, 'gateway-httproute');
 });
