@@ -20,8 +20,7 @@
  *   npx tsx bench/analysis-detect.ts [runs=5]
  */
 import { defaultSequentialTemplate, defaultThresholdTemplate, type AnalysisTemplateInput } from '../src/activities/metrics/templates';
-import { proxyName } from '../src/activities/routers/haproxy-config';
-import { haproxyFiles } from '../src/dev/components/haproxy';
+import { proxyInstance, proxyName } from '../src/activities/routers/haproxy/config';
 import { serverStates } from '../src/lib/haproxy';
 import { settleDeployment } from '../src/domain/result';
 import type { DeploymentEvent, DeploymentResult } from '../src/domain/status';
@@ -62,8 +61,8 @@ interface Row {
 
 /** Samples HAProxy's runtime state; records the first moment after canary traffic that stable has it all again. */
 function watchRouter(rig: AnalysisRig) {
-  const files = haproxyFiles(stack);
   const be = proxyName({ service: rig.service, environment: rig.environment });
+  const files = proxyInstance(stack.haproxy.servicesDir, { service: rig.service, environment: rig.environment });
   let canaryOnAt: number | undefined;
   let restoredAt: number | undefined;
   let stop = false;

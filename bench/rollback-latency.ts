@@ -7,8 +7,7 @@
  *
  *   npx tsx bench/rollback-latency.ts [docker|process] [runs=20]
  */
-import { haproxyFiles } from '../src/dev/components/haproxy';
-import { proxyName } from '../src/activities/routers/haproxy-config';
+import { proxyInstance, proxyName } from '../src/activities/routers/haproxy/config';
 import { stack } from '../test/helpers/stack';
 import { percentile, watchAllTrafficToStable } from './measure';
 import { rig } from './rollback-setup';
@@ -17,8 +16,8 @@ async function main(): Promise<void> {
   const kind = (process.argv[2] ?? 'docker') as 'docker' | 'process';
   const runs = Number(process.argv[3] ?? 20);
   const r = await rig(kind, 'bench-rollback');
-  const files = haproxyFiles(stack);
   const be = proxyName(r.ref);
+  const files = proxyInstance(stack.haproxy.servicesDir, r.ref);
   const flips: number[] = [];
   const totals: number[] = [];
   try {

@@ -11,9 +11,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { haproxyFiles } from '../src/dev/components/haproxy';
 import { serverStates } from '../src/lib/haproxy';
-import { proxyName } from '../src/activities/routers/haproxy-config';
+import { proxyInstance, proxyName } from '../src/activities/routers/haproxy/config';
 import { settleDeployment } from '../src/domain/result';
 import { abortSignal } from '../src/workflows/definitions';
 import { stack } from '../test/helpers/stack';
@@ -60,8 +59,8 @@ async function main(): Promise<void> {
   const runs = Number(process.argv[2] ?? 20);
   const rate = Number(process.argv[3] ?? 200);
   const r = await workflowRig('bench-wfrb', [V1, V2]);
-  const files = haproxyFiles(stack);
   const be = proxyName({ service: r.service, environment: ENVIRONMENT });
+  const files = proxyInstance(stack.haproxy.servicesDir, { service: r.service, environment: ENVIRONMENT });
   const flips: number[] = [];
   const ttr: number[] = [];
   let load: Awaited<ReturnType<typeof startLoad>> | undefined;

@@ -1,5 +1,4 @@
 import type Docker from 'dockerode';
-import type { HaproxyFiles } from '../lib/haproxy';
 
 /**
  * Where the shared services the adapters use live (Docker engine, process state, HAProxy), as
@@ -13,8 +12,8 @@ export interface AdapterConfig {
   dockerSocket: string;
   /** A Docker client for `dockerSocket` to share (the worker's); one per socket is made otherwise. */
   docker?: Docker;
-  /** Where the shared HAProxy is: its main config, conf.d, master and admin sockets. */
-  haproxy: HaproxyFiles;
+  /** Where the HAProxy router keeps one HAProxy process per service + environment (HaproxyRouterDeps). */
+  haproxy: { runDir: string; binary?: string };
   /** Environment the Kubernetes target reads its kubeconfig location from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }

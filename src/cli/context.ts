@@ -1,18 +1,22 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import { releaseSpecSchema, type ReleaseSpec } from '../domain/spec';
 import { adapterCatalogue } from '../activities/catalogue';
+import { defaultArtifactStore } from '../activities/build';
 import {
   readSpecFile,
   resolveConnectionSettings,
   SluiceClient,
   validateSpec,
+  type ConnectionDefaults,
   type ConnectionFlags,
   type ConnectionSettings,
   type DeploymentRef,
   type LoadedSpecFile,
+  type ReleaseStoreSettings,
 } from '../client';
+import { loadStackConfig, registryAddress, temporalAddress, temporalUiUrl } from '../dev/config';
+import { releaseSpecSchema, type ReleaseSpec } from '../domain/spec';
 
 export const DEFAULT_SPEC_FILE = 'sluice.yaml';
 export const DEFAULT_ENVIRONMENT = 'production';
@@ -60,14 +64,27 @@ export function addOutputOption(cmd: Command): Command {
   return cmd.addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
-export function connectionSettings(opts: ConnectionCliOptions): ConnectionSettings {
+/**
+ * The embedded stack's addresses (src/dev/config.ts), injected into the client by this composition
+ * root: the client falls back to them when flags, environment and config files leave something unsaid,
+ * so `sluice` works after `sluice dev up` with no setup.
+ */
+export function embeddedStackDefaults(env: NodeJS.ProcessEnv = process.env): { connection: ConnectionDefaults; releaseStore: ReleaseStoreSettings } {
+  const stack = loadStackConfig(env);
+  return {
+    connection: { address: temporalAddress(stack), namespace: stack.temporal.namespace, uiUrl: temporalUiUrl(stack) },
+    releaseStore: { registry: registryAddress(stack), artifactStore: defaultArtifactStore(stack.stateDir), dockerSocket: stack.docker.socket },
+  };
+}
+
+export function connectionSettings(opts: ConnectionCliOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
   const { config, taskQueue: _taskQueue, ...flags } = opts;
-  return resolveConnectionSettings({ ...flags, configFile: config });
+  return resolveConnectionSettings({ ...flags, configFile: config }, env, embeddedStackDefaults(env).connection);
 }
 
 /** Connects, runs `fn`, and closes the connection whatever happens. */
 export async function withClient<T>(opts: ConnectionCliOptions, fn: (client: SluiceClient) => Promise<T>): Promise<T> {
-  const client = await SluiceClient.connect(connectionSettings(opts), { taskQueue: opts.taskQueue });
+  const client = await SluiceClient.connect(connectionSettings(opts), { taskQueue: opts.taskQueue, releaseStore: embeddedStackDefaults().releaseStore });
   try {
     return await fn(client);
   } finally {

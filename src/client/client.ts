@@ -10,11 +10,13 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
+import type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
 import { ClientErrorType, SluiceClientError } from './errors';
 import { listHistory, type HistoryEntry, type HistoryOptions } from './history';
 import { workflowUiLink } from './links';
 import { deploymentResultFromError, rollbackResultFromError } from '../domain/result';
 import { Reason } from '../domain/reasons';
+import type { RetainedRelease } from '../domain/release';
 import type { RouterSpec, TargetSpec } from '../domain/spec';
 import {
   abortSignal,
@@ -30,21 +32,13 @@ import {
   statusQuery,
   type ApprovalAck,
   type DeploymentResult,
-  type DeploymentStatus,
   type RollbackRequest,
   type RollbackResult,
 } from './protocol';
-import { listRetainedReleases, type ReleasesOptions } from './releases';
+import { listRetainedReleases, type ReleasesOptions, type ReleaseStoreSettings } from './releases';
 import { connectTemporal } from './connect';
-import { resolveConnectionSettings, type ConnectionFlags, type ConnectionSettings } from './settings';
+import { resolveConnectionSettings, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
 import { watchDeployment, type WatchEvent, type WatchOptions } from './watch';
-import type { RetainedRelease } from '../activities/registry';
-
-/** Which deployment: one per service and environment (the workflow id). */
-export interface DeploymentRef {
-  service: string;
-  environment: string;
-}
 
 export interface DeploymentHandleInfo {
   workflowId: string;
@@ -74,16 +68,10 @@ export interface RollbackOptions {
 export interface SluiceClientOptions {
   /** Task queue of the Sluice worker (default `sluice`, or SLUICE_TASK_QUEUE). */
   taskQueue?: string;
-}
-
-export interface DeploymentSnapshot {
-  workflowId: string;
-  runId: string;
-  link: string;
-  /** RUNNING, COMPLETED, FAILED, TERMINATED, ... from Temporal. */
-  execution: string;
-  status?: DeploymentStatus;
-  result?: DeploymentResult;
+  /** Where Temporal is when `connect` gets flags that leave the address unsaid (default TEMPORAL_DEFAULTS). */
+  connectionDefaults?: ConnectionDefaults;
+  /** Where retained releases live; `releases()` needs it. */
+  releaseStore?: ReleaseStoreSettings;
 }
 
 /** A digest of the spec for the memo: lets a person tell whether two releases ran the same spec. */
@@ -95,8 +83,9 @@ export function specDigest(spec: unknown): string {
  * The typed face of Sluice for CI and humans. Every method takes a service and an environment,
  * which name the deployment workflow `deploy/<service>/<environment>`.
  */
-export class SluiceClient {
+export class SluiceClient implements DeploymentReader {
   readonly taskQueue: string;
+  private readonly releaseStore: ReleaseStoreSettings | undefined;
 
   private constructor(
     readonly settings: ConnectionSettings,
@@ -105,12 +94,13 @@ export class SluiceClient {
     options: SluiceClientOptions,
   ) {
     this.taskQueue = options.taskQueue ?? process.env.SLUICE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+    this.releaseStore = options.releaseStore;
   }
 
   static async connect(settings: ConnectionSettings | ConnectionFlags = {}, options: SluiceClientOptions = {}): Promise<SluiceClient> {
     const resolved = 'tls' in settings && typeof settings.uiUrl === 'string' && typeof settings.address === 'string' && typeof settings.namespace === 'string'
       ? (settings as ConnectionSettings)
-      : resolveConnectionSettings(settings as ConnectionFlags);
+      : resolveConnectionSettings(settings as ConnectionFlags, process.env, options.connectionDefaults);
     const { client, connection } = await connectTemporal(resolved);
     return new SluiceClient(resolved, client, connection, options);
   }
@@ -358,7 +348,10 @@ export class SluiceClient {
 
   /** Retained versions (registry tags and artifact-store binaries), newest first. */
   async releases(service: string, options: ReleasesOptions = {}): Promise<RetainedRelease[]> {
-    return listRetainedReleases(service, options);
+    if (!this.releaseStore) {
+      throw new SluiceClientError(ClientErrorType.InvalidSettings, 'listing retained releases needs a release store (SluiceClientOptions.releaseStore)');
+    }
+    return listRetainedReleases(service, this.releaseStore, options);
   }
 
   private notFound(ref: DeploymentRef, err: unknown, workflowId?: string): unknown {

@@ -1,5 +1,5 @@
 import type { WorkflowExecutionInfo } from '@temporalio/client';
-import type { SluiceClient, DeploymentRef } from './client';
+import type { DeploymentReader, DeploymentRef } from './deployment';
 import { deploymentResultFromError, rollbackResultFromError } from '../domain/result';
 import { DEPLOY_WORKFLOW, ROLLBACK_WORKFLOW, SearchAttr, type DeploymentResult, type RollbackResult } from './protocol';
 
@@ -51,7 +51,7 @@ export function historyQuery(ref: DeploymentRef, options: Pick<HistoryOptions, '
   return parts.join(' AND ');
 }
 
-function toEntry(client: SluiceClient, info: WorkflowExecutionInfo): HistoryEntry {
+function toEntry(client: DeploymentReader, info: WorkflowExecutionInfo): HistoryEntry {
   const attrs = info.typedSearchAttributes;
   const start = info.startTime;
   const close = info.closeTime;
@@ -79,7 +79,7 @@ function applyResult(e: HistoryEntry, result: Partial<DeploymentResult & Rollbac
   if (result.timeToRollbackMs !== undefined && result.timeToRollbackMs !== null) e.timeToRollbackMs = result.timeToRollbackMs;
 }
 
-export async function listHistory(client: SluiceClient, ref: DeploymentRef, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
+export async function listHistory(client: DeploymentReader, ref: DeploymentRef, options: HistoryOptions = {}): Promise<HistoryEntry[]> {
   const limit = options.limit ?? 20;
   const entries: HistoryEntry[] = [];
   for await (const info of client.temporal.workflow.list({ query: historyQuery(ref, options), pageSize: Math.min(limit, 100) })) {

@@ -1,10 +1,11 @@
 export { SluiceClient, defaultActor, specDigest } from './client';
-export type { DeploymentRef, DeploymentHandleInfo, DeploymentSnapshot, SluiceClientOptions, SpecLike } from './client';
+export type { DeploymentHandleInfo, SluiceClientOptions, SpecLike } from './client';
+export type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
 export { ClientErrorType, SluiceClientError, isClientError } from './errors';
 export { historyQuery, type HistoryEntry, type HistoryOptions } from './history';
 export { workflowUiLink, visibilityUiLink } from './links';
 export * from './protocol';
-export type { ReleasesOptions } from './releases';
-export { resolveConnectionSettings, type ConnectionFlags, type ConnectionSettings } from './settings';
+export type { ReleasesOptions, ReleaseStoreSettings } from './releases';
+export { resolveConnectionSettings, TEMPORAL_DEFAULTS, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
 export { readSpecFile, validateSpec, SpecError, formatIssues, type SpecIssue, type LoadedSpecFile } from './spec-file';
 export type { WatchEvent, WatchOptions } from './watch';

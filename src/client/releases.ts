@@ -1,13 +1,25 @@
 import Docker from 'dockerode';
 import pino from 'pino';
-import { defaultArtifactStore } from '../activities/build';
-import { createRegistryActivities, type RetainedRelease } from '../activities/registry';
-import { loadStackConfig, registryAddress } from '../dev/config';
+import { createRegistryActivities } from '../activities/registry';
+import type { RetainedRelease } from '../domain/release';
+
+/**
+ * Where retained releases live. The caller injects it: the CLI (the composition root) fills it
+ * from the embedded stack's settings.
+ */
+export interface ReleaseStoreSettings {
+  /** Registry `host:port`; the default image repository is `<registry>/<service>`. */
+  registry: string;
+  /** Artifact store root ($SLUICE_ARTIFACT_STORE overrides it). */
+  artifactStore: string;
+  /** Docker socket for the registry activities' client (listing never calls Docker); default: Docker's own. */
+  dockerSocket?: string;
+}
 
 export interface ReleasesOptions {
-  /** Image repository, default `<embedded registry>/<service>`; pass null to list only binaries. */
+  /** Image repository, default `<registry>/<service>`; pass null to list only binaries. */
   imageRepo?: string | null;
-  /** Artifact store root (default: the embedded stack's, $SLUICE_ARTIFACT_STORE overrides). */
+  /** Artifact store root (default: the store's, $SLUICE_ARTIFACT_STORE overrides). */
   artifactStore?: string;
 }
 
@@ -16,11 +28,11 @@ export interface ReleasesOptions {
  * by calling the build engineer's listReleases directly: it is read-only and needs no worker,
  * so `sluice releases` works even while no worker runs and adds nothing to Temporal history.
  */
-export async function listRetainedReleases(service: string, options: ReleasesOptions = {}): Promise<RetainedRelease[]> {
-  const stack = loadStackConfig();
-  const imageRepo = options.imageRepo === null ? undefined : options.imageRepo ?? `${registryAddress(stack)}/${service}`;
-  const artifactStore = options.artifactStore ?? process.env.SLUICE_ARTIFACT_STORE ?? defaultArtifactStore(stack.stateDir);
+export async function listRetainedReleases(service: string, store: ReleaseStoreSettings, options: ReleasesOptions = {}): Promise<RetainedRelease[]> {
+  const imageRepo = options.imageRepo === null ? undefined : options.imageRepo ?? `${store.registry}/${service}`;
+  const artifactStore = options.artifactStore ?? process.env.SLUICE_ARTIFACT_STORE ?? store.artifactStore;
   // listReleases never touches Docker; the factory wants a client because pruning does.
-  const registry = createRegistryActivities({ docker: new Docker({ socketPath: stack.docker.socket }), artifactStore, logger: pino({ level: 'silent' }) });
+  const docker = new Docker(store.dockerSocket ? { socketPath: store.dockerSocket } : undefined);
+  const registry = createRegistryActivities({ docker, artifactStore, logger: pino({ level: 'silent' }) });
   return registry.listReleases({ service, imageRepo });
 }

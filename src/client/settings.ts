@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import type { ConnectionOptions } from '@temporalio/client';
-import { loadStackConfig, temporalAddress, temporalUiUrl } from '../dev/config';
 import { ClientErrorType, SluiceClientError } from './errors';
 
 /**
@@ -12,7 +11,9 @@ import { ClientErrorType, SluiceClientError } from './errors';
  *      envconfig spellings TEMPORAL_TLS_CLIENT_CERT_PATH, ...),
  *   3. a Temporal client config file (TOML, `--config`, TEMPORAL_CONFIG_FILE or
  *      ~/.config/temporalio/temporal.toml; profile from `--profile` / TEMPORAL_PROFILE),
- *   4. the embedded stack (src/dev/config.ts), so `sluice` works after `sluice dev up` with no setup.
+ *   4. the defaults the caller injects: the CLI (the composition root) passes the embedded stack's
+ *      addresses, so `sluice` works after `sluice dev up` with no setup; without them, Temporal's
+ *      own local defaults (TEMPORAL_DEFAULTS).
  * The file and environment layers are read by @temporalio/envconfig, the SDK's own loader, so
  * Sluice reads the same files and variables as the `temporal` CLI.
  */
@@ -50,6 +51,17 @@ export interface ConnectionSettings {
   uiUrl: string;
 }
 
+/** The last layer of the precedence: where Temporal is when nothing else says. */
+export interface ConnectionDefaults {
+  address: string;
+  namespace: string;
+  /** Base URL of the Temporal Web UI. */
+  uiUrl: string;
+}
+
+/** What `temporal server start-dev` listens on; used when the caller injects no defaults. */
+export const TEMPORAL_DEFAULTS: ConnectionDefaults = { address: '127.0.0.1:7233', namespace: 'default', uiUrl: 'http://127.0.0.1:8233' };
+
 /** Temporal CLI spellings accepted as aliases for envconfig's *_PATH variables. */
 const ENV_ALIASES: Record<string, string> = {
   TEMPORAL_TLS_CERT: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
@@ -83,11 +95,14 @@ function loadProfile(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ClientConf
   }
 }
 
-export function resolveConnectionSettings(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+export function resolveConnectionSettings(
+  flags: ConnectionFlags = {},
+  env: NodeJS.ProcessEnv = process.env,
+  defaults: ConnectionDefaults = TEMPORAL_DEFAULTS,
+): ConnectionSettings {
   const profile = loadProfile(flags, env);
-  const stack = loadStackConfig(env);
-  const address = flags.address ?? profile.address ?? temporalAddress(stack);
-  const namespace = flags.namespace ?? profile.namespace ?? stack.temporal.namespace;
+  const address = flags.address ?? profile.address ?? defaults.address;
+  const namespace = flags.namespace ?? profile.namespace ?? defaults.namespace;
   const apiKey = flags.apiKey ?? profile.apiKey;
   const files: TlsFiles = {
     cert: flags.tlsCert ?? pathOf(profile.tls?.clientCert),
@@ -100,7 +115,7 @@ export function resolveConnectionSettings(flags: ConnectionFlags = {}, env: Node
   }
   const anyTls = Boolean(files.cert || files.ca || files.serverName || apiKey || (profile.tls && !profile.tls.disabled));
   const tlsOn = flags.tls ?? (profile.tls?.disabled ? false : anyTls);
-  const uiUrl = (flags.uiUrl ?? env.SLUICE_UI_URL ?? temporalUiUrl(stack)).replace(/\/+$/, '');
+  const uiUrl = (flags.uiUrl ?? env.SLUICE_UI_URL ?? defaults.uiUrl).replace(/\/+$/, '');
   return { address, namespace, apiKey, tls: tlsOn ? files : false, uiUrl };
 }
 

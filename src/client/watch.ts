@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { DeploymentRef, SluiceClient } from './client';
+import type { DeploymentReader, DeploymentRef } from './deployment';
 import { statusQuery, type DeploymentResult, type DeploymentStatus } from './protocol';
 
 export interface WatchOptions {
@@ -19,7 +19,7 @@ export type WatchEvent =
  * `status` query (queries are cheap and need no history growth) and races it with the result, so
  * the end is seen at once rather than on the next tick.
  */
-export async function* watchDeployment(client: SluiceClient, ref: DeploymentRef, options: WatchOptions = {}): AsyncGenerator<WatchEvent> {
+export async function* watchDeployment(client: DeploymentReader, ref: DeploymentRef, options: WatchOptions = {}): AsyncGenerator<WatchEvent> {
   const interval = options.intervalMs ?? 500;
   const first = await client.snapshot(ref, options.runId);
   const { workflowId, runId } = first;

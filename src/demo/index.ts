@@ -5,10 +5,7 @@ import { join } from 'node:path';
 import { defaultArtifactStore, ensureBaseImages } from '../activities/build';
 import { packageRoot } from '../lib/paths';
 import { freeLoopbackPort } from '../lib/ports';
-import { connectionSettings, type ConnectionCliOptions } from '../cli/context';
-import { ExitCode } from '../cli/exit-codes';
-import { eventLine, formatMs, outcomeLabel } from '../cli/render/format';
-import { SluiceClient, type DeploymentEvent, type DeploymentResult } from '../client';
+import { SluiceClient, type ConnectionSettings, type DeploymentEvent, type DeploymentResult } from '../client';
 import { loadStackConfig, prometheusUrl, registryAddress } from '../dev/config';
 import type { ReleaseSpec } from '../domain/spec';
 import { createSluiceActivities } from '../worker/activities';
@@ -16,9 +13,15 @@ import { createPinoLogger } from '../worker/logger';
 import { createWorker } from '../worker/worker';
 import { createDemoRepo, injectErrors, touchReadme } from './repo';
 import { demoSpec, DEMO_ENVIRONMENT } from './spec';
-import { RESTORE_BUDGET_MS, summaryTable, type DemoRelease } from './summary';
+import { RESTORE_BUDGET_MS, summaryTable, type DemoRelease, type DemoView } from './summary';
 
-export interface DemoOptions extends ConnectionCliOptions {
+export type { DemoView } from './summary';
+
+export interface DemoOptions {
+  /** Where Temporal is; the CLI resolves it from its flags and the embedded stack. */
+  settings: ConnectionSettings;
+  /** How lines look; the CLI passes its own formatters. */
+  view: DemoView;
   keep?: boolean;
   target?: string;
   /** Where progress goes (tests capture it). */
@@ -34,13 +37,14 @@ const EXPECTED: Record<string, DeploymentResult['outcome']> = { v1: 'promoted', 
  *   v3  a bad change (FAULT_ERROR_RATE baked in), rolled back automatically by analysis.
  * It runs its own worker in this process on a unique task queue, takes versions from a temporary
  * git repository, and removes what it started at the end (the stack keeps running).
+ * Resolves true when the three releases ended as expected.
  */
-export async function runDemo(opts: DemoOptions): Promise<number> {
+export async function runDemo(opts: DemoOptions): Promise<boolean> {
   const out = opts.out ?? process.stdout;
   const say = (line = '') => out.write(`${line}\n`);
   const target = opts.target === 'process' ? 'process' : 'docker';
   const stack = loadStackConfig();
-  const settings = connectionSettings(opts);
+  const { settings, view } = opts;
   const id = randomBytes(3).toString('hex');
   const service = `go-demo-${id}`;
   const taskQueue = `sluice-demo-${id}`;
@@ -100,13 +104,13 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
             const key = `${e.at}|${e.type}|${e.message}`;
             if (seen.has(key)) continue;
             seen.add(key);
-            say(`   ${eventLine(e, status.startedAt)}`);
+            say(`   ${view.eventLine(e, status.startedAt)}`);
           }
         }
         if (event.kind === 'result') result = event.result;
       }
       if (!result) throw new Error(`lost track of ${started.workflowId}`);
-      say(`   ${outcomeLabel(result)}`);
+      say(`   ${view.outcomeLabel(result)}`);
       releases.push({ label: step.label, result, events, link: started.link });
       if (result.outcome !== EXPECTED[step.label]) {
         say(`   expected ${EXPECTED[step.label]}; stopping here`);
@@ -124,15 +128,15 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
   }
 
   say();
-  say(summaryTable(releases));
+  say(summaryTable(releases, view));
   const ok = releases.length === 3 && releases.every((r) => r.result.outcome === EXPECTED[r.label]);
   const restore = releases.find((r) => r.label === 'v3')?.result.timeToRollbackMs;
   say();
-  if (restore !== null && restore !== undefined) say(`time to restore ${formatMs(restore)} (budget ${formatMs(RESTORE_BUDGET_MS)})`);
+  if (restore !== null && restore !== undefined) say(`time to restore ${view.formatMs(restore)} (budget ${view.formatMs(RESTORE_BUDGET_MS)})`);
   say(`history: sluice history ${service} ${DEMO_ENVIRONMENT}`);
   say(ok ? 'demo OK: v1 installed, v2 promoted, v3 rolled back automatically' : 'demo did not go as expected (see above)');
   await client.close();
-  return ok ? ExitCode.Ok : ExitCode.Failed;
+  return ok;
 }
 
 /** Stops the demo's containers/processes and router entries; images stay retained in the registry. */

@@ -1,5 +1,15 @@
 import type { DeploymentEvent, DeploymentResult } from '../client';
-import { formatMs, table } from '../cli/render/format';
+
+/**
+ * How the demo's lines look. The CLI launches the demo and passes its own formatters, so the demo
+ * never imports the CLI (the CLI imports the demo).
+ */
+export interface DemoView {
+  eventLine(event: DeploymentEvent, startedAt?: string): string;
+  outcomeLabel(result: DeploymentResult): string;
+  formatMs(ms: number | null | undefined): string;
+  table(headers: string[], rows: string[][]): string;
+}
 
 export interface DemoRelease {
   label: string;
@@ -23,8 +33,9 @@ export function timeToDetectMs(events: DeploymentEvent[]): number | undefined {
   return traffic !== undefined && decision !== undefined ? decision - traffic : undefined;
 }
 
-export function summaryTable(releases: DemoRelease[]): string {
-  return table(
+export function summaryTable(releases: DemoRelease[], view: Pick<DemoView, 'formatMs' | 'table'>): string {
+  const { formatMs } = view;
+  return view.table(
     ['release', 'version', 'outcome', 'reason', 'duration', 'time to detect', 'time to restore', 'web ui'],
     releases.map((r) => {
       const duration = Date.parse(r.result.finishedAt) - Date.parse(r.result.startedAt);

@@ -13,7 +13,8 @@ export interface StackConfig {
   docker: { socket: string; dataRoot: string; execRoot: string; pidFile: string };
   registry: { host: string; port: number; storageDir: string };
   prometheus: { host: string; port: number; targetsDir: string; dataDir: string; scrapeInterval: string };
-  haproxy: { adminSocket: string; masterSocket: string; confDir: string; pidFile: string; statsPort: number };
+  /** The stack's own HAProxy (stats page) and the directory of the per-service HAProxy processes. */
+  haproxy: { adminSocket: string; servicesDir: string; pidFile: string; statsPort: number };
 }
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -69,8 +70,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
     },
     haproxy: {
       adminSocket: join(stateDir, 'haproxy', 'admin.sock'),
-      masterSocket: join(stateDir, 'haproxy', 'master.sock'),
-      confDir: join(stateDir, 'haproxy', 'conf.d'),
+      servicesDir: join(stateDir, 'haproxy', 'services'),
       pidFile: join(stateDir, 'haproxy', 'haproxy.pid'),
       statsPort: portFromEnv(env, 'SLUICE_HAPROXY_STATS_PORT', 8404),
     },

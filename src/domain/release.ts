@@ -16,6 +16,24 @@ export interface Release {
   binaryPath?: string;
 }
 
+/**
+ * A version kept for rollback: a registry tag, an artifact-store binary, or both. The registry
+ * activities produce it; the client and the CLI show it.
+ */
+export interface RetainedRelease {
+  imageTag: string;
+  version: string;
+  shortCommit: string;
+  /** Present when the registry holds the tag. */
+  digest: string | null;
+  imageRef: string | null;
+  /** Present when the artifact store holds a binary for it. */
+  binaryPath: string | null;
+  sha256: string | null;
+  commit: string | null;
+  builtAt: string | null;
+}
+
 /** `v1.4.3-a1b2c3d` from `1.4.3+a1b2c3d`: the same rule as the build activities' imageTagFor. */
 export function imageTagForVersion(version: string): string {
   return `v${version.replace('+', '-')}`;

@@ -5,14 +5,13 @@
  */
 import type Docker from 'dockerode';
 import type { AdapterConfig } from '../activities/config';
-import { haproxyFiles } from '../dev/components/haproxy';
 import type { StackConfig } from '../dev/config';
 
 export function adapterConfigFromStack(stack: StackConfig, extra: { docker?: Docker; dockerSocket?: string; env?: NodeJS.ProcessEnv } = {}): AdapterConfig {
   return {
     stateDir: stack.stateDir,
     dockerSocket: extra.dockerSocket ?? stack.docker.socket,
-    haproxy: haproxyFiles(stack),
+    haproxy: { runDir: stack.haproxy.servicesDir },
     ...(extra.docker ? { docker: extra.docker } : {}),
     ...(extra.env ? { env: extra.env } : {}),
   };

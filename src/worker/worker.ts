@@ -2,7 +2,7 @@
  * createWorker: the one place a Sluice worker is assembled, used by the production entry point
  * (main.ts) and by tests alike, so both run the same workflows with the same options.
  */
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { activityMetricsInterceptor, type WorkerMetrics } from './metrics';
 
 /** The task queue `sluice deploy` and the worker agree on unless told otherwise. */

@@ -1,18 +1,21 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
-import { haproxyFiles } from '../../src/dev/components/haproxy';
-import { applyFragment, removeFragment, workerPid } from '../../src/lib/haproxy';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { instancePid } from '../../src/lib/haproxy-instance';
 import { HaproxyRouter } from '../../src/activities/routers/haproxy';
 import { probeHealth } from '../../src/activities/health';
+import { haproxyComponent } from '../../src/dev/components/haproxy';
+import { TargetErrorType } from '../../src/activities/targets/errors';
 import { stack, uniqueName } from '../helpers/stack';
 import { freePortBlock, sample } from './fixtures';
 
 /**
- * The HAProxy router on the shared proxy: the fragment is written once (no reload when
- * unchanged), weights and addresses move without a reload, and a reload caused by someone else
- * keeps them (server-state file).
+ * The HAProxy router: one HAProxy process per service and environment. Its configuration is
+ * written once (no restart when unchanged), weights and addresses move through the runtime API,
+ * they survive a restart of that process (server-state file), and adding or removing other
+ * services never touches it.
  */
 const servers: Server[] = [];
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -20,6 +23,8 @@ after(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
   for (const s of servers) s.close();
 });
+
+const deps = { runDir: stack.haproxy.servicesDir };
 
 async function backend(name: string, healthy = true): Promise<number> {
   const server = createServer((req, res) => {
@@ -34,44 +39,137 @@ async function backend(name: string, healthy = true): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-test('weights via the runtime socket, no reload; state survives a reload by another fragment', async () => {
+async function routedService(prefix: string, answer: string) {
+  const scope = { service: uniqueName(prefix), environment: 'test' };
+  const listenPort = await freePortBlock(1);
+  const router = new HaproxyRouter({ listenPort }, deps);
+  cleanups.push(() => router.remove(scope));
+  await router.ensure(scope);
+  await router.route(scope, { stable: { address: { host: '127.0.0.1', port: await backend(answer) }, weight: 100 } });
+  return { scope, router, listenPort };
+}
+
+test('weights via the runtime socket without a restart; they survive a restart and a settings change of the proxy', async () => {
   const service = uniqueName('tgt-router');
   const scope = { service, environment: 'test' };
   const listenPort = await freePortBlock(1);
-  const router = new HaproxyRouter({ listenPort }, stack);
+  const router = new HaproxyRouter({ listenPort }, deps);
   cleanups.push(() => router.remove(scope));
   const [a, b] = await Promise.all([backend('A'), backend('B')]);
-  const files = haproxyFiles(stack);
+  const instance = router.instance(scope);
 
   await router.ensure(scope);
-  const pid = await workerPid(files.masterSocket);
+  const pid = await instancePid(instance);
+  assert.ok(pid, 'the proxy runs');
   await router.ensure(scope);
-  assert.equal(await workerPid(files.masterSocket), pid, 'unchanged fragment: no reload');
+  assert.equal(await instancePid(instance), pid, 'unchanged settings: no restart');
 
   await router.route(scope, { stable: { address: { host: '127.0.0.1', port: a }, weight: 75 }, canary: { address: { host: '127.0.0.1', port: b }, weight: 25 } });
-  assert.equal(await workerPid(files.masterSocket), pid, 'a weight change does not reload');
+  assert.equal(await instancePid(instance), pid, 'a weight change does not restart');
   const counts = await sample(`http://127.0.0.1:${listenPort}/`, 200);
   const bShare = (counts.get('B') ?? 0) / 200;
   assert.ok(bShare >= 0.15 && bShare <= 0.35, `canary share ${bShare} not within 25% ± 10 pp (${JSON.stringify([...counts])})`);
+  const expected = [['stable', a, 75, 'ready'], ['canary', b, 25, 'ready'], ['baseline', 1, 0, 'maint']];
+  const routing = async () => (await router.slots(scope)).map((s) => [s.slot, s.address.port, s.weight, s.state]);
 
-  // Another service's fragment reloads HAProxy: our runtime weights and addresses must survive.
-  const other = uniqueName('tgt-other').replace(/[^a-zA-Z0-9_]/g, '_');
-  const otherPort = await freePortBlock(1);
-  await applyFragment(files, other, `frontend ${other}\n  bind 127.0.0.1:${otherPort}\n  http-request return status 200 content-type text/plain string ok\n`);
-  cleanups.push(() => removeFragment(files, other));
-  assert.notEqual(await workerPid(files.masterSocket), pid, 'the other fragment reloaded');
-  const slots = await router.slots(scope);
-  assert.deepEqual(
-    slots.map((s) => [s.slot, s.address.port, s.weight, s.state]),
-    [['stable', a, 75, 'ready'], ['canary', b, 25, 'ready'], ['baseline', 1, 0, 'maint']],
-  );
+  // The process dies (OOM, a reboot): ensure starts it again with the routing it had.
+  process.kill(pid, 'SIGKILL');
+  await router.ensure(scope);
+  assert.notEqual(await instancePid(instance), pid, 'a new process');
+  assert.deepEqual(await routing(), expected);
+
+  // New settings for this service replace its process seamlessly, keeping the routing.
+  const before = await instancePid(instance);
+  const changed = new HaproxyRouter({ listenPort, timeouts: { connect: '1s', client: '20s', server: '20s' } }, deps);
+  await changed.ensure(scope);
+  assert.notEqual(await instancePid(instance), before, 'the new settings took a new process');
+  assert.deepEqual(await routing(), expected);
   const again = await sample(`http://127.0.0.1:${listenPort}/`, 100);
-  assert.equal((again.get('A') ?? 0) + (again.get('B') ?? 0), 100, `all requests answered after the reload: ${JSON.stringify([...again])}`);
+  assert.equal((again.get('A') ?? 0) + (again.get('B') ?? 0), 100, `all requests answered after the replacement: ${JSON.stringify([...again])}`);
 
   // Drain then disable the canary: everything to stable.
   await router.drain(scope, 'canary');
   await router.disable(scope, 'canary');
   assert.deepEqual([...(await sample(`http://127.0.0.1:${listenPort}/`, 20)).entries()], [['A', 20]]);
+
+  await router.remove(scope);
+  assert.equal(await instancePid(instance), undefined, 'remove stops the process');
+  assert.deepEqual(await router.slots(scope), [], 'no proxy, no slots');
+});
+
+test('a listen port another process holds is refused as PortInUse, never shared', async () => {
+  const taken = await backend('someone else');
+  const scope = { service: uniqueName('tgt-taken'), environment: 'test' };
+  const router = new HaproxyRouter({ listenPort: taken }, deps);
+  cleanups.push(() => router.remove(scope));
+  await assert.rejects(router.ensure(scope), (err: Error & { type?: string }) => err.type === TargetErrorType.PortInUse);
+  const first = await routedService('tgt-first', 'first');
+  const second = { service: uniqueName('tgt-second'), environment: 'test' };
+  const clash = new HaproxyRouter({ listenPort: first.listenPort }, deps);
+  cleanups.push(() => clash.remove(second));
+  await assert.rejects(clash.ensure(second), (err: Error & { type?: string }) => err.type === TargetErrorType.PortInUse);
+  assert.deepEqual([...(await sample(`http://127.0.0.1:${first.listenPort}/`, 10)).entries()], [['first', 10]]);
+});
+
+test('0 failed requests at 200 req/s on keep-alive connections while 10 other services are added and removed', async () => {
+  const watched = await routedService('tgt-watched', 'watched');
+  const pid = await instancePid(watched.router.instance(watched.scope));
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  const outcomes = { ok: 0, failed: [] as string[] };
+  const one = () =>
+    new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: watched.listenPort, path: '/', agent }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => {
+          if (res.statusCode === 200 && body === 'watched') outcomes.ok++;
+          else outcomes.failed.push(`${res.statusCode} ${body}`);
+          resolve();
+        });
+      });
+      req.on('error', (err) => {
+        outcomes.failed.push(err.message);
+        resolve();
+      });
+      req.end();
+    });
+  let healthChecks = 0;
+  const unhealthy: number[] = [];
+  let churning = true;
+  const inFlight: Promise<void>[] = [];
+  const load = (async () => {
+    const started = Date.now();
+    for (let i = 0; churning; i++) {
+      inFlight.push(one());
+      // 200 req/s: request i leaves at 5·i ms.
+      const wait = started + (i + 1) * 5 - Date.now();
+      if (wait > 0) await sleep(wait);
+    }
+  })();
+  const health = (async () => {
+    while (churning) {
+      healthChecks++;
+      if (!(await haproxyComponent.healthy(stack))) unhealthy.push(Date.now());
+      await sleep(100);
+    }
+  })();
+  try {
+    for (let i = 0; i < 10; i++) {
+      const other = await routedService(`tgt-churn${i}`, `other${i}`);
+      await other.router.remove(other.scope);
+    }
+    await sleep(500);
+  } finally {
+    churning = false;
+    await load;
+    await health;
+    await Promise.all(inFlight);
+    agent.destroy();
+  }
+  assert.deepEqual(outcomes.failed, [], `every request answered (${outcomes.ok} ok)`);
+  assert.ok(outcomes.ok >= 400, `the load ran at about 200 req/s for the whole churn (${outcomes.ok} requests)`);
+  assert.equal(await instancePid(watched.router.instance(watched.scope)), pid, 'the watched service\'s proxy was never restarted');
+  assert.deepEqual(unhealthy, [], `the stack's HAProxy stayed healthy through ${healthChecks} checks`);
 });
 
 test('probeHealth: one GET per path, failures are data, not exceptions', async () => {

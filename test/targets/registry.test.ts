@@ -26,19 +26,11 @@ function adapterFolders(family: 'targets' | 'routers'): string[] {
     .sort();
 }
 
-/**
- * Routers registered from a single file until their folder lands (the HAProxy router is being
- * rewritten in routers/haproxy.ts; its owner moves it to routers/haproxy/ and removes it here).
- */
-const ROUTERS_NOT_YET_IN_A_FOLDER = ['haproxy'];
-
 test('each registry matches its folders: one folder per adapter, one registry line per folder', () => {
   assert.deepEqual(Object.keys(TARGETS).sort(), adapterFolders('targets'));
   for (const kind of Object.keys(TARGETS)) assert.ok(existsSync(join(packageRoot(), 'src/activities/targets', kind, 'index.ts')), kind);
-  const routerFolders = adapterFolders('routers');
-  assert.deepEqual(Object.keys(ROUTERS).filter((k) => !ROUTERS_NOT_YET_IN_A_FOLDER.includes(k)).sort(), routerFolders);
-  for (const kind of routerFolders) assert.ok(existsSync(join(packageRoot(), 'src/activities/routers', kind, 'index.ts')), kind);
-  for (const kind of ROUTERS_NOT_YET_IN_A_FOLDER) assert.ok(existsSync(join(packageRoot(), 'src/activities/routers', `${kind}.ts`)), kind);
+  assert.deepEqual(Object.keys(ROUTERS).sort(), adapterFolders('routers'));
+  for (const kind of Object.keys(ROUTERS)) assert.ok(existsSync(join(packageRoot(), 'src/activities/routers', kind, 'index.ts')), kind);
   // Each adapter is registered under its own kind.
   for (const [kind, adapter] of Object.entries(TARGETS)) assert.equal(adapter.kind, kind);
   for (const [kind, adapter] of Object.entries(ROUTERS)) assert.equal(adapter.kind, kind);

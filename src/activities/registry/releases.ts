@@ -8,22 +8,11 @@ import { parseInput } from '../build/image';
 import { activityLogger, cancellationSignal, type Logger } from '../build/progress';
 import { imageRepoSchema, serviceSchema } from '../build/schema';
 import { commitTagFor, versionFromImageTag } from '../build/version';
+import type { RetainedRelease } from '../../domain/release';
 import { RegistryClient, splitImageRepo } from './client';
 import type { RegistryCredentials } from './credentials';
 
-export interface RetainedRelease {
-  imageTag: string;
-  version: string;
-  shortCommit: string;
-  /** Present when the registry holds the tag. */
-  digest: string | null;
-  imageRef: string | null;
-  /** Present when the artifact store holds a binary for it. */
-  binaryPath: string | null;
-  sha256: string | null;
-  commit: string | null;
-  builtAt: string | null;
-}
+export type { RetainedRelease };
 
 export const listReleasesInputSchema = z.object({
   service: serviceSchema,

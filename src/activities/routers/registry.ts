@@ -1,34 +1,10 @@
-import { dirname } from 'node:path';
-import type { HaproxyFiles } from '../../lib/haproxy';
 import { TargetErrorType, targetFailure } from '../targets/errors';
 import type { AdapterConfig } from '../config';
 import { gatewayHttpRouteAdapter } from './gateway-httproute';
-import { HaproxyRouter, HaproxyRouterSettings } from './haproxy';
+import { haproxyAdapter } from './haproxy/adapter';
 import { noneAdapter } from './none';
 import { replicaRatioAdapter } from './replica-ratio';
 import type { KubernetesTrafficRouter, Router, RouterAdapter, RouterFamily, RouterRegistry } from './router';
-
-/**
- * Today's HaproxyRouter takes the whole stack config but reads only the HAProxy paths from it
- * (dev/components/haproxy.ts haproxyFiles); this rebuilds that much from the injected addresses.
- * TODO(haproxy rewrite): the router takes HaproxyFiles itself and moves, with this adapter, to
- * routers/haproxy/index.ts; then this shim goes and the registry only imports it.
- */
-function haproxyStack(files: HaproxyFiles): NonNullable<ConstructorParameters<typeof HaproxyRouter>[1]> {
-  const shape = { stateDir: dirname(dirname(files.mainConfig)), haproxy: { confDir: files.confDir, masterSocket: files.masterSocket, adminSocket: files.adminSocket } };
-  return shape as unknown as NonNullable<ConstructorParameters<typeof HaproxyRouter>[1]>;
-}
-
-
-const haproxyAdapter: RouterAdapter = {
-  kind: 'haproxy',
-  settings: HaproxyRouterSettings,
-  frontendUrl: (settings) => {
-    const s = HaproxyRouterSettings.parse(settings);
-    return `http://${s.host}:${s.listenPort}/`;
-  },
-  loopback: (settings, config) => new HaproxyRouter(settings, haproxyStack(config.haproxy)),
-};
 
 /**
  * Every traffic router, by kind: one folder per router under src/activities/routers (see

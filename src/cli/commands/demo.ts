@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, type ConnectionCliOptions } from '../context';
+import { addConnectionOptions, connectionSettings, type ConnectionCliOptions } from '../context';
+import { ExitCode } from '../exit-codes';
+import { eventLine, formatMs, outcomeLabel, table } from '../render/format';
 
 export function registerDemoCommand(program: Command): void {
   const cmd = program
@@ -10,7 +12,9 @@ export function registerDemoCommand(program: Command): void {
   addConnectionOptions(cmd);
   cmd.addHelpText('after', '\nExamples:\n  sluice dev up && sluice demo\n  npm run demo\n');
   cmd.action(async (opts: ConnectionCliOptions & { keep?: boolean; target: string }) => {
+    // Loaded on use: the demo brings a worker (and its native runtime) that other commands do not need.
     const { runDemo } = require('../../demo') as typeof import('../../demo');
-    process.exitCode = await runDemo(opts);
+    const ok = await runDemo({ settings: connectionSettings(opts), view: { eventLine, outcomeLabel, formatMs, table }, keep: opts.keep, target: opts.target });
+    process.exitCode = ok ? ExitCode.Ok : ExitCode.Failed;
   });
 }

@@ -1,7 +1,7 @@
-import type { RetainedRelease } from '../../activities/registry';
 import { listRetainedReleases } from '../../client/releases';
 import { deploymentWorkflowId, workflowUiLink, type DeploymentRef } from '../../client';
-import { connectionSettings, withClient, type ConnectionCliOptions } from '../context';
+import type { RetainedRelease } from '../../domain/release';
+import { connectionSettings, embeddedStackDefaults, withClient, type ConnectionCliOptions } from '../context';
 
 /**
  * Retained releases need no Temporal at all (they are read from the registry and the artifact
@@ -12,7 +12,7 @@ export async function listRetainedReleasesForCli(
   imageRepo: string | undefined,
   opts: ConnectionCliOptions,
 ): Promise<{ releases: RetainedRelease[]; live?: string; workflowId: string; link: string }> {
-  const releases = await listRetainedReleases(ref.service, { imageRepo });
+  const releases = await listRetainedReleases(ref.service, embeddedStackDefaults().releaseStore, { imageRepo });
   const settings = connectionSettings(opts);
   const workflowId = deploymentWorkflowId(ref.service, ref.environment);
   let live: string | undefined;

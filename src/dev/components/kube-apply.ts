@@ -1,5 +1,5 @@
 import { parseAllDocuments } from 'yaml';
-import { connectKubernetes, serverSideApply, type k8s } from '../../activities/targets/kubernetes/client';
+import { connectKubernetes, serverSideApply, type k8s } from '../../lib/kubernetes';
 import type { KubeStackConfig } from './kube-config';
 
 /** Server-side applies every document of a multi-document YAML text with the admin kubeconfig. */

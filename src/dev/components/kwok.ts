@@ -1,7 +1,7 @@
 import { logFile, pidFile, type Component } from '../component';
 import { httpOk } from '../probe';
 import { spawnDaemon } from '../process';
-import { connectKubernetes, readOrUndefined, serverSideApply } from '../../activities/targets/kubernetes/client';
+import { connectKubernetes, readOrUndefined, serverSideApply } from '../../lib/kubernetes';
 import { loadKubeStackConfig, requireBinary, type KubeStackConfig } from './kube-config';
 import { waitForApiserver } from './kube-probe';
 

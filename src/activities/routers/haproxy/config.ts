@@ -1,49 +1,52 @@
-import type { RouterScope } from './router';
+import { haproxyInstance, instanceGlobals, type HaproxyInstance } from '../../../lib/haproxy-instance';
+import type { RouterScope } from '../router';
 
-/** Names HAProxy accepts for proxies and config fragments, one per service + environment. */
+/** The proxy (frontend and backend) name of one service + environment; also names its instance. */
 export function proxyName(scope: RouterScope): string {
   return `sluice_${scope.service}_${scope.environment}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
 }
 
-export function fragmentName(scope: RouterScope): string {
-  return `sluice-${scope.service}-${scope.environment}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
+/** The HAProxy process that serves one service + environment, under the router's run directory. */
+export function proxyInstance(runDir: string, scope: RouterScope): HaproxyInstance {
+  return haproxyInstance(runDir, proxyName(scope));
 }
 
-export interface FragmentOptions {
+export interface ProxyOptions {
   host: string;
   listenPort: number;
-  stateFile: string;
   timeouts: { connect: string; client: string; server: string };
 }
 
 /**
- * The proxy is written once; everything that changes during a release (addresses, weights,
- * states) goes through the runtime API and is carried across reloads by the server-state file.
- * Servers start in maintenance at a placeholder address, so a fresh proxy sends nothing anywhere
- * until the deploy activities point a slot at a ready instance.
+ * The whole configuration of one service's HAProxy process. It is written once; everything that
+ * changes during a release (addresses, weights, states) goes through the runtime API and is
+ * carried across restarts by the instance's server-state file. Servers start in maintenance at a
+ * placeholder address, so a fresh proxy sends nothing anywhere until the deploy activities point
+ * a slot at a ready instance.
  */
-export function renderFragment(scope: RouterScope, o: FragmentOptions): string {
+export function renderProxy(scope: RouterScope, instance: HaproxyInstance, o: ProxyOptions): string {
   const name = proxyName(scope);
   return [
     `# Managed by Sluice for ${scope.service}/${scope.environment}; runtime state via the admin socket.`,
-    `frontend ${name}`,
+    ...instanceGlobals(instance),
+    'defaults',
     '  mode http',
-    `  bind ${o.host}:${o.listenPort}`,
+    `  timeout connect ${o.timeouts.connect}`,
     `  timeout client ${o.timeouts.client}`,
+    `  timeout server ${o.timeouts.server}`,
+    '',
+    `frontend ${name}`,
+    `  bind ${o.host}:${o.listenPort}`,
     `  default_backend ${name}`,
     '',
     `backend ${name}`,
-    '  mode http',
     '  balance roundrobin',
-    `  timeout connect ${o.timeouts.connect}`,
-    `  timeout server ${o.timeouts.server}`,
     // A request whose server went away (stopped instance, refused connection, closed keep-alive
     // connection) is sent again, to another server: this is what makes swaps lossless.
     '  retries 3',
     '  option redispatch 1',
     '  retry-on conn-failure empty-response response-timeout',
-    '  load-server-state-from-file local',
-    `  server-state-file-name ${o.stateFile}`,
+    '  load-server-state-from-file global',
     '  server stable 127.0.0.1:1 weight 100 disabled',
     '  server canary 127.0.0.1:1 weight 0 disabled',
     '  server baseline 127.0.0.1:1 weight 0 disabled',
