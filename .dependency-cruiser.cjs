@@ -15,9 +15,6 @@ const knownViolations = process.env.SLUICE_LAYERS_STRICT
   ? ['^$']
   : [
       '^src/activities/routers/haproxy\\.ts$', // HAProxy owner
-      '^src/activities/routers/registry\\.ts$', // HAProxy owner (routers/*)
-      '^src/activities/targets/registry\\.ts$', // adapter owner
-      '^src/activities/deploy/index\\.ts$', // adapter owner
     ];
 
 const compositionRoots = ['^src/worker/', '^src/cli/', '^src/demo/'];

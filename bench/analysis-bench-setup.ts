@@ -24,7 +24,7 @@ import type { deployWorkflow } from '../src/workflows';
 import { deployWorkflowId } from '../src/workflows/ids';
 import { createSluiceActivities } from '../src/worker/activities';
 import { createWorker } from '../src/worker/worker';
-import { freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
+import { adapterConfig, catalogue, freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../test/targets/fixtures';
 import { release, workflowBundle } from '../test/workflows/support/harness';
 
@@ -81,7 +81,7 @@ export async function analysisRig(): Promise<AnalysisRig> {
       strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
       healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
       analysis: { templates, load: { ratePerSecond: 40, via: 'candidate' }, rateWindow: '15s' },
-    } satisfies ReleaseSpecInput);
+    } satisfies ReleaseSpecInput, catalogue);
 
   const { client, connection } = await temporalClient();
   const native = await NativeConnection.connect({ address: temporalAddress(stack) });
@@ -109,10 +109,10 @@ export async function analysisRig(): Promise<AnalysisRig> {
     listenPort,
     deploy,
     async cleanup() {
-      const deployActivities = createDeployActivities({ logger: pino({ level: 'warn' }) });
+      const deployActivities = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) });
       const ref = { service, environment, target: target(), router: router() };
       for (const version of [STABLE, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
-      await createRouter('haproxy', router().settings, stack).remove({ service, environment }).catch(() => undefined);
+      await createRouter('haproxy', router().settings, adapterConfig).remove({ service, environment }).catch(() => undefined);
       worker.shutdown();
       await running;
       await native.close();

@@ -15,7 +15,7 @@ import { stackDown, stackUp } from '../src/dev/stack';
 import { KUBERNETES_COMPONENTS } from '../src/dev/components/kube-stack';
 import { kubernetesBinariesBuilt, loadKubeStackConfig } from '../src/dev/components/kube-config';
 import { createKubernetesTarget } from '../src/activities/targets/kubernetes';
-import { connectKubernetes, type KubeClients } from '../src/activities/targets/kubernetes-client';
+import { connectKubernetes, type KubeClients } from '../src/activities/targets/kubernetes/client';
 import type { Release } from '../src/domain/release';
 import { freeLoopbackPort as freePort } from '../src/lib/ports';
 

@@ -11,7 +11,7 @@ import { createRouter } from '../src/activities/routers/registry';
 import { createTarget } from '../src/activities/targets/registry';
 import type { DeployPort, TargetRef } from '../src/domain/ports';
 import type { Release } from '../src/domain/release';
-import { dockerClient, stack, uniqueName } from '../test/helpers/stack';
+import { adapterConfig, dockerClient, uniqueName } from '../test/helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, serviceBinary, serviceImage } from '../test/targets/fixtures';
 
 export interface BenchRig {
@@ -41,7 +41,7 @@ export async function rig(kind: 'docker' | 'process', name: string): Promise<Ben
       ? await Promise.all([serviceImage(docker, 'sluice-bench', '3.0.0+eee5555'), serviceImage(docker, 'sluice-bench', '3.1.0+fff6666')])
       : await Promise.all([serviceBinary('3.0.0+eee5555'), serviceBinary('3.1.0+fff6666')]);
   const artifact = (a: string) => (kind === 'docker' ? { imageRef: a } : { binaryPath: a });
-  const acts = createDeployActivities({ docker, logger: quiet, stack });
+  const acts = createDeployActivities({ config: { ...adapterConfig, docker }, logger: quiet });
   return {
     ref,
     acts,
@@ -49,9 +49,9 @@ export async function rig(kind: 'docker' | 'process', name: string): Promise<Ben
     v2: release(service, '3.1.0+fff6666', artifact(a2)),
     proxyUrl: `http://127.0.0.1:${base + 5}/`,
     async cleanup() {
-      const target = createTarget(kind, settings, { docker, stack });
+      const target = createTarget(kind, settings, { ...adapterConfig, docker });
       for (const i of await target.instances(ref)) await target.removeInstance(ref, i);
-      await createRouter('haproxy', ref.router.settings, stack).remove(ref);
+      await createRouter('haproxy', ref.router.settings, adapterConfig).remove(ref);
       if (stateDir) await rm(stateDir, { recursive: true, force: true });
     },
   };

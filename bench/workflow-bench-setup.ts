@@ -16,7 +16,8 @@ import type { ReleaseSpecInput } from '../src/domain/spec';
 import { validateReleaseSpec } from '../src/domain/validate';
 import type { deployWorkflow } from '../src/workflows';
 import { deployWorkflowId } from '../src/workflows/ids';
-import { freePort, stack, uniqueName } from '../test/helpers/stack';
+import { catalogue, freePort, stack, uniqueName } from '../test/helpers/stack';
+import { adapterConfigFromStack } from '../src/worker/adapters';
 import { FAST_STOP_ENV, freePortBlock, release, serviceBinary } from '../test/targets/fixtures';
 import { startE2eWorker } from '../test/workflows/support/e2e';
 
@@ -62,7 +63,7 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
   const ref: TargetRef = { service, environment: ENVIRONMENT, target, router };
 
   const { client, docker } = e2e;
-  const acts = createDeployActivities({ docker, logger, stack });
+  const acts = createDeployActivities({ config: adapterConfigFromStack(stack, { docker }), logger });
 
   const spec = (version: string, strategy: ReleaseSpecInput['strategy']) =>
     validateReleaseSpec({
@@ -73,7 +74,7 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
       router,
       strategy,
       healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-    } satisfies ReleaseSpecInput);
+    } satisfies ReleaseSpecInput, catalogue);
 
   return {
     service,

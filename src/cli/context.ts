@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { adapterCatalogue } from '../activities/catalogue';
 import { defaultArtifactStore } from '../activities/build';
 import {
   readSpecFile,
@@ -15,7 +16,7 @@ import {
   type ReleaseStoreSettings,
 } from '../client';
 import { loadStackConfig, registryAddress, temporalAddress, temporalUiUrl } from '../dev/config';
-import { ReleaseSpec } from '../domain/spec';
+import { releaseSpecSchema, type ReleaseSpec } from '../domain/spec';
 
 export const DEFAULT_SPEC_FILE = 'sluice.yaml';
 export const DEFAULT_ENVIRONMENT = 'production';
@@ -97,7 +98,7 @@ export function loadSpec(opts: SpecCliOptions): { spec: ReleaseSpec; loaded: Loa
   const loaded = readSpecFile(file, opts.env);
   if (loaded.raw.environment === undefined) loaded.raw.environment = DEFAULT_ENVIRONMENT;
   absolutizeSource(loaded.raw, dirname(file));
-  return { spec: validateSpec(loaded, ReleaseSpec), loaded };
+  return { spec: validateSpec(loaded, releaseSpecSchema(adapterCatalogue())), loaded };
 }
 
 function absolutizeSource(raw: Record<string, unknown>, base: string): void {

@@ -1,6 +1,7 @@
 import { defaultThresholdTemplate } from '../activities/metrics/templates';
 import type { ReleaseSpecInput } from '../domain/spec';
 import { validateReleaseSpec } from '../domain/validate';
+import { adapterCatalogue } from '../activities/catalogue';
 
 export const DEMO_ENVIRONMENT = 'demo';
 export const DEMO_TEMPLATE = 'demo-errors';
@@ -31,5 +32,5 @@ export function demoSpec(input: { service: string; repoDir: string; imageRepo: s
     },
     retention: { keep: 5 },
   };
-  return validateReleaseSpec(spec, 'demo spec');
+  return validateReleaseSpec(spec, adapterCatalogue(), 'demo spec');
 }

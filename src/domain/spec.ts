@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AnalysisTemplate } from './analysis';
+import type { AdapterCatalogue, Capabilities } from './adapters';
 import { DURATION_PATTERN } from './duration';
 
 export const Duration = z.string().regex(DURATION_PATTERN, 'must be a duration like "500ms", "5s", "10m" or "2h"');
@@ -50,17 +51,13 @@ export const Source = z.discriminatedUnion('kind', [BuildSource, PrebuiltSource]
 export type Source = z.infer<typeof Source>;
 
 // ---------------------------------------------------------------------------------------------
-// Where it runs and how traffic reaches it. Settings are the adapter's business (each target and
-// router validates its own); here they are opaque JSON.
-export const TargetKind = z.enum(['docker', 'process', 'kubernetes']);
-export type TargetKind = z.infer<typeof TargetKind>;
-export const TargetSpec = z.strictObject({ kind: TargetKind, settings: z.record(z.string(), z.unknown()).default({}) });
+// Where it runs and how traffic reaches it. Kinds and settings are the adapters' business: the
+// adapter catalogue handed to releaseSpecSchema knows which kinds exist, which router a target
+// takes and what settings each accepts; here they are a name and opaque JSON.
+const AdapterKind = z.string().min(1);
+export const TargetSpec = z.strictObject({ kind: AdapterKind, settings: z.record(z.string(), z.unknown()).default({}) });
 export type TargetSpec = z.infer<typeof TargetSpec>;
-
-/** haproxy: loopback targets (docker, process); replica-ratio and gateway-httproute: the kubernetes target. */
-export const RouterKind = z.enum(['haproxy', 'none', 'replica-ratio', 'gateway-httproute']);
-export type RouterKind = z.infer<typeof RouterKind>;
-export const RouterSpec = z.strictObject({ kind: RouterKind, settings: z.record(z.string(), z.unknown()).default({}) });
+export const RouterSpec = z.strictObject({ kind: AdapterKind, settings: z.record(z.string(), z.unknown()).default({}) });
 export type RouterSpec = z.infer<typeof RouterSpec>;
 
 // ---------------------------------------------------------------------------------------------
@@ -169,7 +166,8 @@ export const Retention = z.strictObject({
 });
 export type Retention = z.infer<typeof Retention>;
 
-export const ReleaseSpec = z
+/** The spec's fields and the rules that need no adapter knowledge. */
+export const ReleaseSpecFields = z
   .strictObject({
     service: ServiceName,
     environment: EnvironmentName,
@@ -185,26 +183,6 @@ export const ReleaseSpec = z
     deadline: Duration.optional(),
   })
   .superRefine((spec, ctx) => {
-    const kubernetesRouter = spec.router.kind === 'replica-ratio' || spec.router.kind === 'gateway-httproute';
-    if (kubernetesRouter !== (spec.target.kind === 'kubernetes') && spec.router.kind !== 'none') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['router', 'kind'],
-        message: spec.target.kind === 'kubernetes' ? 'a kubernetes target takes replica-ratio, gateway-httproute or none' : `the ${spec.target.kind} target takes haproxy or none`,
-      });
-    }
-    const needsImage = spec.target.kind !== 'process';
-    if (spec.source.kind === 'build' && needsImage && !spec.source.imageRepo) {
-      ctx.addIssue({ code: 'custom', path: ['source', 'imageRepo'], message: `is required to build for the ${spec.target.kind} target` });
-    }
-    if (spec.source.kind === 'prebuilt') {
-      if (needsImage && !spec.source.imageRef) {
-        ctx.addIssue({ code: 'custom', path: ['source', 'imageRef'], message: `is required for the ${spec.target.kind} target` });
-      }
-      if (!needsImage && !spec.source.binaryPath) {
-        ctx.addIssue({ code: 'custom', path: ['source', 'binaryPath'], message: 'is required for the process target' });
-      }
-    }
     const names = new Set(spec.analysis.templates.map((t) => t.name));
     const checkRefs: { path: (string | number)[]; templates?: string[] }[] = [];
     const strategy = spec.strategy;
@@ -232,7 +210,66 @@ export const ReleaseSpec = z
       }
     }
   });
-/** The validated spec the workflow receives (defaults filled in). */
-export type ReleaseSpec = z.infer<typeof ReleaseSpec>;
+
+/** Every problem the catalogue can see in the spec's target and router: kind, pairing, settings, artifact. */
+function checkAdapters(spec: z.infer<typeof ReleaseSpecFields>, catalogue: AdapterCatalogue, ctx: z.RefinementCtx): void {
+  const target = Object.hasOwn(catalogue.targets, spec.target.kind) ? catalogue.targets[spec.target.kind] : undefined;
+  const router = Object.hasOwn(catalogue.routers, spec.router.kind) ? catalogue.routers[spec.router.kind] : undefined;
+  if (!target) {
+    ctx.addIssue({ code: 'custom', path: ['target', 'kind'], message: `unknown target kind "${spec.target.kind}" (known: ${Object.keys(catalogue.targets).join(', ')})` });
+  }
+  if (!router) {
+    ctx.addIssue({ code: 'custom', path: ['router', 'kind'], message: `unknown router kind "${spec.router.kind}" (known: ${Object.keys(catalogue.routers).join(', ')})` });
+  }
+  const paired = !target || target.routers.includes(spec.router.kind);
+  if (router && !paired) {
+    ctx.addIssue({ code: 'custom', path: ['router', 'kind'], message: `the ${spec.target.kind} target takes ${orList(target!.routers)}` });
+  }
+  if (target) addSettingsIssues(target.settings, spec.target.settings, ['target', 'settings'], ctx);
+  // The settings of a router the target cannot take would only add noise to that error.
+  if (router && paired) addSettingsIssues(router.settings, spec.router.settings, ['router', 'settings'], ctx);
+  if (!target) return;
+  const needsImage = target.artifact === 'image';
+  if (spec.source.kind === 'build' && needsImage && !spec.source.imageRepo) {
+    ctx.addIssue({ code: 'custom', path: ['source', 'imageRepo'], message: `is required to build for the ${spec.target.kind} target` });
+  }
+  if (spec.source.kind === 'prebuilt') {
+    if (needsImage && !spec.source.imageRef) {
+      ctx.addIssue({ code: 'custom', path: ['source', 'imageRef'], message: `is required for the ${spec.target.kind} target` });
+    }
+    if (!needsImage && !spec.source.binaryPath) {
+      ctx.addIssue({ code: 'custom', path: ['source', 'binaryPath'], message: `is required for the ${spec.target.kind} target` });
+    }
+  }
+}
+
+function addSettingsIssues(schema: z.ZodType, settings: unknown, at: (string | number)[], ctx: z.RefinementCtx): void {
+  const parsed = schema.safeParse(settings ?? {});
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [...at, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue.message });
+}
+
+function orList(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? 'no router') : `${items.slice(0, -1).join(', ')} or ${items.at(-1)}`;
+}
+
+function capabilitiesOf(spec: z.infer<typeof ReleaseSpecFields>, catalogue: AdapterCatalogue): Capabilities {
+  const router = catalogue.routers[spec.router.kind];
+  return { artifact: catalogue.targets[spec.target.kind]!.artifact, routerUrl: router?.frontendUrl?.(spec.router.settings) ?? null };
+}
+
+/**
+ * The release spec as `sluice deploy` validates it: the fields above plus what the adapter
+ * catalogue says about the target and router. The result carries `capabilities`, the adapter
+ * facts the workflow acts on.
+ */
+export function releaseSpecSchema(catalogue: AdapterCatalogue) {
+  return ReleaseSpecFields.superRefine((spec, ctx) => checkAdapters(spec, catalogue, ctx)).transform(
+    (spec): ReleaseSpec => ({ ...spec, capabilities: capabilitiesOf(spec, catalogue) }),
+  );
+}
+
+/** The validated spec the workflow receives (defaults filled in, adapter capabilities attached). */
+export type ReleaseSpec = z.infer<typeof ReleaseSpecFields> & { capabilities: Capabilities };
 /** What a person writes: defaults optional. */
-export type ReleaseSpecInput = z.input<typeof ReleaseSpec>;
+export type ReleaseSpecInput = z.input<typeof ReleaseSpecFields>;

@@ -3,7 +3,8 @@
  * front when the spec came from one, so a person can find and fix the field.
  */
 import type { z } from 'zod';
-import { ReleaseSpec, type ReleaseSpecInput } from './spec';
+import type { AdapterCatalogue } from './adapters';
+import { releaseSpecSchema, type ReleaseSpec, type ReleaseSpecInput } from './spec';
 
 export interface FieldError {
   /** Dotted path with [n] for array items, e.g. `strategy.steps[2].duration`; `(root)` for the whole spec. */
@@ -32,8 +33,9 @@ export function formatFieldErrors(errors: readonly FieldError[], source?: string
   return errors.map((e) => `${prefix}${e.path}: ${e.message}`).join('\n');
 }
 
-export function parseReleaseSpec(input: unknown): SpecParseResult {
-  const result = ReleaseSpec.safeParse(input);
+/** `catalogue`: the targets and routers this installation has (src/activities/catalogue.ts builds it). */
+export function parseReleaseSpec(input: unknown, catalogue: AdapterCatalogue): SpecParseResult {
+  const result = releaseSpecSchema(catalogue).safeParse(input);
   return result.success ? { ok: true, spec: result.data } : { ok: false, errors: fieldErrors(result.error) };
 }
 
@@ -48,8 +50,8 @@ export class SpecValidationError extends Error {
   }
 }
 
-export function validateReleaseSpec(input: ReleaseSpecInput | unknown, source?: string): ReleaseSpec {
-  const result = parseReleaseSpec(input);
+export function validateReleaseSpec(input: ReleaseSpecInput | unknown, catalogue: AdapterCatalogue, source?: string): ReleaseSpec {
+  const result = parseReleaseSpec(input, catalogue);
   if (!result.ok) throw new SpecValidationError(result.errors, source);
   return result.spec;
 }

@@ -9,7 +9,9 @@ import { createLoadActivities } from '../activities/load';
 import { createMetricsActivities } from '../activities/metrics';
 import { createRegistryActivities } from '../activities/registry';
 import type { BuildPort, DeployPort, RegistryPort, SluiceActivities } from '../domain/ports';
-import type { StackConfig } from '../dev/config';
+import type { AdapterConfig } from '../activities/config';
+import { loadStackConfig, type StackConfig } from '../dev/config';
+import { adapterConfigFromStack } from './adapters';
 import type { PinoLogger } from './logger';
 
 export interface ActivityDeps {
@@ -20,9 +22,14 @@ export interface ActivityDeps {
   /** Prometheus file-SD directory (canary/stable/baseline scrape targets). */
   prometheusTargetsDir: string;
   logger: PinoLogger;
-  /** Targets + router; default: createDeployActivities (docker/process + HAProxy, kubernetes). */
+  /** Targets + router; default: createDeployActivities over the target and router registries. */
   deploy?: DeployPort;
+  /** The embedded stack whose addresses the adapters get (default: loadStackConfig(env)). */
   stack?: StackConfig;
+  /** The Docker socket `docker` talks to (the docker target's default); default the stack's. */
+  dockerSocket?: string;
+  /** The adapters' configuration, when not derived from `stack`. */
+  adapters?: AdapterConfig;
   env?: NodeJS.ProcessEnv;
   /** Build arguments every image build gets unless the spec sets them (e.g. locally made BUILDER_IMAGE / RUNTIME_IMAGE). */
   defaultBuildArgs?: Record<string, string>;
@@ -47,7 +54,10 @@ export function createSluiceActivities(deps: ActivityDeps) {
   // Compile-time contract checks: a factory drifting from the port breaks the build here.
   const buildPort: BuildPort = build;
   const registryPort: RegistryPort = registry;
-  const deploy: DeployPort = deps.deploy ?? createDeployActivities({ docker: deps.docker, logger: deps.logger, ...(deps.stack ? { stack: deps.stack } : {}), ...(deps.env ? { env: deps.env } : {}) });
+  const adapters =
+    deps.adapters ??
+    adapterConfigFromStack(deps.stack ?? loadStackConfig(deps.env), { docker: deps.docker, ...(deps.dockerSocket ? { dockerSocket: deps.dockerSocket } : {}), ...(deps.env ? { env: deps.env } : {}) });
+  const deploy: DeployPort = deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();
   const activities = { ...build, ...registry, ...deploy, ...metrics, ...load };

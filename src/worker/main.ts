@@ -109,6 +109,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
   await warnAboutSearchAttributes(options, logger);
   const activities = createSluiceActivities({
     docker: new Docker({ socketPath: options.dockerSocket }),
+    dockerSocket: options.dockerSocket,
     artifactStore: options.artifactStore,
     prometheusUrl: options.prometheusUrl,
     prometheusTargetsDir: options.prometheusTargetsDir,

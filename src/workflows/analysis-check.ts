@@ -30,8 +30,9 @@ function hostPort(url: string): string {
 function loadFor(ctx: DeployContext, instances: readonly { url: string }[]): AnalysisLoad | undefined {
   const load = ctx.spec.analysis.load;
   if (!load) return undefined;
-  const routerPort = ctx.spec.router.kind === 'haproxy' ? Number(ctx.spec.router.settings.listenPort) : undefined;
-  const targets = load.via === 'router' && routerPort ? [`http://127.0.0.1:${routerPort}/`] : instances.map((i) => `${i.url}/`);
+  // The router's frontend (null when it has none) is adapter data the edge put on the spec.
+  const routerUrl = ctx.spec.capabilities?.routerUrl;
+  const targets = load.via === 'router' && routerUrl ? [routerUrl] : instances.map((i) => `${i.url}/`);
   return { targets, ratePerSecond: load.ratePerSecond * targets.length };
 }
 

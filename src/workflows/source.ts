@@ -45,12 +45,13 @@ export async function obtainRelease(spec: ReleaseSpec, control: Control, tracker
   }
 
   const contextDir = source.contextDir ?? source.repoDir;
-  if (spec.target.kind === 'process') {
+  // What the target runs is adapter data the edge put on the spec (src/domain/adapters.ts).
+  if (spec.capabilities.artifact === 'binary') {
     const binary = await control.interruptible(() => withSummary(build.buildBinary, buildActivity, `go build ${spec.service} ${version.version}`, { sourceDir: contextDir, service: spec.service, version }));
     return { service: spec.service, ...version, binaryPath: binary.binaryPath };
   }
 
-  const imageRepo = source.imageRepo!; // the spec schema requires it for image targets
+  const imageRepo = source.imageRepo!; // the spec schema requires it for targets that run images
   await control.interruptible(() =>
     withSummary(build.buildImage, buildActivity, `build image ${imageRepo}:${version.imageTag}`, {
       contextDir,

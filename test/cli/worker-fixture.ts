@@ -12,7 +12,7 @@ import type { TargetRef } from '../../src/domain/ports';
 import { imageTagForVersion, type Release } from '../../src/domain/release';
 import { createSluiceActivities } from '../../src/worker/activities';
 import { createWorker } from '../../src/worker/worker';
-import { freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
+import { adapterConfig, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock } from '../targets/fixtures';
 import { workflowBundle } from '../workflows/support/harness';
 
@@ -67,7 +67,7 @@ export async function startCliWorker(): Promise<CliWorker> {
   const taskQueue = uniqueName('cli');
   const worker: Worker = await createWorker({ connection, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
   const running = worker.run();
-  const deployActivities = createDeployActivities({ docker, logger });
+  const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger });
   const refs = new Map<string, TargetRef>();
   const releaseOf = (service: string, version: string): Release => ({
     service,
@@ -114,7 +114,7 @@ export async function startCliWorker(): Promise<CliWorker> {
     async close() {
       for (const ref of refs.values()) {
         for (const version of Object.values(VERSIONS)) await deployActivities.retireRelease({ ...ref, release: releaseOf(ref.service, version) }).catch(() => undefined);
-        await createRouter(ref.router.kind, ref.router.settings, stack).remove({ service: ref.service, environment: ref.environment }).catch(() => undefined);
+        await createRouter(ref.router.kind, ref.router.settings, adapterConfig).remove({ service: ref.service, environment: ref.environment }).catch(() => undefined);
       }
       worker.shutdown();
       await running;

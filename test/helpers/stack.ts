@@ -2,10 +2,19 @@ import Docker from 'dockerode';
 import { Connection, Client } from '@temporalio/client';
 import { packageRoot } from '../../src/lib/paths';
 import { freeLoopbackPort } from '../../src/lib/ports';
+import { adapterCatalogue } from '../../src/activities/catalogue';
+import type { AdapterConfig } from '../../src/activities/config';
 import { loadStackConfig, temporalAddress, type StackConfig } from '../../src/dev/config';
+import { adapterConfigFromStack } from '../../src/worker/adapters';
 
 /** The shared embedded stack every end-to-end test talks to (started by scripts/test.sh). */
 export const stack: StackConfig = loadStackConfig();
+
+/** The stack's addresses as the adapters' configuration, as the worker injects them. */
+export const adapterConfig: AdapterConfig = adapterConfigFromStack(stack);
+
+/** The production targets and routers (no test fakes), for validating specs of real-target tests. */
+export const catalogue = adapterCatalogue();
 
 /** The repository root, found from both test/ (tsx) and dist/test/ (compiled). */
 export const repoRoot = packageRoot;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
-import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
+import type { KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { skipReason, suiteNamespace } from './cluster';
 import { deployment, release, targetRef } from './fixtures';
 

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
-import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
+import type { KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { readRouteWeights } from '../../src/activities/routers/gateway-httproute';
-import { parseKubernetesSettings } from '../../src/activities/targets/kubernetes-schema';
+import { parseKubernetesSettings } from '../../src/activities/targets/kubernetes/schema';
 import { skipReason, suiteNamespace } from './cluster';
 import { deployment, release, targetRef } from './fixtures';
 

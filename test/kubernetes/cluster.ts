@@ -6,7 +6,7 @@ import { loadStackConfig } from '../../src/dev/config';
 import { stackUp } from '../../src/dev/stack';
 import { KUBERNETES_COMPONENTS } from '../../src/dev/components/kube-stack';
 import { kubernetesBinariesBuilt, loadKubeStackConfig, type KubeStackConfig } from '../../src/dev/components/kube-config';
-import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes-client';
+import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { uniqueName } from '../helpers/stack';
 
 export const stackConfig = loadStackConfig();

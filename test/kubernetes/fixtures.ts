@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Release } from '../../src/domain/release';
-import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
+import type { KubeClients } from '../../src/activities/targets/kubernetes/client';
 import type { KubernetesTargetRef } from '../../src/activities/targets/kubernetes';
 import { kube } from './cluster';
 

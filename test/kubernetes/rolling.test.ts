@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
-import { KubernetesErrorType } from '../../src/activities/targets/kubernetes-schema';
+import { KubernetesErrorType } from '../../src/activities/targets/kubernetes/schema';
 import { skipReason, suiteNamespace } from './cluster';
 import { deployment, release, replicaSets, targetRef } from './fixtures';
 

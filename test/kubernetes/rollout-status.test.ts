@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { k8s } from '../../src/activities/targets/kubernetes-client';
-import { deploymentRolloutStatus } from '../../src/activities/targets/kubernetes-rollout';
+import type { k8s } from '../../src/activities/targets/kubernetes/client';
+import { deploymentRolloutStatus } from '../../src/activities/targets/kubernetes/rollout';
 import { replicaRatioSplit } from '../../src/activities/routers/replica-ratio';
-import { baseName, releaseLabel } from '../../src/activities/targets/kubernetes-manifests';
+import { baseName, releaseLabel } from '../../src/activities/targets/kubernetes/manifests';
 
 /** A Deployment as the API returns it, with only the fields `kubectl rollout status` reads. */
 function d(generation: number, spec: number, status: Partial<k8s.V1DeploymentStatus>): k8s.V1Deployment {

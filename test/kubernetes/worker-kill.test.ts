@@ -3,14 +3,14 @@ import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Client, Connection } from '@temporalio/client';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
-import type { KubeClients } from '../../src/activities/targets/kubernetes-client';
+import type { KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { settleDeployment } from '../../src/domain/result';
 import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
-import { eventually, temporalClient, uniqueName } from '../helpers/stack';
+import { catalogue, eventually, temporalClient, uniqueName } from '../helpers/stack';
 import { createNamespace, deleteNamespace, ensureCluster, kube, skipReason } from './cluster';
 import { deployment, release, replicaSets, targetRef } from './fixtures';
 
@@ -54,7 +54,7 @@ describe('kubernetes target under deployWorkflow', { skip }, () => {
       target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 4, progressDeadlineSeconds: 120 } },
       strategy: { kind: 'canary', steps: [{ setWeight: 25 }, { analysis: { window: '8s' } }, { setWeight: 50 }], scaleDownDelay: '1s' },
       healthCheck: { interval: '500ms', failureThreshold: 3, timeout: '2s' },
-    });
+    }, catalogue);
     const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
       taskQueue,
       workflowId: deployWorkflowId(`${service}-${namespace}`.slice(0, 60), 'test'),

@@ -7,6 +7,7 @@
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { loadStackConfig, temporalAddress } from '../../src/dev/config';
 import { createDeployActivities } from '../../src/activities/deploy';
+import { adapterConfigFromStack } from '../../src/worker/adapters';
 import { createWorker } from '../../src/worker/worker';
 
 async function main(): Promise<void> {
@@ -21,7 +22,7 @@ async function main(): Promise<void> {
     taskQueue,
     activities: {
       // The production composition: it hands kubernetes targets to the Kubernetes target.
-      ...createDeployActivities({ stack: config }),
+      ...createDeployActivities({ config: adapterConfigFromStack(config) }),
       async pruneReleases(input: { protect: string[] }) {
         return { kept: input.protect, deleted: [] };
       },

@@ -5,7 +5,7 @@ import { createRouter } from '../../src/activities/routers/registry';
 import { createTarget } from '../../src/activities/targets/registry';
 import type { TargetRef } from '../../src/domain/ports';
 import type { Release } from '../../src/domain/release';
-import { dockerClient, stack, uniqueName } from '../helpers/stack';
+import { adapterConfig, dockerClient, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, sample, serviceImage } from './fixtures';
 
 /**
@@ -49,11 +49,11 @@ before(async () => {
 
 after(async () => {
   for (const c of await containers()) await docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
-  await createRouter('haproxy', ref.router.settings, stack).remove(ref);
+  await createRouter('haproxy', ref.router.settings, adapterConfig).remove(ref);
 });
 
 test('docker target: first release, canary split, promotion, rollback, idempotency, recovery', async () => {
-  const acts = createDeployActivities({ docker, logger: quiet });
+  const acts = createDeployActivities({ config: { ...adapterConfig, docker }, logger: quiet });
   assert.equal(await acts.currentRelease(ref), null);
 
   // First release: candidate, promoted, candidate removed.
@@ -95,9 +95,9 @@ test('docker target: first release, canary split, promotion, rollback, idempoten
   assert.ok(now.some((c) => c.id === v1Container.id), 'the previous stable is kept warm, not recreated');
 
   // Crash recovery: fresh activities (no memory) see the same world through the labels.
-  const fresh = createDeployActivities({ docker, logger: quiet });
+  const fresh = createDeployActivities({ config: { ...adapterConfig, docker }, logger: quiet });
   assert.equal((await fresh.currentRelease(ref))?.version, v2.version);
-  const target = createTarget('docker', ref.target.settings, { docker, stack });
+  const target = createTarget('docker', ref.target.settings, { ...adapterConfig, docker });
   const ends = await target.endpoints({ ...ref });
   assert.equal(ends.stable?.release.version, v2.version);
 

@@ -9,7 +9,7 @@ import { createRouter } from '../../src/activities/routers/registry';
 import { TargetErrorType } from '../../src/activities/targets/errors';
 import { createTarget } from '../../src/activities/targets/registry';
 import type { TargetRef } from '../../src/domain/ports';
-import { stack, uniqueName } from '../helpers/stack';
+import { adapterConfig, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, sample, serviceBinary } from './fixtures';
 
 /**
@@ -43,10 +43,10 @@ async function setup(routerKind: 'haproxy' | 'none') {
     router: routerKind === 'haproxy' ? { kind: 'haproxy', settings: { listenPort: base + 5 } } : { kind: 'none', settings: {} },
     workflowId: `test/${service}`,
   };
-  const target = createTarget('process', ref.target.settings, { stack });
+  const target = createTarget('process', ref.target.settings, adapterConfig);
   cleanups.push(async () => {
     for (const i of await target.instances(ref)) await target.removeInstance(ref, i);
-    await createRouter(ref.router.kind, ref.router.settings, stack).remove(ref);
+    await createRouter(ref.router.kind, ref.router.settings, adapterConfig).remove(ref);
     await rm(stateDir, { recursive: true, force: true });
     await rm(store, { recursive: true, force: true });
   });
@@ -72,7 +72,7 @@ function share(counts: Map<string, number>, version: string): number {
 
 test('process target behind HAProxy: canary, promotion, warm rollback, stale pid files, retained binaries', async () => {
   const { ref, base, stateDir, store, target, v1, v2 } = await setup('haproxy');
-  const acts = createDeployActivities({ logger: quiet });
+  const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
   const proxy = `http://127.0.0.1:${base + 5}/`;
 
   await acts.deployCandidate({ ...ref, release: v1, role: 'canary' });
@@ -107,7 +107,7 @@ test('process target behind HAProxy: canary, promotion, warm rollback, stale pid
   assert.equal(stranger.signalCode, null);
 
   // Rollback (twice) flips to the warm v1 process: same pid, v2 stopped.
-  const fresh = createDeployActivities({ logger: quiet });
+  const fresh = createDeployActivities({ config: adapterConfig, logger: quiet });
   assert.equal((await fresh.currentRelease(ref))?.version, v2.version);
   await fresh.rollbackToRelease({ ...ref, release: v1, from: v2 });
   await fresh.rollbackToRelease({ ...ref, release: v1, from: v2 });
@@ -136,7 +136,7 @@ test('process target behind HAProxy: canary, promotion, warm rollback, stale pid
 
 test('process target without a proxy: stop old, start new on the same port, roll back', async () => {
   const { ref, base, target, v1, v2 } = await setup('none');
-  const acts = createDeployActivities({ logger: quiet });
+  const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
   const direct = `http://127.0.0.1:${base}/`;
 
   await acts.deployCandidate({ ...ref, release: v1, role: 'canary' });
@@ -168,7 +168,7 @@ test('fault injection follows the release: releaseEnv reaches its instances, pro
   const { ref, target, v1, v2 } = await setup('none');
   const settings = { ...ref.target.settings, releaseEnv: { [v2.version]: { FAULT_HEALTHZ_FAIL: 'true' } } };
   const faulty = { ...ref, target: { ...ref.target, settings } };
-  const acts = createDeployActivities({ logger: quiet });
+  const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
   await acts.deployCandidate({ ...faulty, release: v1, role: 'canary' });
   const stable = await acts.promoteCandidate({ ...faulty, release: v1, role: 'canary', previous: null });
   // The canary is ready (/readyz) but unhealthy (/healthz): deploy succeeds, the check fails.

@@ -7,7 +7,7 @@ import { abortSignal, statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import type { deployWorkflow } from '../../src/workflows';
 import { eventually } from '../helpers/stack';
-import { readCalls, readState } from './support/file-target';
+import { FILE_FAKE, FILE_FAKE_IMAGE, readCalls, readState } from './support/file-target';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './support/harness';
 
 let h: Harness;
@@ -38,7 +38,7 @@ const cases: AbortCase[] = [
     name: 'building',
     overrides: (service) => ({
       source: { kind: 'build', repoDir: '/nonexistent', imageRepo: `127.0.0.1:5000/${service}` },
-      target: { kind: 'docker', settings: {} },
+      target: { kind: FILE_FAKE_IMAGE, settings: {} },
       strategy: slowCanary,
     }),
     ready: (phase, _w, calls) => phase === 'building' && calls.includes('buildImage:start'),
@@ -47,7 +47,7 @@ const cases: AbortCase[] = [
   },
   {
     name: 'deploying (activity in flight)',
-    overrides: () => ({ target: { kind: 'process', settings: { deployMs: 3000 } }, strategy: slowCanary }),
+    overrides: () => ({ target: { kind: FILE_FAKE, settings: { deployMs: 3000 } }, strategy: slowCanary }),
     ready: (phase) => phase === 'deploying',
     compensations: [`remove canary ${NEW}`],
     // The deploy call finishes first (a change is never cancelled halfway), then it is undone.

@@ -17,7 +17,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { createWorker } from '../../src/worker/worker';
 import { stack, temporalClient, uniqueName } from '../helpers/stack';
-import { createFileTargetActivities, readState, writeState } from './support/file-target';
+import { createFileTargetActivities, FILE_FAKE_IMAGE, fileFakeCatalogue, readState, writeState } from './support/file-target';
 import { release, workflowBundle } from './support/harness';
 import { startHealthServer } from './support/health-server';
 
@@ -95,9 +95,10 @@ test('a release built from git is versioned, built, pushed by digest, deployed a
     service,
     environment: 'test',
     source: { kind: 'build', repoDir: repo, imageRepo },
-    target: { kind: 'docker' },
+    // The file fake that runs images: the build and push are real, the deploy is not.
+    target: { kind: FILE_FAKE_IMAGE },
     strategy: { kind: 'canary', steps: [{ setWeight: 50 }] },
-  });
+  }, fileFakeCatalogue);
   const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: service, workflowId: deployWorkflowId(service, 'test'), args: [spec] });
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'promoted', res.message);

@@ -18,7 +18,7 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { freePort, uniqueName } from '../helpers/stack';
+import { catalogue, freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
@@ -69,7 +69,7 @@ function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends in
       load: { ratePerSecond: 40, via: 'candidate' },
       rateWindow: '10s',
     },
-  } satisfies ReleaseSpecInput);
+  } satisfies ReleaseSpecInput, catalogue);
 }
 
 async function deploy(version: string, steps: Parameters<typeof specFor>[1]) {

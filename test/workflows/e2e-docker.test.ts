@@ -11,7 +11,7 @@ import type { ReleaseSpecInput } from '../../src/domain/spec';
 import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { freePort, uniqueName } from '../helpers/stack';
+import { catalogue, freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceImage } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
 import { release, waitForStatus } from './support/harness';
@@ -37,7 +37,7 @@ function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
     router: router(),
     strategy,
     healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-  } satisfies ReleaseSpecInput);
+  } satisfies ReleaseSpecInput, catalogue);
   return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [spec] });
 }
 

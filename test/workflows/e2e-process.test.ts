@@ -15,7 +15,7 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { abortSignal, approveUpdate } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { freePort, uniqueName } from '../helpers/stack';
+import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
 import { release, waitForStatus } from './support/harness';
@@ -53,7 +53,7 @@ function specFor(version: string, strategy: ReleaseSpecInput['strategy']) {
     router: router(),
     strategy,
     healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-  } satisfies ReleaseSpecInput);
+  } satisfies ReleaseSpecInput, catalogue);
 }
 
 async function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
@@ -100,7 +100,7 @@ test('a release whose /healthz fails is rolled back; the stable keeps all traffi
   assert.equal(res.outcome, 'rolled-back', res.message);
   assert.equal(res.reason, Reason.HealthCheckFailed);
   assert.deepEqual(await sample(10), { [V2]: 10 });
-  const left = await createDeployActivities({ logger: pino({ level: 'warn' }) }).currentRelease({ service, environment: 'e2e', target: target(), router: router() });
+  const left = await createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) }).currentRelease({ service, environment: 'e2e', target: target(), router: router() });
   assert.equal(left?.version, V2);
 });
 

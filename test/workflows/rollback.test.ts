@@ -5,7 +5,7 @@ import { rollbackResultFromError } from '../../src/domain/result';
 import type { RollbackRequest } from '../../src/domain/status';
 import { rollbackWorkflowId } from '../../src/workflows/ids';
 import type { rollbackWorkflow } from '../../src/workflows';
-import { readCalls, readState, writeRetained } from './support/file-target';
+import { FILE_FAKE, readCalls, readState, writeRetained } from './support/file-target';
 import { newService, release, seedStable, startHarness, type Harness } from './support/harness';
 
 let h: Harness;
@@ -20,7 +20,7 @@ function rollback(service: string, toVersion?: string) {
   const request: RollbackRequest = {
     service,
     environment: 'test',
-    target: { kind: 'process', settings: {} },
+    target: { kind: FILE_FAKE, settings: {} },
     router: { kind: 'none', settings: {} },
     ...(toVersion ? { toVersion } : {}),
   };

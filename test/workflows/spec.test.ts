@@ -2,16 +2,22 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { toMs } from '../../src/domain/duration';
 import { matchesVersion } from '../../src/domain/release';
-import { formatFieldErrors, parseReleaseSpec, SpecValidationError, validateReleaseSpec } from '../../src/domain/validate';
+import { adapterCatalogue } from '../../src/activities/catalogue';
+import { formatFieldErrors, parseReleaseSpec as parseWith, SpecValidationError, validateReleaseSpec as validateWith } from '../../src/domain/validate';
 import { deployWorkflowId, parseDeployWorkflowId } from '../../src/workflows/ids';
 import { chooseRollbackTarget } from '../../src/workflows/rollback';
+
+/** The production targets and routers, as the CLI validates with. */
+const catalogue = adapterCatalogue();
+const parseReleaseSpec = (input: unknown) => parseWith(input, catalogue);
+const validateReleaseSpec = (input: unknown, source?: string) => validateWith(input, catalogue, source);
 
 const base = {
   service: 'go-service',
   environment: 'production',
   source: { kind: 'build', repoDir: '/src/go-service', imageRepo: '127.0.0.1:5000/go-service' },
   target: { kind: 'docker' },
-  router: { kind: 'haproxy', settings: { port: 18080 } },
+  router: { kind: 'haproxy', settings: { listenPort: 18080 } },
   strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '5s' } }, { setWeight: 50 }, { pause: {} }, { analysis: { window: '20s' } }] },
 };
 
@@ -26,6 +32,7 @@ test('a valid spec gets its defaults, and Argo-style step shorthand becomes tagg
   ]);
   assert.deepEqual(spec.healthCheck, { paths: ['/healthz', '/readyz'], interval: '1s', window: '10s', failureThreshold: 3, timeout: '2s' });
   assert.deepEqual(spec.target, { kind: 'docker', settings: {} });
+  assert.deepEqual(spec.capabilities, { artifact: 'image', routerUrl: 'http://127.0.0.1:18080/' }, 'what the workflow needs to know about the adapters');
   assert.equal(spec.retention.keep, 5);
   assert.deepEqual(spec.approval, { approvers: [] });
 });
@@ -111,7 +118,24 @@ test('router kinds must suit the target: haproxy for loopback targets, replica-r
   assert.equal(validateReleaseSpec({ ...kube, router: { kind: 'gateway-httproute', settings: { gateway: 'web' } } }).router.kind, 'gateway-httproute');
   assert.equal(validateReleaseSpec({ ...kube, router: { kind: 'replica-ratio' } }).router.kind, 'replica-ratio');
   const wrong = parseReleaseSpec({ ...kube, router: { kind: 'haproxy', settings: {} } });
-  assert.deepEqual(!wrong.ok && wrong.errors, [{ path: 'router.kind', message: 'a kubernetes target takes replica-ratio, gateway-httproute or none' }]);
+  assert.deepEqual(!wrong.ok && wrong.errors, [{ path: 'router.kind', message: 'the kubernetes target takes replica-ratio, gateway-httproute or none' }]);
   const loopback = parseReleaseSpec({ ...base, router: { kind: 'replica-ratio' } });
   assert.deepEqual(!loopback.ok && loopback.errors, [{ path: 'router.kind', message: 'the docker target takes haproxy or none' }]);
+});
+
+test('kinds and settings are checked against the adapter catalogue, naming the field', () => {
+  const unknown = parseReleaseSpec({ ...base, target: { kind: 'ftp' }, router: { kind: 'nginx' } });
+  assert.deepEqual(!unknown.ok && unknown.errors, [
+    { path: 'target.kind', message: 'unknown target kind "ftp" (known: docker, process, kubernetes)' },
+    { path: 'router.kind', message: 'unknown router kind "nginx" (known: haproxy, replica-ratio, gateway-httproute, none)' },
+  ]);
+  const badSettings = parseReleaseSpec({ ...base, target: { kind: 'docker', settings: { host: '10.0.0.5', basePort: 80 } }, router: { kind: 'haproxy', settings: {} } });
+  assert.equal(badSettings.ok, false);
+  const paths = !badSettings.ok ? badSettings.errors.map((e) => e.path).sort() : [];
+  assert.deepEqual(paths, ['router.settings.listenPort', 'target.settings.basePort', 'target.settings.host']);
+  assert.match(!badSettings.ok ? badSettings.errors.find((e) => e.path === 'target.settings.host')!.message : '', /loopback/);
+  const kube = parseReleaseSpec({ ...base, source: { kind: 'prebuilt', version: '1.0.0', imageRef: `r/x@sha256:${'a'.repeat(64)}` }, target: { kind: 'kubernetes', settings: { replicas: 0 } }, router: { kind: 'gateway-httproute', settings: { pathPrefix: 'x' } } });
+  assert.deepEqual(!kube.ok && kube.errors.map((e) => e.path).sort(), ['router.settings.pathPrefix', 'target.settings.replicas']);
+  const process = validateReleaseSpec({ ...base, target: { kind: 'process' }, router: { kind: 'none' }, source: { kind: 'prebuilt', version: '1.0.0', binaryPath: '/bin/x' } });
+  assert.deepEqual(process.capabilities, { artifact: 'binary', routerUrl: null });
 });

@@ -4,7 +4,7 @@ import { Reason } from '../../src/domain/reasons';
 import { SluiceErrorType } from '../../src/domain/errors';
 import { approveSignal, pauseSignal, resumeSignal, statusQuery } from '../../src/workflows/definitions';
 import { createWorkerMetrics, serveMetrics } from '../../src/worker/metrics';
-import { readCalls, readState } from './support/file-target';
+import { FILE_FAKE, readCalls, readState } from './support/file-target';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './support/harness';
 
 let h: Harness;
@@ -151,7 +151,7 @@ test('a non-retryable activity error undoes everything, then fails the workflow 
   const service = newService('broken');
   seedStable(h, service, '1.0.0+aaaaaaa');
   const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-    target: { kind: 'process', settings: { failPromote: true } },
+    target: { kind: FILE_FAKE, settings: { failPromote: true } },
     strategy: { kind: 'canary', steps: [{ setWeight: 25 }] },
   }));
   const res = await result(handle);

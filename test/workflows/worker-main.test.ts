@@ -6,7 +6,7 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode } from '../helpers/child';
-import { stack, temporalClient, uniqueName } from '../helpers/stack';
+import { catalogue, stack, temporalClient, uniqueName } from '../helpers/stack';
 import { temporalAddress } from '../../src/dev/config';
 import { missingSearchAttributes, workerOptionsFrom } from '../../src/worker/main';
 
@@ -66,7 +66,7 @@ test('the worker entry point wires real clients, logs JSON, serves /metrics and 
       source: { kind: 'prebuilt', version: '1.0.0+aaaaaaa', binaryPath: '/nonexistent/sluice-test-binary' },
       target: { kind: 'process' },
       strategy: { kind: 'recreate' },
-    });
+    }, catalogue);
     const workflowId = deployWorkflowId(service, 'test');
     const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId, args: [spec] });
     const result = await settleDeployment(handle.result());

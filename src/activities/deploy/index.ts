@@ -1,72 +1,54 @@
-import type Docker from 'dockerode';
 import pino from 'pino';
-import { z } from 'zod';
-import { loadStackConfig, type StackConfig } from '../../dev/config';
-import type { DeployPort, TargetRef } from '../../domain/ports';
+import type { DeployPort, HealthProbeInput, TargetRef } from '../../domain/ports';
+import type { AdapterConfig } from '../config';
 import { probeHealth } from '../health';
-import { createRouter } from '../routers/registry';
-import { TargetErrorType, targetFailure } from '../targets/errors';
-import { createKubernetesDeployActivities, isKubernetesUrl } from '../targets/kubernetes-deploy';
-import { createTarget } from '../targets/registry';
-import { loopbackDeploy, scopeOf, type Bound } from './loopback';
+import { ROUTERS, type RouterRegistry } from '../routers/registry';
+import { TARGETS, targetAdapter, type TargetRegistry } from '../targets/registry';
+import type { TargetActivities } from '../targets/target';
 
 export interface DeployActivityDeps {
-  stack?: StackConfig;
-  /** The worker's Docker client (docker target with the default socket). */
-  docker?: Docker;
+  /** Where the shared services are (Docker socket, state dir, HAProxy): from the composition root. */
+  config: AdapterConfig;
   logger?: pino.Logger;
-  env?: NodeJS.ProcessEnv;
-  /** Kubernetes deploy activities to use instead of the default ones (tests). */
-  kubernetes?: DeployPort;
+  /** The targets to dispatch to (default: the registry; tests add their fakes with withTargets). */
+  targets?: TargetRegistry;
+  routers?: RouterRegistry;
 }
 
-const Ref = z.object({
-  service: z.string().min(1).max(100),
-  environment: z.string().min(1).max(100),
-  target: z.object({ kind: z.string().min(1), settings: z.record(z.string(), z.unknown()).default({}) }),
-  router: z.object({ kind: z.string().min(1), settings: z.record(z.string(), z.unknown()).default({}) }).default({ kind: 'none', settings: {} }),
-  workflowId: z.string().optional(),
-});
-
 /**
- * The deploy activities the workflows call (DeployPort), dispatching on the target kind to the
- * loopback targets (docker, process) + router or to the Kubernetes target. Adapters are cheap
- * and stateless, so each call builds its own from the call's plain-data settings.
+ * The deploy activities the workflows call (DeployPort): each call goes to the activities of the
+ * adapter its `target.kind` names, looked up in the registry. Health probes go to the adapter
+ * whose URL scheme the URL has, and to the HTTP probe otherwise.
  */
-export function createDeployActivities(deps: DeployActivityDeps = {}): DeployPort {
-  const stack = deps.stack ?? loadStackConfig(deps.env);
+export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
-  const kubernetes = deps.kubernetes ?? createKubernetesDeployActivities({ env: deps.env, probeHttp: probeHealth });
-
-  const bind = (raw: TargetRef): Bound => {
-    const parsed = Ref.safeParse(raw);
-    if (!parsed.success) {
-      const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw targetFailure(TargetErrorType.InvalidSettings, `invalid deploy activity input: ${detail}`);
+  const targets = deps.targets ?? TARGETS;
+  const routers = deps.routers ?? ROUTERS;
+  const built = new Map<string, TargetActivities>();
+  const activitiesOf = (input: TargetRef): TargetActivities => {
+    const adapter = targetAdapter(input.target?.kind, targets);
+    let activities = built.get(adapter.kind);
+    if (!activities) {
+      activities = adapter.deployActivities({ config: deps.config, routers, logger });
+      built.set(adapter.kind, activities);
     }
-    const input = parsed.data;
-    return {
-      target: createTarget(input.target.kind, input.target.settings, { stack, docker: deps.docker }),
-      router: createRouter(input.router.kind, input.router.settings, stack),
-      scope: scopeOf(input, input.workflowId),
-      logger,
-    };
+    return activities;
   };
-  const loopback = loopbackDeploy(bind);
-
-  // Each activity: Kubernetes targets go to their own implementation, the rest to loopback.
-  const pick = <K extends keyof Omit<DeployPort, 'probeHealth'>>(name: K): DeployPort[K] =>
-    ((input: TargetRef) => (input.target?.kind === 'kubernetes' ? kubernetes[name] : loopback[name])(input as never)) as DeployPort[K];
+  const call = <K extends keyof TargetActivities>(name: K): TargetActivities[K] =>
+    (async (input: TargetRef) => activitiesOf(input)[name](input as never)) as TargetActivities[K];
 
   return {
-    currentRelease: pick('currentRelease'),
-    deployCandidate: pick('deployCandidate'),
-    setTrafficWeight: pick('setTrafficWeight'),
-    promoteCandidate: pick('promoteCandidate'),
-    removeCandidate: pick('removeCandidate'),
-    rollbackToRelease: pick('rollbackToRelease'),
-    retireRelease: pick('retireRelease'),
-    probeHealth: (input) => (isKubernetesUrl(input.url) ? kubernetes.probeHealth(input) : probeHealth(input)),
+    currentRelease: call('currentRelease'),
+    deployCandidate: call('deployCandidate'),
+    setTrafficWeight: call('setTrafficWeight'),
+    promoteCandidate: call('promoteCandidate'),
+    removeCandidate: call('removeCandidate'),
+    rollbackToRelease: call('rollbackToRelease'),
+    retireRelease: call('retireRelease'),
+    probeHealth: (input: HealthProbeInput) => {
+      const owner = Object.values(targets).find((t) => t.urlScheme && t.probeHealth && input.url.startsWith(`${t.urlScheme}//`));
+      return owner?.probeHealth ? owner.probeHealth(input) : probeHealth(input);
+    },
   };
 }
 

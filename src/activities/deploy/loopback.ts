@@ -1,10 +1,14 @@
 import type pino from 'pino';
+import { z } from 'zod';
+import type { Artifact } from '../../domain/adapters';
 import type { CandidateInfo, CandidateRole, DeployPort, TargetRef } from '../../domain/ports';
 import type { Release } from '../../domain/release';
+import type { AdapterConfig } from '../config';
+import { createRouter } from '../routers/registry';
 import type { Router, RouterScope, RouterSlot } from '../routers/router';
 import { workflowIdOrDefault } from '../targets/activity-context';
 import { TargetErrorType, targetFailure } from '../targets/errors';
-import { instanceUrl, pickCurrent, type Instance, type Target, type TargetScope } from '../targets/target';
+import { instanceUrl, pickCurrent, type Instance, type Target, type TargetAdapter, type TargetScope } from '../targets/target';
 
 /** What every call needs: the target and router adapters for one service + environment. */
 export interface Bound {
@@ -136,6 +140,54 @@ async function stopRouted({ target, router, scope }: Bound, victims: Instance[])
     await target.removeInstance(scope, v);
     if (routed) await router.disable(scope, routed.slot);
   }
+}
+
+/** A loopback target adapter also hands out its Target (tests and benchmarks drive it directly). */
+export interface LoopbackTargetAdapter extends TargetAdapter {
+  create(settings: Record<string, unknown>, config: AdapterConfig): Target;
+}
+
+const Ref = z.object({
+  service: z.string().min(1).max(100),
+  environment: z.string().min(1).max(100),
+  target: z.object({ kind: z.string().min(1), settings: z.record(z.string(), z.unknown()).default({}) }),
+  router: z.object({ kind: z.string().min(1), settings: z.record(z.string(), z.unknown()).default({}) }).default({ kind: 'none', settings: {} }),
+  workflowId: z.string().optional(),
+});
+
+/**
+ * A target adapter for a place on this machine (docker, process): its Target, composed with a
+ * loopback router by the activities above. Adapters are cheap and stateless, so each call builds
+ * its own from the call's plain-data settings.
+ */
+export function loopbackTargetAdapter(adapter: {
+  kind: string;
+  artifact: Artifact;
+  settings: z.ZodType;
+  create(settings: Record<string, unknown>, config: AdapterConfig): Target;
+}): LoopbackTargetAdapter {
+  return {
+    create: adapter.create,
+    kind: adapter.kind,
+    artifact: adapter.artifact,
+    routerFamily: 'loopback',
+    settings: adapter.settings,
+    deployActivities: ({ config, routers, logger }) =>
+      loopbackDeploy((raw) => {
+        const parsed = Ref.safeParse(raw);
+        if (!parsed.success) {
+          const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+          throw targetFailure(TargetErrorType.InvalidSettings, `invalid deploy activity input: ${detail}`);
+        }
+        const input = parsed.data;
+        return {
+          target: adapter.create(input.target.settings, config),
+          router: createRouter(input.router.kind, input.router.settings, config, routers),
+          scope: scopeOf(input, input.workflowId),
+          logger,
+        };
+      }),
+  };
 }
 
 export function scopeOf(input: { service: string; environment: string }, workflowId?: string): TargetScope {

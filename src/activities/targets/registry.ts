@@ -1,41 +1,41 @@
-import Docker from 'dockerode';
-import { loadStackConfig, type StackConfig } from '../../dev/config';
-import { DockerTarget } from './docker';
+import type { AdapterConfig } from '../config';
+import type { LoopbackTargetAdapter } from '../deploy/loopback';
 import { TargetErrorType, targetFailure } from './errors';
-import { ProcessTarget } from './process';
-import type { Target } from './target';
+import { dockerAdapter } from './docker';
+import { kubernetesAdapter } from './kubernetes';
+import { processAdapter } from './process';
+import type { Target, TargetAdapter } from './target';
 
-/** Loopback targets by kind (kubernetes has its own deploy activities, see src/activities/deploy). */
-export interface TargetDeps {
-  stack?: StackConfig;
-  /** A Docker client to use instead of one per socket (tests, the worker). */
-  docker?: Docker;
-}
-
-export type TargetFactory = (settings: Record<string, unknown>, deps: Required<Pick<TargetDeps, 'stack'>> & TargetDeps) => Target;
-
-const dockerClients = new Map<string, Docker>();
-
+/**
+ * Every target, by kind: one folder per target under src/activities/targets (see
+ * docs/adapters.md). Tests add their own fakes with withTargets; production has exactly these.
+ */
 export const TARGETS = {
-  docker: (settings, deps) => {
-    const socket = typeof settings.socket === 'string' ? settings.socket : deps.stack.docker.socket;
-    let docker = deps.docker;
-    if (!docker) {
-      docker = dockerClients.get(socket) ?? new Docker({ socketPath: socket });
-      dockerClients.set(socket, docker);
-    }
-    return new DockerTarget(docker, settings);
-  },
-  process: (settings, deps) => new ProcessTarget(settings, deps.stack.stateDir),
-} satisfies Record<string, TargetFactory>;
+  docker: dockerAdapter,
+  process: processAdapter,
+  kubernetes: kubernetesAdapter,
+} as const satisfies Record<string, TargetAdapter>;
 
-export type LoopbackTargetKind = keyof typeof TARGETS;
+export type TargetRegistry = Readonly<Record<string, TargetAdapter>>;
 
-export function isLoopbackTargetKind(kind: string): kind is LoopbackTargetKind {
-  return Object.hasOwn(TARGETS, kind);
+/** The registry plus extra adapters (a test's fake target); an extra may not shadow a real kind. */
+export function withTargets(...extra: TargetAdapter[]): TargetRegistry {
+  const out: Record<string, TargetAdapter> = { ...TARGETS };
+  for (const adapter of extra) {
+    if (Object.hasOwn(out, adapter.kind)) throw new Error(`target kind "${adapter.kind}" is already registered`);
+    out[adapter.kind] = adapter;
+  }
+  return out;
 }
 
-export function createTarget(kind: string, settings: Record<string, unknown> | undefined, deps: TargetDeps = {}): Target {
-  if (!isLoopbackTargetKind(kind)) throw targetFailure(TargetErrorType.UnknownKind, `unknown target kind "${kind}" (known: ${Object.keys(TARGETS).join(', ')})`);
-  return TARGETS[kind](settings ?? {}, { ...deps, stack: deps.stack ?? loadStackConfig() });
+export function targetAdapter(kind: string, targets: TargetRegistry = TARGETS): TargetAdapter {
+  if (!Object.hasOwn(targets, kind)) throw targetFailure(TargetErrorType.UnknownKind, `unknown target kind "${kind}" (known: ${Object.keys(targets).join(', ')})`);
+  return targets[kind]!;
+}
+
+/** The Target of a loopback kind (docker, process), for tests and benchmarks that drive it directly. */
+export function createTarget(kind: string, settings: Record<string, unknown> | undefined, config: AdapterConfig, targets: TargetRegistry = TARGETS): Target {
+  const adapter = targetAdapter(kind, targets);
+  if (!('create' in adapter) || typeof adapter.create !== 'function') throw targetFailure(TargetErrorType.UnknownKind, `target kind "${kind}" runs no loopback Target`);
+  return (adapter as LoopbackTargetAdapter).create(settings ?? {}, config);
 }

@@ -1,11 +1,47 @@
-import type { CandidateRole, Role } from '../../domain/ports';
-import type { Release } from '../../domain/release';
+import type pino from 'pino';
+import type { z } from 'zod';
+import type { Artifact } from '../../domain/adapters';
+import type { CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, Role } from '../../domain/ports';
+import { commitFromVersion, imageTagForVersion, type Release } from '../../domain/release';
+import type { AdapterConfig } from '../config';
+import type { RouterFamily, RouterRegistry } from '../routers/router';
 
 /**
- * One interface per extension point: what the deploy activities need from a place that runs
- * instances of a release (a Docker engine, a process supervisor). The router is separate
- * (src/activities/routers/router.ts); src/activities/deploy composes the two so traffic moves
- * before anything is stopped.
+ * The one interface every target adapter implements (src/activities/targets/<kind>/index.ts),
+ * listed in src/activities/targets/registry.ts. What it can do is data, read by the spec
+ * validation (through the adapter catalogue) and by src/activities/deploy, so neither the spec
+ * schema nor a workflow names a kind:
+ * - `artifact`: what a release must carry to run here (the workflow builds that);
+ * - `routerFamily`: which routers it composes with (each router says which families it serves);
+ * - `settings`: the zod schema of target.settings, checked before a workflow starts;
+ * - `urlScheme` + `probeHealth`: instances addressed by something other than a loopback http URL
+ *   are probed by the adapter itself.
+ */
+export interface TargetAdapter {
+  readonly kind: string;
+  readonly artifact: Artifact;
+  readonly routerFamily: RouterFamily;
+  readonly settings: z.ZodType;
+  readonly urlScheme?: string;
+  probeHealth?(input: HealthProbeInput): Promise<HealthProbeResult>;
+  /** The deploy activities the workflows call (DeployPort), for this target and its router. */
+  deployActivities(deps: TargetAdapterDeps): TargetActivities;
+}
+
+export type TargetActivities = Omit<DeployPort, 'probeHealth'>;
+
+export interface TargetAdapterDeps {
+  config: AdapterConfig;
+  /** The routers to pick from by router.kind (the registry, or the registry plus test routers). */
+  routers: RouterRegistry;
+  logger: pino.Logger;
+}
+
+/**
+ * What the loopback composition (src/activities/deploy/loopback.ts) needs from a place that runs
+ * instances of a release on this machine (a Docker engine, a process supervisor). The router is
+ * separate (src/activities/routers/router.ts); the composition moves traffic before anything is
+ * stopped.
  *
  * Stable instances live in two slots (stable-a, stable-b) on two fixed ports: promotion starts
  * the new release in the slot the current stable does not hold, the router flips to it, and the
@@ -46,6 +82,7 @@ export interface StartRequest {
   env?: Record<string, string>;
 }
 
+/** A loopback target (docker, process): instances on 127.0.0.1 ports, composed with a loopback Router. */
 export interface Target {
   readonly kind: string;
   /** Every instance of the service in the environment, running or not. */
@@ -106,4 +143,16 @@ export async function endpointsOf(instances: Instance[]): Promise<Partial<Record
     if (i.role !== 'stable' && i.running) out[i.role] = { url: instanceUrl(i), release: i.release };
   }
   return out;
+}
+
+/** A Release rebuilt from what the world records (container labels, pid files). */
+export function releaseFromLabels(service: string, version: string, imageRef?: string, binaryPath?: string): Release {
+  return {
+    service,
+    version,
+    imageTag: imageTagForVersion(version),
+    commit: commitFromVersion(version),
+    ...(imageRef ? { imageRef } : {}),
+    ...(binaryPath ? { binaryPath } : {}),
+  };
 }

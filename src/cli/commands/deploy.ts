@@ -1,7 +1,8 @@
 import { appendFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { matchesVersion } from '../../domain/release';
-import { ReleaseSpec } from '../../domain/spec';
+import { releaseSpecSchema, type ReleaseSpec } from '../../domain/spec';
+import { adapterCatalogue } from '../../activities/catalogue';
 import { SpecError, type DeploymentResult, type SluiceClient } from '../../client';
 import { addConnectionOptions, addOutputOption, addSpecOptions, loadSpec, withClient, type ConnectionCliOptions, type OutputFormat, type SpecCliOptions } from '../context';
 import { ExitCode, exitCodeForOutcome } from '../exit-codes';
@@ -95,10 +96,11 @@ async function pinRetainedVersion(client: SluiceClient, spec: ReleaseSpec, wante
     version: match.version,
     imageTag: match.imageTag,
     ...(match.commit ? { commit: match.commit } : {}),
-    ...(match.imageRef && spec.target.kind !== 'process' ? { imageRef: match.imageRef } : {}),
-    ...(match.binaryPath && spec.target.kind === 'process' ? { binaryPath: match.binaryPath } : {}),
+    ...(match.imageRef && spec.capabilities.artifact === 'image' ? { imageRef: match.imageRef } : {}),
+    ...(match.binaryPath && spec.capabilities.artifact === 'binary' ? { binaryPath: match.binaryPath } : {}),
   };
-  return ReleaseSpec.parse({ ...spec, source });
+  const { capabilities: _derived, ...fields } = spec;
+  return releaseSpecSchema(adapterCatalogue()).parse({ ...fields, source });
 }
 
 async function changelogOf(client: SluiceClient, workflowId: string, runId: string): Promise<string | undefined> {

@@ -17,7 +17,7 @@ import type { TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
 import { createSluiceActivities } from '../../../src/worker/activities';
 import { createWorker } from '../../../src/worker/worker';
-import { stack, temporalClient, uniqueName } from '../../helpers/stack';
+import { adapterConfig, stack, temporalClient, uniqueName } from '../../helpers/stack';
 import { workflowBundle } from './harness';
 
 export interface E2eWorker {
@@ -52,10 +52,10 @@ export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
     docker,
     client,
     async stop(ref, releases) {
-      const deployActivities = createDeployActivities({ docker, logger });
+      const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger });
       for (const release of releases) await deployActivities.retireRelease({ ...ref(), release }).catch(() => undefined);
       const router = ref().router;
-      await createRouter(router.kind, router.settings, stack).remove({ service: ref().service, environment: ref().environment }).catch(() => undefined);
+      await createRouter(router.kind, router.settings, adapterConfig).remove({ service: ref().service, environment: ref().environment }).catch(() => undefined);
       worker.shutdown();
       await running;
       await native.close();

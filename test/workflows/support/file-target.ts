@@ -1,16 +1,29 @@
 /**
- * A real but tiny target for workflow tests: the "environment" is a JSON file per service and
- * environment in a temp dir, every activity call is appended to a log file (so tests can check
- * the order of undo steps), and health endpoints are served by a real loopback HTTP server and
- * probed by the real probeHealth activity (src/activities/health).
- * Activities are plain functions registered on a real worker against the real dev server.
+ * The `file-fake` target, a fake on purpose, registered only by tests: the "environment" is a
+ * JSON file per service and environment in a temp dir, every activity call is appended to a log
+ * file (so tests can check the order of undo steps), and health endpoints are served by a real
+ * loopback HTTP server and probed by the real probeHealth activity (src/activities/health).
+ * It is injected into the real registry (withTargets) and reached through the real deploy
+ * dispatch, on a real worker against the real dev server. Two kinds, which differ only in what a
+ * release must carry: `file-fake` runs binaries, `file-fake-image` runs images (the build path
+ * builds and pushes an image for it). A spec that says one of these says it runs on the fake.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { CandidateInfo, CandidateRole, DeployPort, RetainedReleasePort, SluiceActivities, TargetRef } from '../../../src/domain/ports';
+import pino from 'pino';
+import { z } from 'zod';
+import { adapterCatalogue } from '../../../src/activities/catalogue';
+import { createDeployActivities } from '../../../src/activities/deploy';
+import { withTargets } from '../../../src/activities/targets/registry';
+import type { TargetActivities, TargetAdapter } from '../../../src/activities/targets/target';
+import type { AdapterCatalogue, Artifact } from '../../../src/domain/adapters';
+import type { CandidateInfo, CandidateRole, RetainedReleasePort, SluiceActivities, TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
-import { probeHealth } from '../../../src/activities/health';
+import { adapterConfig } from '../../helpers/stack';
+
+export const FILE_FAKE = 'file-fake';
+export const FILE_FAKE_IMAGE = 'file-fake-image';
 
 export interface FileTargetState {
   stable: Release | null;
@@ -79,15 +92,14 @@ export function readCalls(dir: string, service: string): CallRecord[] {
 const same = (a: Release | null | undefined, b: Release) => !!a && a.version === b.version;
 
 /** Per-service knobs read from the target settings (plain data in the spec). */
-interface Knobs {
-  deployMs: number;
-  promoteMs: number;
+const FileFakeSettings = z.strictObject({
+  deployMs: z.number().int().min(0).default(0),
+  promoteMs: z.number().int().min(0).default(0),
   /** Promotion fails with a non-retryable error (a broken target). */
-  failPromote: boolean;
-}
-function knobs(ref: TargetRef): Knobs {
-  const s = ref.target.settings as { deployMs?: number; promoteMs?: number; failPromote?: boolean };
-  return { deployMs: s.deployMs ?? 0, promoteMs: s.promoteMs ?? 0, failPromote: s.failPromote ?? false };
+  failPromote: z.boolean().default(false),
+});
+function knobs(ref: TargetRef): z.infer<typeof FileFakeSettings> {
+  return FileFakeSettings.parse(ref.target.settings ?? {});
 }
 
 /** Sleeps like a slow daemon would, heartbeating so cancellation arrives. */
@@ -100,7 +112,28 @@ async function work(ms: number): Promise<void> {
   }
 }
 
-export function createFileTargetActivities(options: FileTargetOptions): SluiceActivities {
+/**
+ * The two fake target kinds; without `options` they are data only (enough for a catalogue).
+ * They compose with loopback routers, though they never call one.
+ */
+export function fileFakeTargets(options?: FileTargetOptions): TargetAdapter[] {
+  const adapter = (kind: string, artifact: Artifact): TargetAdapter => ({
+    kind,
+    artifact,
+    routerFamily: 'loopback',
+    settings: FileFakeSettings,
+    deployActivities: () => {
+      if (!options) throw new Error(`${kind}: no options given`);
+      return fileFakeDeploy(options);
+    },
+  });
+  return [adapter(FILE_FAKE, 'binary'), adapter(FILE_FAKE_IMAGE, 'image')];
+}
+
+/** The registry's targets and routers plus the fakes: what workflow tests validate specs with. */
+export const fileFakeCatalogue: AdapterCatalogue = adapterCatalogue(withTargets(...fileFakeTargets()));
+
+function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
   const { dir } = options;
   const record = (call: Omit<CallRecord, 'at'>) => appendFileSync(callsPath(dir, call.service), `${JSON.stringify({ at: Date.now(), ...call })}\n`);
   const update = (ref: TargetRef, fn: (s: FileTargetState) => void) => {
@@ -111,7 +144,7 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
   };
   const urlFor = (release: Release) => `${options.healthBase}/${release.imageTag}`;
 
-  const deploy: DeployPort = {
+  return {
     async currentRelease(ref) {
       record({ name: 'currentRelease', service: ref.service });
       return readState(dir, ref.service, ref.environment).stable;
@@ -181,9 +214,17 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
       });
       record({ name: 'retireRelease', service: input.service, version: input.release.version });
     },
-    probeHealth: (input) => probeHealth(input),
   };
+}
 
+/**
+ * Every activity a worker registers: deploy through the real dispatch (src/activities/deploy)
+ * with the fakes added to the registry, build and registry faked here.
+ */
+export function createFileTargetActivities(options: FileTargetOptions): SluiceActivities {
+  const { dir } = options;
+  const record = (call: Omit<CallRecord, 'at'>) => appendFileSync(callsPath(dir, call.service), `${JSON.stringify({ at: Date.now(), ...call })}\n`);
+  const deploy = createDeployActivities({ config: adapterConfig, targets: withTargets(...fileFakeTargets(options)), logger: pino({ level: 'warn' }) });
   return {
     ...deploy,
     async resolveVersion(input) {

@@ -19,7 +19,7 @@ import type { deployWorkflow } from '../../../src/workflows';
 import type { WorkerMetrics } from '../../../src/worker/metrics';
 import { createWorker, workflowsPath } from '../../../src/worker/worker';
 import { eventually, stack, temporalClient, uniqueName } from '../../helpers/stack';
-import { createFileTargetActivities, writeState } from './file-target';
+import { createFileTargetActivities, FILE_FAKE, fileFakeCatalogue, writeState } from './file-target';
 import { startHealthServer } from './health-server';
 
 export interface Harness {
@@ -98,17 +98,17 @@ export function seedStable(h: Harness, service: string, version: string, environ
   return r;
 }
 
-/** A validated spec (the schema is exercised on every test) for the file target. */
+/** A validated spec (the schema is exercised on every test) for the file-fake target. */
 export function spec(service: string, version: string, overrides: Partial<ReleaseSpecInput> = {}) {
   return validateReleaseSpec({
     service,
     environment: 'test',
     source: { kind: 'prebuilt', version, binaryPath: `/artifacts/${service}/${version}` },
-    target: { kind: 'process', settings: {} },
+    target: { kind: FILE_FAKE, settings: {} },
     strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { analysis: { window: '1s' } }] },
     healthCheck: { interval: '200ms', window: '1s', failureThreshold: 2, timeout: '1s' },
     ...overrides,
-  } satisfies ReleaseSpecInput);
+  } satisfies ReleaseSpecInput, fileFakeCatalogue);
 }
 
 export function newService(prefix = 'svc'): string {

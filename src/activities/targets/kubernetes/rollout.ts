@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
-import type { k8s, KubeClients } from './kubernetes-client';
-import { KubernetesErrorType, kubernetesFailure } from './kubernetes-schema';
+import type { k8s, KubeClients } from './client';
+import { KubernetesErrorType, kubernetesFailure } from './schema';
 
 /** The Progressing condition's reason once the controller gives up (kubectl's TimedOutReason). */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { serverSideApply, type KubeClients } from '../targets/kubernetes-client';
-import { LABEL, baseName, serviceManifest, type Scope } from '../targets/kubernetes-manifests';
-import type { KubernetesRouterContext, KubernetesTrafficRouter } from '../targets/kubernetes-routing';
+import { serverSideApply, type KubeClients } from '../../targets/kubernetes/client';
+import { LABEL, baseName, serviceManifest, type Scope } from '../../targets/kubernetes/manifests';
+import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterAdapter } from '../router';
 
 /**
  * Traffic by Gateway API HTTPRoute backend weights: a stable and a canary Service, each
@@ -89,3 +89,9 @@ export function createGatewayHttpRouteRouter(rawSettings: unknown): KubernetesTr
     },
   };
 }
+
+export const gatewayHttpRouteAdapter: RouterAdapter = {
+  kind: 'gateway-httproute',
+  settings: GatewayRouterSettings,
+  kubernetes: (settings) => createGatewayHttpRouteRouter(settings),
+};

@@ -1,13 +1,12 @@
 import { Context } from '@temporalio/activity';
-import type { Release } from '../../domain/release';
-import { createGatewayHttpRouteRouter } from '../routers/gateway-httproute';
-import { replicaRatioRouter } from '../routers/replica-ratio';
-import { connectKubernetes, serverSideApply } from './kubernetes-client';
-import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './kubernetes-history';
-import { LABEL, baseName, deploymentName, releaseLabel, serviceManifest, type Scope, type Slot } from './kubernetes-manifests';
-import type { KubernetesRouterContext, KubernetesTrafficRouter } from './kubernetes-routing';
-import { deploymentRolloutStatus, type RolloutStatus } from './kubernetes-rollout';
-import { parseKubernetesSettings } from './kubernetes-schema';
+import type { Release } from '../../../domain/release';
+import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
+import { connectKubernetes, serverSideApply } from './client';
+import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './history';
+import { LABEL, baseName, deploymentName, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
+import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterRegistry } from '../../routers/router';
+import { deploymentRolloutStatus, type RolloutStatus } from './rollout';
+import { parseKubernetesSettings } from './schema';
 import {
   applySlot,
   listDeployments,
@@ -21,7 +20,7 @@ import {
   templateRelease,
   waitForSlot,
   type ScopeContext,
-} from './kubernetes-state';
+} from './state';
 
 /**
  * The Kubernetes target. Canary: a stable and a canary Deployment, traffic split by a pluggable
@@ -54,19 +53,6 @@ export interface KubernetesCandidateInfo {
 const ACTIVE_SERVICE_SUFFIX = '';
 const PREVIEW_SERVICE_SUFFIX = '-preview';
 
-/** Router kinds a Kubernetes canary accepts; `none` means the replica ratio, as in Argo Rollouts. */
-export function kubernetesRouterFor(router: KubernetesTargetRef['router']): KubernetesTrafficRouter {
-  switch (router?.kind ?? 'none') {
-    case 'none':
-    case 'replica-ratio':
-      return replicaRatioRouter;
-    case 'gateway-httproute':
-      return createGatewayHttpRouteRouter(router?.settings);
-    default:
-      throw new Error(`router kind "${router?.kind}" does not work with the kubernetes target (use replica-ratio or gateway-httproute)`);
-  }
-}
-
 function callerWorkflowId(): string | undefined {
   try {
     return Context.current().info.workflowExecution?.workflowId;
@@ -79,7 +65,12 @@ interface Opened extends ScopeContext {
   router: KubernetesTrafficRouter;
 }
 
-export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv } = {}) {
+/**
+ * `routers`: where router.kind is looked up (the registry by default); a Kubernetes canary takes
+ * every router that serves the kubernetes family (none = the replica ratio).
+ */
+export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?: RouterRegistry } = {}) {
+  const routers = deps.routers ?? ROUTERS;
   async function open(ref: KubernetesTargetRef): Promise<Opened> {
     const settings = parseKubernetesSettings(ref.target.settings);
     const clients = await connectKubernetes(settings, deps.env ?? process.env);
@@ -90,7 +81,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv } = {}) {
       settings,
       workflowId: ref.workflowId ?? callerWorkflowId(),
     };
-    return { clients, scope, router: kubernetesRouterFor(ref.router) };
+    return { clients, scope, router: createKubernetesRouter(ref.router?.kind ?? 'none', ref.router?.settings, routers) };
   }
 
   function info(ctx: ScopeContext, role: KubernetesCandidateInfo['role'], release: Release, slot: Slot): KubernetesCandidateInfo {

@@ -1,10 +1,11 @@
-import type Docker from 'dockerode';
+import Docker from 'dockerode';
 import { z } from 'zod';
-import { commitFromVersion, imageTagForVersion, type Release } from '../../domain/release';
-import { heartbeatIfActivity } from './activity-context';
-import { TargetErrorType, targetFailure } from './errors';
-import { waitForReady, waitPortFree } from './readiness';
-import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from './settings';
+import type { AdapterConfig } from '../../config';
+import { loopbackTargetAdapter } from '../../deploy/loopback';
+import { heartbeatIfActivity } from '../activity-context';
+import { TargetErrorType, targetFailure } from '../errors';
+import { waitForReady, waitPortFree } from '../readiness';
+import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from '../settings';
 import {
   endpointsOf,
   freeStableSlot,
@@ -17,10 +18,11 @@ import {
   type StartRequest,
   type Target,
   type TargetScope,
-} from './target';
+  releaseFromLabels,
+} from '../target';
 
 export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
-  /** Docker engine socket; the embedded stack's by default (set by the factory). */
+  /** Docker engine socket; by default the one the worker is configured with (AdapterConfig.dockerSocket). */
   socket: z.string().optional(),
   /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
   stopTimeoutSec: z.number().int().min(0).default(15),
@@ -251,17 +253,26 @@ export class DockerTarget implements Target {
   }
 }
 
-export function releaseFromLabels(service: string, version: string, imageRef?: string, binaryPath?: string): Release {
-  return {
-    service,
-    version,
-    imageTag: imageTagForVersion(version),
-    commit: commitFromVersion(version),
-    ...(imageRef ? { imageRef } : {}),
-    ...(binaryPath ? { binaryPath } : {}),
-  };
-}
-
 function isStatus(err: unknown, code: number): boolean {
   return (err as { statusCode?: number } | undefined)?.statusCode === code;
 }
+
+const dockerClients = new Map<string, Docker>();
+
+/** The configured client for the configured socket; one cached client per other socket. */
+function dockerFor(socket: string, config: AdapterConfig): Docker {
+  if (config.docker && socket === config.dockerSocket) return config.docker;
+  let docker = dockerClients.get(socket);
+  if (!docker) {
+    docker = new Docker({ socketPath: socket });
+    dockerClients.set(socket, docker);
+  }
+  return docker;
+}
+
+export const dockerAdapter = loopbackTargetAdapter({
+  kind: 'docker',
+  artifact: 'image',
+  settings: DockerTargetSettings,
+  create: (settings, config) => new DockerTarget(dockerFor(typeof settings.socket === 'string' ? settings.socket : config.dockerSocket, config), settings),
+});

@@ -1,6 +1,7 @@
-import { serverSideApply } from '../targets/kubernetes-client';
-import { baseName, serviceManifest } from '../targets/kubernetes-manifests';
-import type { KubernetesRouterContext, KubernetesTrafficRouter } from '../targets/kubernetes-routing';
+import { z } from 'zod';
+import { serverSideApply } from '../../targets/kubernetes/client';
+import { baseName, serviceManifest } from '../../targets/kubernetes/manifests';
+import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterAdapter } from '../router';
 
 /**
  * Traffic by replica count, no mesh or gateway needed (what Argo Rollouts does for a canary
@@ -32,4 +33,10 @@ export const replicaRatioRouter: KubernetesTrafficRouter = {
       await ctx.scale('canary', canary);
     }
   },
+};
+
+export const replicaRatioAdapter: RouterAdapter = {
+  kind: 'replica-ratio',
+  settings: z.strictObject({}),
+  kubernetes: () => replicaRatioRouter,
 };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { sleepMs } from './activity-context';
+import { sleepMs } from '../activity-context';
 
 /**
  * A small process supervisor whose only memory is its state directory: one pid file (JSON) per

@@ -1,4 +1,6 @@
-import type { Router } from './router';
+import { z } from 'zod';
+import { replicaRatioRouter } from '../replica-ratio';
+import type { Router, RouterAdapter } from '../router';
 
 /**
  * No proxy: clients talk to the stable instance's port directly. Nothing can be split, so the
@@ -14,4 +16,12 @@ export const noneRouter: Router = {
   slots: async () => [],
   url: () => undefined,
   remove: async () => undefined,
+};
+
+/** On a loopback target: no proxy. On Kubernetes: the replica ratio, as in Argo Rollouts without a traffic router. */
+export const noneAdapter: RouterAdapter = {
+  kind: 'none',
+  settings: z.strictObject({}),
+  loopback: () => noneRouter,
+  kubernetes: () => replicaRatioRouter,
 };

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Release } from '../../domain/release';
-import type { k8s } from './kubernetes-client';
-import { KubernetesErrorType, kubernetesFailure, type KubernetesTargetSettings } from './kubernetes-schema';
+import type { Release } from '../../../domain/release';
+import type { k8s } from './client';
+import { KubernetesErrorType, kubernetesFailure, type KubernetesTargetSettings } from './schema';
 
 /**
  * Names, labels and object builders. Everything Sluice creates carries the service, environment,

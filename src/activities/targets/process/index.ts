@@ -3,10 +3,10 @@ import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { TargetErrorType, targetFailure } from './errors';
-import { releaseFromLabels } from './docker';
-import { waitForReady, waitPortFree } from './readiness';
-import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from './settings';
+import { loopbackTargetAdapter } from '../../deploy/loopback';
+import { TargetErrorType, targetFailure } from '../errors';
+import { waitForReady, waitPortFree } from '../readiness';
+import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
 import { Supervisor, type ProcessState } from './supervisor';
 import {
   endpointsOf,
@@ -20,7 +20,8 @@ import {
   type StartRequest,
   type Target,
   type TargetScope,
-} from './target';
+  releaseFromLabels,
+} from '../target';
 
 export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
   /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
@@ -193,3 +194,10 @@ async function sha256(path: string): Promise<string> {
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+export const processAdapter = loopbackTargetAdapter({
+  kind: 'process',
+  artifact: 'binary',
+  settings: ProcessTargetSettings,
+  create: (settings, config) => new ProcessTarget(settings, config.stateDir),
+});

@@ -1,5 +1,5 @@
-import type { Release } from '../../domain/release';
-import { FIELD_MANAGER, readOrUndefined, serverSideApply, type k8s, type KubeClients } from './kubernetes-client';
+import type { Release } from '../../../domain/release';
+import { FIELD_MANAGER, readOrUndefined, serverSideApply, type k8s, type KubeClients } from './client';
 import {
   ANNOTATION,
   LABEL,
@@ -11,8 +11,8 @@ import {
   type DeploymentRole,
   type Scope,
   type Slot,
-} from './kubernetes-manifests';
-import { waitForRollout } from './kubernetes-rollout';
+} from './manifests';
+import { waitForRollout } from './rollout';
 
 /**
  * Reading and changing the scope's Deployments. The cluster is the only state: which Deployment

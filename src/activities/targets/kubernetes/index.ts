@@ -1,8 +1,10 @@
-import type { CandidateInfo, DeployPort, HealthProbeInput, HealthProbeResult, TargetRef } from '../../domain/ports';
-import { connectKubernetes } from './kubernetes-client';
-import { createKubernetesTarget, type KubernetesCandidateInfo, type KubernetesTargetRef } from './kubernetes';
-import { deploymentRolloutStatus } from './kubernetes-rollout';
-import { parseKubernetesSettings } from './kubernetes-schema';
+import type { CandidateInfo, DeployPort, HealthProbeInput, HealthProbeResult, TargetRef } from '../../../domain/ports';
+import type { RouterRegistry } from '../../routers/router';
+import type { TargetAdapter } from '../target';
+import { connectKubernetes } from './client';
+import { createKubernetesTarget, type KubernetesCandidateInfo, type KubernetesTargetRef } from './target';
+import { deploymentRolloutStatus } from './rollout';
+import { KubernetesTargetSettings, parseKubernetesSettings } from './schema';
 
 /**
  * The Kubernetes target behind the workflows' DeployPort. Candidates are addressed as
@@ -59,10 +61,11 @@ export interface KubernetesDeployDeps {
   env?: NodeJS.ProcessEnv;
   /** Probes of non-kubernetes URLs (the HTTP probe of the other targets), when composed. */
   probeHttp?: DeployPort['probeHealth'];
+  routers?: RouterRegistry;
 }
 
 export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}): DeployPort {
-  const target = createKubernetesTarget({ env: deps.env });
+  const target = createKubernetesTarget({ env: deps.env, ...(deps.routers ? { routers: deps.routers } : {}) });
   return {
     currentRelease: (input) => target.currentRelease(toRef(input)),
     async deployCandidate(input) {
@@ -84,3 +87,15 @@ export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}
     },
   };
 }
+
+export const kubernetesAdapter: TargetAdapter = {
+  kind: 'kubernetes',
+  artifact: 'image',
+  routerFamily: 'kubernetes',
+  settings: KubernetesTargetSettings,
+  urlScheme: KUBERNETES_URL_SCHEME,
+  probeHealth: probeKubernetes,
+  deployActivities: ({ config, routers }) => createKubernetesDeployActivities({ env: config.env, routers }),
+};
+
+export { createKubernetesTarget, type KubernetesCandidateInfo, type KubernetesTarget, type KubernetesTargetRef } from './target';

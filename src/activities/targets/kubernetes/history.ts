@@ -1,7 +1,7 @@
-import type { Release } from '../../domain/release';
-import type { k8s, KubeClients } from './kubernetes-client';
-import { LABEL, releaseLabel } from './kubernetes-manifests';
-import { KubernetesErrorType, kubernetesFailure } from './kubernetes-schema';
+import type { Release } from '../../../domain/release';
+import type { k8s, KubeClients } from './client';
+import { LABEL, releaseLabel } from './manifests';
+import { KubernetesErrorType, kubernetesFailure } from './schema';
 
 /** The Deployment controller's revision annotation on Deployments and their ReplicaSets. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';

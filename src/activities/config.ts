@@ -1,0 +1,19 @@
+import type Docker from 'dockerode';
+
+/**
+ * Where the shared services the adapters use live (Docker engine, process state, HAProxy), as
+ * configuration: the composition roots (src/worker, the CLI, tests) read the embedded stack's
+ * settings and pass them in; no adapter reads them itself.
+ */
+export interface AdapterConfig {
+  /** Root of the process target's pid files, logs and kept binaries (<root>/processes/...). */
+  stateDir: string;
+  /** Docker engine socket of the docker target, unless a spec's target.settings.socket names another. */
+  dockerSocket: string;
+  /** A Docker client for `dockerSocket` to share (the worker's); one per socket is made otherwise. */
+  docker?: Docker;
+  /** Where the HAProxy router keeps one HAProxy process per service + environment (HaproxyRouterDeps). */
+  haproxy: { runDir: string; binary?: string };
+  /** Environment the Kubernetes target reads its kubeconfig location from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
