@@ -130,8 +130,10 @@ describe('strategies', { concurrency: true }, () => {
     const service = newService('deadline');
     seedStable(h, service, '1.0.0+aaaaaaa');
     const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '30s' } }] },
-      deadline: '2s',
+      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '60s' } }] },
+      // Long enough for the canary at 10% to be in place on a loaded 2-core CI machine (a 2 s
+      // deadline sometimes hit first, and then there was no canary to compensate).
+      deadline: '8s',
     }));
     await assert.rejects(handle.result(), (err: Error & { cause?: { type?: string } }) => {
       assert.equal(err.cause?.type, SluiceErrorType.DeploymentFailed);
