@@ -7,16 +7,6 @@
 //   client talks to Temporal and people; it gets the embedded stack's defaults injected.
 //   dev is the embedded stack: only composition roots, test/ and bench/ may import it.
 
-// TEMPORARY, must be emptied before merge. Files owned by other engineers (HAProxy router, target/deploy
-// adapters) that still import src/dev; their owners are removing these imports. Each entry exempts only
-// that exact file from the two rules about src/dev (activities-not-to-dev, only-roots-read-dev), nothing else.
-// SLUICE_LAYERS_STRICT=1 npm run lint shows them.
-const knownViolations = process.env.SLUICE_LAYERS_STRICT
-  ? ['^$']
-  : [
-      '^src/activities/routers/haproxy\\.ts$', // HAProxy owner
-    ];
-
 const compositionRoots = ['^src/worker/', '^src/cli/', '^src/demo/'];
 
 /** @type {import('dependency-cruiser').IConfiguration} */
@@ -54,7 +44,7 @@ module.exports = {
       name: 'activities-not-to-dev',
       severity: 'error',
       comment: 'Activities get addresses as configuration; they never read the embedded stack (src/dev).',
-      from: { path: '^src/activities/', pathNot: knownViolations },
+      from: { path: '^src/activities/' },
       to: { path: '^src/dev/' },
     },
     {
@@ -89,7 +79,7 @@ module.exports = {
       name: 'only-roots-read-dev',
       severity: 'error',
       comment: 'Only composition roots (src/worker, src/cli, src/demo), test/ and bench/ may import src/dev.',
-      from: { pathNot: [...compositionRoots, '^src/dev/', '^test/', '^bench/', ...knownViolations] },
+      from: { pathNot: [...compositionRoots, '^src/dev/', '^test/', '^bench/'] },
       to: { path: '^src/dev/' },
     },
     {

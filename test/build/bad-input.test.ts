@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createBuildActivities, BuildErrorType, type ResolvedVersion } from '../../src/activities/build';
 import { createRegistryActivities } from '../../src/activities/registry';
 import {
-  REGISTRY, TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId,
+  REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId,
 } from './helpers';
 
 function isFailure(type: string, nonRetryable: boolean, message: RegExp) {

@@ -9,7 +9,7 @@ import { createBuildActivities, type ResolvedVersion } from '../../src/activitie
 import { followDockerStream, streamError } from '../../src/activities/build/progress';
 import { createRegistryActivities, RegistryClient } from '../../src/activities/registry';
 import {
-  REGISTRY, TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId, waitForHttp,
+  REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId, waitForHttp,
 } from './helpers';
 
 /**

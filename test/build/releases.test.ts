@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import pino from 'pino';
 import { createBuildActivities, imageTagFor } from '../../src/activities/build';
 import { createRegistryActivities, RegistryClient } from '../../src/activities/registry';
-import { REGISTRY, TestRepo, baseImages, dockerClient, exampleRepo, removeDir, removeImage, requireStack, tempDir, uniqueId } from './helpers';
+import { REGISTRY, type TestRepo, baseImages, dockerClient, exampleRepo, removeDir, removeImage, requireStack, tempDir, uniqueId } from './helpers';
 
 const COMMITS = { '0.9.0': 'a0a0a0a', '1.0.0': 'b1b1b1b', '1.1.0': 'c2c2c2c', '1.2.0': 'd3d3d3d', '1.3.0': 'e4e4e4e' } as const;
 type V = keyof typeof COMMITS;

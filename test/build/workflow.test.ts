@@ -10,7 +10,7 @@ import { createBuildActivities } from '../../src/activities/build';
 import { createRegistryActivities, RegistryClient } from '../../src/activities/registry';
 import { loadRegistryCredentials } from '../../src/activities/registry/credentials';
 import { temporalAddress } from '../../src/dev/config';
-import { REGISTRY, TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, removeImage, requireStack, stack, uniqueId } from './helpers';
+import { REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, removeImage, requireStack, stack, uniqueId } from './helpers';
 import type { BuildAndPushResult, CrashOnceActivities } from './workflows';
 
 /** Every string and every byte payload in a history, decoded, so a secret cannot hide in base64. */
