@@ -75,7 +75,7 @@ function watchRouter(rig: AnalysisRig) {
         if (canaryOnAt === undefined && w('canary') > 0) canaryOnAt = now;
         if (canaryOnAt !== undefined && restoredAt === undefined && w('canary') === 0 && w('baseline') === 0 && w('stable') > 0) restoredAt = now;
       } catch {
-        // HAProxy reloading: try again on the next tick.
+        // the proxy is being started or replaced: try again on the next tick.
       }
       await new Promise((r) => setTimeout(r, 20));
     }

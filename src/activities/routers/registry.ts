@@ -1,7 +1,7 @@
 import { TargetErrorType, targetFailure } from '../targets/errors';
 import type { AdapterConfig } from '../config';
 import { gatewayHttpRouteAdapter } from './gateway-httproute';
-import { haproxyAdapter } from './haproxy/adapter';
+import { haproxyAdapter } from './haproxy';
 import { noneAdapter } from './none';
 import { replicaRatioAdapter } from './replica-ratio';
 import type { KubernetesTrafficRouter, Router, RouterAdapter, RouterFamily, RouterRegistry } from './router';

@@ -5,7 +5,7 @@ import { TargetErrorType, targetFailure } from '../../targets/errors';
 import { sleepMs } from '../../targets/activity-context';
 import { LoopbackHost, parseSettings } from '../../targets/settings';
 import { proxyInstance, proxyName, renderProxy, sessionsOf } from './config';
-import type { Address, Router, RouterScope, RouterSlot, SlotState } from '../router';
+import type { Address, Router, RouterAdapter, RouterScope, RouterSlot, SlotState } from '../router';
 
 export const HaproxyRouterSettings = z.strictObject({
   /** Where clients reach the service: HAProxy binds host:listenPort for it. */
@@ -136,3 +136,14 @@ export class HaproxyRouter implements Router {
 function clampWeight(w: number): number {
   return Math.max(0, Math.min(256, Math.round(w)));
 }
+
+/** The HAProxy router as the registry lists it: loopback targets only, reached at host:listenPort. */
+export const haproxyAdapter: RouterAdapter = {
+  kind: 'haproxy',
+  settings: HaproxyRouterSettings,
+  frontendUrl: (settings) => {
+    const s = HaproxyRouterSettings.parse(settings);
+    return `http://${s.host}:${s.listenPort}/`;
+  },
+  loopback: (settings, config) => new HaproxyRouter(settings, config.haproxy),
+};
