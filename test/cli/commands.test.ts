@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { uniqueName } from '../helpers/stack';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestRepo } from '../build/helpers';
+import { freePort, uniqueName } from '../helpers/stack';
 import { describeResult, runCli, specDir, startCli, waitForOutput } from './helpers';
 import { fixtureSpec, startCliWorker, VERSIONS, type CliWorker } from './worker-fixture';
 
@@ -73,6 +77,33 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     assert.equal(last.type, 'result');
     assert.equal(last.result!.outcome, 'rolled-back');
     assert.equal(last.result!.reason, 'HealthCheckFailed');
+  });
+
+  test('deploy --wait: a build that fails after the version is known names that version, exit 1', async () => {
+    const service = uniqueName('cli-nobuild');
+    // A tagged repository the build activity refuses (no go.mod): it fails right after resolveVersion.
+    const repo = TestRepo.create('cli-nobuild');
+    const stateDir = mkdtempSync(join(tmpdir(), 'sluice-cli-nobuild-'));
+    cleanups.push(() => repo.remove(), () => rmSync(stateDir, { recursive: true, force: true }));
+    repo.commit('docs: no Go module here');
+    repo.git('tag', 'v3.1.0');
+    const version = `3.1.0+${repo.short()}`;
+    const d = specDir(
+      [
+        `service: ${service}`,
+        `source: { kind: build, repoDir: ${JSON.stringify(repo.dir)} }`,
+        `target: { kind: process, settings: { stateDir: ${JSON.stringify(stateDir)}, basePort: ${await freePort()} } }`,
+        'strategy: { kind: recreate }',
+      ].join('\n'),
+    );
+    cleanups.push(d.remove);
+    const r = await cli(['deploy', '--wait', '-f', d.file]);
+    assert.equal(r.code, 1, describeResult(r));
+    assert.match(r.stdout, new RegExp(`^FAILED ${service} ${version.replace(/[.+]/g, '\\$&')}: .*not a Go module`, 'm'), describeResult(r));
+    const json = await cli(['status', service, 'production', '-o', 'json']);
+    const snap = JSON.parse(json.stdout) as { result: { outcome: string; release: { version: string } | null } };
+    assert.equal(snap.result.outcome, 'failed', json.stdout);
+    assert.equal(snap.result.release?.version, version, json.stdout);
   });
 
   test('approve unblocks a manual gate; a second approve is refused', async () => {
