@@ -42,9 +42,10 @@ describe('sluice CLI: bad input gets a clear error and a non-zero exit', () => {
     assert.match(r.stderr, /sluice\.yaml:8:7: strategy\.steps\[1\]\.duration: must be a duration/, describeResult(r));
     // The override under environments.production is where the user wrote it.
     assert.match(r.stderr, /sluice\.yaml:11:\d+: retention\.keep: /, describeResult(r));
-    // Nothing was started for this service.
+    // Nothing was started for this service: Temporal answers, and knows no such deployment.
     const s = await runCli(['status', service, 'production']);
     assert.equal(s.code, 1, describeResult(s));
+    assert.match(s.stderr, new RegExp(`no deployment deploy/${service}/production`), describeResult(s));
   });
 
   test('an image repository the build would refuse is refused at the edge: file:line:col, field; nothing starts', async () => {
