@@ -7,8 +7,7 @@
 import { z } from 'zod';
 
 /** Docker's reference grammar, narrowed: optional registry host[:port], then a lowercase path. */
-export const IMAGE_REPO_PATTERN =
-  /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+export const IMAGE_REPO_PATTERN = /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 export const IMAGE_TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 export const COMMIT_SHA_PATTERN = /^[0-9a-f]{7,64}$/;

@@ -51,15 +51,9 @@ describe('sluice CLI: bad input gets a clear error and a non-zero exit', () => {
   test('an image repository the build would refuse is refused at the edge: file:line:col, field; nothing starts', async () => {
     const service = uniqueName('badrepo');
     const d = specDir(
-      [
-        `service: ${service}`,
-        'source:',
-        '  kind: build',
-        '  repoDir: .',
-        '  imageRepo: "127.0.0.1:5000/x$(id)"',
-        'target: { kind: docker }',
-        'strategy: { kind: recreate }',
-      ].join('\n'),
+      [`service: ${service}`, 'source:', '  kind: build', '  repoDir: .', '  imageRepo: "127.0.0.1:5000/x$(id)"', 'target: { kind: docker }', 'strategy: { kind: recreate }'].join(
+        '\n',
+      ),
     );
     dirs.push(d);
     const r = await runCli(['deploy', '-f', d.file, '--env', 'production', '--wait'], {});
