@@ -136,7 +136,9 @@ describe('strategies', { concurrency: true }, () => {
     seedStable(h, service, '1.0.0+aaaaaaa');
     const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
       strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '30s' } }] },
-      deadline: '2s',
+      // Long enough for the canary and its 10% to be in place on a loaded machine (with 2s the
+      // deadline could fire before setWeight, leaving one undo fewer); well inside the 30s pause.
+      deadline: '5s',
     }));
     await assert.rejects(handle.result(), (err: Error & { cause?: { type?: string } }) => {
       assert.equal(err.cause?.type, SluiceErrorType.DeploymentFailed);
