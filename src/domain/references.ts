@@ -25,12 +25,6 @@ export function registryHostOf(imageRepo: string): string | undefined {
   return first && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : undefined;
 }
 
-/** The repository part of a digest reference: `127.0.0.1:5000/svc` of `127.0.0.1:5000/svc@sha256:…`. */
-export function repositoryOfImageRef(imageRef: string): string {
-  const at = imageRef.lastIndexOf('@');
-  return at < 0 ? imageRef : imageRef.slice(0, at);
-}
-
 /**
  * A relative path that names something inside its base directory: `Dockerfile`,
  * `build/Dockerfile`, `a/../Dockerfile`; not `/Dockerfile`, `../Dockerfile` or the base itself.
