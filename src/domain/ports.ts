@@ -6,19 +6,11 @@
  * Every deploy activity is idempotent: called twice with the same arguments it leaves the same
  * state, and "remove" of something absent succeeds. That is what makes the saga safe to replay.
  */
-import type { Release } from './release';
+import type { Release, ResolvedVersion } from './release';
 import type { RouterSpec, TargetSpec } from './spec';
 
 // ---------------------------------------------------------------------------------------------
 // Build and registry (src/activities/build, src/activities/registry).
-export interface ResolvedVersionPort {
-  service: string;
-  version: string;
-  imageTag: string;
-  commit: string;
-  shortCommit: string;
-  tag: string | null;
-}
 export interface ChangelogPort {
   fromRef: string | null;
   fromVersion: string | null;
@@ -41,7 +33,7 @@ export interface RetainedReleasePort {
 }
 
 export interface BuildPort {
-  resolveVersion(input: { repoDir: string; service: string; tagPrefix?: string }): Promise<ResolvedVersionPort>;
+  resolveVersion(input: { repoDir: string; service: string; tagPrefix?: string }): Promise<ResolvedVersion>;
   generateChangelog(input: { repoDir: string; fromRef?: string; toRef?: string; tagPrefix?: string }): Promise<ChangelogPort>;
   buildImage(input: { contextDir: string; dockerfile?: string; imageRepo: string; version: VersionRefPort; buildArgs?: Record<string, string> }): Promise<{ image: string; imageTag: string }>;
   buildBinary(input: { sourceDir: string; service: string; version: VersionRefPort }): Promise<{ binaryPath: string; sha256: string }>;

@@ -34,6 +34,27 @@ export interface RetainedRelease {
   builtAt: string | null;
 }
 
+/** A git commit's version, as the build's resolveVersion activity computes it; a Release is built from it. */
+export interface ResolvedVersion {
+  service: string;
+  /** Semver with the short commit as build metadata: 1.4.3+a1b2c3d, 1.4.4-dev.3+a1b2c3d. */
+  version: string;
+  /** Docker-safe form of the version: v1.4.3-a1b2c3d (a tag cannot hold '+'). */
+  imageTag: string;
+  /** Full commit SHA of HEAD. */
+  commit: string;
+  shortCommit: string;
+  /** The nearest version tag, or null in an untagged repository. */
+  tag: string | null;
+  /** Commits between the tag and HEAD. */
+  distance: number;
+  dirty: boolean;
+  /** True unless HEAD is exactly a clean release tag. */
+  prerelease: boolean;
+  /** Committer date of HEAD, ISO 8601. */
+  commitTime: string;
+}
+
 /** `v1.4.3-a1b2c3d` from `1.4.3+a1b2c3d`: the same rule as the build activities' imageTagFor. */
 export function imageTagForVersion(version: string): string {
   return `v${version.replace('+', '-')}`;

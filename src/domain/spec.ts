@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AnalysisTemplate } from './analysis';
 import type { AdapterCatalogue, Capabilities } from './adapters';
 import { DURATION_PATTERN } from './duration';
+import { BuildArgs, CommitSha, DockerfilePath, ImageRefByDigest, ImageRepo, ImageTag, TagPrefix } from './references';
 
 export const Duration = z.string().regex(DURATION_PATTERN, 'must be a duration like "500ms", "5s", "10m" or "2h"');
 
@@ -16,7 +17,6 @@ export const ServiceName = z.string().regex(DNS_LABEL, 'must be a DNS label: low
 export const EnvironmentName = z.string().regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and dashes');
 
 const SEMVER_WITH_BUILD = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-const IMAGE_REF_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 // ---------------------------------------------------------------------------------------------
 // Where the release comes from.
@@ -26,12 +26,13 @@ export const BuildSource = z.strictObject({
   repoDir: z.string().min(1),
   /** Docker build context or Go package dir; default repoDir. */
   contextDir: z.string().min(1).optional(),
-  /** Relative to contextDir. */
-  dockerfile: z.string().min(1).optional(),
+  /** Relative to contextDir, inside it. */
+  dockerfile: DockerfilePath.optional(),
   /** Where images are pushed, e.g. 127.0.0.1:5000/go-service (docker and kubernetes targets). */
-  imageRepo: z.string().min(1).optional(),
-  tagPrefix: z.string().optional(),
-  buildArgs: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'build arg names are shell identifiers'), z.string()).optional(),
+  imageRepo: ImageRepo.optional(),
+  /** Release tags are `<tagPrefix><semver>`; default `v`. */
+  tagPrefix: TagPrefix.optional(),
+  buildArgs: BuildArgs.optional(),
 });
 export type BuildSource = z.infer<typeof BuildSource>;
 
@@ -39,10 +40,11 @@ export const PrebuiltSource = z
   .strictObject({
     kind: z.literal('prebuilt'),
     version: z.string().regex(SEMVER_WITH_BUILD, 'must be semver, e.g. 1.4.3+a1b2c3d'),
-    imageRef: z.string().regex(IMAGE_REF_BY_DIGEST, 'must be pinned by digest: repo@sha256:<64 hex>').optional(),
+    imageRef: ImageRefByDigest.optional(),
     binaryPath: z.string().min(1).optional(),
-    imageTag: z.string().optional(),
-    commit: z.string().optional(),
+    /** Default: derived from the version (1.4.3+a1b2c3d → v1.4.3-a1b2c3d). */
+    imageTag: ImageTag.optional(),
+    commit: CommitSha.optional(),
   })
   .refine((s) => s.imageRef !== undefined || s.binaryPath !== undefined, { message: 'a prebuilt source needs imageRef or binaryPath' });
 export type PrebuiltSource = z.infer<typeof PrebuiltSource>;

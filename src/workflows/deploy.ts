@@ -100,6 +100,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     tracker.setReleases(release, previous);
     if (sameRelease(previous, release)) {
       reason = Reason.AlreadyLive;
+      tracker.markAlreadyLive();
       message = `${release.version} is already live in ${spec.environment}; nothing to do`;
     } else {
       const ctx: DeployContext = { spec, ref, release, previous, tracker, control, saga };
@@ -136,7 +137,8 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     message,
     service: spec.service,
     environment: spec.environment,
-    release,
+    // A failed build has no deployable release, but its version was known: name it.
+    release: release ?? tracker.status.release,
     previous,
     phaseDurations: tracker.phaseDurations(),
     timeToRollbackMs,

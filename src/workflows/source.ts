@@ -30,6 +30,7 @@ export async function obtainRelease(spec: ReleaseSpec, control: Control, tracker
   const resolved = await control.interruptible(() => git.resolveVersion({ repoDir: source.repoDir, service: spec.service, tagPrefix: source.tagPrefix }));
   const version = { version: resolved.version, imageTag: resolved.imageTag, commit: resolved.commit };
   tracker.event('info', `version ${resolved.version} (commit ${resolved.shortCommit})`);
+  tracker.setBuilding({ service: spec.service, ...version });
 
   try {
     const changelog = await control.interruptible(() => git.generateChangelog({ repoDir: source.repoDir, toRef: resolved.commit, tagPrefix: source.tagPrefix }));

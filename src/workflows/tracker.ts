@@ -97,6 +97,14 @@ export class Tracker {
     upsertSearchAttributes([{ key: SluiceVersion, value: release.version }]);
   }
 
+  /**
+   * The version being built, before it is a deployable release (no image or binary yet): the
+   * status and a failed build's result can name it. State only; setReleases follows on success.
+   */
+  setBuilding(release: Release): void {
+    this.status.release = release;
+  }
+
   setStep(index: number, description: string): void {
     this.status.stepIndex = index;
     this.event('step', `step ${index + 1}/${this.status.stepCount}: ${description}`, { index });
@@ -105,6 +113,14 @@ export class Tracker {
   setWeight(weight: number): void {
     this.status.weight = weight;
     this.event('weight', `candidate weight ${weight}%`, { weight });
+  }
+
+  /**
+   * Nothing to deploy: the release is the live stable already, so it has all the traffic. State
+   * only (no event, no command), so histories recorded before this replay unchanged.
+   */
+  markAlreadyLive(): void {
+    this.status.weight = 100;
   }
 
   recordCheck(check: CheckResult): void {

@@ -70,7 +70,7 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
     await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, imageTag: 'v1.0.0+abc' } }), isFailure(BuildErrorType.InvalidInput, true, /version\.imageTag: image tag must match/));
     await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo: `${REGISTRY}/UpperCase`, version }), isFailure(BuildErrorType.InvalidInput, true, /imageRepo: image repository must look like/));
     await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, commit: 'not-a-sha' } }), isFailure(BuildErrorType.InvalidInput, true, /version\.commit/));
-    await assert.rejects(build.resolveVersion({ repoDir: repo.dir, service: 'Not_A_Label' }), isFailure(BuildErrorType.InvalidInput, true, /service: service must be a DNS label/));
+    await assert.rejects(build.resolveVersion({ repoDir: repo.dir, service: 'Not_A_Label' }), isFailure(BuildErrorType.InvalidInput, true, /service: must be a DNS label/));
     await assert.rejects(build.generateChangelog({ repoDir: repo.dir, toRef: '--output=/tmp/x' }), isFailure(BuildErrorType.InvalidInput, true, /toRef: a ref may not start with -/));
     await assert.rejects(registry.pushImage({ imageRepo: service, tags: ['v1.0.0-abcdef0'] }), isFailure(BuildErrorType.InvalidInput, true, /must start with a registry host/));
     await assert.rejects(registry.pushImage({ imageRepo, tags: [] }), isFailure(BuildErrorType.InvalidInput, true, /tags/));

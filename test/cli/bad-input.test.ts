@@ -42,9 +42,29 @@ describe('sluice CLI: bad input gets a clear error and a non-zero exit', () => {
     assert.match(r.stderr, /sluice\.yaml:8:7: strategy\.steps\[1\]\.duration: must be a duration/, describeResult(r));
     // The override under environments.production is where the user wrote it.
     assert.match(r.stderr, /sluice\.yaml:11:\d+: retention\.keep: /, describeResult(r));
-    // Nothing was started for this service.
+    // Nothing was started for this service: Temporal answers, and knows no such deployment.
     const s = await runCli(['status', service, 'production']);
     assert.equal(s.code, 1, describeResult(s));
+    assert.match(s.stderr, new RegExp(`no deployment deploy/${service}/production`), describeResult(s));
+  });
+
+  test('an image repository the build would refuse is refused at the edge: file:line:col, field; nothing starts', async () => {
+    const service = uniqueName('badrepo');
+    const d = specDir(
+      [`service: ${service}`, 'source:', '  kind: build', '  repoDir: .', '  imageRepo: "127.0.0.1:5000/x$(id)"', 'target: { kind: docker }', 'strategy: { kind: recreate }'].join(
+        '\n',
+      ),
+    );
+    dirs.push(d);
+    const r = await runCli(['deploy', '-f', d.file, '--env', 'production', '--wait'], {});
+    assert.equal(r.code, 1, describeResult(r));
+    assert.match(r.stderr, /invalid spec .*sluice\.yaml \(1 problem\)/, describeResult(r));
+    assert.match(r.stderr, /sluice\.yaml:5:14: source\.imageRepo: image repository must look like 127\.0\.0\.1:5000\/name/, describeResult(r));
+    assert.doesNotMatch(r.stdout, /workflow|started/, describeResult(r));
+    // Nothing was started: Temporal answers, and knows no deployment of this service.
+    const s = await runCli(['status', service, 'production']);
+    assert.equal(s.code, 1, describeResult(s));
+    assert.match(s.stderr, new RegExp(`no deployment deploy/${service}/production`), describeResult(s));
   });
 
   test('an environment the spec does not define is named', async () => {

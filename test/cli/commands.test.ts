@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { uniqueName } from '../helpers/stack';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestRepo } from '../build/helpers';
+import { freePort, uniqueName } from '../helpers/stack';
 import { describeResult, runCli, specDir, startCli, waitForOutput } from './helpers';
 import { fixtureSpec, startCliWorker, VERSIONS, type CliWorker } from './worker-fixture';
 
@@ -35,7 +39,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     assert.equal(r.code, 0, describeResult(r));
     assert.match(r.stdout, /workflow deploy\/.+\/production/);
     assert.match(r.stdout, /web ui\s+http:\/\/127\.0\.0\.1:\d+\/namespaces\/default\/workflows\/deploy%2F/);
-    assert.match(r.stdout, /weight\s+.*20/, describeResult(r));
+    assert.match(r.stdout, /weight\s+candidate weight 20%/, describeResult(r));
     assert.match(r.stdout, new RegExp(`promoted ${service} 2\\.0\\.0\\+bbbbbbb`), describeResult(r));
 
     const s = await cli(['status', '-o', 'json'], d.dir);
@@ -75,6 +79,33 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     assert.equal(last.result!.reason, 'HealthCheckFailed');
   });
 
+  test('deploy --wait: a build that fails after the version is known names that version, exit 1', async () => {
+    const service = uniqueName('cli-nobuild');
+    // A tagged repository the build activity refuses (no go.mod): it fails right after resolveVersion.
+    const repo = TestRepo.create('cli-nobuild');
+    const stateDir = mkdtempSync(join(tmpdir(), 'sluice-cli-nobuild-'));
+    cleanups.push(() => repo.remove(), () => rmSync(stateDir, { recursive: true, force: true }));
+    repo.commit('docs: no Go module here');
+    repo.git('tag', 'v3.1.0');
+    const version = `3.1.0+${repo.short()}`;
+    const d = specDir(
+      [
+        `service: ${service}`,
+        `source: { kind: build, repoDir: ${JSON.stringify(repo.dir)} }`,
+        `target: { kind: process, settings: { stateDir: ${JSON.stringify(stateDir)}, basePort: ${await freePort()} } }`,
+        'strategy: { kind: recreate }',
+      ].join('\n'),
+    );
+    cleanups.push(d.remove);
+    const r = await cli(['deploy', '--wait', '-f', d.file]);
+    assert.equal(r.code, 1, describeResult(r));
+    assert.match(r.stdout, new RegExp(`^FAILED ${service} ${version.replace(/[.+]/g, '\\$&')}: .*not a Go module`, 'm'), describeResult(r));
+    const json = await cli(['status', service, 'production', '-o', 'json']);
+    const snap = JSON.parse(json.stdout) as { result: { outcome: string; release: { version: string } | null } };
+    assert.equal(snap.result.outcome, 'failed', json.stdout);
+    assert.equal(snap.result.release?.version, version, json.stdout);
+  });
+
   test('approve unblocks a manual gate; a second approve is refused', async () => {
     const service = uniqueName('cli-gate');
     await w.seedStable(service, 'production', VERSIONS.v1);
@@ -103,7 +134,7 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: { duration: 60s } }, { setWeight: 100 } ]');
     const deploy = startCli(['deploy', '--wait', '-f', d.file], { env: w.env });
     try {
-      await waitForOutput(deploy, /weight\s+.*10/);
+      await waitForOutput(deploy, /weight\s+candidate weight 10%/);
       const a = await cli(['abort', service, 'production', '--reason', 'cli test', '--by', 'bob']);
       assert.equal(a.code, 0, describeResult(a));
       assert.match(a.stdout, /abort sent/);
@@ -123,13 +154,23 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     assert.equal(started.code, 0, describeResult(started));
     const p = await cli(['pause', service, 'production']);
     assert.equal(p.code, 0, describeResult(p));
-    // Paused: it holds at a step boundary, so after the 2 s pause it must not reach 100%.
+    type Snap = { execution: string; status: { phase: string; paused: boolean; weight: number; stepIndex: number } };
+    const snapshot = async (): Promise<Snap> => {
+      const s = await cli(['status', service, 'production', '-o', 'json']);
+      assert.equal(s.code, 0, describeResult(s));
+      return JSON.parse(s.stdout) as Snap;
+    };
+    // Paused: it stops at the next step boundary (phase paused) and holds there; 4 s is longer
+    // than the 2 s pause step, so a release that did not hold would have moved on.
+    let held = await snapshot();
+    for (let i = 0; i < 60 && held.status.phase !== 'paused'; i++) held = await snapshot();
+    assert.equal(held.status.phase, 'paused', JSON.stringify(held));
     await new Promise((r) => setTimeout(r, 4000));
-    const s = await cli(['status', service, 'production', '-o', 'json']);
-    const snap = JSON.parse(s.stdout) as { execution: string; status: { paused: boolean; weight: number } };
-    assert.equal(snap.execution, 'RUNNING', s.stdout);
+    const snap = await snapshot();
+    assert.equal(snap.execution, 'RUNNING', JSON.stringify(snap));
     assert.equal(snap.status.paused, true);
-    assert.notEqual(snap.status.weight, 100);
+    assert.deepEqual([snap.status.phase, snap.status.stepIndex, snap.status.weight], ['paused', held.status.stepIndex, held.status.weight], 'no step taken while paused');
+    assert.ok(snap.status.weight < 100, `held below 100%: ${snap.status.weight}`);
     const watch = startCli(['watch', service, 'production'], { env: w.env });
     await waitForOutput(watch, 'workflow deploy/');
     const res = await cli(['resume', service, 'production']);

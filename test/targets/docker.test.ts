@@ -80,8 +80,9 @@ test('docker target: first release, canary split, promotion, rollback, idempoten
   const split = share(await sample(proxyUrl, 200), v2.version);
   assert.ok(split >= 0.4 && split <= 0.6, `canary share ${split} not within 50% ± 10 pp`);
   await acts.setTrafficWeight({ ...ref, release: v2, weight: 10 });
+  // Weighted round robin sends 20 of 200; 10% ± 5 pp excludes "no canary traffic at all".
   const ten = share(await sample(proxyUrl, 200), v2.version);
-  assert.ok(ten >= 0 && ten <= 0.2, `canary share ${ten} not within 10% ± 10 pp`);
+  assert.ok(ten >= 0.05 && ten <= 0.15, `canary share ${ten} not within 10% ± 5 pp`);
 
   // Promote (twice): v2 serves everything, v1 stays warm at 0%.
   await acts.promoteCandidate({ ...ref, release: v2, role: 'canary', previous: v1 });

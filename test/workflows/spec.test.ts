@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { relative, resolve } from 'node:path';
+import { buildImageInputSchema, resolveVersionInputSchema } from '../../src/activities/build/schema';
+import { pushImageInputSchema } from '../../src/activities/registry/push';
 import { toMs } from '../../src/domain/duration';
+import { isPathInside } from '../../src/domain/references';
 import { matchesVersion } from '../../src/domain/release';
 import { adapterCatalogue } from '../../src/activities/catalogue';
 import { formatFieldErrors, parseReleaseSpec as parseWith, SpecValidationError, validateReleaseSpec as validateWith } from '../../src/domain/validate';
@@ -65,7 +69,7 @@ test('cross-field rules: image targets need an image repository, templates must 
   assert.equal(noRepo.ok, false);
   assert.deepEqual(!noRepo.ok && noRepo.errors, [{ path: 'source.imageRepo', message: 'is required to build for the docker target' }]);
 
-  const prebuiltProcess = parseReleaseSpec({ ...base, target: { kind: 'process' }, source: { kind: 'prebuilt', version: '1.2.3+abcdef0', imageRef: `r/x@sha256:${'a'.repeat(64)}` } });
+  const prebuiltProcess = parseReleaseSpec({ ...base, target: { kind: 'process' }, source: { kind: 'prebuilt', version: '1.2.3+abcdef0', imageRef: `127.0.0.1:5000/x@sha256:${'a'.repeat(64)}` } });
   assert.deepEqual(!prebuiltProcess.ok && prebuiltProcess.errors, [{ path: 'source.binaryPath', message: 'is required for the process target' }]);
 
   const unknownTemplate = parseReleaseSpec({ ...base, strategy: { kind: 'canary', steps: [{ analysis: { templates: ['error-rate'] } }] } });
@@ -77,6 +81,40 @@ test('cross-field rules: image targets need an image repository, templates must 
     assert.match(err.message, /invalid release spec in sluice\.yaml/);
     return true;
   });
+});
+
+test('source names are refused at the edge by the rules the build and registry activities apply', () => {
+  const errorsOf = (source: Record<string, unknown>) => {
+    const r = parseReleaseSpec({ ...base, source });
+    return r.ok ? [] : r.errors.map((e) => e.path);
+  };
+  const version = { version: '1.0.0+abcdef0', imageTag: 'v1.0.0-abcdef0', commit: 'abcdef0' };
+  for (const imageRepo of ['127.0.0.1:5000/x$(id)', '127.0.0.1:5000/Upper', 'go-service', 'localhost/a b', '127.0.0.1:5000/team/svc', 'localhost/svc', 'registry.example.com/a/b-c']) {
+    const spec = errorsOf({ kind: 'build', repoDir: '/src', imageRepo }).length === 0;
+    const build = buildImageInputSchema.safeParse({ contextDir: '/src', imageRepo, version }).success;
+    const push = pushImageInputSchema.safeParse({ imageRepo, tags: ['v1.0.0-abcdef0'] }).success;
+    assert.deepEqual([spec, build, push], [spec, spec, spec], `${imageRepo}: spec ${spec}, buildImage ${build}, pushImage ${push}`);
+    assert.equal(spec, /^[a-z0-9.:]+\/[a-z0-9/-]+$/.test(imageRepo), imageRepo);
+  }
+  for (const tagPrefix of ['v', 'go-service/v', '', 'a b', '$(id)']) {
+    const spec = errorsOf({ kind: 'build', repoDir: '/src', imageRepo: '127.0.0.1:5000/x', tagPrefix }).length === 0;
+    assert.equal(resolveVersionInputSchema.safeParse({ repoDir: '/src', service: 'x', tagPrefix }).success, spec, tagPrefix);
+    assert.equal(spec, !/[ $()]/.test(tagPrefix), tagPrefix);
+  }
+  // A Dockerfile must stay inside the build context: the answer path.resolve gives, without the file system.
+  for (const dockerfile of ['Dockerfile', 'build/Dockerfile', './a/../Dockerfile', '../Dockerfile', 'a/../../Dockerfile', '/etc/Dockerfile', '.', 'a/..']) {
+    const rel = relative('/ctx', resolve('/ctx', dockerfile));
+    assert.equal(isPathInside(dockerfile), rel !== '' && !rel.startsWith('..'), dockerfile);
+    assert.deepEqual(errorsOf({ kind: 'build', repoDir: '/src', imageRepo: '127.0.0.1:5000/x', dockerfile }), isPathInside(dockerfile) ? [] : ['source.dockerfile'], dockerfile);
+  }
+  assert.deepEqual(errorsOf({ kind: 'build', repoDir: '/src', imageRepo: '127.0.0.1:5000/x', buildArgs: { 'GO-VERSION': '1' } }), ['source.buildArgs.GO-VERSION']);
+  const digest = `sha256:${'a'.repeat(64)}`;
+  assert.deepEqual(errorsOf({ kind: 'prebuilt', version: '1.0.0+abcdef0', imageRef: `127.0.0.1:5000/x@${digest}`, imageTag: 'v1.0.0-abcdef0', commit: 'abcdef0' }), []);
+  assert.deepEqual(
+    errorsOf({ kind: 'prebuilt', version: '1.0.0+abcdef0', imageRef: `x@${digest}`, imageTag: 'v1.0.0+abcdef0', commit: 'main' }).sort(),
+    ['source.commit', 'source.imageRef', 'source.imageTag'],
+  );
+  assert.deepEqual(errorsOf({ kind: 'prebuilt', version: '1.0.0', imageRef: `127.0.0.1:5000/x$(id)@${digest}` }), ['source.imageRef']);
 });
 
 test('durations, ids and version matching', () => {

@@ -75,10 +75,15 @@ describe('strategies', { concurrency: true }, () => {
   test('the live version again is a no-op', async () => {
     const service = newService('same');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const res = await result(await startDeploy(h, spec(service, '1.0.0+aaaaaaa')));
+    const handle = await startDeploy(h, spec(service, '1.0.0+aaaaaaa'));
+    const res = await result(handle);
     assert.equal(res.outcome, 'promoted');
     assert.equal(res.reason, Reason.AlreadyLive);
     assert.deepEqual(names(service), ['currentRelease']);
+    // What `sluice status` shows afterwards: the live release with all the traffic.
+    const status = await handle.query(statusQuery);
+    assert.equal(status.release?.version, '1.0.0+aaaaaaa');
+    assert.equal(status.weight, 100);
   });
 
   test('pause holds at the next step boundary until resume', async () => {

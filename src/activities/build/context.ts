@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import * as tar from 'tar-fs';
+import { isPathInside } from '../../domain/references';
 import { BuildErrorType, badInput } from './errors';
 
 export interface BuildContext {
@@ -20,11 +21,11 @@ export function packBuildContext(contextDir: string, dockerfile = 'Dockerfile'):
   if (!existsSync(root) || !statSync(root).isDirectory()) {
     throw badInput(BuildErrorType.InvalidInput, `build context ${contextDir} is not a directory`);
   }
-  const dockerfilePath = resolve(root, dockerfile);
-  const rel = relative(root, dockerfilePath);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (!isPathInside(dockerfile)) {
     throw badInput(BuildErrorType.InvalidInput, `Dockerfile ${dockerfile} must be inside the build context ${contextDir}`);
   }
+  const dockerfilePath = resolve(root, dockerfile);
+  const rel = relative(root, dockerfilePath);
   if (!existsSync(dockerfilePath) || !statSync(dockerfilePath).isFile()) {
     throw badInput(BuildErrorType.MissingDockerfile, `no Dockerfile at ${dockerfilePath}; add one or pass dockerfile relative to ${contextDir}`);
   }

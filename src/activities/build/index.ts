@@ -5,7 +5,8 @@ import { generateChangelog, type Changelog, type GenerateChangelogInput } from '
 import { buildImage, parseInput, type BuildImageResult } from './image';
 import { defaultLogger, type Logger } from './progress';
 import { generateChangelogInputSchema, resolveVersionInputSchema, type BuildBinaryInput, type BuildImageInput } from './schema';
-import { resolveVersion, type ResolveVersionInput, type ResolvedVersion } from './version';
+import type { ResolvedVersion } from '../../domain/release';
+import { resolveVersion, type ResolveVersionInput } from './version';
 
 export interface BuildActivityDeps {
   docker: Docker;
@@ -46,7 +47,7 @@ export type BuildActivities = ReturnType<typeof createBuildActivities>;
 export type { BuildImageResult } from './image';
 export type { BuildBinaryResult, ArtifactMetadata } from './binary';
 export type { Changelog, ChangelogEntry, Bump } from './changelog';
-export type { ResolvedVersion } from './version';
+export type { ResolvedVersion } from '../../domain/release';
 export type { BuildImageInput, BuildBinaryInput, VersionRef } from './schema';
 export { BuildErrorType } from './errors';
 export { imageTagFor, versionFromImageTag, commitTagFor } from './version';

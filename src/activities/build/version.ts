@@ -1,28 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as semver from 'semver';
+import type { ResolvedVersion } from '../../domain/release';
 import { BuildErrorType, badInput } from './errors';
 import { git, gitMaybe, GitError } from './git';
-
-/** What resolveVersion returns; the Release reference is built from it. */
-export interface ResolvedVersion {
-  service: string;
-  /** Semver with the short commit as build metadata: 1.4.3+a1b2c3d, 1.4.4-dev.3+a1b2c3d. */
-  version: string;
-  /** Docker-safe form of the version: v1.4.3-a1b2c3d (a tag cannot hold '+'). */
-  imageTag: string;
-  /** Full commit SHA of HEAD. */
-  commit: string;
-  shortCommit: string;
-  /** The nearest version tag, or null in an untagged repository. */
-  tag: string | null;
-  /** Commits between the tag and HEAD. */
-  distance: number;
-  dirty: boolean;
-  /** True unless HEAD is exactly a clean release tag. */
-  prerelease: boolean;
-  /** Committer date of HEAD, ISO 8601. */
-  commitTime: string;
-}
 
 export interface ResolveVersionInput {
   repoDir: string;

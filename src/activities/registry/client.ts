@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DIGEST_PATTERN, registryHostOf } from '../../domain/references';
 import { BuildErrorType, badInput, errorMessage, transient } from '../build/errors';
 import type { RegistryCredentials } from './credentials';
 
@@ -10,7 +11,6 @@ export const MANIFEST_ACCEPT = [
   'application/vnd.docker.distribution.manifest.v2+json',
 ].join(', ');
 
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const tagsListSchema = z.object({ name: z.string(), tags: z.array(z.string()).nullable() });
 const tokenSchema = z.object({ token: z.string().optional(), access_token: z.string().optional() });
 
@@ -23,12 +23,11 @@ export interface ImageRepo {
 
 /** Splits `127.0.0.1:5000/team/svc`. A registry host is required: Sluice never pushes to a default hub. */
 export function splitImageRepo(imageRepo: string): ImageRepo {
-  const slash = imageRepo.indexOf('/');
-  const first = slash > 0 ? imageRepo.slice(0, slash) : '';
-  if (!first || !(first.includes('.') || first.includes(':') || first === 'localhost')) {
+  const host = registryHostOf(imageRepo);
+  if (!host) {
     throw badInput(BuildErrorType.InvalidInput, `image repository ${JSON.stringify(imageRepo)} must start with a registry host, e.g. 127.0.0.1:5000/${imageRepo}`);
   }
-  return { host: first, name: imageRepo.slice(slash + 1) };
+  return { host, name: imageRepo.slice(host.length + 1) };
 }
 
 function isLoopback(host: string): boolean {
@@ -118,7 +117,7 @@ export class RegistryClient {
     await res.body?.cancel();
     if (res.status === 404) return undefined;
     const digest = res.headers.get('docker-content-digest') ?? '';
-    if (!res.ok || !DIGEST.test(digest)) {
+    if (!res.ok || !DIGEST_PATTERN.test(digest)) {
       throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} gave no digest for ${name}:${reference} (${res.status})`);
     }
     return digest;
@@ -144,7 +143,7 @@ export class RegistryClient {
 
   /** Deletes a manifest by digest (which untags every tag on it). */
   async deleteManifest(name: string, digest: string): Promise<'deleted' | 'absent'> {
-    if (!DIGEST.test(digest)) throw badInput(BuildErrorType.InvalidInput, `not a digest: ${digest}`);
+    if (!DIGEST_PATTERN.test(digest)) throw badInput(BuildErrorType.InvalidInput, `not a digest: ${digest}`);
     const res = await this.send('DELETE', `/v2/${name}/manifests/${digest}`);
     await res.body?.cancel();
     if (res.status === 202 || res.status === 200) return 'deleted';

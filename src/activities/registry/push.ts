@@ -3,14 +3,14 @@ import { z } from 'zod';
 import { BuildErrorType, badInput, errorMessage, transient } from '../build/errors';
 import { parseInput } from '../build/image';
 import { activityLogger, cancellationSignal, followDockerStream, keepAlive, streamError, throttledHeartbeat, type Logger } from '../build/progress';
-import { imageRepoSchema, imageTagSchema } from '../build/schema';
+import { ImageRepo, ImageTag } from '../../domain/references';
 import { dockerAuthConfig, type RegistryCredentials } from './credentials';
 import { RegistryClient, splitImageRepo } from './client';
 
 export const pushImageInputSchema = z.object({
-  imageRepo: imageRepoSchema,
+  imageRepo: ImageRepo,
   /** The first tag names the local image to push; the rest are added as aliases (e.g. sha-a1b2c3d). */
-  tags: z.array(imageTagSchema).min(1).max(10),
+  tags: z.array(ImageTag).min(1).max(10),
 });
 export type PushImageInput = z.input<typeof pushImageInputSchema>;
 

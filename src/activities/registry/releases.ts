@@ -6,16 +6,17 @@ import { z } from 'zod';
 import { readArtifactMetadata, releaseDir } from '../build/binary';
 import { parseInput } from '../build/image';
 import { activityLogger, cancellationSignal, type Logger } from '../build/progress';
-import { imageRepoSchema, serviceSchema } from '../build/schema';
+import { ImageRepo } from '../../domain/references';
+import { ServiceName } from '../../domain/spec';
 import { commitTagFor, versionFromImageTag } from '../build/version';
 import type { RetainedRelease } from '../../domain/release';
 import { RegistryClient, splitImageRepo } from './client';
 import type { RegistryCredentials } from './credentials';
 
 export const listReleasesInputSchema = z.object({
-  service: serviceSchema,
+  service: ServiceName,
   /** Omit to list only the artifact store. */
-  imageRepo: imageRepoSchema.optional(),
+  imageRepo: ImageRepo.optional(),
 });
 export type ListReleasesInput = z.input<typeof listReleasesInputSchema>;
 

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { matchesVersion } from '../../domain/release';
 import { releaseSpecSchema, type ReleaseSpec } from '../../domain/spec';
 import { adapterCatalogue } from '../../activities/catalogue';
-import { SpecError, type DeploymentResult, type SluiceClient } from '../../client';
+import { SpecError, type DeploymentResult, type DeploymentStatus, type SluiceClient } from '../../client';
 import { addConnectionOptions, addOutputOption, addSpecOptions, loadSpec, withClient, type ConnectionCliOptions, type OutputFormat, type SpecCliOptions } from '../context';
 import { ExitCode, exitCodeForOutcome } from '../exit-codes';
 import { formatMs, outcomeLabel } from '../render/format';
@@ -66,16 +66,34 @@ async function deploy(opts: DeployOptions): Promise<number> {
     }
     const renderer = createRenderer(opts.output);
     renderer.start(started);
-    let result: DeploymentResult | undefined;
+    let watched: DeploymentResult | undefined;
+    let status: DeploymentStatus | undefined;
     for await (const event of client.watch(ref, { runId: started.runId })) {
-      if (event.kind === 'result') result = event.result;
+      status = event.status ?? status;
+      if (event.kind === 'result') watched = event.result;
       else renderer.update(event);
     }
-    if (!result) throw new Error(`lost track of ${started.workflowId} before it finished`);
+    if (!watched) throw new Error(`lost track of ${started.workflowId} before it finished`);
+    const result = withWhatWasSeen(watched, status, spec);
     renderer.finish(result, started.link);
     if (opts.summary) writeSummary(opts.summary, result, started.link, await changelogOf(client, started.workflowId, started.runId));
     return exitCodeForOutcome(result.outcome);
   });
+}
+
+/**
+ * A run that ended without Sluice's result (terminated, timed out) comes back from the client
+ * with no service or release; fill them from the spec and the last status seen, so the outcome
+ * line and the summary still name the version.
+ */
+function withWhatWasSeen(result: DeploymentResult, status: DeploymentStatus | undefined, spec: ReleaseSpec): DeploymentResult {
+  return {
+    ...result,
+    service: result.service || spec.service,
+    environment: result.environment || spec.environment,
+    release: result.release ?? status?.release ?? null,
+    previous: result.previous ?? status?.previous ?? null,
+  };
 }
 
 /**

@@ -57,17 +57,22 @@ export function eventLine(event: DeploymentEvent, startedAt?: string): string {
   return `${rel.padStart(9)}  ${event.type.padEnd(18)} ${event.message}`;
 }
 
+/** `svc 1.4.3+a1b2c3d`; just `svc` when the release ended before its version was known. */
+function subjectOf(result: DeploymentResult): string {
+  return [result.service, result.release?.version].filter(Boolean).join(' ') || '(unknown release)';
+}
+
 export function outcomeLabel(result: DeploymentResult): string {
-  const version = result.release?.version ?? '?';
+  const subject = subjectOf(result);
   switch (result.outcome) {
     case 'promoted':
-      return `promoted ${result.service} ${version} (${result.reason})`;
+      return `promoted ${subject} (${result.reason})`;
     case 'rolled-back':
-      return `ROLLED BACK ${result.service} ${version}: ${result.reason}${result.timeToRollbackMs !== null ? `, restored in ${formatMs(result.timeToRollbackMs)}` : ''}`;
+      return `ROLLED BACK ${subject}: ${result.reason}${result.timeToRollbackMs !== null ? `, restored in ${formatMs(result.timeToRollbackMs)}` : ''}`;
     case 'aborted':
-      return `ABORTED ${result.service} ${version}: ${result.message}`;
+      return `ABORTED ${subject}: ${result.message}`;
     case 'failed':
-      return `FAILED ${result.service} ${version}: ${result.message}`;
+      return `FAILED ${subject}: ${result.message}`;
     default:
       return String((result as { outcome: unknown }).outcome);
   }
