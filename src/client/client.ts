@@ -11,7 +11,7 @@ import {
 } from '@temporalio/client';
 import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
 import type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
-import { ClientErrorType, SluiceClientError } from './errors';
+import { SluiceClientError } from './errors';
 import { listHistory, type HistoryEntry, type HistoryOptions } from './history';
 import { workflowUiLink } from './links';
 import { deploymentResultFromError, rollbackResultFromError } from '../domain/result';
@@ -39,6 +39,7 @@ import { listRetainedReleases, type ReleasesOptions, type ReleaseStoreSettings }
 import { connectTemporal } from './connect';
 import { resolveConnectionSettings, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
 import { watchDeployment, type WatchEvent, type WatchOptions } from './watch';
+import { ErrorType } from '../domain/errors';
 
 export interface DeploymentHandleInfo {
   workflowId: string;
@@ -146,7 +147,7 @@ export class SluiceClient implements DeploymentReader {
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new SluiceClientError(
-          ClientErrorType.DeploymentAlreadyRunning,
+          ErrorType.DeploymentInProgress,
           `a release of ${spec.service} to ${spec.environment} is already running: workflow ${workflowId} (${this.link(workflowId)}); abort it or wait for it to finish`,
           { cause: err },
         );
@@ -246,7 +247,7 @@ export class SluiceClient implements DeploymentReader {
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause as Error | undefined;
-        throw new SluiceClientError(ClientErrorType.Rejected, `approve refused by ${this.workflowId(ref)}: ${cause?.message ?? err.message}`, { cause: err });
+        throw new SluiceClientError(ErrorType.RequestRejected, `approve refused by ${this.workflowId(ref)}: ${cause?.message ?? err.message}`, { cause: err });
       }
       throw await this.explainClosed(ref, err);
     }
@@ -267,7 +268,7 @@ export class SluiceClient implements DeploymentReader {
     const description = await this.handle(ref).describe().catch(() => undefined);
     if (description && description.status.name !== 'RUNNING') {
       return new SluiceClientError(
-        ClientErrorType.Rejected,
+        ErrorType.RequestRejected,
         `the latest release ${id} already ended (${description.status.name.toLowerCase()} at ${description.closeTime?.toISOString() ?? '?'}); nothing to signal (${this.link(id, description.runId)})`,
         { cause: err },
       );
@@ -309,7 +310,7 @@ export class SluiceClient implements DeploymentReader {
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new SluiceClientError(ClientErrorType.DeploymentAlreadyRunning, `a rollback of ${ref.service} in ${ref.environment} is already running: ${workflowId} (${this.link(workflowId)})`, { cause: err });
+        throw new SluiceClientError(ErrorType.DeploymentInProgress, `a rollback of ${ref.service} in ${ref.environment} is already running: ${workflowId} (${this.link(workflowId)})`, { cause: err });
       }
       throw err;
     }
@@ -336,7 +337,7 @@ export class SluiceClient implements DeploymentReader {
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     const spec = payload ? (defaultPayloadConverter.fromPayload(payload) as SpecLike) : undefined;
     if (!spec?.target) {
-      throw new SluiceClientError(ClientErrorType.InvalidSpec, `cannot tell where ${ref.service} runs in ${ref.environment} from ${workflowId}; pass the spec (-f sluice.yaml)`);
+      throw new SluiceClientError(ErrorType.InvalidSpec, `cannot tell where ${ref.service} runs in ${ref.environment} from ${workflowId}; pass the spec (-f sluice.yaml)`);
     }
     return spec;
   }
@@ -349,7 +350,7 @@ export class SluiceClient implements DeploymentReader {
   /** Retained versions (registry tags and artifact-store binaries), newest first. */
   async releases(service: string, options: ReleasesOptions = {}): Promise<RetainedRelease[]> {
     if (!this.releaseStore) {
-      throw new SluiceClientError(ClientErrorType.InvalidSettings, 'listing retained releases needs a release store (SluiceClientOptions.releaseStore)');
+      throw new SluiceClientError(ErrorType.InvalidConnectionSettings, 'listing retained releases needs a release store (SluiceClientOptions.releaseStore)');
     }
     return listRetainedReleases(service, this.releaseStore, options);
   }
@@ -358,7 +359,7 @@ export class SluiceClient implements DeploymentReader {
     if (err instanceof WorkflowNotFoundError || (err as { name?: string })?.name === 'WorkflowNotFoundError') {
       const id = workflowId ?? this.workflowId(ref);
       return new SluiceClientError(
-        ClientErrorType.DeploymentNotFound,
+        ErrorType.DeploymentNotFound,
         `no deployment ${id} in namespace ${this.namespace}${ref.service ? ` (has ${ref.service} ever been deployed to ${ref.environment}? try \`sluice history ${ref.service} ${ref.environment}\`)` : ''}`,
         { cause: err },
       );

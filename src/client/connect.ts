@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { ClientErrorType, SluiceClientError } from './errors';
+import { SluiceClientError } from './errors';
 import { toConnectionOptions, type ConnectionSettings } from './settings';
+import { ErrorType } from '../domain/errors';
 
 /**
  * Connects eagerly, so an unreachable server fails here with the address in the message rather
@@ -15,7 +16,7 @@ export async function connectTemporal(settings: ConnectionSettings): Promise<{ c
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);
     const hint = settings.address.startsWith('127.0.0.1:') || settings.address.startsWith('localhost:') ? ' (is the embedded stack up? `sluice dev up`)' : '';
     throw new SluiceClientError(
-      ClientErrorType.TemporalUnreachable,
+      ErrorType.TemporalUnreachable,
       `cannot reach Temporal at ${settings.address}${settings.tls ? ' (TLS)' : ''}${hint}: ${detail}. Set --address or TEMPORAL_ADDRESS to change it.`,
       { cause: err },
     );

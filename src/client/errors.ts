@@ -1,20 +1,8 @@
-/**
- * Errors the client raises, each with a `type` string the CLI maps to a message and exit code.
- * Branch on `type`, not on classes (STYLE.md).
- */
-export const ClientErrorType = {
-  TemporalUnreachable: 'SluiceTemporalUnreachable',
-  InvalidSpec: 'SluiceInvalidSpec',
-  InvalidSettings: 'SluiceInvalidSettings',
-  DeploymentNotFound: 'SluiceDeploymentNotFound',
-  DeploymentAlreadyRunning: 'SluiceDeploymentAlreadyRunning',
-  Rejected: 'SluiceRejected',
-} as const;
-export type ClientErrorType = (typeof ClientErrorType)[keyof typeof ClientErrorType];
+import { type ErrorType } from '../domain/errors';
 
 export class SluiceClientError extends Error {
   constructor(
-    readonly type: ClientErrorType,
+    readonly type: ErrorType,
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -23,6 +11,6 @@ export class SluiceClientError extends Error {
   }
 }
 
-export function isClientError(err: unknown, type?: ClientErrorType): err is SluiceClientError {
+export function isClientError(err: unknown, type?: ErrorType): err is SluiceClientError {
   return err instanceof SluiceClientError && (type === undefined || err.type === type);
 }

@@ -1,7 +1,7 @@
 export { SluiceClient, defaultActor, specDigest } from './client';
 export type { DeploymentHandleInfo, SluiceClientOptions, SpecLike } from './client';
 export type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
-export { ClientErrorType, SluiceClientError, isClientError } from './errors';
+export { SluiceClientError, isClientError } from './errors';
 export { historyQuery, type HistoryEntry, type HistoryOptions } from './history';
 export { workflowUiLink, visibilityUiLink } from './links';
 export * from './protocol';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
 import type { ConnectionOptions } from '@temporalio/client';
-import { ClientErrorType, SluiceClientError } from './errors';
+import { SluiceClientError } from './errors';
+import { ErrorType } from '../domain/errors';
 
 /**
  * How to reach Temporal. Precedence, highest first:
@@ -91,7 +92,7 @@ function loadProfile(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ClientConf
     });
   } catch (err) {
     const where = flags.configFile ?? env.TEMPORAL_CONFIG_FILE ?? 'the Temporal client config file';
-    throw new SluiceClientError(ClientErrorType.InvalidSettings, `cannot read connection settings from ${where}: ${(err as Error).message}`, { cause: err });
+    throw new SluiceClientError(ErrorType.InvalidConnectionSettings, `cannot read connection settings from ${where}: ${(err as Error).message}`, { cause: err });
   }
 }
 
@@ -111,7 +112,7 @@ export function resolveConnectionSettings(
     serverName: flags.tlsServerName ?? profile.tls?.serverName,
   };
   if (Boolean(files.cert) !== Boolean(files.key)) {
-    throw new SluiceClientError(ClientErrorType.InvalidSettings, 'mTLS needs both a client certificate and a key (--tls-cert and --tls-key, or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY)');
+    throw new SluiceClientError(ErrorType.InvalidConnectionSettings, 'mTLS needs both a client certificate and a key (--tls-cert and --tls-key, or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY)');
   }
   const anyTls = Boolean(files.cert || files.ca || files.serverName || apiKey || (profile.tls && !profile.tls.disabled));
   const tlsOn = flags.tls ?? (profile.tls?.disabled ? false : anyTls);
@@ -123,7 +124,7 @@ function readPem(path: string, what: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new SluiceClientError(ClientErrorType.InvalidSettings, `cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new SluiceClientError(ErrorType.InvalidConnectionSettings, `cannot read the ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
 }
 

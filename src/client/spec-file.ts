@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, relative } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
-import { ClientErrorType, SluiceClientError } from './errors';
+import { SluiceClientError } from './errors';
+import { ErrorType } from '../domain/errors';
 
 /**
  * `sluice.yaml`: a deployment spec, optionally with per-environment overrides:
@@ -43,7 +44,7 @@ export class SpecError extends SluiceClientError {
     readonly file: string,
     readonly issues: SpecIssue[],
   ) {
-    super(ClientErrorType.InvalidSpec, formatIssues(file, issues));
+    super(ErrorType.InvalidSpec, formatIssues(file, issues));
     this.name = 'SpecError';
   }
 }

@@ -1,21 +1,115 @@
+import { ApplicationFailure } from '@temporalio/common';
+
 /**
- * ApplicationFailure `type` strings raised by workflows and the client edge. Code branches on
- * these, never on error classes. (Build and registry activities keep theirs in
- * src/activities/build/errors.ts; targets in theirs.)
+ * Every failure `type` Sluice raises, in one catalogue with one scheme: the string is `Sluice`
+ * followed by the key. Workflows, the CLI and tests branch on these strings, never on error
+ * classes (STYLE.md). Whether a failure is retried is decided where it is raised: bad input and
+ * states a retry cannot change are non-retryable (`badInput`); a daemon or registry briefly away
+ * is left to Temporal's retry policy (`transient`).
  */
-export const SluiceErrorType = {
+export const ErrorType = {
+  // --- The spec and other input: fix it, retrying cannot help -------------------------------
   /** The release spec failed validation; nothing was started. */
   InvalidSpec: 'SluiceInvalidSpec',
+  /** Build or registry arguments failed validation (image name, tag, version, paths). */
+  InvalidBuildInput: 'SluiceInvalidBuildInput',
+  /** target.settings or router.settings failed validation. */
+  InvalidTargetSettings: 'SluiceInvalidTargetSettings',
+  /** How to reach Temporal is inconsistent (a TLS key without its certificate, ...). */
+  InvalidConnectionSettings: 'SluiceInvalidConnectionSettings',
+  /** Load rate, duration or concurrency outside the generator's bounds. */
+  InvalidLoadSpec: 'SluiceInvalidLoadSpec',
+  /** Load aimed outside 127.0.0.0/8 and ::1. */
+  LoadTargetNotLoopback: 'SluiceLoadTargetNotLoopback',
+  /** A template refers to an unknown variable, or a variable has characters a query cannot carry. */
+  InvalidAnalysisTemplate: 'SluiceInvalidAnalysisTemplate',
+  /** Scrape target registration was given bad input. */
+  InvalidScrapeTargets: 'SluiceInvalidScrapeTargets',
+  /** No target or router of that kind is registered. */
+  UnknownAdapterKind: 'SluiceUnknownAdapterKind',
+  /** No metric provider is registered for the query's kind. */
+  UnknownMetricProvider: 'SluiceUnknownMetricProvider',
+  /** The template asks a provider for something it cannot do (e.g. ranges from the web provider). */
+  UnsupportedQuery: 'SluiceUnsupportedQuery',
+  /** The router cannot do what was asked (a partial weight without a proxy, a router of another family). */
+  RouterUnsupported: 'SluiceRouterUnsupported',
+
+  // --- Source and build ------------------------------------------------------------------------
+  /** The directory is not a git work tree, or has no commit yet. */
+  NotAGitRepo: 'SluiceNotAGitRepo',
+  /** A shallow clone without tags: the version would silently fall back to 0.0.0-dev. */
+  ShallowClone: 'SluiceShallowClone',
+  /** The nearest version tag is not strict semver (e.g. v1.2, v01.2.3, v1.2.3+meta). */
+  BadVersionTag: 'SluiceBadVersionTag',
+  /** A ref given to the changelog does not resolve to a commit. */
+  UnknownRef: 'SluiceUnknownRef',
+  /** The Dockerfile is missing from the build context. */
+  MissingDockerfile: 'SluiceMissingDockerfile',
+  /** The Dockerfile ran and failed (compile error, failing RUN step). */
+  ImageBuildFailed: 'SluiceImageBuildFailed',
+  /** `go build` failed for the process-target binary. */
+  BinaryBuildFailed: 'SluiceBinaryBuildFailed',
+
+  // --- Registry ----------------------------------------------------------------------------------
+  /** The image to push does not exist locally. */
+  ImageNotFound: 'SluiceImageNotFound',
+  /** The registry refused the credentials. */
+  RegistryAuth: 'SluiceRegistryAuth',
+  /** The registry could not be reached or answered 5xx: retryable. */
+  RegistryUnavailable: 'SluiceRegistryUnavailable',
+  /** The pushed digest and the registry's manifest digest disagree. */
+  DigestMismatch: 'SluiceDigestMismatch',
+  /** Deleting from the registry is disabled (storage.delete.enabled: false). */
+  RegistryDeleteDisabled: 'SluiceRegistryDeleteDisabled',
+
+  // --- Targets -----------------------------------------------------------------------------------
+  /** The release lacks what the target runs (an imageRef for docker, a binary for process). */
+  MissingArtifact: 'SluiceMissingArtifact',
+  /** Something that is not ours listens on a port a role or a proxy needs. */
+  PortInUse: 'SluicePortInUse',
+  /** The instance started but never answered /readyz (or exited) within the timeout. */
+  InstanceNotReady: 'SluiceInstanceNotReady',
+  /** The release has no digest-pinned image reference (Kubernetes pins by digest). */
+  ImageNotPinned: 'SluiceImageNotPinned',
+  /** The Deployment reported ProgressDeadlineExceeded: a failed check that triggers compensation. */
+  ProgressDeadlineExceeded: 'SluiceProgressDeadlineExceeded',
+  /** The rollout did not finish within the activity's own wait budget. */
+  RolloutTimeout: 'SluiceRolloutTimeout',
+  /** A rollback found no earlier ReplicaSet (or none holding the named release). */
+  NoRollbackRevision: 'SluiceNoRollbackRevision',
+
+  // --- Analysis ----------------------------------------------------------------------------------
+  /** The judge rejected its input (bad condition, mismatched data). */
+  JudgeFailed: 'SluiceJudgeFailed',
+
+  // --- Releases, as workflows and the client report them ---------------------------------------
   /** The deployment ended `failed` (after compensating). Details[0] holds the DeploymentResult. */
   DeploymentFailed: 'SluiceDeploymentFailed',
   /** A rollback could not be carried out. Details[0] holds the RollbackResult. */
   RollbackFailed: 'SluiceRollbackFailed',
-  /** A release for this service and environment is already running (workflow id taken). */
+  /** A release, rollback or drill for this service and environment is already running. */
   DeploymentInProgress: 'SluiceDeploymentInProgress',
-  /** An approve update arrived while no gate awaited approval, or from someone not allowed. */
+  /** No deployment of that service and environment is known to Temporal. */
+  DeploymentNotFound: 'SluiceDeploymentNotFound',
+  /** An approve update arrived while no gate awaited approval. */
   NotAwaitingApproval: 'SluiceNotAwaitingApproval',
+  /** An approve update came from someone the approval policy does not name. */
   ApproverNotAllowed: 'SluiceApproverNotAllowed',
   /** The requested version is not among the retained releases. */
   ReleaseNotRetained: 'SluiceReleaseNotRetained',
+  /** Temporal refused a request (an update's validator, a signal to a closed workflow). */
+  RequestRejected: 'SluiceRequestRejected',
+  /** Temporal's frontend could not be reached. */
+  TemporalUnreachable: 'SluiceTemporalUnreachable',
 } as const;
-export type SluiceErrorType = (typeof SluiceErrorType)[keyof typeof SluiceErrorType];
+export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Bad input, or a state retrying cannot change: the message says what to change. */
+export function badInput(type: ErrorType, message: string, cause?: Error, details: unknown[] = []): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true, cause, details });
+}
+
+/** A failure that may pass on retry (network, a daemon restarting): Temporal's retry policy decides. */
+export function transient(type: ErrorType, message: string, cause?: Error): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: false, cause });
+}

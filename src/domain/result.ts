@@ -5,8 +5,8 @@
  * detail is the same DeploymentResult. This helper gives CI one value either way.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { SluiceErrorType } from './errors';
 import type { DeploymentResult, RollbackResult } from './status';
+import { ErrorType } from './errors';
 
 function failureDetail<T>(err: unknown, type: string): T | undefined {
   let current: unknown = err;
@@ -21,11 +21,11 @@ function failureDetail<T>(err: unknown, type: string): T | undefined {
 
 /** The DeploymentResult carried by a failed deployWorkflow, or undefined for any other error. */
 export function deploymentResultFromError(err: unknown): DeploymentResult | undefined {
-  return failureDetail<DeploymentResult>(err, SluiceErrorType.DeploymentFailed);
+  return failureDetail<DeploymentResult>(err, ErrorType.DeploymentFailed);
 }
 
 export function rollbackResultFromError(err: unknown): RollbackResult | undefined {
-  return failureDetail<RollbackResult>(err, SluiceErrorType.RollbackFailed);
+  return failureDetail<RollbackResult>(err, ErrorType.RollbackFailed);
 }
 
 /** `await handle.result()` that also turns a failed deployment into its result. */

@@ -9,12 +9,12 @@
  */
 import { ApplicationFailure, CancellationScope, condition, setHandler, sleep } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
-import { SluiceErrorType } from '../domain/errors';
 import { Reason } from '../domain/reasons';
 import type { ApprovalPolicy } from '../domain/spec';
 import type { Outcome } from '../domain/status';
 import { abortSignal, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery, type ApprovalAck } from './definitions';
 import type { Tracker } from './tracker';
+import { ErrorType } from '../domain/errors';
 
 /** Why the release must stop, and what it will be called when it has. */
 export interface StopRequest {
@@ -202,12 +202,12 @@ export class Control {
   }
 
   private approvalProblem(by: string): { type: string; message: string } | undefined {
-    if (this.stop) return { type: SluiceErrorType.NotAwaitingApproval, message: `the release is stopping (${this.stop.reason})` };
+    if (this.stop) return { type: ErrorType.NotAwaitingApproval, message: `the release is stopping (${this.stop.reason})` };
     if (!this.gate || this.gate.approvedBy !== undefined) {
-      return { type: SluiceErrorType.NotAwaitingApproval, message: `nothing awaits approval (phase ${this.tracker.phase})` };
+      return { type: ErrorType.NotAwaitingApproval, message: `nothing awaits approval (phase ${this.tracker.phase})` };
     }
     if (this.gate.approvers.length > 0 && !this.gate.approvers.includes(by)) {
-      return { type: SluiceErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${this.gate.approvers.join(', ')}` };
+      return { type: ErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${this.gate.approvers.join(', ')}` };
     }
     return undefined;
   }

@@ -15,7 +15,6 @@ import {
   TemporalFailure,
 } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
-import { SluiceErrorType } from '../domain/errors';
 import { Reason } from '../domain/reasons';
 import { sameRelease, type Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
@@ -27,6 +26,7 @@ import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
 import { Tracker } from './tracker';
+import { ErrorType } from '../domain/errors';
 
 const FINAL_PHASE: Record<Outcome, Phase> = {
   promoted: 'succeeded',
@@ -153,7 +153,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
   // Let an in-flight approve update or signal finish before the run closes (also when cancelled).
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   if (outcome === 'failed') {
-    throw ApplicationFailure.create({ type: SluiceErrorType.DeploymentFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
+    throw ApplicationFailure.create({ type: ErrorType.DeploymentFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
   }
   return result;
 }

@@ -6,7 +6,6 @@
  */
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import compareVersions from 'semver/functions/compare';
-import { SluiceErrorType } from '../domain/errors';
 import type { RetainedReleasePort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import { matchesVersion, sameRelease, type Release } from '../domain/release';
@@ -14,6 +13,7 @@ import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '..
 import type { RollbackRequest, RollbackResult } from '../domain/status';
 import { deploy, retention } from './activities';
 import { describeError } from './saga';
+import { ErrorType } from '../domain/errors';
 
 function toRelease(service: string, r: RetainedReleasePort): Release {
   return {
@@ -66,7 +66,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   const fail = (reason: Reason, message: string, to: Release | null): never => {
     upsertSearchAttributes([{ key: SluicePhase, value: 'failed' }]);
     const result: RollbackResult = { outcome: 'failed', reason, message, from: current, to, durationMs: Date.now() - started };
-    throw ApplicationFailure.create({ type: SluiceErrorType.RollbackFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
+    throw ApplicationFailure.create({ type: ErrorType.RollbackFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
   };
   if ('reason' in choice) return fail(choice.reason, choice.message, null);
   const to = choice.release;

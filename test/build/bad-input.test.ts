@@ -5,11 +5,12 @@ import { after, before, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import type Docker from 'dockerode';
 import pino from 'pino';
-import { createBuildActivities, BuildErrorType, type ResolvedVersion } from '../../src/activities/build';
+import { createBuildActivities, type ResolvedVersion } from '../../src/activities/build';
 import { createRegistryActivities } from '../../src/activities/registry';
 import {
   REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId,
 } from './helpers';
+import { ErrorType } from '../../src/domain/errors';
 
 function isFailure(type: string, nonRetryable: boolean, message: RegExp) {
   return (err: unknown) => {
@@ -58,8 +59,8 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
     const dir = tempDir('nodockerfile');
     try {
       writeFileSync(join(dir, 'main.go'), 'package main\n');
-      await assert.rejects(build.buildImage({ contextDir: dir, imageRepo, version }), isFailure(BuildErrorType.MissingDockerfile, true, /no Dockerfile at .*Dockerfile/));
-      await assert.rejects(build.buildImage({ contextDir: repo.dir, dockerfile: '../outside/Dockerfile', imageRepo, version }), isFailure(BuildErrorType.InvalidInput, true, /must be inside the build context/));
+      await assert.rejects(build.buildImage({ contextDir: dir, imageRepo, version }), isFailure(ErrorType.MissingDockerfile, true, /no Dockerfile at .*Dockerfile/));
+      await assert.rejects(build.buildImage({ contextDir: repo.dir, dockerfile: '../outside/Dockerfile', imageRepo, version }), isFailure(ErrorType.InvalidBuildInput, true, /must be inside the build context/));
       assert.equal(await imageExists(docker, `${imageRepo}:${version.imageTag}`), false);
     } finally {
       removeDir(dir);
@@ -67,22 +68,22 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
   });
 
   it('bad image tag, repository or version', async () => {
-    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, imageTag: 'v1.0.0+abc' } }), isFailure(BuildErrorType.InvalidInput, true, /version\.imageTag: image tag must match/));
-    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo: `${REGISTRY}/UpperCase`, version }), isFailure(BuildErrorType.InvalidInput, true, /imageRepo: image repository must look like/));
-    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, commit: 'not-a-sha' } }), isFailure(BuildErrorType.InvalidInput, true, /version\.commit/));
-    await assert.rejects(build.resolveVersion({ repoDir: repo.dir, service: 'Not_A_Label' }), isFailure(BuildErrorType.InvalidInput, true, /service: must be a DNS label/));
-    await assert.rejects(build.generateChangelog({ repoDir: repo.dir, toRef: '--output=/tmp/x' }), isFailure(BuildErrorType.InvalidInput, true, /toRef: a ref may not start with -/));
-    await assert.rejects(registry.pushImage({ imageRepo: service, tags: ['v1.0.0-abcdef0'] }), isFailure(BuildErrorType.InvalidInput, true, /must start with a registry host/));
-    await assert.rejects(registry.pushImage({ imageRepo, tags: [] }), isFailure(BuildErrorType.InvalidInput, true, /tags/));
+    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, imageTag: 'v1.0.0+abc' } }), isFailure(ErrorType.InvalidBuildInput, true, /version\.imageTag: image tag must match/));
+    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo: `${REGISTRY}/UpperCase`, version }), isFailure(ErrorType.InvalidBuildInput, true, /imageRepo: image repository must look like/));
+    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, commit: 'not-a-sha' } }), isFailure(ErrorType.InvalidBuildInput, true, /version\.commit/));
+    await assert.rejects(build.resolveVersion({ repoDir: repo.dir, service: 'Not_A_Label' }), isFailure(ErrorType.InvalidBuildInput, true, /service: must be a DNS label/));
+    await assert.rejects(build.generateChangelog({ repoDir: repo.dir, toRef: '--output=/tmp/x' }), isFailure(ErrorType.InvalidBuildInput, true, /toRef: a ref may not start with -/));
+    await assert.rejects(registry.pushImage({ imageRepo: service, tags: ['v1.0.0-abcdef0'] }), isFailure(ErrorType.InvalidBuildInput, true, /must start with a registry host/));
+    await assert.rejects(registry.pushImage({ imageRepo, tags: [] }), isFailure(ErrorType.InvalidBuildInput, true, /tags/));
   });
 
   it('a failing build step is non-retryable, names the step, and tags nothing', async () => {
     writeFileSync(join(repo.dir, 'broken.go'), 'package main\n\nfunc broken() { undefinedThing() }\n');
     try {
       const v = { ...version, imageTag: `${version.imageTag}-broken`, version: version.version.replace('+', '-broken+') };
-      await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: v }), isFailure(BuildErrorType.ImageBuildFailed, true, /failed at "Step \d+\/\d+ : RUN go build[\s\S]*undefined: undefinedThing/));
+      await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: v }), isFailure(ErrorType.ImageBuildFailed, true, /failed at "Step \d+\/\d+ : RUN go build[\s\S]*undefined: undefinedThing/));
       assert.equal(await imageExists(docker, `${imageRepo}:${v.imageTag}`), false);
-      await assert.rejects(build.buildBinary({ sourceDir: repo.dir, service, version: v }), isFailure(BuildErrorType.BinaryBuildFailed, true, /undefined: undefinedThing/));
+      await assert.rejects(build.buildBinary({ sourceDir: repo.dir, service, version: v }), isFailure(ErrorType.BinaryBuildFailed, true, /undefined: undefinedThing/));
       // Nothing in the store: no release dir, no temp dir left from the failed build.
       assert.deepEqual(readdirSync(join(store, service)), []);
     } finally {
@@ -91,7 +92,7 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
   });
 
   it('pushing an image that was never built', async () => {
-    await assert.rejects(registry.pushImage({ imageRepo, tags: ['v9.9.9-abcdef0'] }), isFailure(BuildErrorType.ImageNotFound, true, /no local image .*v9\.9\.9-abcdef0; build it before pushing/));
+    await assert.rejects(registry.pushImage({ imageRepo, tags: ['v9.9.9-abcdef0'] }), isFailure(ErrorType.ImageNotFound, true, /no local image .*v9\.9\.9-abcdef0; build it before pushing/));
   });
 
   it('unreachable registry: retryable error, no new local tags', async () => {
@@ -103,10 +104,10 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
     images.push(`${deadRepo}:${tag}`, `${deadRepo}:sha-${version.shortCommit}`);
     await assert.rejects(
       registry.pushImage({ imageRepo: deadRepo, tags: [tag, `sha-${version.shortCommit}`] }),
-      isFailure(BuildErrorType.RegistryUnavailable, false, new RegExp(`registry 127\\.0\\.0\\.1:${port} is unreachable \\(GET /v2/\\): ECONNREFUSED`)),
+      isFailure(ErrorType.RegistryUnavailable, false, new RegExp(`registry 127\\.0\\.0\\.1:${port} is unreachable \\(GET /v2/\\): ECONNREFUSED`)),
     );
     assert.equal(await imageExists(docker, `${deadRepo}:sha-${version.shortCommit}`), false, 'no alias tag created before the registry answered');
-    await assert.rejects(registry.listReleases({ service, imageRepo: deadRepo }), isFailure(BuildErrorType.RegistryUnavailable, false, /unreachable/));
+    await assert.rejects(registry.listReleases({ service, imageRepo: deadRepo }), isFailure(ErrorType.RegistryUnavailable, false, /unreachable/));
   });
 
   it('bad credentials file is refused without echoing its content', async () => {
@@ -117,7 +118,7 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
       const r = createRegistryActivities({ docker, artifactStore: store, logger, env: { SLUICE_REGISTRY_AUTH_FILE: file } });
       await assert.rejects(r.listReleases({ service, imageRepo }), (err: unknown) => {
         assert.ok(err instanceof ApplicationFailure);
-        assert.equal(err.type, BuildErrorType.RegistryAuth);
+        assert.equal(err.type, ErrorType.RegistryAuth);
         assert.doesNotMatch(err.message, /hunter2/);
         return true;
       });

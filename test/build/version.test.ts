@@ -3,9 +3,9 @@ import { after, describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import * as semver from 'semver';
 import { generateChangelog } from '../../src/activities/build/changelog';
-import { BuildErrorType } from '../../src/activities/build/errors';
 import { imageTagFor, resolveVersion, versionFromImageTag } from '../../src/activities/build/version';
 import { TestRepo, tempDir, removeDir } from './helpers';
+import { ErrorType } from '../../src/domain/errors';
 
 async function rejectsWith(p: Promise<unknown>, type: string, pattern: RegExp): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
@@ -98,19 +98,19 @@ describe('resolveVersion', () => {
       const r = repo();
       r.commit('one');
       r.git('tag', tag);
-      await rejectsWith(resolveVersion({ repoDir: r.dir, service: 'svc' }), BuildErrorType.BadVersionTag, new RegExp(`git tag "${tag.replace(/[.+]/g, '\\$&')}" is not a release tag`));
+      await rejectsWith(resolveVersion({ repoDir: r.dir, service: 'svc' }), ErrorType.BadVersionTag, new RegExp(`git tag "${tag.replace(/[.+]/g, '\\$&')}" is not a release tag`));
     }
   });
 
   it('refuses a directory that is not a repository, and an empty repository', async () => {
     const dir = tempDir('norepo');
     try {
-      await rejectsWith(resolveVersion({ repoDir: dir, service: 'svc' }), BuildErrorType.NotAGitRepo, /not a git work tree/);
+      await rejectsWith(resolveVersion({ repoDir: dir, service: 'svc' }), ErrorType.NotAGitRepo, /not a git work tree/);
     } finally {
       removeDir(dir);
     }
     const r = repo();
-    await rejectsWith(resolveVersion({ repoDir: r.dir, service: 'svc' }), BuildErrorType.NotAGitRepo, /no commit yet/);
+    await rejectsWith(resolveVersion({ repoDir: r.dir, service: 'svc' }), ErrorType.NotAGitRepo, /no commit yet/);
   });
 
   it('refuses a shallow clone whose tags are out of reach instead of guessing 0.0.0', async () => {
@@ -123,7 +123,7 @@ describe('resolveVersion', () => {
     repos.push(clone);
     clone.git('fetch', '--quiet', '--depth=1', '--no-tags', `file://${r.dir}`, 'main');
     clone.git('checkout', '--quiet', 'FETCH_HEAD');
-    await rejectsWith(resolveVersion({ repoDir: clone.dir, service: 'svc' }), BuildErrorType.ShallowClone, /shallow clone .*fetch-depth: 0/);
+    await rejectsWith(resolveVersion({ repoDir: clone.dir, service: 'svc' }), ErrorType.ShallowClone, /shallow clone .*fetch-depth: 0/);
   });
 
   it('maps versions and image tags both ways', () => {
@@ -190,8 +190,8 @@ describe('generateChangelog', () => {
       assert.equal(none.bump, 'none');
       assert.equal(none.entries.length, 0);
 
-      await assert.rejects(generateChangelog({ repoDir: r.dir, toRef: 'no-such-ref' }), (e: unknown) => e instanceof ApplicationFailure && e.type === BuildErrorType.UnknownRef && e.nonRetryable);
-      await assert.rejects(generateChangelog({ repoDir: r.dir, toRef: '--output=/tmp/x' }), (e: unknown) => e instanceof ApplicationFailure && e.type === BuildErrorType.UnknownRef);
+      await assert.rejects(generateChangelog({ repoDir: r.dir, toRef: 'no-such-ref' }), (e: unknown) => e instanceof ApplicationFailure && e.type === ErrorType.UnknownRef && e.nonRetryable);
+      await assert.rejects(generateChangelog({ repoDir: r.dir, toRef: '--output=/tmp/x' }), (e: unknown) => e instanceof ApplicationFailure && e.type === ErrorType.UnknownRef);
     } finally {
       r.remove();
     }

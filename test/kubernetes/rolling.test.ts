@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { createKubernetesTarget } from '../../src/activities/targets/kubernetes';
-import { KubernetesErrorType } from '../../src/activities/targets/kubernetes/schema';
 import { skipReason, suiteNamespace } from './cluster';
 import { deployment, release, replicaSets, targetRef } from './fixtures';
+import { ErrorType } from '../../src/domain/errors';
 
 const skip = skipReason();
 
@@ -50,7 +50,7 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
       (err: unknown) => err,
     );
     assert.ok(failure instanceof ApplicationFailure, String(failure));
-    assert.equal(failure.type, KubernetesErrorType.ProgressDeadlineExceeded);
+    assert.equal(failure.type, ErrorType.ProgressDeadlineExceeded);
     assert.equal(failure.nonRetryable, true);
     assert.match(failure.message, /exceeded its progress deadline/);
 
@@ -98,7 +98,7 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     const lone = targetRef('lone', namespace);
     await target.rollOut({ ...lone, release: release('lone', '1.0.0+aaaaaaa') });
     await assert.rejects(target.rollbackToRelease(lone), (err: ApplicationFailure) => {
-      assert.equal(err.type, KubernetesErrorType.NoRollbackRevision);
+      assert.equal(err.type, ErrorType.NoRollbackRevision);
       assert.equal(err.nonRetryable, true);
       return true;
     });

@@ -7,9 +7,9 @@ import { instancePid } from '../../src/lib/haproxy-instance';
 import { HaproxyRouter } from '../../src/activities/routers/haproxy';
 import { probeHealth } from '../../src/activities/health';
 import { haproxyComponent } from '../../src/dev/components/haproxy';
-import { TargetErrorType } from '../../src/activities/targets/errors';
 import { stack, uniqueName } from '../helpers/stack';
 import { freePortBlock, sample } from './fixtures';
+import { ErrorType } from '../../src/domain/errors';
 
 /**
  * The HAProxy router: one HAProxy process per service and environment. Its configuration is
@@ -102,12 +102,12 @@ test('a listen port another process holds is refused as PortInUse, never shared'
   const scope = { service: uniqueName('tgt-taken'), environment: 'test' };
   const router = new HaproxyRouter({ listenPort: taken }, deps);
   cleanups.push(() => router.remove(scope));
-  await assert.rejects(router.ensure(scope), (err: Error & { type?: string }) => err.type === TargetErrorType.PortInUse);
+  await assert.rejects(router.ensure(scope), (err: Error & { type?: string }) => err.type === ErrorType.PortInUse);
   const first = await routedService('tgt-first', 'first');
   const second = { service: uniqueName('tgt-second'), environment: 'test' };
   const clash = new HaproxyRouter({ listenPort: first.listenPort }, deps);
   cleanups.push(() => clash.remove(second));
-  await assert.rejects(clash.ensure(second), (err: Error & { type?: string }) => err.type === TargetErrorType.PortInUse);
+  await assert.rejects(clash.ensure(second), (err: Error & { type?: string }) => err.type === ErrorType.PortInUse);
   assert.deepEqual([...(await sample(`http://127.0.0.1:${first.listenPort}/`, 10)).entries()], [['first', 10]]);
 });
 

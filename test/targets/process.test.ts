@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createDeployActivities } from '../../src/activities/deploy';
 import { createRouter } from '../../src/activities/routers/registry';
-import { TargetErrorType } from '../../src/activities/targets/errors';
 import { createTarget } from '../../src/activities/targets/registry';
 import type { TargetRef } from '../../src/domain/ports';
 import { adapterConfig, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, sample, serviceBinary } from './fixtures';
+import { ErrorType } from '../../src/domain/errors';
 
 /**
  * The process target on the real stack: versioned binaries under the pid-file supervisor,
@@ -145,7 +145,7 @@ test('process target without a proxy: stop old, start new on the same port, roll
   assert.equal(s1.url, `http://127.0.0.1:${base}`);
   assert.equal(share(await sample(direct, 5), v1.version), 1);
 
-  await assert.rejects(acts.setTrafficWeight({ ...ref, release: v2, weight: 50 }), (err: { type?: string }) => err.type === TargetErrorType.RouterUnsupported);
+  await assert.rejects(acts.setTrafficWeight({ ...ref, release: v2, weight: 50 }), (err: { type?: string }) => err.type === ErrorType.RouterUnsupported);
 
   // recreate: stop the old, start the new (the workflow's order), twice each.
   await acts.retireRelease({ ...ref, release: v1 });

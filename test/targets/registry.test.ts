@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import { adapterCatalogue } from '../../src/activities/catalogue';
 import { createDeployActivities } from '../../src/activities/deploy';
 import { ROUTERS, createKubernetesRouter, createRouter } from '../../src/activities/routers/registry';
-import { TargetErrorType } from '../../src/activities/targets/errors';
 import { TARGETS, createTarget, withTargets } from '../../src/activities/targets/registry';
 import { derivedBasePort, portLayout, PortSettings } from '../../src/activities/targets/settings';
 import type { TargetAdapter } from '../../src/activities/targets/target';
@@ -14,6 +13,7 @@ import { packageRoot } from '../../src/lib/paths';
 import { adapterConfig } from '../helpers/stack';
 import { FILE_FAKE, fileFakeTargets } from '../workflows/support/file-target';
 import { quiet } from './fixtures';
+import { ErrorType } from '../../src/domain/errors';
 
 const isType = (type: string) => (err: { type?: string; nonRetryable?: boolean }) => err.type === type && err.nonRetryable === true;
 
@@ -57,23 +57,23 @@ test('the file-fake target exists only where a test injects it', () => {
 });
 
 test('unknown kinds and bad settings are non-retryable, typed errors', async () => {
-  assert.throws(() => createTarget('ftp', {}, adapterConfig), isType(TargetErrorType.UnknownKind));
-  assert.throws(() => createRouter('nginx', {}, adapterConfig), isType(TargetErrorType.UnknownKind));
-  assert.throws(() => createRouter('replica-ratio', {}, adapterConfig), isType(TargetErrorType.RouterUnsupported));
-  assert.throws(() => createKubernetesRouter('haproxy', {}), isType(TargetErrorType.RouterUnsupported));
-  assert.throws(() => createTarget('docker', { host: '10.0.0.5' }, adapterConfig), isType(TargetErrorType.InvalidSettings));
-  assert.throws(() => createTarget('process', { basePort: 80 }, adapterConfig), isType(TargetErrorType.InvalidSettings));
-  assert.throws(() => createRouter('haproxy', {}, adapterConfig), isType(TargetErrorType.InvalidSettings));
+  assert.throws(() => createTarget('ftp', {}, adapterConfig), isType(ErrorType.UnknownAdapterKind));
+  assert.throws(() => createRouter('nginx', {}, adapterConfig), isType(ErrorType.UnknownAdapterKind));
+  assert.throws(() => createRouter('replica-ratio', {}, adapterConfig), isType(ErrorType.RouterUnsupported));
+  assert.throws(() => createKubernetesRouter('haproxy', {}), isType(ErrorType.RouterUnsupported));
+  assert.throws(() => createTarget('docker', { host: '10.0.0.5' }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
+  assert.throws(() => createTarget('process', { basePort: 80 }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
+  assert.throws(() => createRouter('haproxy', {}, adapterConfig), isType(ErrorType.InvalidTargetSettings));
   assert.throws(
     () => portLayout(PortSettings.parse({ ports: { stable: 31000, stableAlt: 31000, canary: 31001 } }), 's', 'e'),
-    isType(TargetErrorType.InvalidSettings),
+    isType(ErrorType.InvalidTargetSettings),
   );
   const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
   const ref: TargetRef = { service: 'x', environment: 'e', target: { kind: 'docker', settings: { basePort: 31000 } }, router: { kind: 'none', settings: {} } };
   // A release without the artifact this target runs is refused before anything starts.
   await assert.rejects(
     acts.deployCandidate({ ...ref, release: { service: 'x', version: '1.0.0', imageTag: 'v1.0.0', commit: '' }, role: 'canary' }),
-    isType(TargetErrorType.MissingArtifact),
+    isType(ErrorType.MissingArtifact),
   );
 });
 
@@ -109,7 +109,7 @@ test('deploy activities dispatch by target kind and probe URLs by their scheme, 
   assert.equal((await acts.probeHealth({ url: 'dispatch-fake://anything', paths: ['/'], timeoutMs: 100 })).ok, true);
   await assert.rejects(
     acts.currentRelease({ service: 'x', environment: 'e', target: { kind: 'ftp', settings: {} }, router: { kind: 'none', settings: {} } }),
-    isType(TargetErrorType.UnknownKind),
+    isType(ErrorType.UnknownAdapterKind),
   );
   // The Kubernetes routers come from the same registry: none means the replica ratio there.
   assert.equal(createKubernetesRouter('none', {}).kind, 'replica-ratio');

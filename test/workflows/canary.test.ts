@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { SluiceErrorType } from '../../src/domain/errors';
 import { Reason } from '../../src/domain/reasons';
 import { SluicePhase, SluiceService, SluiceVersion } from '../../src/domain/search-attributes';
 import { approveUpdate, statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { readCalls, readState } from './support/file-target';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './support/harness';
+import { ErrorType } from '../../src/domain/errors';
 
 let h: Harness;
 before(async () => {
@@ -35,7 +35,7 @@ test('canary 10% → pause 2s → 50% → approve gate → 100% is promoted, old
   await assert.rejects(handle.executeUpdate(approveUpdate, { args: ['alice'] }), (err: unknown) => {
     assert.ok(err instanceof WorkflowUpdateFailedError, `got ${String(err)}`);
     assert.ok(err.cause instanceof ApplicationFailure);
-    assert.equal(err.cause.type, SluiceErrorType.NotAwaitingApproval);
+    assert.equal(err.cause.type, ErrorType.NotAwaitingApproval);
     assert.match(err.cause.message, /nothing awaits approval/);
     return true;
   });

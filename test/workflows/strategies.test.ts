@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { Reason } from '../../src/domain/reasons';
-import { SluiceErrorType } from '../../src/domain/errors';
 import { approveSignal, pauseSignal, resumeSignal, statusQuery } from '../../src/workflows/definitions';
 import { createWorkerMetrics, serveMetrics } from '../../src/worker/metrics';
 import { FILE_FAKE, readCalls, readState } from './support/file-target';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './support/harness';
+import { ErrorType } from '../../src/domain/errors';
 
 let h: Harness;
 const metrics = createWorkerMetrics();
@@ -141,7 +141,7 @@ describe('strategies', { concurrency: true }, () => {
       deadline: '8s',
     }));
     await assert.rejects(handle.result(), (err: Error & { cause?: { type?: string } }) => {
-      assert.equal(err.cause?.type, SluiceErrorType.DeploymentFailed);
+      assert.equal(err.cause?.type, ErrorType.DeploymentFailed);
       return true;
     });
     const res = await result(handle);

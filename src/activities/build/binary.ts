@@ -3,10 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { BuildErrorType, badInput, transient } from './errors';
 import { parseInput } from './image';
 import { activityLogger, cancellationSignal, currentActivity, type Logger } from './progress';
 import { buildBinaryInputSchema, type BuildBinaryInput } from './schema';
+import { ErrorType, badInput, transient } from '../../domain/errors';
 
 /**
  * The versioned artifact store for the process target:
@@ -98,7 +98,7 @@ export async function buildBinary(deps: BinaryBuildDeps, raw: BuildBinaryInput):
     log.warn('artifact checksum mismatch; rebuilding');
   }
   if (!existsSync(join(sourceDir, 'go.mod'))) {
-    throw badInput(BuildErrorType.InvalidInput, `${sourceDir} is not a Go module (no go.mod)`);
+    throw badInput(ErrorType.InvalidBuildInput, `${sourceDir} is not a Go module (no go.mod)`);
   }
 
   const env = { ...(deps.goEnv ?? process.env), CGO_ENABLED: '0' };
@@ -114,8 +114,8 @@ export async function buildBinary(deps: BinaryBuildDeps, raw: BuildBinaryInput):
     } catch (err) {
       const e = err as Error & { exitCode?: number };
       // A compile error is deterministic; a missing `go` or a kill is not the code's fault.
-      if (typeof e.exitCode === 'number') throw badInput(BuildErrorType.BinaryBuildFailed, `go build of ${service} ${version.version} failed:\n${e.message}`);
-      throw transient(BuildErrorType.BinaryBuildFailed, `go build could not run: ${e.message}`, e);
+      if (typeof e.exitCode === 'number') throw badInput(ErrorType.BinaryBuildFailed, `go build of ${service} ${version.version} failed:\n${e.message}`);
+      throw transient(ErrorType.BinaryBuildFailed, `go build could not run: ${e.message}`, e);
     }
     const sha256 = await sha256File(join(tmp, service));
     const sizeBytes = statSync(join(tmp, service)).size;

@@ -1,6 +1,6 @@
 import * as semver from 'semver';
-import { BuildErrorType, badInput } from './errors';
 import { git, gitMaybe } from './git';
+import { ErrorType, badInput } from '../../domain/errors';
 
 /** Conventional-commit types we group by; anything else lands in `other`. */
 export const CHANGE_TYPES = ['feat', 'fix', 'perf', 'refactor', 'revert', 'docs', 'test', 'build', 'ci', 'style', 'chore', 'other'] as const;
@@ -70,9 +70,9 @@ export function proposeBump(entries: readonly ChangelogEntry[]): Bump {
 }
 
 async function resolveCommit(repoDir: string, ref: string): Promise<string> {
-  if (ref.startsWith('-')) throw badInput(BuildErrorType.UnknownRef, `ref ${JSON.stringify(ref)} may not start with '-'`);
+  if (ref.startsWith('-')) throw badInput(ErrorType.UnknownRef, `ref ${JSON.stringify(ref)} may not start with '-'`);
   const sha = await gitMaybe(repoDir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
-  if (!sha) throw badInput(BuildErrorType.UnknownRef, `ref ${JSON.stringify(ref)} is not a commit in ${repoDir}`);
+  if (!sha) throw badInput(ErrorType.UnknownRef, `ref ${JSON.stringify(ref)} is not a commit in ${repoDir}`);
   return sha;
 }
 

@@ -3,7 +3,7 @@ import { relative, resolve, sep } from 'node:path';
 import dockerignore from '@balena/dockerignore';
 import * as tar from 'tar-fs';
 import { isPathInside } from '../../domain/references';
-import { BuildErrorType, badInput } from './errors';
+import { ErrorType, badInput } from '../../domain/errors';
 
 export interface BuildContext {
   stream: NodeJS.ReadableStream;
@@ -19,15 +19,15 @@ export interface BuildContext {
 export function packBuildContext(contextDir: string, dockerfile = 'Dockerfile'): BuildContext {
   const root = resolve(contextDir);
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    throw badInput(BuildErrorType.InvalidInput, `build context ${contextDir} is not a directory`);
+    throw badInput(ErrorType.InvalidBuildInput, `build context ${contextDir} is not a directory`);
   }
   if (!isPathInside(dockerfile)) {
-    throw badInput(BuildErrorType.InvalidInput, `Dockerfile ${dockerfile} must be inside the build context ${contextDir}`);
+    throw badInput(ErrorType.InvalidBuildInput, `Dockerfile ${dockerfile} must be inside the build context ${contextDir}`);
   }
   const dockerfilePath = resolve(root, dockerfile);
   const rel = relative(root, dockerfilePath);
   if (!existsSync(dockerfilePath) || !statSync(dockerfilePath).isFile()) {
-    throw badInput(BuildErrorType.MissingDockerfile, `no Dockerfile at ${dockerfilePath}; add one or pass dockerfile relative to ${contextDir}`);
+    throw badInput(ErrorType.MissingDockerfile, `no Dockerfile at ${dockerfilePath}; add one or pass dockerfile relative to ${contextDir}`);
   }
   const dockerfileRel = rel.split(sep).join('/');
 

@@ -1,9 +1,10 @@
 import type Docker from 'dockerode';
 import type { z } from 'zod';
 import { packBuildContext } from './context';
-import { BuildErrorType, badInput, errorMessage, transient } from './errors';
+import { errorMessage } from './errors';
 import { activityLogger, cancellationSignal, followDockerStream, keepAlive, streamError, throttledHeartbeat, type Logger } from './progress';
 import { buildImageInputSchema, type BuildImageInput } from './schema';
+import { ErrorType, badInput, transient } from '../../domain/errors';
 
 /** Labels every Sluice-built image carries; idempotency and listings read them back. */
 export const LABEL_VERSION = 'org.opencontainers.image.version';
@@ -34,7 +35,7 @@ function parse<T extends z.ZodTypeAny>(schema: T, input: unknown, what: string):
   const result = schema.safeParse(input);
   if (!result.success) {
     const detail = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw badInput(BuildErrorType.InvalidInput, `invalid ${what} input: ${detail}`);
+    throw badInput(ErrorType.InvalidBuildInput, `invalid ${what} input: ${detail}`);
   }
   return result.data;
 }
@@ -45,7 +46,7 @@ async function inspectOrUndefined(docker: Docker, ref: string): Promise<Docker.I
     return await docker.getImage(ref).inspect();
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode === 404) return undefined;
-    throw transient(BuildErrorType.ImageBuildFailed, `docker inspect ${ref}: ${errorMessage(err)}`, err as Error);
+    throw transient(ErrorType.ImageBuildFailed, `docker inspect ${ref}: ${errorMessage(err)}`, err as Error);
   }
 }
 
@@ -100,7 +101,7 @@ export async function buildImage(deps: ImageBuildDeps, raw: BuildImageInput): Pr
       abortSignal: cancellationSignal(),
     } as Docker.ImageBuildOptions);
   } catch (err) {
-    throw transient(BuildErrorType.ImageBuildFailed, `docker build ${ref} could not start: ${errorMessage(err)}`, err as Error);
+    throw transient(ErrorType.ImageBuildFailed, `docker build ${ref} could not start: ${errorMessage(err)}`, err as Error);
   }
 
   let step = '';
@@ -118,7 +119,7 @@ export async function buildImage(deps: ImageBuildDeps, raw: BuildImageInput): Pr
     heartbeat({ step });
   })
     .catch((err: Error) => {
-      throw transient(BuildErrorType.ImageBuildFailed, `docker build ${ref} stream broke: ${err.message}`, err);
+      throw transient(ErrorType.ImageBuildFailed, `docker build ${ref} stream broke: ${err.message}`, err);
     })
     .finally(stopKeepAlive);
 
@@ -126,10 +127,10 @@ export async function buildImage(deps: ImageBuildDeps, raw: BuildImageInput): Pr
   if (error) {
     // A failing RUN step or a bad Dockerfile fails the same way on every retry.
     log.error({ error, step }, 'image build failed');
-    throw badInput(BuildErrorType.ImageBuildFailed, `docker build ${ref} failed at "${step || 'start'}": ${error}\n${tail.slice(-10).join('\n')}`);
+    throw badInput(ErrorType.ImageBuildFailed, `docker build ${ref} failed at "${step || 'start'}": ${error}\n${tail.slice(-10).join('\n')}`);
   }
   const built = await inspectOrUndefined(deps.docker, ref);
-  if (!built) throw transient(BuildErrorType.ImageBuildFailed, `docker build ${ref} finished but the image is missing`);
+  if (!built) throw transient(ErrorType.ImageBuildFailed, `docker build ${ref} finished but the image is missing`);
   // The classic builder keeps every earlier stage's result as an untagged image; the ones this
   // build created (not cache hits) are unique to it, so drop them alone (noprune keeps the
   // shared cache layers underneath).

@@ -49,6 +49,5 @@ export type { BuildBinaryResult, ArtifactMetadata } from './binary';
 export type { Changelog, ChangelogEntry, Bump } from './changelog';
 export type { ResolvedVersion } from '../../domain/release';
 export type { BuildImageInput, BuildBinaryInput, VersionRef } from './schema';
-export { BuildErrorType } from './errors';
 export { imageTagFor, versionFromImageTag, commitTagFor } from './version';
 export { ensureBaseImages, type BaseImages } from './base-images';

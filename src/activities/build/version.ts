@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import * as semver from 'semver';
 import type { ResolvedVersion } from '../../domain/release';
-import { BuildErrorType, badInput } from './errors';
 import { git, gitMaybe, GitError } from './git';
+import { ErrorType, badInput } from '../../domain/errors';
 
 export interface ResolveVersionInput {
   repoDir: string;
@@ -17,7 +17,7 @@ const SHORT_SHA_LENGTH = 7;
 export function imageTagFor(version: string): string {
   const parsed = semver.parse(version);
   if (!parsed || parsed.build.length !== 1) {
-    throw badInput(BuildErrorType.InvalidInput, `version ${JSON.stringify(version)} must be semver with the short commit as build metadata, e.g. 1.4.3+a1b2c3d`);
+    throw badInput(ErrorType.InvalidBuildInput, `version ${JSON.stringify(version)} must be semver with the short commit as build metadata, e.g. 1.4.3+a1b2c3d`);
   }
   const core = `${parsed.major}.${parsed.minor}.${parsed.patch}`;
   const pre = parsed.prerelease.length ? `-${parsed.prerelease.join('.')}` : '';
@@ -46,7 +46,7 @@ export function parseReleaseTag(tag: string, prefix: string): semver.SemVer {
   const parsed = raw === undefined ? null : semver.parse(raw);
   if (!parsed || parsed.build.length > 0 || parsed.raw !== raw) {
     throw badInput(
-      BuildErrorType.BadVersionTag,
+      ErrorType.BadVersionTag,
       `git tag ${JSON.stringify(tag)} is not a release tag: expected ${prefix}MAJOR.MINOR.PATCH (strict semver, optional -prerelease, no +build), e.g. ${prefix}1.4.3. Delete or fix the tag, or tag a newer commit.`,
     );
   }
@@ -56,10 +56,10 @@ export function parseReleaseTag(tag: string, prefix: string): semver.SemVer {
 async function headCommit(repoDir: string): Promise<{ commit: string; short: string; time: string }> {
   const inside = await gitMaybe(repoDir, ['rev-parse', '--is-inside-work-tree']);
   if (inside !== 'true') {
-    throw badInput(BuildErrorType.NotAGitRepo, `${repoDir} is not a git work tree`);
+    throw badInput(ErrorType.NotAGitRepo, `${repoDir} is not a git work tree`);
   }
   const head = await gitMaybe(repoDir, ['log', '-1', `--format=%H%x1f%cI`, 'HEAD']);
-  if (!head) throw badInput(BuildErrorType.NotAGitRepo, `${repoDir} has no commit yet; commit before building`);
+  if (!head) throw badInput(ErrorType.NotAGitRepo, `${repoDir} has no commit yet; commit before building`);
   const [commit, time] = head.split('\x1f');
   const short = await git(repoDir, ['rev-parse', `--short=${SHORT_SHA_LENGTH}`, 'HEAD']);
   return { commit, short, time };
@@ -114,7 +114,7 @@ export async function resolveVersion(input: ResolveVersionInput): Promise<Resolv
     }
   } else {
     if ((await git(input.repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
-      throw badInput(BuildErrorType.ShallowClone, `${input.repoDir} is a shallow clone and no ${prefix}* tag is reachable; fetch full history and tags (git fetch --unshallow --tags, or fetch-depth: 0 in CI)`);
+      throw badInput(ErrorType.ShallowClone, `${input.repoDir} is a shallow clone and no ${prefix}* tag is reachable; fetch full history and tags (git fetch --unshallow --tags, or fetch-depth: 0 in CI)`);
     }
     distance = Number(await git(input.repoDir, ['rev-list', '--count', 'HEAD']));
     core = '0.0.0';

@@ -7,8 +7,8 @@ import type { AdapterConfig } from '../config';
 import { createRouter } from '../routers/registry';
 import type { Router, RouterScope, RouterSlot } from '../routers/router';
 import { workflowIdOrDefault } from '../targets/activity-context';
-import { TargetErrorType, targetFailure } from '../targets/errors';
 import { instanceUrl, pickCurrent, type Instance, type Target, type TargetAdapter, type TargetScope } from '../targets/target';
+import { ErrorType, badInput } from '../../domain/errors';
 
 /** What every call needs: the target and router adapters for one service + environment. */
 export interface Bound {
@@ -59,14 +59,14 @@ export function loopbackDeploy(bind: (input: TargetRef) => Bound): Omit<DeployPo
       const weight = Math.max(0, Math.min(100, Math.round(input.weight)));
       if (!router.splitsTraffic) {
         if (weight === 0 || weight === 100) return;
-        throw targetFailure(TargetErrorType.RouterUnsupported, `router "${router.kind}" cannot send ${weight}% to a canary; use the haproxy router or a recreate/blueGreen strategy`);
+        throw badInput(ErrorType.RouterUnsupported, `router "${router.kind}" cannot send ${weight}% to a canary; use the haproxy router or a recreate/blueGreen strategy`);
       }
       const all = await target.instances(scope);
       const stable = pickCurrent(all);
       const canary = all.find((i) => i.slot === 'canary' && i.running && i.release.version === input.release.version);
       const baseline = all.find((i) => i.slot === 'baseline' && i.running);
       if (weight > 0 && !canary) {
-        throw targetFailure(TargetErrorType.NotReady, `no running canary of ${input.service} ${input.release.version} to send ${weight}% to`);
+        throw badInput(ErrorType.InstanceNotReady, `no running canary of ${input.service} ${input.release.version} to send ${weight}% to`);
       }
       await router.ensure(scope);
       // A baseline (the stable release, for comparison) gets as much traffic as the canary.
@@ -177,7 +177,7 @@ export function loopbackTargetAdapter(adapter: {
         const parsed = Ref.safeParse(raw);
         if (!parsed.success) {
           const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-          throw targetFailure(TargetErrorType.InvalidSettings, `invalid deploy activity input: ${detail}`);
+          throw badInput(ErrorType.InvalidTargetSettings, `invalid deploy activity input: ${detail}`);
         }
         const input = parsed.data;
         return {

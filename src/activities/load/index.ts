@@ -9,13 +9,8 @@ import { Context } from '@temporalio/activity';
 import { LoadSpecError, runLoad } from './generator';
 import type { LoadReport, LoadSpec } from './generator';
 import { NotLoopbackError } from './loopback';
+import { ErrorType } from '../../domain/errors';
 
-export const LoadErrorType = {
-  /** A target outside 127.0.0.0/8 and ::1. */
-  NotLoopback: 'SluiceLoadTargetNotLoopback',
-  /** Rate, duration or concurrency outside the generator's bounds. */
-  BadSpec: 'SluiceLoadBadSpec',
-} as const;
 
 export interface LoadActivities {
   generateLoad(spec: LoadSpec): Promise<LoadReport & { cancelled: boolean }>;
@@ -34,8 +29,8 @@ export function createLoadActivities(): LoadActivities {
         });
         return { ...report, cancelled: ctx.cancellationSignal.aborted };
       } catch (err) {
-        if (err instanceof NotLoopbackError) throw ApplicationFailure.create({ type: LoadErrorType.NotLoopback, message: err.message, nonRetryable: true });
-        if (err instanceof LoadSpecError) throw ApplicationFailure.create({ type: LoadErrorType.BadSpec, message: err.message, nonRetryable: true });
+        if (err instanceof NotLoopbackError) throw ApplicationFailure.create({ type: ErrorType.LoadTargetNotLoopback, message: err.message, nonRetryable: true });
+        if (err instanceof LoadSpecError) throw ApplicationFailure.create({ type: ErrorType.InvalidLoadSpec, message: err.message, nonRetryable: true });
         throw err;
       }
     },

@@ -19,12 +19,13 @@ import { registerScrapeGroup, unregisterScrapeGroup } from '../../lib/prometheus
 import { awaitScraped } from './scrape-ready';
 import { createProviders, providerFor } from './providers';
 import type { MeasureContext, ProviderRegistry, RangeResult, Role } from './providers';
-import { MetricInputError, MetricsErrorType, errorMessage } from './providers/provider';
+import { MetricInputError, errorMessage } from './providers/provider';
 import { countSnapshot, latencySnapshot } from './providers/snapshots';
 import type { RoleSnapshot } from './providers/snapshots';
 import { defaultSequentialQuery } from './templates/queries';
 import { checkJudge, judgeActivities } from './judges';
 import type { JudgeActivities } from './judges';
+import { ErrorType } from '../../domain/errors';
 
 export interface MetricsDeps {
   /** Prometheus base URL, e.g. http://127.0.0.1:9090. */
@@ -77,7 +78,7 @@ export interface MetricsActivities extends JudgeActivities {
 }
 
 /** Bad input can never succeed on retry: fail the activity for good, with the reason. */
-function nonRetryable(err: unknown, fallbackType: string = MetricsErrorType.JudgeFailed): never {
+function nonRetryable(err: unknown, fallbackType: string = ErrorType.JudgeFailed): never {
   if (err instanceof ApplicationFailure) throw err;
   const type = err instanceof MetricInputError ? err.type : fallbackType;
   throw ApplicationFailure.create({ type, message: errorMessage(err), nonRetryable: true });
@@ -109,21 +110,21 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       try {
         return await providerFor(providers, query).measure(query, context, { signal: signal() });
       } catch (err) {
-        return nonRetryable(err, MetricsErrorType.BadTemplate);
+        return nonRetryable(err, ErrorType.InvalidAnalysisTemplate);
       }
     },
 
     async sampleRange(input) {
       try {
         const provider = providerFor(providers, input.query);
-        if (!provider.range) throw new MetricInputError(MetricsErrorType.UnsupportedQuery, `the ${provider.kind} provider has no time ranges; use a prometheus query for baseline-vs-canary metrics`);
+        if (!provider.range) throw new MetricInputError(ErrorType.UnsupportedQuery, `the ${provider.kind} provider has no time ranges; use a prometheus query for baseline-vs-canary metrics`);
         const range = provider.range.bind(provider);
         const entries = await Promise.all(
           input.roles.map(async (role) => [role, await range(input.query, { ...input.context, role }, { startMs: input.startMs, endMs: input.endMs, stepMs: input.stepMs }, { signal: signal() })] as const),
         );
         return Object.fromEntries(entries);
       } catch (err) {
-        return nonRetryable(err, MetricsErrorType.BadTemplate);
+        return nonRetryable(err, ErrorType.InvalidAnalysisTemplate);
       }
     },
 
@@ -131,7 +132,7 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       try {
         const query: MetricQuery = input.metric.provider ?? { kind: 'prometheus', query: defaultSequentialQuery(input.metric.kind) };
         const provider = providerFor(providers, query);
-        if (!provider.series) throw new MetricInputError(MetricsErrorType.UnsupportedQuery, `the ${provider.kind} provider has no labelled series; use a prometheus query for sequential metrics`);
+        if (!provider.series) throw new MetricInputError(ErrorType.UnsupportedQuery, `the ${provider.kind} provider has no labelled series; use a prometheus query for sequential metrics`);
         const series = provider.series.bind(provider);
         const snap = async (role: Role): Promise<RoleSnapshot> => {
           const r = await series(query, { ...input.context, role }, { signal: signal() });
@@ -142,7 +143,7 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
         const [canary, baseline] = await Promise.all([snap('canary'), snap('baseline')]);
         return { canary, baseline, at: new Date().toISOString() };
       } catch (err) {
-        return nonRetryable(err, MetricsErrorType.BadTemplate);
+        return nonRetryable(err, ErrorType.InvalidAnalysisTemplate);
       }
     },
 
@@ -161,7 +162,7 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       });
       if (templates.length === 0 && problems.length === 0) problems.push('templates: at least one analysis template is required');
       if (problems.length > 0) {
-        throw ApplicationFailure.create({ type: MetricsErrorType.BadTemplate, message: `invalid analysis templates: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });
+        throw ApplicationFailure.create({ type: ErrorType.InvalidAnalysisTemplate, message: `invalid analysis templates: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });
       }
       return templates;
     },
@@ -169,7 +170,7 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
     async registerTargets(input) {
       const bad = input.targets.find((t) => !HOST_PORT.test(t));
       if (bad !== undefined || input.targets.length === 0) {
-        throw ApplicationFailure.create({ type: MetricsErrorType.BadTargets, message: `scrape targets must be host:port pairs, got ${JSON.stringify(bad ?? input.targets)}`, nonRetryable: true });
+        throw ApplicationFailure.create({ type: ErrorType.InvalidScrapeTargets, message: `scrape targets must be host:port pairs, got ${JSON.stringify(bad ?? input.targets)}`, nonRetryable: true });
       }
       const id = scrapeGroupId(input);
       const labels: Record<string, string> = { service: input.service, environment: input.environment, role: input.role };
@@ -177,7 +178,7 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       try {
         await registerScrapeGroup(deps.targetsDir, { id, targets: input.targets, labels });
       } catch (err) {
-        return nonRetryable(err, MetricsErrorType.BadTargets);
+        return nonRetryable(err, ErrorType.InvalidScrapeTargets);
       }
       return { id };
     },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { DIGEST_PATTERN, registryHostOf } from '../../domain/references';
-import { BuildErrorType, badInput, errorMessage, transient } from '../build/errors';
+import { errorMessage } from '../build/errors';
 import type { RegistryCredentials } from './credentials';
+import { ErrorType, badInput, transient } from '../../domain/errors';
 
 /** Manifest media types we accept; the registry answers with the digest of what it stores. */
 export const MANIFEST_ACCEPT = [
@@ -25,7 +26,7 @@ export interface ImageRepo {
 export function splitImageRepo(imageRepo: string): ImageRepo {
   const host = registryHostOf(imageRepo);
   if (!host) {
-    throw badInput(BuildErrorType.InvalidInput, `image repository ${JSON.stringify(imageRepo)} must start with a registry host, e.g. 127.0.0.1:5000/${imageRepo}`);
+    throw badInput(ErrorType.InvalidBuildInput, `image repository ${JSON.stringify(imageRepo)} must start with a registry host, e.g. 127.0.0.1:5000/${imageRepo}`);
   }
   return { host, name: imageRepo.slice(host.length + 1) };
 }
@@ -66,7 +67,7 @@ export class RegistryClient {
       res = await fetch(`${this.base}${path}`, { method, headers: { ...headers, ...(auth ? { Authorization: auth } : {}) }, signal: AbortSignal.any(signals), redirect: 'follow' });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} is unreachable (${method} ${path}): ${cause ?? errorMessage(err)}`, err as Error);
+      throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} is unreachable (${method} ${path}): ${cause ?? errorMessage(err)}`, err as Error);
     }
     if (res.status === 401 && !retried) {
       const challenge = res.headers.get('www-authenticate') ?? '';
@@ -78,29 +79,29 @@ export class RegistryClient {
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
-      throw badInput(BuildErrorType.RegistryAuth, `registry ${this.opts.host} refused ${method} ${path} (${res.status}); set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`);
+      throw badInput(ErrorType.RegistryAuth, `registry ${this.opts.host} refused ${method} ${path} (${res.status}); set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`);
     }
     if (res.status >= 500) {
       await res.body?.cancel();
-      throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to ${method} ${path}`);
+      throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to ${method} ${path}`);
     }
     return res;
   }
 
   private async fetchToken(challenge: string): Promise<string> {
     const params = Object.fromEntries([...challenge.slice(7).matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
-    if (!params.realm) throw badInput(BuildErrorType.RegistryAuth, `registry ${this.opts.host} sent a bearer challenge without a realm`);
+    if (!params.realm) throw badInput(ErrorType.RegistryAuth, `registry ${this.opts.host} sent a bearer challenge without a realm`);
     const url = new URL(params.realm);
     if (params.service) url.searchParams.set('service', params.service);
     if (params.scope) url.searchParams.set('scope', params.scope);
     const basic = this.basicHeader();
     const res = await fetch(url, { headers: basic ? { Authorization: basic } : {}, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15000) }).catch((err: Error) => {
-      throw transient(BuildErrorType.RegistryUnavailable, `token service ${url.host} is unreachable: ${err.message}`, err);
+      throw transient(ErrorType.RegistryUnavailable, `token service ${url.host} is unreachable: ${err.message}`, err);
     });
-    if (!res.ok) throw badInput(BuildErrorType.RegistryAuth, `token service ${url.host} refused the credentials (${res.status})`);
+    if (!res.ok) throw badInput(ErrorType.RegistryAuth, `token service ${url.host} refused the credentials (${res.status})`);
     const body = tokenSchema.parse(await res.json());
     const token = body.token ?? body.access_token;
-    if (!token) throw badInput(BuildErrorType.RegistryAuth, `token service ${url.host} returned no token`);
+    if (!token) throw badInput(ErrorType.RegistryAuth, `token service ${url.host} returned no token`);
     return token;
   }
 
@@ -108,7 +109,7 @@ export class RegistryClient {
   async ping(): Promise<void> {
     const res = await this.send('GET', '/v2/');
     await res.body?.cancel();
-    if (!res.ok) throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to GET /v2/`);
+    if (!res.ok) throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to GET /v2/`);
   }
 
   /** Digest of the manifest a tag (or digest) points at, or undefined when it does not exist. */
@@ -118,7 +119,7 @@ export class RegistryClient {
     if (res.status === 404) return undefined;
     const digest = res.headers.get('docker-content-digest') ?? '';
     if (!res.ok || !DIGEST_PATTERN.test(digest)) {
-      throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} gave no digest for ${name}:${reference} (${res.status})`);
+      throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} gave no digest for ${name}:${reference} (${res.status})`);
     }
     return digest;
   }
@@ -133,7 +134,7 @@ export class RegistryClient {
         await res.body?.cancel();
         return tags;
       }
-      if (!res.ok) throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to GET ${path}`);
+      if (!res.ok) throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to GET ${path}`);
       tags.push(...(tagsListSchema.parse(await res.json()).tags ?? []));
       const link = res.headers.get('link');
       path = link ? /<([^>]+)>;\s*rel="next"/.exec(link)?.[1] : undefined;
@@ -143,14 +144,14 @@ export class RegistryClient {
 
   /** Deletes a manifest by digest (which untags every tag on it). */
   async deleteManifest(name: string, digest: string): Promise<'deleted' | 'absent'> {
-    if (!DIGEST_PATTERN.test(digest)) throw badInput(BuildErrorType.InvalidInput, `not a digest: ${digest}`);
+    if (!DIGEST_PATTERN.test(digest)) throw badInput(ErrorType.InvalidBuildInput, `not a digest: ${digest}`);
     const res = await this.send('DELETE', `/v2/${name}/manifests/${digest}`);
     await res.body?.cancel();
     if (res.status === 202 || res.status === 200) return 'deleted';
     if (res.status === 404) return 'absent';
     if (res.status === 405) {
-      throw badInput(BuildErrorType.RegistryDeleteDisabled, `registry ${this.opts.host} does not allow deletes; enable storage.delete.enabled in its config`);
+      throw badInput(ErrorType.RegistryDeleteDisabled, `registry ${this.opts.host} does not allow deletes; enable storage.delete.enabled in its config`);
     }
-    throw transient(BuildErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to DELETE ${name}@${digest}`);
+    throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} answered ${res.status} to DELETE ${name}@${digest}`);
   }
 }

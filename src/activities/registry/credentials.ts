@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { BuildErrorType, badInput } from '../build/errors';
+import { ErrorType, badInput } from '../../domain/errors';
 
 /**
  * Registry credentials come only from the worker's environment or a file it can read, so they
@@ -44,13 +44,13 @@ export function loadRegistryCredentials(registryHost: string, env: NodeJS.Proces
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (err) {
     // The message names the file, never its content.
-    throw badInput(BuildErrorType.RegistryAuth, `SLUICE_REGISTRY_AUTH_FILE ${file} is not readable JSON (${(err as NodeJS.ErrnoException).code ?? 'parse error'})`);
+    throw badInput(ErrorType.RegistryAuth, `SLUICE_REGISTRY_AUTH_FILE ${file} is not readable JSON (${(err as NodeJS.ErrnoException).code ?? 'parse error'})`);
   }
   const plain = plainFileSchema.safeParse(parsed);
   if (plain.success) return plain.data;
   const docker = dockerConfigSchema.safeParse(parsed);
   if (docker.success) return fromDockerConfig(docker.data, registryHost);
-  throw badInput(BuildErrorType.RegistryAuth, `SLUICE_REGISTRY_AUTH_FILE ${file} has neither {username,password} nor a Docker "auths" map`);
+  throw badInput(ErrorType.RegistryAuth, `SLUICE_REGISTRY_AUTH_FILE ${file} has neither {username,password} nor a Docker "auths" map`);
 }
 
 /** The X-Registry-Auth payload for dockerd. dockerd 20.10 wants the header even when empty. */

@@ -1,11 +1,12 @@
 import type Docker from 'dockerode';
 import { z } from 'zod';
-import { BuildErrorType, badInput, errorMessage, transient } from '../build/errors';
+import { errorMessage } from '../build/errors';
 import { parseInput } from '../build/image';
 import { activityLogger, cancellationSignal, followDockerStream, keepAlive, streamError, throttledHeartbeat, type Logger } from '../build/progress';
 import { ImageRepo, ImageTag } from '../../domain/references';
 import { dockerAuthConfig, type RegistryCredentials } from './credentials';
 import { RegistryClient, splitImageRepo } from './client';
+import { ErrorType, badInput, transient } from '../../domain/errors';
 
 export const pushImageInputSchema = z.object({
   imageRepo: ImageRepo,
@@ -65,8 +66,8 @@ export async function pushImage(deps: PushDeps, raw: PushImageInput): Promise<Pu
   try {
     local = await deps.docker.getImage(source).inspect();
   } catch (err) {
-    if (isNotFound(err)) throw badInput(BuildErrorType.ImageNotFound, `no local image ${source}; build it before pushing`);
-    throw transient(BuildErrorType.RegistryUnavailable, `docker inspect ${source}: ${errorMessage(err)}`, err as Error);
+    if (isNotFound(err)) throw badInput(ErrorType.ImageNotFound, `no local image ${source}; build it before pushing`);
+    throw transient(ErrorType.RegistryUnavailable, `docker inspect ${source}: ${errorMessage(err)}`, err as Error);
   }
   // Reachability and credentials first, so a dead registry leaves no new local tags behind.
   await registry.ping();
@@ -97,20 +98,20 @@ export async function pushImage(deps: PushDeps, raw: PushImageInput): Promise<Pu
         }
       });
     } catch (err) {
-      throw transient(BuildErrorType.RegistryUnavailable, `docker push ${input.imageRepo}:${tag}: ${errorMessage(err)}`, err as Error);
+      throw transient(ErrorType.RegistryUnavailable, `docker push ${input.imageRepo}:${tag}: ${errorMessage(err)}`, err as Error);
     } finally {
       stopKeepAlive();
     }
     const error = streamError(events);
     if (error) {
       if (/unauthorized|authentication required|denied/i.test(error)) {
-        throw badInput(BuildErrorType.RegistryAuth, `registry ${host} refused the push of ${input.imageRepo}:${tag}: ${error}`);
+        throw badInput(ErrorType.RegistryAuth, `registry ${host} refused the push of ${input.imageRepo}:${tag}: ${error}`);
       }
-      throw transient(BuildErrorType.RegistryUnavailable, `docker push ${input.imageRepo}:${tag} failed: ${error}`);
+      throw transient(ErrorType.RegistryUnavailable, `docker push ${input.imageRepo}:${tag} failed: ${error}`);
     }
     const d = pushedDigest(events, tag);
-    if (!d) throw transient(BuildErrorType.DigestMismatch, `docker push ${input.imageRepo}:${tag} reported no digest`);
-    if (digest && d !== digest) throw transient(BuildErrorType.DigestMismatch, `tags of one image pushed with different digests: ${digest} and ${d}`);
+    if (!d) throw transient(ErrorType.DigestMismatch, `docker push ${input.imageRepo}:${tag} reported no digest`);
+    if (digest && d !== digest) throw transient(ErrorType.DigestMismatch, `tags of one image pushed with different digests: ${digest} and ${d}`);
     digest = d;
     log.info({ tag, digest: d }, 'pushed');
   }
@@ -118,7 +119,7 @@ export async function pushImage(deps: PushDeps, raw: PushImageInput): Promise<Pu
   for (const tag of tags) {
     const remoteDigest = await registry.manifestDigest(name, tag);
     if (remoteDigest !== digest) {
-      throw transient(BuildErrorType.DigestMismatch, `registry ${host} has ${name}:${tag} at ${remoteDigest ?? 'nothing'}, but the push reported ${digest}`);
+      throw transient(ErrorType.DigestMismatch, `registry ${host} has ${name}:${tag} at ${remoteDigest ?? 'nothing'}, but the push reported ${digest}`);
     }
   }
   return { digest: digest!, imageRef: `${input.imageRepo}@${digest}`, tags, skipped: false };

@@ -1,10 +1,10 @@
-import { TargetErrorType, targetFailure } from '../targets/errors';
 import type { AdapterConfig } from '../config';
 import { gatewayHttpRouteAdapter } from './gateway-httproute';
 import { haproxyAdapter } from './haproxy';
 import { noneAdapter } from './none';
 import { replicaRatioAdapter } from './replica-ratio';
 import type { KubernetesTrafficRouter, Router, RouterAdapter, RouterFamily, RouterRegistry } from './router';
+import { ErrorType, badInput } from '../../domain/errors';
 
 /**
  * Every traffic router, by kind: one folder per router under src/activities/routers (see
@@ -20,7 +20,7 @@ export const ROUTERS = {
 export type { RouterRegistry };
 
 export function routerAdapter(kind: string, routers: RouterRegistry = ROUTERS): RouterAdapter {
-  if (!Object.hasOwn(routers, kind)) throw targetFailure(TargetErrorType.UnknownKind, `unknown router kind "${kind}" (known: ${Object.keys(routers).join(', ')})`);
+  if (!Object.hasOwn(routers, kind)) throw badInput(ErrorType.UnknownAdapterKind, `unknown router kind "${kind}" (known: ${Object.keys(routers).join(', ')})`);
   return routers[kind]!;
 }
 
@@ -32,7 +32,7 @@ export function routerKindsFor(family: RouterFamily, routers: RouterRegistry = R
 }
 
 function unsupported(kind: string, family: RouterFamily, routers: RouterRegistry): Error {
-  return targetFailure(TargetErrorType.RouterUnsupported, `router kind "${kind}" does not work with ${family} targets (use ${routerKindsFor(family, routers).join(', ')})`);
+  return badInput(ErrorType.RouterUnsupported, `router kind "${kind}" does not work with ${family} targets (use ${routerKindsFor(family, routers).join(', ')})`);
 }
 
 /** A router for loopback targets (docker, process). */

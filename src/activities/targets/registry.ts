@@ -1,10 +1,10 @@
 import type { AdapterConfig } from '../config';
 import type { LoopbackTargetAdapter } from '../deploy/loopback';
-import { TargetErrorType, targetFailure } from './errors';
 import { dockerAdapter } from './docker';
 import { kubernetesAdapter } from './kubernetes';
 import { processAdapter } from './process';
 import type { Target, TargetAdapter } from './target';
+import { ErrorType, badInput } from '../../domain/errors';
 
 /**
  * Every target, by kind: one folder per target under src/activities/targets (see
@@ -29,13 +29,13 @@ export function withTargets(...extra: TargetAdapter[]): TargetRegistry {
 }
 
 export function targetAdapter(kind: string, targets: TargetRegistry = TARGETS): TargetAdapter {
-  if (!Object.hasOwn(targets, kind)) throw targetFailure(TargetErrorType.UnknownKind, `unknown target kind "${kind}" (known: ${Object.keys(targets).join(', ')})`);
+  if (!Object.hasOwn(targets, kind)) throw badInput(ErrorType.UnknownAdapterKind, `unknown target kind "${kind}" (known: ${Object.keys(targets).join(', ')})`);
   return targets[kind]!;
 }
 
 /** The Target of a loopback kind (docker, process), for tests and benchmarks that drive it directly. */
 export function createTarget(kind: string, settings: Record<string, unknown> | undefined, config: AdapterConfig, targets: TargetRegistry = TARGETS): Target {
   const adapter = targetAdapter(kind, targets);
-  if (!('create' in adapter) || typeof adapter.create !== 'function') throw targetFailure(TargetErrorType.UnknownKind, `target kind "${kind}" runs no loopback Target`);
+  if (!('create' in adapter) || typeof adapter.create !== 'function') throw badInput(ErrorType.UnknownAdapterKind, `target kind "${kind}" runs no loopback Target`);
   return (adapter as LoopbackTargetAdapter).create(settings ?? {}, config);
 }

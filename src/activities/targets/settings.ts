@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { TargetErrorType, targetFailure } from './errors';
 import type { Slot } from './target';
+import { ErrorType, badInput } from '../../domain/errors';
 
 /** Loopback only: Sluice never binds or calls anything else (see the network rule in DESIGN). */
 export const LoopbackHost = z
@@ -31,7 +31,7 @@ export function portLayout(settings: PortSettings, service: string, environment:
     const p = settings.ports;
     const layout = { 'stable-a': p.stable, 'stable-b': p.stableAlt, canary: p.canary, baseline: p.baseline ?? 0, preview: p.preview ?? 0 };
     const used = Object.values(layout).filter((v) => v !== 0);
-    if (new Set(used).size !== used.length) throw targetFailure(TargetErrorType.InvalidSettings, `target ports must differ: ${JSON.stringify(p)}`);
+    if (new Set(used).size !== used.length) throw badInput(ErrorType.InvalidTargetSettings, `target ports must differ: ${JSON.stringify(p)}`);
     return layout;
   }
   const base = settings.basePort ?? derivedBasePort(service, environment);
@@ -46,7 +46,7 @@ export function derivedBasePort(service: string, environment: string): number {
 
 export function slotPort(layout: PortLayout, slot: Slot): number {
   const port = layout[slot];
-  if (!port) throw targetFailure(TargetErrorType.InvalidSettings, `no port configured for the ${slot} slot (set target.settings.ports.${slot})`);
+  if (!port) throw badInput(ErrorType.InvalidTargetSettings, `no port configured for the ${slot} slot (set target.settings.ports.${slot})`);
   return port;
 }
 
@@ -54,7 +54,7 @@ export function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, kind
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`).join('; ');
-    throw targetFailure(TargetErrorType.InvalidSettings, `invalid ${kind} settings: ${detail}`);
+    throw badInput(ErrorType.InvalidTargetSettings, `invalid ${kind} settings: ${detail}`);
   }
   return parsed.data;
 }

@@ -8,8 +8,9 @@ import { createPrometheusProvider } from './prometheus';
 import type { PrometheusProviderDeps } from './prometheus';
 import { createWebProvider } from './web';
 import type { WebProviderDeps } from './web';
-import { MetricInputError, MetricsErrorType } from './provider';
+import { MetricInputError } from './provider';
 import type { MetricProvider } from './provider';
+import { ErrorType } from '../../../domain/errors';
 
 export interface ProvidersDeps {
   prometheus: PrometheusProviderDeps;
@@ -30,7 +31,7 @@ export function createProviders(deps: ProvidersDeps): ProviderRegistry {
 /** The provider for a query; the generic keeps the query and provider types paired. */
 export function providerFor<Q extends MetricQuery>(registry: ProviderRegistry, query: Q): MetricProvider<Q> {
   const provider = (registry as unknown as Record<string, MetricProvider<Q> | undefined>)[query.kind];
-  if (!provider) throw new MetricInputError(MetricsErrorType.UnknownProvider, `no metric provider for kind ${JSON.stringify(query.kind)}`);
+  if (!provider) throw new MetricInputError(ErrorType.UnknownMetricProvider, `no metric provider for kind ${JSON.stringify(query.kind)}`);
   return provider;
 }
 
@@ -39,7 +40,7 @@ export type { PrometheusProviderDeps } from './prometheus';
 export { createWebProvider, readJsonPath, parseJsonPath, webValueToMeasurement, DEFAULT_WEB_TIMEOUT_MS } from './web';
 export type { WebProviderDeps } from './web';
 export { renderTemplate, validateContext, DEFAULT_WINDOW } from './render';
-export { ROLES, MetricsErrorType, MetricInputError, errorMessage } from './provider';
+export { ROLES, MetricInputError, errorMessage } from './provider';
 export type {
   Role,
   MeasureContext,

@@ -8,6 +8,7 @@
  * inconclusive). Methods throw only for bad input that no retry can fix.
  */
 import type { MetricQuery } from '../../../domain/analysis';
+import { type ErrorType } from '../../../domain/errors';
 
 /** Which instances of a release a query is about; the value of the `role` scrape label. */
 export const ROLES = ['stable', 'canary', 'baseline', 'preview'] as const;
@@ -72,24 +73,10 @@ export interface MetricProvider<Q extends MetricQuery = MetricQuery> {
   range?(query: Q, context: MeasureContext, range: RangeSpec, opts?: ProviderCallOptions): Promise<RangeResult>;
 }
 
-/** Failure types raised by the metric activities. */
-export const MetricsErrorType = {
-  /** A template refers to an unknown variable, or a variable has characters a query cannot carry. */
-  BadTemplate: 'SluiceMetricBadTemplate',
-  /** The template asks a provider for something it cannot do (e.g. ranges from the web provider). */
-  UnsupportedQuery: 'SluiceMetricUnsupportedQuery',
-  /** No provider is registered for the query's kind. */
-  UnknownProvider: 'SluiceMetricUnknownProvider',
-  /** The judge rejected its input (bad condition, mismatched data). */
-  JudgeFailed: 'SluiceAnalysisJudgeFailed',
-  /** Scrape target registration was given bad input. */
-  BadTargets: 'SluiceMetricBadTargets',
-} as const;
-export type MetricsErrorType = (typeof MetricsErrorType)[keyof typeof MetricsErrorType];
 
 /** Thrown for bad input; the activities turn it into a non-retryable ApplicationFailure. */
 export class MetricInputError extends Error {
-  constructor(readonly type: MetricsErrorType, message: string) {
+  constructor(readonly type: ErrorType, message: string) {
     super(message);
     this.name = 'MetricInputError';
   }

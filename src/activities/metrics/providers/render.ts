@@ -6,8 +6,9 @@
  * values are checked against a conservative alphabet: a service named `a"} or vector(1) #`
  * is refused, not quoted. Unknown variables are refused too, so a typo fails loudly.
  */
-import { MetricInputError, MetricsErrorType } from './provider';
+import { MetricInputError } from './provider';
 import type { MeasureContext } from './provider';
+import { ErrorType } from '../../../domain/errors';
 
 const VALUE = /^[A-Za-z0-9_.:+-]{1,200}$/;
 /** Prometheus durations ("30s", "1m30s", "500ms"); no day/week/year units needed for a canary. */
@@ -34,7 +35,7 @@ export function validateContext(context: MeasureContext): void {
     const ok = name === 'window' ? WINDOW.test(value) : VALUE.test(value);
     if (!ok) {
       throw new MetricInputError(
-        MetricsErrorType.BadTemplate,
+        ErrorType.InvalidAnalysisTemplate,
         name === 'window'
           ? `window ${JSON.stringify(value)} is not a Prometheus duration such as "30s" or "1m"`
           : `${name} ${JSON.stringify(value)} may only contain letters, digits and _ . : + -`,
@@ -49,10 +50,10 @@ export function renderTemplate(template: string, context: MeasureContext, encode
   const vars = variables(context);
   return template.replace(PLACEHOLDER, (_match, name: string) => {
     if (!(name in vars)) {
-      throw new MetricInputError(MetricsErrorType.BadTemplate, `unknown template variable {{${name}}} (known: ${Object.keys(vars).join(', ')})`);
+      throw new MetricInputError(ErrorType.InvalidAnalysisTemplate, `unknown template variable {{${name}}} (known: ${Object.keys(vars).join(', ')})`);
     }
     const value = vars[name];
-    if (value === undefined) throw new MetricInputError(MetricsErrorType.BadTemplate, `template uses {{${name}}} but the analysis context has no ${name}`);
+    if (value === undefined) throw new MetricInputError(ErrorType.InvalidAnalysisTemplate, `template uses {{${name}}} but the analysis context has no ${name}`);
     return encode(value);
   });
 }

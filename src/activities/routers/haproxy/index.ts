@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { haproxyAction, haproxyCommand, serverStates } from '../../../lib/haproxy';
 import { ensureInstance, findHaproxy, HaproxyConfigError, removeInstance, saveServerState, type HaproxyInstance } from '../../../lib/haproxy-instance';
-import { TargetErrorType, targetFailure } from '../../targets/errors';
 import { sleepMs } from '../../targets/activity-context';
 import { LoopbackHost, parseSettings } from '../../targets/settings';
 import { proxyInstance, proxyName, renderProxy, sessionsOf } from './config';
 import type { Address, Router, RouterAdapter, RouterScope, RouterSlot, SlotState } from '../router';
+import { ErrorType, badInput } from '../../../domain/errors';
 
 export const HaproxyRouterSettings = z.strictObject({
   /** Where clients reach the service: HAProxy binds host:listenPort for it. */
@@ -66,7 +66,7 @@ export class HaproxyRouter implements Router {
     } catch (err) {
       if (!(err instanceof HaproxyConfigError)) throw err;
       const portTaken = /cannot bind|address already in use/i.test(err.message);
-      throw targetFailure(portTaken ? TargetErrorType.PortInUse : TargetErrorType.InvalidSettings, err.message);
+      throw badInput(portTaken ? ErrorType.PortInUse : ErrorType.InvalidTargetSettings, err.message);
     }
   }
 

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { AdapterConfig } from '../../config';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { heartbeatIfActivity } from '../activity-context';
-import { TargetErrorType, targetFailure } from '../errors';
 import { waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from '../settings';
 import {
@@ -20,6 +19,7 @@ import {
   type TargetScope,
   releaseFromLabels,
 } from '../target';
+import { ErrorType, badInput } from '../../../domain/errors';
 
 export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
   /** Docker engine socket; by default the one the worker is configured with (AdapterConfig.dockerSocket). */
@@ -148,7 +148,7 @@ export class DockerTarget implements Target {
   private async ensure(scope: TargetScope, slot: Slot, request: StartRequest): Promise<Instance> {
     const imageRef = request.release.imageRef;
     if (!imageRef) {
-      throw targetFailure(TargetErrorType.MissingArtifact, `release ${request.release.version} of ${scope.service} has no imageRef; the docker target runs images pinned by digest`);
+      throw badInput(ErrorType.MissingArtifact, `release ${request.release.version} of ${scope.service} has no imageRef; the docker target runs images pinned by digest`);
     }
     const port = slotPort(this.layout(scope), slot);
     const env = { ...instanceEnv(this.settings, slot, request.release.version, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
@@ -161,7 +161,7 @@ export class DockerTarget implements Target {
     }
     for (const old of inSlot) await this.removeInstance(scope, old);
     if (!(await waitPortFree(this.settings.host, port, 5000))) {
-      throw targetFailure(TargetErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
+      throw badInput(ErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
     }
     await this.ensureImage(imageRef);
     const generation = Date.now();
@@ -220,7 +220,7 @@ export class DockerTarget implements Target {
       }
     });
     if (!result.ok) {
-      throw targetFailure(TargetErrorType.NotReady, `${scope.service} ${instance.release.version} (${instance.slot}) is not ready: ${result.reason}`);
+      throw badInput(ErrorType.InstanceNotReady, `${scope.service} ${instance.release.version} (${instance.slot}) is not ready: ${result.reason}`);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Release } from '../../../domain/release';
 import type { k8s, KubeClients } from './client';
 import { LABEL, releaseLabel } from './manifests';
-import { KubernetesErrorType, kubernetesFailure } from './schema';
+import { ErrorType, badInput } from '../../../domain/errors';
 
 /** The Deployment controller's revision annotation on Deployments and their ReplicaSets. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -46,8 +46,8 @@ export function pickRollbackReplicaSet(deployment: k8s.V1Deployment, replicaSets
   if (release) {
     const match = findReleaseReplicaSet(replicaSets, release);
     if (!match) {
-      throw kubernetesFailure(
-        KubernetesErrorType.NoRollbackRevision,
+      throw badInput(
+        ErrorType.NoRollbackRevision,
         `deployment ${name} keeps no ReplicaSet for release ${release.version} (kept: ${replicaSets.map((rs) => rs.spec?.template?.metadata?.labels?.[LABEL.release] ?? '?').join(', ') || 'none'})`,
       );
     }
@@ -55,6 +55,6 @@ export function pickRollbackReplicaSet(deployment: k8s.V1Deployment, replicaSets
   }
   const current = revisionOf(deployment);
   const previous = replicaSets.find((rs) => revisionOf(rs) < current);
-  if (!previous) throw kubernetesFailure(KubernetesErrorType.NoRollbackRevision, `deployment ${name} has no revision before ${current} to roll back to`);
+  if (!previous) throw badInput(ErrorType.NoRollbackRevision, `deployment ${name} has no revision before ${current} to roll back to`);
   return previous;
 }

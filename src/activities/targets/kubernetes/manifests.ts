@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Release } from '../../../domain/release';
 import type { k8s } from './client';
-import { KubernetesErrorType, kubernetesFailure, type KubernetesTargetSettings } from './schema';
+import { type KubernetesTargetSettings } from './schema';
+import { ErrorType, badInput } from '../../../domain/errors';
 
 /**
  * Names, labels and object builders. Everything Sluice creates carries the service, environment,
@@ -73,7 +74,7 @@ function commonLabels(scope: Scope): Record<string, string> {
 /** The image a pod runs: the digest-pinned reference, never a mutable tag. */
 export function pinnedImage(release: Release): string {
   if (!release.imageRef || !/@sha256:[0-9a-f]{64}$/.test(release.imageRef)) {
-    throw kubernetesFailure(KubernetesErrorType.ImageNotPinned, `release ${release.version} of ${release.service} has no digest-pinned imageRef (repo@sha256:...)`);
+    throw badInput(ErrorType.ImageNotPinned, `release ${release.version} of ${release.service} has no digest-pinned imageRef (repo@sha256:...)`);
   }
   return release.imageRef;
 }

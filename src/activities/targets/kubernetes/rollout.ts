@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { k8s, KubeClients } from './client';
-import { KubernetesErrorType, kubernetesFailure } from './schema';
+import { ErrorType, badInput } from '../../../domain/errors';
 
 /** The Progressing condition's reason once the controller gives up (kubectl's TimedOutReason). */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
@@ -89,10 +89,10 @@ export async function waitForRollout(clients: KubeClients, namespace: string, na
     opts.onProgress?.(status);
     if (status.done) return deployment;
     if (status.failed) {
-      throw kubernetesFailure(KubernetesErrorType.ProgressDeadlineExceeded, status.message, [{ deployment: name, namespace }]);
+      throw badInput(ErrorType.ProgressDeadlineExceeded, status.message, undefined, [{ deployment: name, namespace }]);
     }
     if (Date.now() > deadline) {
-      throw kubernetesFailure(KubernetesErrorType.RolloutTimeout, `${status.message} (gave up after ${Math.round(opts.timeoutMs / 1000)} s)`, [{ deployment: name, namespace }]);
+      throw badInput(ErrorType.RolloutTimeout, `${status.message} (gave up after ${Math.round(opts.timeoutMs / 1000)} s)`, undefined, [{ deployment: name, namespace }]);
     }
     await sleep(opts.pollMs ?? 250, undefined, activity ? { signal: activity.cancellationSignal } : undefined);
   }

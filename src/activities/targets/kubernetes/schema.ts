@@ -1,24 +1,5 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-
-/** ApplicationFailure types raised by the Kubernetes target. Code branches on these strings. */
-export const KubernetesErrorType = {
-  /** target.settings failed validation: fix the spec, retrying cannot help. */
-  InvalidSettings: 'KubernetesInvalidSettings',
-  /** The Deployment reported ProgressDeadlineExceeded: a failed check that triggers compensation. */
-  ProgressDeadlineExceeded: 'KubernetesProgressDeadlineExceeded',
-  /** The rollout did not finish within the activity's own wait budget. */
-  RolloutTimeout: 'KubernetesRolloutTimeout',
-  /** A rollback found no earlier ReplicaSet (or none holding the named release). */
-  NoRollbackRevision: 'KubernetesNoRollbackRevision',
-  /** The release has no digest-pinned image reference. */
-  ImageNotPinned: 'KubernetesImageNotPinned',
-} as const;
-export type KubernetesErrorType = (typeof KubernetesErrorType)[keyof typeof KubernetesErrorType];
-
-export function kubernetesFailure(type: KubernetesErrorType, message: string, details: unknown[] = []): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true, details });
-}
+import { ErrorType, badInput } from '../../../domain/errors';
 
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
@@ -51,7 +32,7 @@ export function parseKubernetesSettings(raw: unknown): KubernetesTargetSettings 
   const parsed = KubernetesTargetSettings.safeParse(raw ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `target.settings.${i.path.join('.')}: ${i.message}`).join('; ');
-    throw kubernetesFailure(KubernetesErrorType.InvalidSettings, `invalid kubernetes target settings: ${issues}`);
+    throw badInput(ErrorType.InvalidTargetSettings, `invalid kubernetes target settings: ${issues}`);
   }
   return parsed.data;
 }

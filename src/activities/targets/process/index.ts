@@ -4,7 +4,6 @@ import { chmod, copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
-import { TargetErrorType, targetFailure } from '../errors';
 import { waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
 import { Supervisor, type ProcessState } from './supervisor';
@@ -22,6 +21,7 @@ import {
   type TargetScope,
   releaseFromLabels,
 } from '../target';
+import { ErrorType, badInput } from '../../../domain/errors';
 
 export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
   /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
@@ -134,7 +134,7 @@ export class ProcessTarget implements Target {
     // A stale pid file (the process died or the pid was reused) is forgotten, a live one stopped.
     for (const old of inSlot) await sup.stop(old.record, this.settings.stopTimeoutMs);
     if (!(await waitPortFree(this.settings.host, port, 5000))) {
-      throw targetFailure(TargetErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
+      throw badInput(ErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
     }
     const record = await sup.start({
       binary,
@@ -158,7 +158,7 @@ export class ProcessTarget implements Target {
       return alive ? undefined : `process ${instance.id} exited (log: ${log})`;
     });
     if (!result.ok) {
-      throw targetFailure(TargetErrorType.NotReady, `${scope.service} ${instance.release.version} (${instance.slot}) is not ready: ${result.reason}`);
+      throw badInput(ErrorType.InstanceNotReady, `${scope.service} ${instance.release.version} (${instance.slot}) is not ready: ${result.reason}`);
     }
   }
 
@@ -171,7 +171,7 @@ export class ProcessTarget implements Target {
     if (binaryPath) {
       const dest = join(dir, basename(binaryPath));
       const [src, have] = await Promise.all([stat(binaryPath).catch(() => undefined), stat(dest).catch(() => undefined)]);
-      if (!src && !have) throw targetFailure(TargetErrorType.MissingArtifact, `binary ${binaryPath} of ${scope.service} ${version} does not exist`);
+      if (!src && !have) throw badInput(ErrorType.MissingArtifact, `binary ${binaryPath} of ${scope.service} ${version} does not exist`);
       if (src && (!have || have.size !== src.size || (await sha256(dest)) !== (await sha256(binaryPath)))) {
         await mkdir(dir, { recursive: true });
         // Copy then rename: the destination may be running (text file busy on overwrite).
@@ -184,7 +184,7 @@ export class ProcessTarget implements Target {
     }
     const names = await readdir(dir).catch(() => [] as string[]);
     const name = names.find((n) => !n.endsWith('.tmp'));
-    if (!name) throw targetFailure(TargetErrorType.MissingArtifact, `release ${version} of ${scope.service} has no binaryPath and no retained binary in ${dir}`);
+    if (!name) throw badInput(ErrorType.MissingArtifact, `release ${version} of ${scope.service} has no binaryPath and no retained binary in ${dir}`);
     return join(dir, name);
   }
 }
