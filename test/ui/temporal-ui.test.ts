@@ -27,7 +27,8 @@ describe('Temporal Web UI shows Sluice deployments', () => {
       `environment: ${environment}`,
       `source: { kind: build, repoDir: ${repoRoot()}/examples/go-service, imageRepo: 127.0.0.1:5000/${service} }`,
       'target: { kind: docker }',
-      'router: { kind: haproxy }',
+      // No worker runs this release, so the port is never bound.
+      'router: { kind: haproxy, settings: { listenPort: 18080 } }',
       'strategy:',
       '  kind: canary',
       '  steps: [ { setWeight: 10 }, { pause: {} }, { setWeight: 100 } ]',
