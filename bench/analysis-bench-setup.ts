@@ -72,16 +72,19 @@ export async function analysisRig(): Promise<AnalysisRig> {
     },
   });
   const specFor = (version: string, steps: CanarySteps, templates: AnalysisTemplateInput[]) =>
-    validateReleaseSpec({
-      service,
-      environment,
-      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-      target: target(),
-      router: router(),
-      strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
-      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-      analysis: { templates, load: { ratePerSecond: 40, via: 'candidate' }, rateWindow: '15s' },
-    } satisfies ReleaseSpecInput, catalogue);
+    validateReleaseSpec(
+      {
+        service,
+        environment,
+        source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+        target: target(),
+        router: router(),
+        strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
+        healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
+        analysis: { templates, load: { ratePerSecond: 40, via: 'candidate' }, rateWindow: '15s' },
+      } satisfies ReleaseSpecInput,
+      catalogue,
+    );
 
   const { client, connection } = await temporalClient();
   const native = await NativeConnection.connect({ address: temporalAddress(stack) });
@@ -112,7 +115,9 @@ export async function analysisRig(): Promise<AnalysisRig> {
       const deployActivities = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) });
       const ref = { service, environment, target: target(), router: router() };
       for (const version of [STABLE, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
-      await createRouter('haproxy', router().settings, adapterConfig).remove({ service, environment }).catch(() => undefined);
+      await createRouter('haproxy', router().settings, adapterConfig)
+        .remove({ service, environment })
+        .catch(() => undefined);
       worker.shutdown();
       await running;
       await native.close();

@@ -81,8 +81,12 @@ function watchRouter(rig: AnalysisRig) {
     }
   })();
   return {
-    get canaryOnAt() { return canaryOnAt; },
-    get restoredAt() { return restoredAt; },
+    get canaryOnAt() {
+      return canaryOnAt;
+    },
+    get restoredAt() {
+      return restoredAt;
+    },
     async stop(): Promise<void> {
       // Give the watcher a moment to see the final state if the workflow finished first.
       for (let i = 0; i < 100 && restoredAt === undefined; i++) await new Promise((r) => setTimeout(r, 50));
@@ -96,13 +100,23 @@ const ms = (iso: unknown): number => Date.parse(String(iso));
 
 async function oneRun(rig: AnalysisRig, judge: (typeof JUDGES)[number], run: number): Promise<Row> {
   const watch = watchRouter(rig);
-  const handle = await rig.deploy(BAD, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: [judge.template.name] }, { kind: 'setWeight', weight: 100 }], [judge.template]);
+  const handle = await rig.deploy(
+    BAD,
+    [
+      { kind: 'setWeight', weight: 20 },
+      { kind: 'analysis', templates: [judge.template.name] },
+      { kind: 'setWeight', weight: 100 },
+    ],
+    [judge.template],
+  );
   let timer: NodeJS.Timeout | undefined;
   let res: DeploymentResult;
   try {
     res = await Promise.race([
       settleDeployment(handle.result()),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`run did not finish within ${RUN_TIMEOUT_MS} ms`)), RUN_TIMEOUT_MS); }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`run did not finish within ${RUN_TIMEOUT_MS} ms`)), RUN_TIMEOUT_MS);
+      }),
     ]);
   } catch (err) {
     await handle.terminate('benchmark run timed out').catch(() => undefined);
@@ -149,7 +163,11 @@ const pad = (s: string, n: number) => s.padStart(n);
 function printRows(rows: Row[]): void {
   console.log(['judge'.padEnd(11), 'run', 'outcome'.padEnd(11), 'reason'.padEnd(22), ...COLS.map(([h]) => pad(h, 17)), pad('total/budget', 13)].join(' '));
   for (const r of rows) {
-    console.log([r.judge.padEnd(11), pad(String(r.run), 3), r.outcome.padEnd(11), r.reason.padEnd(22), ...COLS.map(([, k]) => pad(sec(r[k] as number), 17)), pad(frac(r.total), 13)].join(' '));
+    console.log(
+      [r.judge.padEnd(11), pad(String(r.run), 3), r.outcome.padEnd(11), r.reason.padEnd(22), ...COLS.map(([, k]) => pad(sec(r[k] as number), 17)), pad(frac(r.total), 13)].join(
+        ' ',
+      ),
+    );
   }
 }
 
@@ -158,19 +176,26 @@ function printSummary(rows: Row[]): void {
   console.log(['judge'.padEnd(11), 'stat  ', ...COLS.map(([h]) => pad(h, 17)), pad('total/budget', 13)].join(' '));
   for (const j of JUDGES) {
     const rs = rows.filter((r) => r.judge === j.label);
-    for (const [stat, f] of [['median', median], ['max', max]] as const) {
+    for (const [stat, f] of [
+      ['median', median],
+      ['max', max],
+    ] as const) {
       const vals = COLS.map(([, k]) => f(rs.map((r) => r[k] as number)));
       console.log([j.label.padEnd(11), stat.padEnd(6), ...vals.map((v) => pad(sec(v), 17)), pad(frac(vals[vals.length - 1]!), 13)].join(' '));
     }
     const rolledBack = rs.filter((r) => r.outcome === 'rolled-back').length;
-    console.log(`${j.label.padEnd(11)} rolled back ${rolledBack}/${rs.length}; detect(traffic) median ${frac(median(rs.map((r) => r.detectTraffic)))} of budget, restore(haproxy) median ${frac(median(rs.map((r) => r.restoreHaproxy)))} of budget`);
+    console.log(
+      `${j.label.padEnd(11)} rolled back ${rolledBack}/${rs.length}; detect(traffic) median ${frac(median(rs.map((r) => r.detectTraffic)))} of budget, restore(haproxy) median ${frac(median(rs.map((r) => r.restoreHaproxy)))} of budget`,
+    );
   }
 }
 
 async function main(): Promise<void> {
   const rig = await analysisRig();
   const rows: Row[] = [];
-  console.log(`analysis-detect: service ${rig.service}, process target, HAProxy :${rig.listenPort}, bad version ${BAD} (FAULT_ERROR_RATE=0.15), load 40 req/s via candidate, interval 5s, ${RUNS} runs per judge`);
+  console.log(
+    `analysis-detect: service ${rig.service}, process target, HAProxy :${rig.listenPort}, bad version ${BAD} (FAULT_ERROR_RATE=0.15), load 40 req/s via candidate, interval 5s, ${RUNS} runs per judge`,
+  );
   try {
     for (const judge of JUDGES) {
       for (let run = 1; run <= RUNS; run++) {

@@ -43,7 +43,11 @@ async function main(): Promise<void> {
     };
     console.log(JSON.stringify(result, null, 2));
   } finally {
-    for (const image of built) await docker.getImage(image).remove({ force: true }).catch(() => undefined);
+    for (const image of built)
+      await docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
     await removeDanglingBuilderImages(docker);
   }
 }

@@ -19,7 +19,6 @@ import { connectKubernetes, type KubeClients } from '../src/activities/targets/k
 import type { Release } from '../src/domain/release';
 import { freeLoopbackPort as freePort } from '../src/lib/ports';
 
-
 function release(version: string): Release {
   const digest = createHash('sha256').update(`bench:${version}`).digest('hex');
   return { service: 'bench', version, imageTag: `v${version.replace('+', '-')}`, commit: '', imageRef: `127.0.0.1:5000/bench@sha256:${digest}` };
@@ -46,7 +45,14 @@ async function main(): Promise<void> {
   const shared = loadStackConfig();
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-k8s-bench-'));
   const taken = new Set<number>();
-  for (const name of ['SLUICE_ETCD_PORT', 'SLUICE_ETCD_PEER_PORT', 'SLUICE_KUBE_APISERVER_PORT', 'SLUICE_KUBE_CONTROLLER_MANAGER_PORT', 'SLUICE_KUBE_SCHEDULER_PORT', 'SLUICE_KWOK_PORT']) {
+  for (const name of [
+    'SLUICE_ETCD_PORT',
+    'SLUICE_ETCD_PEER_PORT',
+    'SLUICE_KUBE_APISERVER_PORT',
+    'SLUICE_KUBE_CONTROLLER_MANAGER_PORT',
+    'SLUICE_KUBE_SCHEDULER_PORT',
+    'SLUICE_KWOK_PORT',
+  ]) {
     let port = await freePort();
     while (taken.has(port)) port = await freePort();
     taken.add(port);
@@ -97,14 +103,20 @@ async function main(): Promise<void> {
       stable = next;
       await target.rollOut({ ...ref, release: stable });
     }
-    console.log(JSON.stringify({
-      kubernetes: kube.versions,
-      coldBuildSeconds: buildSeconds,
-      cachedStartSeconds: startSeconds,
-      replicas,
-      rollbackToPreviousReplicaSetMs: stats(undo),
-      canaryAbortMs: stats(abort),
-    }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          kubernetes: kube.versions,
+          coldBuildSeconds: buildSeconds,
+          cachedStartSeconds: startSeconds,
+          replicas,
+          rollbackToPreviousReplicaSetMs: stats(undo),
+          canaryAbortMs: stats(abort),
+        },
+        null,
+        2,
+      ),
+    );
   } finally {
     await stackDown(config, [...KUBERNETES_COMPONENTS]);
     if (process.env.SLUICE_BENCH_KEEP) console.error(`kept ${stateDir}`);

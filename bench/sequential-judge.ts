@@ -25,7 +25,10 @@ const THRESHOLD_WINDOW = 12; // looks (60 s)
 const KAYENTA_WINDOW = 24; // looks (120 s)
 const NEVER = Infinity;
 
-const nominalP99 = histogramQuantile(0.99, bucketProbabilities(SPEC.latencyMedianSeconds, SPEC.latencySigma).map((p) => p * 1e6));
+const nominalP99 = histogramQuantile(
+  0.99,
+  bucketProbabilities(SPEC.latencyMedianSeconds, SPEC.latencySigma).map((p) => p * 1e6),
+);
 const SLO = 1.2 * nominalP99;
 
 type Metric = 'errors' | 'latency';
@@ -36,7 +39,17 @@ const SCENARIOS: { scenario: Scenario; metric: Metric; regression: boolean }[] =
   { scenario: { name: 'errors 3% vs 1%', canaryErrorRate: 0.03, baselineErrorRate: 0.01, canaryLatencyScale: 1 }, metric: 'errors', regression: true },
   { scenario: { name: 'latency x1.3 (all quantiles)', canaryErrorRate: 0.01, baselineErrorRate: 0.01, canaryLatencyScale: 1.3 }, metric: 'latency', regression: true },
   // Same median, p99 +30%: sigma' = sigma + ln(1.3)/z(0.99).
-  { scenario: { name: 'latency p99 +30% (tail only)', canaryErrorRate: 0.01, baselineErrorRate: 0.01, canaryLatencyScale: 1, canaryLatencySigma: SPEC.latencySigma + Math.log(1.3) / 2.3263478740408408 }, metric: 'latency', regression: true },
+  {
+    scenario: {
+      name: 'latency p99 +30% (tail only)',
+      canaryErrorRate: 0.01,
+      baselineErrorRate: 0.01,
+      canaryLatencyScale: 1,
+      canaryLatencySigma: SPEC.latencySigma + Math.log(1.3) / 2.3263478740408408,
+    },
+    metric: 'latency',
+    regression: true,
+  },
 ];
 
 const seqConfig = SequentialJudgeConfig.parse({
@@ -54,9 +67,10 @@ function sequentialTime(stream: Scrape[], metric: Metric): number {
   let s = JUDGES.sequential.init(config);
   for (let i = 0; i < stream.length && s.phase === 'Running'; i++) {
     const x = stream[i]!;
-    const data = metric === 'errors'
-      ? { kind: 'count' as const, canaryErrors: x.canaryErrors, canaryRequests: x.canaryRequests, baselineErrors: x.baselineErrors, baselineRequests: x.baselineRequests }
-      : { kind: 'latency' as const, canaryBuckets: x.canaryBuckets, baselineBuckets: x.baselineBuckets };
+    const data =
+      metric === 'errors'
+        ? { kind: 'count' as const, canaryErrors: x.canaryErrors, canaryRequests: x.canaryRequests, baselineErrors: x.baselineErrors, baselineRequests: x.baselineRequests }
+        : { kind: 'latency' as const, canaryBuckets: x.canaryBuckets, baselineBuckets: x.baselineBuckets };
     s = JUDGES.sequential.look(config, s, { elapsedMs: (i + 1) * SPEC.intervalMs, metrics: { [metric]: data } });
   }
   return s.phase === 'Failed' ? s.decidedBy!.look.elapsedMs / 1000 : NEVER;
@@ -75,9 +89,7 @@ function thresholdTime(stream: Scrape[], metric: Metric): number {
   let s = JUDGES.threshold.init(config);
   for (let end = THRESHOLD_WINDOW; end <= stream.length; end += THRESHOLD_WINDOW) {
     const w = stream.slice(end - THRESHOLD_WINDOW, end);
-    const value = metric === 'errors'
-      ? w.reduce((a, x) => a + x.canaryErrors, 0) / w.reduce((a, x) => a + x.canaryRequests, 0)
-      : histogramQuantile(0.99, sumBuckets(w, 'canary'));
+    const value = metric === 'errors' ? w.reduce((a, x) => a + x.canaryErrors, 0) / w.reduce((a, x) => a + x.canaryRequests, 0) : histogramQuantile(0.99, sumBuckets(w, 'canary'));
     s = JUDGES.threshold.look(config, s, { observations: { [metric]: { kind: 'value', value } } });
     if (s.phase === 'Failed' || s.phase === 'Error') return (end * SPEC.intervalMs) / 1000;
     if (s.phase !== 'Running') break;
@@ -88,9 +100,13 @@ function thresholdTime(stream: Scrape[], metric: Metric): number {
 const kayentaConfig = MannWhitneyJudgeConfig.parse({ kind: 'mann-whitney', metrics: [{ name: 'm', direction: 'increase', nanStrategy: { kind: 'replace', value: 0 } }] });
 
 function perScrape(stream: Scrape[], metric: Metric, role: 'canary' | 'baseline'): number[] {
-  return stream.map((x) => (metric === 'errors'
-    ? (role === 'canary' ? x.canaryErrors / x.canaryRequests : x.baselineErrors / x.baselineRequests)
-    : histogramQuantile(0.99, role === 'canary' ? x.canaryBuckets : x.baselineBuckets)));
+  return stream.map((x) =>
+    metric === 'errors'
+      ? role === 'canary'
+        ? x.canaryErrors / x.canaryRequests
+        : x.baselineErrors / x.baselineRequests
+      : histogramQuantile(0.99, role === 'canary' ? x.canaryBuckets : x.baselineBuckets),
+  );
 }
 
 function kayentaTime(stream: Scrape[], metric: Metric): number {
@@ -133,8 +149,12 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function main(): void {
   const started = Date.now();
-  console.log(`sequential-judge bench: ${STREAMS} streams per scenario, ${SPEC.requestsPerSecondPerRole} req/s per role, look every ${SPEC.intervalMs / 1000}s for ${(SPEC.looks * SPEC.intervalMs) / 60000} min, alpha ${ALPHA}`);
-  console.log(`latency: log-normal median ${SPEC.latencyMedianSeconds * 1000}ms sigma ${SPEC.latencySigma}, buckets ${BUCKETS.join(',')}; nominal p99 from buckets ${(nominalP99 * 1000).toFixed(1)}ms, threshold SLO ${(SLO * 1000).toFixed(1)}ms`);
+  console.log(
+    `sequential-judge bench: ${STREAMS} streams per scenario, ${SPEC.requestsPerSecondPerRole} req/s per role, look every ${SPEC.intervalMs / 1000}s for ${(SPEC.looks * SPEC.intervalMs) / 60000} min, alpha ${ALPHA}`,
+  );
+  console.log(
+    `latency: log-normal median ${SPEC.latencyMedianSeconds * 1000}ms sigma ${SPEC.latencySigma}, buckets ${BUCKETS.join(',')}; nominal p99 from buckets ${(nominalP99 * 1000).toFixed(1)}ms, threshold SLO ${(SLO * 1000).toFixed(1)}ms`,
+  );
   const medians: Record<string, Partial<Record<JudgeName, number>>> = {};
   const falseAlarm: Partial<Record<JudgeName, number[]>> = {};
   for (const { scenario, metric, regression } of SCENARIOS) {

@@ -66,15 +66,18 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
   const acts = createDeployActivities({ config: adapterConfigFromStack(stack, { docker }), logger });
 
   const spec = (version: string, strategy: ReleaseSpecInput['strategy']) =>
-    validateReleaseSpec({
-      service,
-      environment: ENVIRONMENT,
-      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-      target,
-      router,
-      strategy,
-      healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-    } satisfies ReleaseSpecInput, catalogue);
+    validateReleaseSpec(
+      {
+        service,
+        environment: ENVIRONMENT,
+        source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+        target,
+        router,
+        strategy,
+        healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
+      } satisfies ReleaseSpecInput,
+      catalogue,
+    );
 
   return {
     service,
@@ -86,10 +89,17 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
     releaseOf: (version) => release(service, version, { binaryPath: binaries[version]! }),
     spec,
     start: (version, strategy) =>
-      client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, ENVIRONMENT), args: [spec(version, strategy)] }),
+      client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+        taskQueue: e2e.taskQueue,
+        workflowId: deployWorkflowId(service, ENVIRONMENT),
+        args: [spec(version, strategy)],
+      }),
     async cleanup() {
       // Leave nothing behind: every process of every version, then the HAProxy frontend.
-      await e2e.stop(() => ref, versions.map((v) => release(service, v, { binaryPath: binaries[v]! })));
+      await e2e.stop(
+        () => ref,
+        versions.map((v) => release(service, v, { binaryPath: binaries[v]! })),
+      );
     },
   };
 }

@@ -66,7 +66,15 @@ async function main(): Promise<void> {
     const done = new Promise<void>((res) => load.once('exit', () => res()));
     load.kill('SIGTERM');
     await done;
-    const result = JSON.parse(out.trim().split('\n').at(-1)!) as { sent: number; ok: number; failed: number; failures: Record<string, number>; byBody: Record<string, number>; seconds: number; achievedRate: number };
+    const result = JSON.parse(out.trim().split('\n').at(-1)!) as {
+      sent: number;
+      ok: number;
+      failed: number;
+      failures: Record<string, number>;
+      byBody: Record<string, number>;
+      seconds: number;
+      achievedRate: number;
+    };
     process.stdout.write(
       `${kind} target: ${result.sent} requests in ${result.seconds.toFixed(1)} s (${result.achievedRate} req/s), ` +
         `${result.ok} ok, ${result.failed} failed ${JSON.stringify(result.failures)} (target 0); answers ${JSON.stringify(result.byBody)}\n`,

@@ -50,7 +50,7 @@ export function addConnectionOptions(cmd: Command): Command {
     .addOption(new Option('--no-tls', 'force TLS off'))
     .addOption(new Option('--config <file>', 'Temporal client config file (TOML)').env('TEMPORAL_CONFIG_FILE'))
     .addOption(new Option('--profile <name>', 'profile in the config file').env('TEMPORAL_PROFILE'))
-    .addOption(new Option('--ui-url <url>', 'Temporal Web UI base URL for links (default: the embedded stack\'s)').env('SLUICE_UI_URL'))
+    .addOption(new Option('--ui-url <url>', "Temporal Web UI base URL for links (default: the embedded stack's)").env('SLUICE_UI_URL'))
     .addOption(new Option('--task-queue <queue>', 'task queue of the Sluice worker').env('SLUICE_TASK_QUEUE').default('sluice'));
 }
 

@@ -3,7 +3,10 @@ import { loadStackConfig } from '../dev/config';
 import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export function registerDevCommands(program: Command): void {

@@ -99,9 +99,10 @@ export class SluiceClient implements DeploymentReader {
   }
 
   static async connect(settings: ConnectionSettings | ConnectionFlags = {}, options: SluiceClientOptions = {}): Promise<SluiceClient> {
-    const resolved = 'tls' in settings && typeof settings.uiUrl === 'string' && typeof settings.address === 'string' && typeof settings.namespace === 'string'
-      ? (settings as ConnectionSettings)
-      : resolveConnectionSettings(settings as ConnectionFlags, process.env, options.connectionDefaults);
+    const resolved =
+      'tls' in settings && typeof settings.uiUrl === 'string' && typeof settings.address === 'string' && typeof settings.namespace === 'string'
+        ? (settings as ConnectionSettings)
+        : resolveConnectionSettings(settings as ConnectionFlags, process.env, options.connectionDefaults);
     const { client, connection } = await connectTemporal(resolved);
     return new SluiceClient(resolved, client, connection, options);
   }
@@ -265,7 +266,9 @@ export class SluiceClient implements DeploymentReader {
   private async explainClosed(ref: DeploymentRef, err: unknown): Promise<unknown> {
     if (!(err instanceof WorkflowNotFoundError)) return err;
     const id = this.workflowId(ref);
-    const description = await this.handle(ref).describe().catch(() => undefined);
+    const description = await this.handle(ref)
+      .describe()
+      .catch(() => undefined);
     if (description && description.status.name !== 'RUNNING') {
       return new SluiceClientError(
         ErrorType.RequestRejected,
@@ -310,7 +313,11 @@ export class SluiceClient implements DeploymentReader {
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new SluiceClientError(ErrorType.DeploymentInProgress, `a rollback of ${ref.service} in ${ref.environment} is already running: ${workflowId} (${this.link(workflowId)})`, { cause: err });
+        throw new SluiceClientError(
+          ErrorType.DeploymentInProgress,
+          `a rollback of ${ref.service} in ${ref.environment} is already running: ${workflowId} (${this.link(workflowId)})`,
+          { cause: err },
+        );
       }
       throw err;
     }

@@ -29,7 +29,7 @@ export interface ReleasesOptions {
  * so `sluice releases` works even while no worker runs and adds nothing to Temporal history.
  */
 export async function listRetainedReleases(service: string, store: ReleaseStoreSettings, options: ReleasesOptions = {}): Promise<RetainedRelease[]> {
-  const imageRepo = options.imageRepo === null ? undefined : options.imageRepo ?? `${store.registry}/${service}`;
+  const imageRepo = options.imageRepo === null ? undefined : (options.imageRepo ?? `${store.registry}/${service}`);
   const artifactStore = options.artifactStore ?? process.env.SLUICE_ARTIFACT_STORE ?? store.artifactStore;
   // listReleases never touches Docker; the factory wants a client because pruning does.
   const docker = new Docker(store.dockerSocket ? { socketPath: store.dockerSocket } : undefined);

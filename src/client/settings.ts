@@ -96,11 +96,7 @@ function loadProfile(flags: ConnectionFlags, env: NodeJS.ProcessEnv): ClientConf
   }
 }
 
-export function resolveConnectionSettings(
-  flags: ConnectionFlags = {},
-  env: NodeJS.ProcessEnv = process.env,
-  defaults: ConnectionDefaults = TEMPORAL_DEFAULTS,
-): ConnectionSettings {
+export function resolveConnectionSettings(flags: ConnectionFlags = {}, env: NodeJS.ProcessEnv = process.env, defaults: ConnectionDefaults = TEMPORAL_DEFAULTS): ConnectionSettings {
   const profile = loadProfile(flags, env);
   const address = flags.address ?? profile.address ?? defaults.address;
   const namespace = flags.namespace ?? profile.namespace ?? defaults.namespace;
@@ -112,7 +108,10 @@ export function resolveConnectionSettings(
     serverName: flags.tlsServerName ?? profile.tls?.serverName,
   };
   if (Boolean(files.cert) !== Boolean(files.key)) {
-    throw new SluiceClientError(ErrorType.InvalidConnectionSettings, 'mTLS needs both a client certificate and a key (--tls-cert and --tls-key, or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY)');
+    throw new SluiceClientError(
+      ErrorType.InvalidConnectionSettings,
+      'mTLS needs both a client certificate and a key (--tls-cert and --tls-key, or TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY)',
+    );
   }
   const anyTls = Boolean(files.cert || files.ca || files.serverName || apiKey || (profile.tls && !profile.tls.disabled));
   const tlsOn = flags.tls ?? (profile.tls?.disabled ? false : anyTls);
@@ -135,9 +134,7 @@ export function toConnectionOptions(settings: ConnectionSettings): ConnectionOpt
         serverNameOverride: settings.tls.serverName,
         serverRootCACertificate: settings.tls.ca ? readPem(settings.tls.ca, 'TLS CA certificate') : undefined,
         clientCertPair:
-          settings.tls.cert && settings.tls.key
-            ? { crt: readPem(settings.tls.cert, 'TLS client certificate'), key: readPem(settings.tls.key, 'TLS client key') }
-            : undefined,
+          settings.tls.cert && settings.tls.key ? { crt: readPem(settings.tls.cert, 'TLS client certificate'), key: readPem(settings.tls.key, 'TLS client key') } : undefined,
       }
     : false;
   return { address: settings.address, apiKey: settings.apiKey, tls, connectTimeout: '5s' };

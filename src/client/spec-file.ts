@@ -91,7 +91,7 @@ export function readSpecFile(file: string, environment?: string): LoadedSpecFile
     text = readFileSync(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file (pass -f <path> or run where sluice.yaml lives)' : code ?? String(err);
+    const why = code === 'ENOENT' ? 'no such file (pass -f <path> or run where sluice.yaml lives)' : (code ?? String(err));
     throw new SpecError(file, [{ field: '', message: why }]);
   }
   const lineCounter = new LineCounter();
@@ -118,7 +118,9 @@ export function readSpecFile(file: string, environment?: string): LoadedSpecFile
   if (environments && chosen !== undefined) {
     const over = environments[chosen];
     if (over === undefined && !(base.environment === chosen)) {
-      throw new SpecError(file, [{ field: 'environments', message: `no environment "${chosen}" (defined: ${names.join(', ') || 'none'})`, ...position(doc, lineCounter, ['environments']) }]);
+      throw new SpecError(file, [
+        { field: 'environments', message: `no environment "${chosen}" (defined: ${names.join(', ') || 'none'})`, ...position(doc, lineCounter, ['environments']) },
+      ]);
     }
     if (over !== undefined && over !== null && !isPlainObject(over)) {
       throw new SpecError(file, [{ field: `environments.${chosen}`, message: 'expected a mapping of overrides', ...position(doc, lineCounter, ['environments', chosen]) }]);
@@ -155,9 +157,7 @@ export function validateSpec<S extends z.ZodType>(loaded: LoadedSpecFile, schema
     const candidates = [path];
     if (loaded.environment !== undefined) candidates.unshift(['environments', loaded.environment, ...path]);
     // Point at the deepest part of the path the user actually wrote, in the override or the base.
-    const best = candidates
-      .map((p) => ({ p, depth: existingDepth(loaded.doc, p) - (p === path ? 0 : 2) }))
-      .sort((a, b) => b.depth - a.depth)[0]!;
+    const best = candidates.map((p) => ({ p, depth: existingDepth(loaded.doc, p) - (p === path ? 0 : 2) })).sort((a, b) => b.depth - a.depth)[0]!;
     return { field: formatPath(path), message: issue.message, ...position(loaded.doc, loaded.lineCounter, best.p) };
   });
   throw new SpecError(loaded.file, issues);

@@ -41,10 +41,7 @@ export function httpGet(url: string, opts: { socketPath?: string; timeoutMs?: nu
  * True on a 2xx answer that also passes `looksRight`: a health check must recognise the component,
  * not just any web server that happens to hold the port.
  */
-export async function httpOk(
-  url: string,
-  opts: { socketPath?: string; timeoutMs?: number; looksRight?: (answer: HttpAnswer) => boolean } = {},
-): Promise<boolean> {
+export async function httpOk(url: string, opts: { socketPath?: string; timeoutMs?: number; looksRight?: (answer: HttpAnswer) => boolean } = {}): Promise<boolean> {
   try {
     const answer = await httpGet(url, opts);
     return answer.status >= 200 && answer.status < 300 && (opts.looksRight?.(answer) ?? true);

@@ -4,14 +4,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Starts a long-running daemon detached from this process, logging to one file, pid in another. */
-export function spawnDaemon(opts: {
-  command: string;
-  args: string[];
-  logFile: string;
-  pidFile: string;
-  cwd?: string;
-  env?: NodeJS.ProcessEnv;
-}): number {
+export function spawnDaemon(opts: { command: string; args: string[]; logFile: string; pidFile: string; cwd?: string; env?: NodeJS.ProcessEnv }): number {
   mkdirSync(dirname(opts.logFile), { recursive: true });
   mkdirSync(dirname(opts.pidFile), { recursive: true });
   const log = openSync(opts.logFile, 'a');

@@ -11,13 +11,7 @@ import { tcpOpen, waitFor } from './probe';
 import { livePid, stopDaemon } from './process';
 
 /** Start order; `down` stops in reverse. */
-export const COMPONENTS: readonly Component[] = [
-  temporalComponent,
-  dockerdComponent,
-  registryComponent,
-  prometheusComponent,
-  haproxyComponent,
-];
+export const COMPONENTS: readonly Component[] = [temporalComponent, dockerdComponent, registryComponent, prometheusComponent, haproxyComponent];
 
 export type Ownership = 'started' | 'reused-own' | 'reused-external';
 

@@ -81,10 +81,7 @@ export type ThresholdJudgeConfig = z.infer<typeof ThresholdJudgeConfig>;
 
 // ---------------------------------------------------------------------------------------------
 // Kayenta-style Mann-Whitney judge (baseline vs canary).
-export const NanStrategySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('remove') }),
-  z.object({ kind: z.literal('replace'), value: z.number().default(0) }),
-]);
+export const NanStrategySchema = z.discriminatedUnion('kind', [z.object({ kind: z.literal('remove') }), z.object({ kind: z.literal('replace'), value: z.number().default(0) })]);
 
 export const MannWhitneyMetric = z.object({
   name: z.string().min(1),

@@ -35,7 +35,13 @@ export interface RetainedReleasePort {
 export interface BuildPort {
   resolveVersion(input: { repoDir: string; service: string; tagPrefix?: string }): Promise<ResolvedVersion>;
   generateChangelog(input: { repoDir: string; fromRef?: string; toRef?: string; tagPrefix?: string }): Promise<ChangelogPort>;
-  buildImage(input: { contextDir: string; dockerfile?: string; imageRepo: string; version: VersionRefPort; buildArgs?: Record<string, string> }): Promise<{ image: string; imageTag: string }>;
+  buildImage(input: {
+    contextDir: string;
+    dockerfile?: string;
+    imageRepo: string;
+    version: VersionRefPort;
+    buildArgs?: Record<string, string>;
+  }): Promise<{ image: string; imageTag: string }>;
   buildBinary(input: { sourceDir: string; service: string; version: VersionRefPort }): Promise<{ binaryPath: string; sha256: string }>;
 }
 

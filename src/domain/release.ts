@@ -82,7 +82,12 @@ export function sameRelease(a: Release | null | undefined, b: Release | null | u
 /** A retained release matches a requested version by version, image tag, or digest reference. */
 export function matchesVersion(release: Pick<Release, 'version' | 'imageTag' | 'imageRef'>, wanted: string): boolean {
   const w = wanted.trim();
-  return release.version === w || release.imageTag === w || `v${release.version}` === w || release.imageRef === w ||
+  return (
+    release.version === w ||
+    release.imageTag === w ||
+    `v${release.version}` === w ||
+    release.imageRef === w ||
     // "1.4.2" names 1.4.2+<anything>
-    release.version.split('+')[0] === w.replace(/^v/, '');
+    release.version.split('+')[0] === w.replace(/^v/, '')
+  );
 }

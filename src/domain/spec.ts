@@ -151,7 +151,10 @@ export const AnalysisSettings = z.strictObject({
   templates: z.array(AnalysisTemplate).default([]),
   load: AnalysisLoadSpec.optional(),
   /** {{window}} in query templates: the PromQL rate() range. */
-  rateWindow: z.string().regex(/^\d+(ms|s|m|h)$/, 'is a Prometheus duration such as 30s').default('30s'),
+  rateWindow: z
+    .string()
+    .regex(/^\d+(ms|s|m|h)$/, 'is a Prometheus duration such as 30s')
+    .default('30s'),
 });
 
 export const ApprovalPolicy = z.strictObject({
@@ -248,7 +251,8 @@ function checkAdapters(spec: z.infer<typeof ReleaseSpecFields>, catalogue: Adapt
 function addSettingsIssues(schema: z.ZodType, settings: unknown, at: (string | number)[], ctx: z.RefinementCtx): void {
   const parsed = schema.safeParse(settings ?? {});
   if (parsed.success) return;
-  for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', path: [...at, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue.message });
+  for (const issue of parsed.error.issues)
+    ctx.addIssue({ code: 'custom', path: [...at, ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: issue.message });
 }
 
 function orList(items: readonly string[]): string {
@@ -266,9 +270,10 @@ function capabilitiesOf(spec: z.infer<typeof ReleaseSpecFields>, catalogue: Adap
  * facts the workflow acts on.
  */
 export function releaseSpecSchema(catalogue: AdapterCatalogue) {
-  return ReleaseSpecFields.superRefine((spec, ctx) => checkAdapters(spec, catalogue, ctx)).transform(
-    (spec): ReleaseSpec => ({ ...spec, capabilities: capabilitiesOf(spec, catalogue) }),
-  );
+  return ReleaseSpecFields.superRefine((spec, ctx) => checkAdapters(spec, catalogue, ctx)).transform((spec): ReleaseSpec => ({
+    ...spec,
+    capabilities: capabilitiesOf(spec, catalogue),
+  }));
 }
 
 /** The validated spec the workflow receives (defaults filled in, adapter capabilities attached). */

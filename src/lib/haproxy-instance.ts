@@ -86,7 +86,11 @@ export async function instanceAnswers(instance: HaproxyInstance): Promise<boolea
 /** Writes `show servers state` to the state file atomically, for the next process to load. */
 export async function saveServerState(instance: HaproxyInstance): Promise<void> {
   const text = await haproxyCommand(instance.adminSocket, 'show servers state');
-  const body = text.split('\n').filter((line) => line.trim() !== '').join('\n') + '\n';
+  const body =
+    text
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .join('\n') + '\n';
   await writeFile(`${instance.stateFile}.tmp`, body);
   await rename(`${instance.stateFile}.tmp`, instance.stateFile);
 }

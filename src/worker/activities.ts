@@ -56,7 +56,11 @@ export function createSluiceActivities(deps: ActivityDeps) {
   const registryPort: RegistryPort = registry;
   const adapters =
     deps.adapters ??
-    adapterConfigFromStack(deps.stack ?? loadStackConfig(deps.env), { docker: deps.docker, ...(deps.dockerSocket ? { dockerSocket: deps.dockerSocket } : {}), ...(deps.env ? { env: deps.env } : {}) });
+    adapterConfigFromStack(deps.stack ?? loadStackConfig(deps.env), {
+      docker: deps.docker,
+      ...(deps.dockerSocket ? { dockerSocket: deps.dockerSocket } : {}),
+      ...(deps.env ? { env: deps.env } : {}),
+    });
   const deploy: DeployPort = deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();

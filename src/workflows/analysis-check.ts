@@ -70,7 +70,11 @@ async function stopBaseline(ctx: DeployContext): Promise<void> {
   if (!previous) return;
   await withSummary(undo.removeCandidate, compensationActivity, `remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' });
   if (tracker.currentWeight() > 0 && tracker.currentWeight() < 100) {
-    await withSummary(undo.setTrafficWeight, compensationActivity, `canary ${ctx.release.version} back to ${tracker.currentWeight()}%`, { ...ref, release: ctx.release, weight: tracker.currentWeight() });
+    await withSummary(undo.setTrafficWeight, compensationActivity, `canary ${ctx.release.version} back to ${tracker.currentWeight()}%`, {
+      ...ref,
+      release: ctx.release,
+      weight: tracker.currentWeight(),
+    });
   }
 }
 
@@ -82,7 +86,13 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
   const baseline = candidate.role === 'canary' && needsBaseline(templates) ? await startBaseline(ctx) : undefined;
   const instances = [{ role: candidate.role, release: candidate.release, url: candidate.url }, ...(baseline ? [baseline] : [])];
   for (const instance of instances) {
-    await scrape.registerTargets({ service: spec.service, environment: spec.environment, role: instance.role, version: instance.release.version, targets: [hostPort(instance.url)] });
+    await scrape.registerTargets({
+      service: spec.service,
+      environment: spec.environment,
+      role: instance.role,
+      version: instance.release.version,
+      targets: [hostPort(instance.url)],
+    });
   }
   // Measuring before Prometheus's first scrape would only ever see "no data".
   for (const instance of instances) {

@@ -53,9 +53,7 @@ export interface TemplateResult {
   metrics: MetricTable[];
 }
 
-export type LoadOutcome =
-  | ({ status: 'completed' | 'cancelled' } & Partial<LoadReport>)
-  | { status: 'failed'; message: string };
+export type LoadOutcome = ({ status: 'completed' | 'cancelled' } & Partial<LoadReport>) | { status: 'failed'; message: string };
 
 export interface AnalysisResult {
   /** Worst template phase: Successful < Inconclusive < Error < Failed. Never Successful if any template was not. */

@@ -120,10 +120,12 @@ export class Control {
       (value): Outcome2<T> => ({ kind: 'done', value }),
       (error: unknown): Outcome2<T> => ({ kind: 'error', error }),
     );
-    const stopOutcome = watch.run(() => condition(() => this.stop !== undefined)).then(
-      (): Outcome2<T> => ({ kind: 'stop' }),
-      (): Outcome2<T> => ({ kind: 'watch-ended' }),
-    );
+    const stopOutcome = watch
+      .run(() => condition(() => this.stop !== undefined))
+      .then(
+        (): Outcome2<T> => ({ kind: 'stop' }),
+        (): Outcome2<T> => ({ kind: 'watch-ended' }),
+      );
     try {
       let first = await Promise.race([workOutcome, stopOutcome]);
       // The watcher only ends without a stop when the whole workflow is being cancelled; the work

@@ -4,16 +4,7 @@
  * compensates first, then fails the workflow with ApplicationFailure(SluiceDeploymentFailed)
  * carrying the same result (see src/domain/result.ts), so the Temporal UI marks it red.
  */
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  log,
-  sleep,
-  TemporalFailure,
-} from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, log, sleep, TemporalFailure } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
 import { sameRelease, type Release } from '../domain/release';

@@ -48,7 +48,9 @@ export async function obtainRelease(spec: ReleaseSpec, control: Control, tracker
   const contextDir = source.contextDir ?? source.repoDir;
   // What the target runs is adapter data the edge put on the spec (src/domain/adapters.ts).
   if (spec.capabilities.artifact === 'binary') {
-    const binary = await control.interruptible(() => withSummary(build.buildBinary, buildActivity, `go build ${spec.service} ${version.version}`, { sourceDir: contextDir, service: spec.service, version }));
+    const binary = await control.interruptible(() =>
+      withSummary(build.buildBinary, buildActivity, `go build ${spec.service} ${version.version}`, { sourceDir: contextDir, service: spec.service, version }),
+    );
     return { service: spec.service, ...version, binaryPath: binary.binaryPath };
   }
 

@@ -35,7 +35,7 @@ test('latency snapshots sort buckets by le and require +Inf', () => {
   assert.equal(latencySnapshot([{ labels: { le: '0.1' }, value: 1 }]).kind, 'error');
 });
 
-test('the compacted sequential state gives exactly the judge\'s own p-values, look numbers, and stays small', () => {
+test("the compacted sequential state gives exactly the judge's own p-values, look numbers, and stays small", () => {
   const config = SequentialJudgeConfig.parse({ kind: 'sequential', interval: '1s', maxDuration: '10m', metrics: [{ kind: 'count', name: 'errors', minRequests: 10 }] });
   let state: SequentialRunState | undefined;
   let direct = JUDGES.sequential.init(config);
@@ -69,7 +69,12 @@ test('sequential looks with a provider error are no-data rows, and the next good
   const config = SequentialJudgeConfig.parse({ kind: 'sequential', metrics: [{ kind: 'count', name: 'errors', minRequests: 0 }] });
   const snap = (c: number, b: number) => ({ canary: { kind: 'count' as const, requests: c, errors: 0 }, baseline: { kind: 'count' as const, requests: b, errors: 0 } });
   let r = sequentialLook({ config, elapsedMs: 0, snapshots: { errors: snap(100, 100) } });
-  r = sequentialLook({ config, state: r.state, elapsedMs: 1000, snapshots: { errors: { canary: { kind: 'error', message: 'ECONNREFUSED' }, baseline: { kind: 'error', message: 'ECONNREFUSED' } } } });
+  r = sequentialLook({
+    config,
+    state: r.state,
+    elapsedMs: 1000,
+    snapshots: { errors: { canary: { kind: 'error', message: 'ECONNREFUSED' }, baseline: { kind: 'error', message: 'ECONNREFUSED' } } },
+  });
   assert.equal(r.rows.errors!.outcome, 'inconclusive');
   assert.match(r.rows.errors!.reason, /provider error: ECONNREFUSED/);
   r = sequentialLook({ config, state: r.state, elapsedMs: 2000, snapshots: { errors: snap(160, 150) } });
@@ -78,12 +83,21 @@ test('sequential looks with a provider error are no-data rows, and the next good
 });
 
 test('threshold and Kayenta results become per-metric tables with outcomes and reasons', () => {
-  const config = ThresholdJudgeConfig.parse({ kind: 'threshold', metrics: [{ name: 'e', provider: { kind: 'prometheus', query: 'x' }, count: 2, successCondition: 'result < 0.05' }] });
+  const config = ThresholdJudgeConfig.parse({
+    kind: 'threshold',
+    metrics: [{ name: 'e', provider: { kind: 'prometheus', query: 'x' }, count: 2, successCondition: 'result < 0.05' }],
+  });
   let r = thresholdLook({ config, observations: { e: { kind: 'value', value: 0.01, at: 't1' } } });
   assert.equal(r.phase, 'Running');
   r = thresholdLook({ config, state: r.state, observations: { e: { kind: 'value', value: 0.2, at: 't2' } } });
   assert.equal(r.phase, 'Failed');
-  assert.deepEqual(r.metrics[0]!.measurements.map((m) => [m.outcome, m.value, m.at]), [['pass', 0.01, 't1'], ['fail', 0.2, 't2']]);
+  assert.deepEqual(
+    r.metrics[0]!.measurements.map((m) => [m.outcome, m.value, m.at]),
+    [
+      ['pass', 0.01, 't1'],
+      ['fail', 0.2, 't2'],
+    ],
+  );
 
   const mw = MannWhitneyJudgeConfig.parse({ kind: 'mann-whitney', metrics: [{ name: 'latency', minSamples: 5 }] });
   const k = kayentaWindow({ config: mw, samples: { latency: { canary: [0.2, 0.21, 0.22, 0.2, 0.23, 0.21], baseline: [0.001, 0.002, 0.001, 0.003, 0.002, 0.001] } } });

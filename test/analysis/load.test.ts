@@ -20,7 +20,16 @@ after(async () => {
 });
 
 test('refuses every target outside 127.0.0.0/8 and ::1, before sending anything', () => {
-  for (const target of ['http://10.0.0.1/', 'http://192.168.1.10:8080/', 'http://172.16.0.1/', 'http://8.8.8.8/', 'http://example.com/', 'http://[::ffff:10.0.0.1]/', 'http://[fe80::1]/', 'http://0.0.0.0/']) {
+  for (const target of [
+    'http://10.0.0.1/',
+    'http://192.168.1.10:8080/',
+    'http://172.16.0.1/',
+    'http://8.8.8.8/',
+    'http://example.com/',
+    'http://[::ffff:10.0.0.1]/',
+    'http://[fe80::1]/',
+    'http://0.0.0.0/',
+  ]) {
     assert.throws(() => checkLoadSpec({ targets: [target], ratePerSecond: 1, durationMs: 1000 }), NotLoopbackError, target);
   }
   assert.throws(() => checkLoadSpec({ targets: ['https://127.0.0.1/'], ratePerSecond: 1, durationMs: 1000 }), NotLoopbackError);

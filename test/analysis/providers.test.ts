@@ -37,10 +37,15 @@ describe('Prometheus provider', () => {
     const stable = fleet.instances.find((i) => i.role === 'stable')!;
     const report = await runLoad({ targets: [`${canaryUrl}/`, `${stable.url}/`], ratePerSecond: 80, durationMs: 3500 });
     assert.ok((report.byStatus['500'] ?? 0) > 20, `the canary answered 500s: ${JSON.stringify(report)}`);
-    const canary = await eventually('a canary error rate', async () => {
-      const m = await prometheus.measure({ kind: 'prometheus', query: ERROR_RATE_QUERY }, ctx('canary'));
-      return m.kind === 'value' ? m : undefined;
-    }, 20000, 500);
+    const canary = await eventually(
+      'a canary error rate',
+      async () => {
+        const m = await prometheus.measure({ kind: 'prometheus', query: ERROR_RATE_QUERY }, ctx('canary'));
+        return m.kind === 'value' ? m : undefined;
+      },
+      20000,
+      500,
+    );
     assert.equal(typeof canary.value, 'number');
     assert.ok((canary.value as number) > 0.3 && (canary.value as number) < 0.7, `error rate ${canary.value}`);
     const clean = await prometheus.measure({ kind: 'prometheus', query: ERROR_RATE_QUERY }, ctx('stable'));
@@ -87,7 +92,9 @@ describe('Prometheus provider', () => {
       assert.ok(Date.now() - t0 < 3000);
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 100);
-      const cancelled = await createPrometheusProvider({ url: `http://127.0.0.1:${silentPort}`, timeoutMs: 5000 }).measure({ kind: 'prometheus', query: 'vector(1)' }, ctx(), { signal: controller.signal });
+      const cancelled = await createPrometheusProvider({ url: `http://127.0.0.1:${silentPort}`, timeoutMs: 5000 }).measure({ kind: 'prometheus', query: 'vector(1)' }, ctx(), {
+        signal: controller.signal,
+      });
       assert.match((cancelled as { message: string }).message, /cancelled/);
     } finally {
       for (const s of sockets) s.destroy();
@@ -107,11 +114,17 @@ describe('Prometheus provider', () => {
   });
 
   test('sampleSequential snapshots requests and 5xx by role; measure is the same measurement as an activity', async () => {
-    const snap = await fleet.metrics.sampleSequential({ metric: { kind: 'count', name: 'errors', direction: 'increase', canaryShare: 0.5, priorStrength: 10, minRequests: 10 }, context: { service: fleet.service, environment: fleet.environment } });
+    const snap = await fleet.metrics.sampleSequential({
+      metric: { kind: 'count', name: 'errors', direction: 'increase', canaryShare: 0.5, priorStrength: 10, minRequests: 10 },
+      context: { service: fleet.service, environment: fleet.environment },
+    });
     assert.equal(snap.canary.kind, 'count');
     assert.ok(snap.canary.kind === 'count' && snap.canary.errors > 0 && snap.canary.errors < snap.canary.requests);
     assert.equal(snap.baseline.kind, 'no-data', 'no baseline instance is registered in this file');
-    const latency = await fleet.metrics.sampleSequential({ metric: { kind: 'latency', name: 'latency', direction: 'increase', canaryShare: 0.5, priorStrength: 100, minRequests: 10 }, context: { service: fleet.service, environment: fleet.environment } });
+    const latency = await fleet.metrics.sampleSequential({
+      metric: { kind: 'latency', name: 'latency', direction: 'increase', canaryShare: 0.5, priorStrength: 100, minRequests: 10 },
+      context: { service: fleet.service, environment: fleet.environment },
+    });
     assert.ok(latency.canary.kind === 'latency' && latency.canary.le.length === 12 && latency.canary.le.at(-1) === Number.MAX_VALUE);
     const measured = await fleet.metrics.measure({ kind: 'prometheus', query: 'vector(7)' }, ctx());
     assert.equal(measured.kind === 'value' && measured.value, 7);
@@ -127,13 +140,28 @@ describe('query templates', () => {
   });
 
   test('user templates override default metrics by name and add new ones', () => {
-    const merged = mergeTemplates([defaultThresholdTemplate({ interval: '1s', count: 3 })], [
-      { name: 'default-threshold', judge: { kind: 'threshold', metrics: [{ name: 'error-rate', provider: { kind: 'prometheus', query: 'vector(0)' }, successCondition: 'result < 0.01', count: 2 }] } },
-      { name: 'mine', judge: { kind: 'threshold', metrics: [{ name: 'x', provider: { kind: 'web', url: 'http://127.0.0.1:1/x', jsonPath: 'a' }, count: 1 }] } },
-    ]);
-    assert.deepEqual(merged.map((t) => t.name), ['default-threshold', 'mine']);
+    const merged = mergeTemplates(
+      [defaultThresholdTemplate({ interval: '1s', count: 3 })],
+      [
+        {
+          name: 'default-threshold',
+          judge: { kind: 'threshold', metrics: [{ name: 'error-rate', provider: { kind: 'prometheus', query: 'vector(0)' }, successCondition: 'result < 0.01', count: 2 }] },
+        },
+        { name: 'mine', judge: { kind: 'threshold', metrics: [{ name: 'x', provider: { kind: 'web', url: 'http://127.0.0.1:1/x', jsonPath: 'a' }, count: 1 }] } },
+      ],
+    );
+    assert.deepEqual(
+      merged.map((t) => t.name),
+      ['default-threshold', 'mine'],
+    );
     const metrics = merged[0]!.judge.metrics as { name: string; successCondition?: string }[];
-    assert.deepEqual(metrics.map((m) => [m.name, m.successCondition]), [['error-rate', 'result < 0.01'], ['latency-p99', 'result <= 0.15']]);
+    assert.deepEqual(
+      metrics.map((m) => [m.name, m.successCondition]),
+      [
+        ['error-rate', 'result < 0.01'],
+        ['latency-p99', 'result <= 0.15'],
+      ],
+    );
   });
 });
 
@@ -173,7 +201,9 @@ describe('file service discovery', () => {
     const { id } = await fleet.metrics.registerTargets(input);
     assert.equal(id, scrapeGroupId(input));
     const file = join(stack.prometheus.targetsDir, `${id}.json`);
-    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), [{ targets: ['127.0.0.1:1'], labels: { service: input.service, environment: 'test', role: 'baseline', version: '1.2.3+abc' } }]);
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), [
+      { targets: ['127.0.0.1:1'], labels: { service: input.service, environment: 'test', role: 'baseline', version: '1.2.3+abc' } },
+    ]);
     await fleet.metrics.unregisterTargets(input);
     await assert.rejects(readFile(file, 'utf8'), /ENOENT/);
     await assert.rejects(fleet.metrics.registerTargets({ ...input, targets: ['not a target'] }), /host:port/);

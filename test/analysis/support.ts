@@ -79,13 +79,18 @@ export class Fleet {
   /** Waits until Prometheus has scraped every instance at least twice (rate() needs two points). */
   async scraped(): Promise<void> {
     for (const role of this.roles) {
-      await eventually(`Prometheus to scrape ${role}`, async () => {
-        const q = `count_over_time(up{service="${this.service}",role="${role}"}[1m])`;
-        const res = await fetch(`${prometheusUrl(stack)}/api/v1/query?query=${encodeURIComponent(q)}`);
-        const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
-        const n = Number(body.data.result[0]?.value[1] ?? 0);
-        return n >= 2 ? true : undefined;
-      }, 30000, 250);
+      await eventually(
+        `Prometheus to scrape ${role}`,
+        async () => {
+          const q = `count_over_time(up{service="${this.service}",role="${role}"}[1m])`;
+          const res = await fetch(`${prometheusUrl(stack)}/api/v1/query?query=${encodeURIComponent(q)}`);
+          const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+          const n = Number(body.data.result[0]?.value[1] ?? 0);
+          return n >= 2 ? true : undefined;
+        },
+        30000,
+        250,
+      );
     }
   }
 

@@ -36,7 +36,10 @@ after(async () => {
 test('the parent gets the child analysis result and a one-line summary', async () => {
   const all = [AnalysisTemplate.parse(defaultThresholdTemplate({ interval: '1s', count: 2 })), AnalysisTemplate.parse(defaultKayentaTemplate())];
   const templates = selectTemplates(all, ['default-threshold']);
-  assert.deepEqual(templates.map((t) => t.name), ['default-threshold']);
+  assert.deepEqual(
+    templates.map((t) => t.name),
+    ['default-threshold'],
+  );
   const url = fleet.instances[0]!.url;
   // Traffic first, so the first measurement already has data.
   const warm = runLoad({ targets: [`${url}/`], ratePerSecond: 40, durationMs: 12000 });
@@ -72,10 +75,15 @@ test('cancelling the parent cancels the analysis child at once, mid-window', asy
   await handle.cancel();
   await assert.rejects(handle.result(), WorkflowFailedError);
   // Cancelled by the parent's cancellation, or terminated by the parent close policy: either way it stops now.
-  const status = await eventually('the child to stop', async () => {
-    const name = (await client.workflow.getHandle(childId).describe()).status.name;
-    return name === 'CANCELLED' || name === 'TERMINATED' ? name : undefined;
-  }, 10000, 100);
+  const status = await eventually(
+    'the child to stop',
+    async () => {
+      const name = (await client.workflow.getHandle(childId).describe()).status.name;
+      return name === 'CANCELLED' || name === 'TERMINATED' ? name : undefined;
+    },
+    10000,
+    100,
+  );
   t.diagnostic(`child ${status} ${Date.now() - t0} ms after the parent was cancelled`);
   assert.ok(Date.now() - t0 < 5000, `child stopped after ${Date.now() - t0} ms`);
 });

@@ -47,7 +47,12 @@ function input(fleet: Fleet, templates: AnalysisTemplateInput[], environment = f
 }
 
 function analyse(args: AnalysisWorkflowInput): Promise<AnalysisResult> {
-  return client.workflow.execute<typeof analysisWorkflow>('analysisWorkflow', { taskQueue: worker.taskQueue, workflowId: uniqueName('analysis'), args: [args], workflowExecutionTimeout: '3m' });
+  return client.workflow.execute<typeof analysisWorkflow>('analysisWorkflow', {
+    taskQueue: worker.taskQueue,
+    workflowId: uniqueName('analysis'),
+    args: [args],
+    workflowExecutionTimeout: '3m',
+  });
 }
 
 const metric = (r: AnalysisResult, name: string) => r.templates.flatMap((t) => t.metrics).find((m) => m.name === name)!;
@@ -104,7 +109,15 @@ test('sequential judge: 15% errors against the baseline are caught at an early l
 test('sequential judge: a good canary against the baseline passes at max duration', async () => {
   const fleet = await pair({});
   const result = await analyse(input(fleet, [defaultSequentialTemplate({ interval: '1s', maxDuration: '8s', minRequests: 50 })]));
-  assert.equal(result.phase, 'Successful', JSON.stringify(result.templates[0]!.metrics.map((m) => [m.name, m.phase, m.reason]), null, 1));
+  assert.equal(
+    result.phase,
+    'Successful',
+    JSON.stringify(
+      result.templates[0]!.metrics.map((m) => [m.name, m.phase, m.reason]),
+      null,
+      1,
+    ),
+  );
   assert.equal(result.decision, 'promote');
   const looks = metric(result, 'errors').measurements;
   assert.ok(looks.length >= 6 && looks.every((r) => r.outcome === 'pass'), JSON.stringify(looks));

@@ -71,7 +71,10 @@ test('a good canary passes: every measurement recorded as its own activity, load
     const m = metric(result, name);
     assert.equal(m.phase, 'Successful');
     assert.equal(m.measurements.length, 3);
-    assert.ok(m.measurements.every((row) => row.outcome === 'pass' && typeof row.value === 'number'), JSON.stringify(m));
+    assert.ok(
+      m.measurements.every((row) => row.outcome === 'pass' && typeof row.value === 'number'),
+      JSON.stringify(m),
+    );
   }
   assert.equal(metric(result, 'error-rate').measurements[0]!.value, 0);
   assert.ok(result.load && result.load.status !== 'failed' && (result.load.status === 'cancelled' || (result.load.byStatus?.['200'] ?? 0) > 0));
@@ -80,7 +83,10 @@ test('a good canary passes: every measurement recorded as its own activity, load
   const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name);
   assert.equal(scheduled.filter((n) => n === 'measure').length, 6, 'one activity per measurement');
   assert.equal(scheduled.filter((n) => n === 'judgeThresholdLook').length, 3);
-  assert.ok((history.events ?? []).some((e) => e.timerStartedEventAttributes), 'waits are workflow timers');
+  assert.ok(
+    (history.events ?? []).some((e) => e.timerStartedEventAttributes),
+    'waits are workflow timers',
+  );
   const status = await handle.query<{ phase: string; templates: unknown[] }>('analysisStatus');
   assert.equal(status.phase, 'Successful');
 });
@@ -111,7 +117,10 @@ test('+200 ms latency fails on the latency metric only', async () => {
   assert.ok(latency.measurements.some((row) => row.outcome === 'fail' && (row.value as number) >= 0.2));
   const errors = metric(result, 'error-rate');
   assert.notEqual(errors.phase, 'Failed');
-  assert.ok(errors.measurements.every((row) => row.outcome === 'pass'), JSON.stringify(errors));
+  assert.ok(
+    errors.measurements.every((row) => row.outcome === 'pass'),
+    JSON.stringify(errors),
+  );
   assert.match(result.reason, /latency-p99/);
 });
 
@@ -159,8 +168,14 @@ test('Prometheus gone mid-analysis: errors, never Successful, the inconclusive p
   for (const r of [r1, r2]) {
     assert.equal(r.phase, 'Error', JSON.stringify(r, null, 1));
     const rows = r.templates[0]!.metrics.flatMap((m) => m.measurements);
-    assert.ok(rows.some((row) => row.outcome === 'pass'), 'measured while Prometheus was there');
-    assert.ok(rows.some((row) => row.outcome === 'error' && /ECONNREFUSED|fetch failed|timed out|socket/.test(row.reason)), JSON.stringify(rows));
+    assert.ok(
+      rows.some((row) => row.outcome === 'pass'),
+      'measured while Prometheus was there',
+    );
+    assert.ok(
+      rows.some((row) => row.outcome === 'error' && /ECONNREFUSED|fetch failed|timed out|socket/.test(row.reason)),
+      JSON.stringify(rows),
+    );
   }
   assert.equal(r1.decision, 'rollback', 'policy rollback');
   assert.equal(r2.decision, 'pause', 'policy pass never promotes an analysis that could not measure');
@@ -183,7 +198,18 @@ test('an empty Prometheus result is a no-data measurement: inconclusive, then th
   const absent = {
     name: 'absent',
     inconclusivePolicy: 'rollback' as const,
-    judge: { kind: 'threshold' as const, metrics: [{ name: 'error-rate', provider: { kind: 'prometheus' as const, query: ERROR_RATE_QUERY.replaceAll('{{service}}', `${fleet.service}-nobody`) }, interval: '1s', count: 2, successCondition: 'result <= 0.05' }] },
+    judge: {
+      kind: 'threshold' as const,
+      metrics: [
+        {
+          name: 'error-rate',
+          provider: { kind: 'prometheus' as const, query: ERROR_RATE_QUERY.replaceAll('{{service}}', `${fleet.service}-nobody`) },
+          interval: '1s',
+          count: 2,
+          successCondition: 'result <= 0.05',
+        },
+      ],
+    },
   };
   const result = await analyse(input(fleet, [absent], false));
   assert.equal(result.phase, 'Inconclusive', JSON.stringify(result, null, 1));
@@ -204,7 +230,10 @@ test('a load target off loopback is refused: the analysis ends in Error without 
 
 test('invalid templates are refused up front with the field and the reason', async () => {
   const fleet = await canary();
-  const bad = { name: 'bad', judge: { kind: 'threshold', metrics: [{ name: 'x', provider: { kind: 'prometheus', query: 'vector(1)' }, count: 1, successCondition: 'result <<< 1' }] } };
+  const bad = {
+    name: 'bad',
+    judge: { kind: 'threshold', metrics: [{ name: 'x', provider: { kind: 'prometheus', query: 'vector(1)' }, count: 1, successCondition: 'result <<< 1' }] },
+  };
   const result = await analyse(input(fleet, [bad as unknown as AnalysisTemplateInput], false));
   assert.equal(result.phase, 'Error');
   assert.equal(result.decision, 'rollback');

@@ -7,9 +7,7 @@ import type Docker from 'dockerode';
 import pino from 'pino';
 import { createBuildActivities, type ResolvedVersion } from '../../src/activities/build';
 import { createRegistryActivities } from '../../src/activities/registry';
-import {
-  REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId,
-} from './helpers';
+import { REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId } from './helpers';
 import { ErrorType } from '../../src/domain/errors';
 
 function isFailure(type: string, nonRetryable: boolean, message: RegExp) {
@@ -23,7 +21,13 @@ function isFailure(type: string, nonRetryable: boolean, message: RegExp) {
 }
 
 async function imageExists(docker: Docker, ref: string): Promise<boolean> {
-  return docker.getImage(ref).inspect().then(() => true, () => false);
+  return docker
+    .getImage(ref)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 describe('bad input gives a clear error and leaves nothing behind', { timeout: 300_000 }, () => {
@@ -60,7 +64,10 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
     try {
       writeFileSync(join(dir, 'main.go'), 'package main\n');
       await assert.rejects(build.buildImage({ contextDir: dir, imageRepo, version }), isFailure(ErrorType.MissingDockerfile, true, /no Dockerfile at .*Dockerfile/));
-      await assert.rejects(build.buildImage({ contextDir: repo.dir, dockerfile: '../outside/Dockerfile', imageRepo, version }), isFailure(ErrorType.InvalidBuildInput, true, /must be inside the build context/));
+      await assert.rejects(
+        build.buildImage({ contextDir: repo.dir, dockerfile: '../outside/Dockerfile', imageRepo, version }),
+        isFailure(ErrorType.InvalidBuildInput, true, /must be inside the build context/),
+      );
       assert.equal(await imageExists(docker, `${imageRepo}:${version.imageTag}`), false);
     } finally {
       removeDir(dir);
@@ -68,11 +75,23 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
   });
 
   it('bad image tag, repository or version', async () => {
-    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, imageTag: 'v1.0.0+abc' } }), isFailure(ErrorType.InvalidBuildInput, true, /version\.imageTag: image tag must match/));
-    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo: `${REGISTRY}/UpperCase`, version }), isFailure(ErrorType.InvalidBuildInput, true, /imageRepo: image repository must look like/));
-    await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, commit: 'not-a-sha' } }), isFailure(ErrorType.InvalidBuildInput, true, /version\.commit/));
+    await assert.rejects(
+      build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, imageTag: 'v1.0.0+abc' } }),
+      isFailure(ErrorType.InvalidBuildInput, true, /version\.imageTag: image tag must match/),
+    );
+    await assert.rejects(
+      build.buildImage({ contextDir: repo.dir, imageRepo: `${REGISTRY}/UpperCase`, version }),
+      isFailure(ErrorType.InvalidBuildInput, true, /imageRepo: image repository must look like/),
+    );
+    await assert.rejects(
+      build.buildImage({ contextDir: repo.dir, imageRepo, version: { ...version, commit: 'not-a-sha' } }),
+      isFailure(ErrorType.InvalidBuildInput, true, /version\.commit/),
+    );
     await assert.rejects(build.resolveVersion({ repoDir: repo.dir, service: 'Not_A_Label' }), isFailure(ErrorType.InvalidBuildInput, true, /service: must be a DNS label/));
-    await assert.rejects(build.generateChangelog({ repoDir: repo.dir, toRef: '--output=/tmp/x' }), isFailure(ErrorType.InvalidBuildInput, true, /toRef: a ref may not start with -/));
+    await assert.rejects(
+      build.generateChangelog({ repoDir: repo.dir, toRef: '--output=/tmp/x' }),
+      isFailure(ErrorType.InvalidBuildInput, true, /toRef: a ref may not start with -/),
+    );
     await assert.rejects(registry.pushImage({ imageRepo: service, tags: ['v1.0.0-abcdef0'] }), isFailure(ErrorType.InvalidBuildInput, true, /must start with a registry host/));
     await assert.rejects(registry.pushImage({ imageRepo, tags: [] }), isFailure(ErrorType.InvalidBuildInput, true, /tags/));
   });
@@ -81,7 +100,10 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
     writeFileSync(join(repo.dir, 'broken.go'), 'package main\n\nfunc broken() { undefinedThing() }\n');
     try {
       const v = { ...version, imageTag: `${version.imageTag}-broken`, version: version.version.replace('+', '-broken+') };
-      await assert.rejects(build.buildImage({ contextDir: repo.dir, imageRepo, version: v }), isFailure(ErrorType.ImageBuildFailed, true, /failed at "Step \d+\/\d+ : RUN go build[\s\S]*undefined: undefinedThing/));
+      await assert.rejects(
+        build.buildImage({ contextDir: repo.dir, imageRepo, version: v }),
+        isFailure(ErrorType.ImageBuildFailed, true, /failed at "Step \d+\/\d+ : RUN go build[\s\S]*undefined: undefinedThing/),
+      );
       assert.equal(await imageExists(docker, `${imageRepo}:${v.imageTag}`), false);
       await assert.rejects(build.buildBinary({ sourceDir: repo.dir, service, version: v }), isFailure(ErrorType.BinaryBuildFailed, true, /undefined: undefinedThing/));
       // Nothing in the store: no release dir, no temp dir left from the failed build.
@@ -92,7 +114,10 @@ describe('bad input gives a clear error and leaves nothing behind', { timeout: 3
   });
 
   it('pushing an image that was never built', async () => {
-    await assert.rejects(registry.pushImage({ imageRepo, tags: ['v9.9.9-abcdef0'] }), isFailure(ErrorType.ImageNotFound, true, /no local image .*v9\.9\.9-abcdef0; build it before pushing/));
+    await assert.rejects(
+      registry.pushImage({ imageRepo, tags: ['v9.9.9-abcdef0'] }),
+      isFailure(ErrorType.ImageNotFound, true, /no local image .*v9\.9\.9-abcdef0; build it before pushing/),
+    );
   });
 
   it('unreachable registry: retryable error, no new local tags', async () => {

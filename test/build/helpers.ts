@@ -88,7 +88,6 @@ export class TestRepo {
 /** A loopback port nobody listens on (bound, then released). */
 export const freePort = freeLoopbackPort;
 
-
 export const stack = loadStackConfig();
 export const REGISTRY = registryAddress(stack);
 
@@ -133,7 +132,10 @@ export function exampleRepo(tag?: string): TestRepo {
 }
 
 export async function removeImage(docker: Docker, ref: string): Promise<void> {
-  await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+  await docker
+    .getImage(ref)
+    .remove({ force: true })
+    .catch(() => undefined);
 }
 
 /** GETs url until it answers (any status) or the deadline passes. */

@@ -9,7 +9,19 @@ import { createBuildActivities, type ResolvedVersion } from '../../src/activitie
 import { followDockerStream, streamError } from '../../src/activities/build/progress';
 import { createRegistryActivities, RegistryClient } from '../../src/activities/registry';
 import {
-  REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, freePort, removeDir, removeImage, requireStack, tempDir, uniqueId, waitForHttp,
+  REGISTRY,
+  type TestRepo,
+  baseImages,
+  buildArgsFor,
+  dockerClient,
+  exampleRepo,
+  freePort,
+  removeDir,
+  removeImage,
+  requireStack,
+  tempDir,
+  uniqueId,
+  waitForHttp,
 } from './helpers';
 
 /**
@@ -122,10 +134,16 @@ describe('build → push → pull by digest → run', { timeout: 600_000 }, () =
     await container.stop({ t: 5 });
     const logs = (await container.logs({ stdout: true, stderr: true })).toString('utf8');
     // JSON logs: every line that carries an object parses and names the version.
-    const lines = logs.split('\n').map((l) => l.slice(l.indexOf('{'))).filter((l) => l.startsWith('{'));
+    const lines = logs
+      .split('\n')
+      .map((l) => l.slice(l.indexOf('{')))
+      .filter((l) => l.startsWith('{'));
     assert.ok(lines.length >= 2);
     for (const l of lines) assert.equal(JSON.parse(l).version, version.version);
-    assert.ok(lines.some((l) => JSON.parse(l).msg === 'draining'), 'SIGTERM drains before exit');
+    assert.ok(
+      lines.some((l) => JSON.parse(l).msg === 'draining'),
+      'SIGTERM drains before exit',
+    );
   });
 
   it('builds the versioned binary into the artifact store once, and lists the release', async () => {

@@ -60,7 +60,10 @@ describe('retained releases: list newest first, prune to N, never the protected'
 
   it('merges registry and artifact store, newest first by semver', async () => {
     const list = await registry.listReleases({ service, imageRepo });
-    assert.deepEqual(list.map((r) => r.version), ['1.3.0+e4e4e4e', '1.2.0+d3d3d3d', '1.1.0+c2c2c2c', '1.0.0+b1b1b1b', '0.9.0+a0a0a0a']);
+    assert.deepEqual(
+      list.map((r) => r.version),
+      ['1.3.0+e4e4e4e', '1.2.0+d3d3d3d', '1.1.0+c2c2c2c', '1.0.0+b1b1b1b', '0.9.0+a0a0a0a'],
+    );
     const byV = Object.fromEntries(list.map((r) => [r.version.split('+')[0], r]));
     assert.equal(byV['1.2.0'].digest, digests.get('1.2.0'));
     assert.equal(byV['1.2.0'].imageRef, `${imageRepo}@${digests.get('1.2.0')}`);
@@ -69,7 +72,10 @@ describe('retained releases: list newest first, prune to N, never the protected'
     assert.equal(byV['0.9.0'].binaryPath, join(store, service, 'v0.9.0-a0a0a0a', service));
     assert.ok(byV['1.3.0'].digest && byV['1.3.0'].binaryPath);
     // The artifact store alone (process target).
-    assert.deepEqual((await registry.listReleases({ service })).map((r) => r.imageTag), ['v1.3.0-e4e4e4e', 'v1.0.0-b1b1b1b', 'v0.9.0-a0a0a0a']);
+    assert.deepEqual(
+      (await registry.listReleases({ service })).map((r) => r.imageTag),
+      ['v1.3.0-e4e4e4e', 'v1.0.0-b1b1b1b', 'v0.9.0-a0a0a0a'],
+    );
   });
 
   it('prunes to keep=1 plus the protected live and previous releases', async () => {

@@ -179,7 +179,10 @@ describe('generateChangelog', () => {
       r.commit('docs: typo');
       const next = await generateChangelog({ repoDir: r.dir });
       assert.equal(next.fromRef, 'v1.1.0');
-      assert.deepEqual(next.entries.map((e) => e.type), ['docs', 'feat']);
+      assert.deepEqual(
+        next.entries.map((e) => e.type),
+        ['docs', 'feat'],
+      );
       assert.equal(next.bump, 'minor');
       assert.equal(next.nextVersion, '1.2.0');
 
@@ -190,7 +193,10 @@ describe('generateChangelog', () => {
       assert.equal(none.bump, 'none');
       assert.equal(none.entries.length, 0);
 
-      await assert.rejects(generateChangelog({ repoDir: r.dir, toRef: 'no-such-ref' }), (e: unknown) => e instanceof ApplicationFailure && e.type === ErrorType.UnknownRef && e.nonRetryable);
+      await assert.rejects(
+        generateChangelog({ repoDir: r.dir, toRef: 'no-such-ref' }),
+        (e: unknown) => e instanceof ApplicationFailure && e.type === ErrorType.UnknownRef && e.nonRetryable,
+      );
       await assert.rejects(generateChangelog({ repoDir: r.dir, toRef: '--output=/tmp/x' }), (e: unknown) => e instanceof ApplicationFailure && e.type === ErrorType.UnknownRef);
     } finally {
       r.remove();

@@ -51,7 +51,15 @@ describe('build + push as Temporal activities', { timeout: 600_000 }, () => {
     const env = { SLUICE_REGISTRY_USERNAME: 'sluice-ci', SLUICE_REGISTRY_PASSWORD: secret };
     // The worker really holds the credential (and would send it on a registry challenge).
     assert.equal(loadRegistryCredentials(REGISTRY, env)?.password, secret);
-    const logger = pino({ level: 'debug' }, new Writable({ write(chunk, _enc, cb) { logLines.push(chunk.toString()); cb(); } }));
+    const logger = pino(
+      { level: 'debug' },
+      new Writable({
+        write(chunk, _enc, cb) {
+          logLines.push(chunk.toString());
+          cb();
+        },
+      }),
+    );
     const base = await baseImages(docker);
     const build = createBuildActivities({ docker, artifactStore: `${stack.stateDir}/unused-${id}`, logger, defaultBuildArgs: buildArgsFor(base) });
     const registry = createRegistryActivities({ docker, artifactStore: `${stack.stateDir}/unused-${id}`, logger, env });

@@ -30,7 +30,10 @@ export function sluiceLines(file: string): string[] {
     if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) visit(v, k);
   };
   visit(doc);
-  return scripts.flatMap((s) => s.split('\n')).map((l) => l.trim()).filter((l) => /^sluice\s/.test(l));
+  return scripts
+    .flatMap((s) => s.split('\n'))
+    .map((l) => l.trim())
+    .filter((l) => /^sluice\s/.test(l));
 }
 
 /**
@@ -60,7 +63,14 @@ describe('CI examples: the documented sluice calls work as written', { timeout: 
     return new Promise((resolve) => {
       const child = spawn('bash', ['-eo', 'pipefail', '-c', line], {
         cwd,
-        env: { ...process.env, ...w.env, ...extraEnv, PATH: `${bin}${delimiter}${process.env.PATH}`, TEMPORAL_ADDRESS: temporalAddress(stack), TEMPORAL_NAMESPACE: stack.temporal.namespace },
+        env: {
+          ...process.env,
+          ...w.env,
+          ...extraEnv,
+          PATH: `${bin}${delimiter}${process.env.PATH}`,
+          TEMPORAL_ADDRESS: temporalAddress(stack),
+          TEMPORAL_NAMESPACE: stack.temporal.namespace,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -76,7 +86,10 @@ describe('CI examples: the documented sluice calls work as written', { timeout: 
   ] as const) {
     test(`${name}: deploy --wait passes on promotion, fails the job on rollback, writes the summary`, async () => {
       const lines = sluiceLines(join(repoRoot(), 'examples', 'ci', file));
-      assert.ok(lines.some((l) => l.startsWith('sluice deploy ') && l.includes('--wait')), `no sluice deploy --wait in ${file}: ${lines.join(' | ')}`);
+      assert.ok(
+        lines.some((l) => l.startsWith('sluice deploy ') && l.includes('--wait')),
+        `no sluice deploy --wait in ${file}: ${lines.join(' | ')}`,
+      );
 
       for (const [version, expected] of [
         [VERSIONS.v2, 0],

@@ -55,12 +55,18 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     const h = await cli(['history', service, 'production', '-o', 'json']);
     assert.equal(h.code, 0, describeResult(h));
     const entries = JSON.parse(h.stdout) as { outcome: string; version: string; kind: string }[];
-    assert.deepEqual(entries.map((e) => [e.kind, e.outcome, e.version]), [['deploy', 'promoted', VERSIONS.v2]]);
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.outcome, e.version]),
+      [['deploy', 'promoted', VERSIONS.v2]],
+    );
 
     const rel = await cli(['releases', service, 'production', '-o', 'json']);
     assert.equal(rel.code, 0, describeResult(rel));
     const listed = JSON.parse(rel.stdout) as { live: string; releases: { version: string }[] };
-    assert.deepEqual(listed.releases.map((x) => x.version), [VERSIONS.bad, VERSIONS.v2, VERSIONS.v1]);
+    assert.deepEqual(
+      listed.releases.map((x) => x.version),
+      [VERSIONS.bad, VERSIONS.v2, VERSIONS.v1],
+    );
     assert.equal(listed.live, VERSIONS.v2);
   });
 
@@ -70,7 +76,10 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     const d = newSpec(service, VERSIONS.bad, '[ { setWeight: 20 }, { analysis: { window: 3s } }, { setWeight: 100 } ]');
     const r = await cli(['deploy', '--wait', '--output', 'json', '-f', d.file]);
     assert.equal(r.code, 3, describeResult(r));
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; result?: { outcome: string; reason: string } });
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; result?: { outcome: string; reason: string } });
     assert.equal(lines[0]!.type, 'started');
     assert.ok(lines.some((l) => l.type === 'status'));
     const last = lines.at(-1)!;
@@ -84,7 +93,10 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
     // A tagged repository the build activity refuses (no go.mod): it fails right after resolveVersion.
     const repo = TestRepo.create('cli-nobuild');
     const stateDir = mkdtempSync(join(tmpdir(), 'sluice-cli-nobuild-'));
-    cleanups.push(() => repo.remove(), () => rmSync(stateDir, { recursive: true, force: true }));
+    cleanups.push(
+      () => repo.remove(),
+      () => rmSync(stateDir, { recursive: true, force: true }),
+    );
     repo.commit('docs: no Go module here');
     repo.git('tag', 'v3.1.0');
     const version = `3.1.0+${repo.short()}`;

@@ -114,7 +114,9 @@ export async function startCliWorker(): Promise<CliWorker> {
     async close() {
       for (const ref of refs.values()) {
         for (const version of Object.values(VERSIONS)) await deployActivities.retireRelease({ ...ref, release: releaseOf(ref.service, version) }).catch(() => undefined);
-        await createRouter(ref.router.kind, ref.router.settings, adapterConfig).remove({ service: ref.service, environment: ref.environment }).catch(() => undefined);
+        await createRouter(ref.router.kind, ref.router.settings, adapterConfig)
+          .remove({ service: ref.service, environment: ref.environment })
+          .catch(() => undefined);
       }
       worker.shutdown();
       await running;

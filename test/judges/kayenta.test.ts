@@ -35,11 +35,23 @@ test('a significant shift whose interval does not clear the ±25% HL band passes
   // Spread 10, shift 1: the rank test says p < 0.01, and the 98% interval excludes 0, but its
   // lower end (≈0.017) is inside the tolerance band 0.25·|HL| = 0.25, so Kayenta's rule says Pass.
   const base = Array.from({ length: 100 }, (_, i) => 100 + ((i * 0.618034) % 1) * 10);
-  const j = classifyMetric(base.map((v) => v + 1), base, rule());
+  const j = classifyMetric(
+    base.map((v) => v + 1),
+    base,
+    rule(),
+  );
   assert.ok(j.pValue! < 0.01);
   assert.ok(j.lower! > 0 && j.lower! <= j.band!, `lower ${j.lower} band ${j.band}`);
   assert.equal(j.classification, 'Pass');
-  assert.equal(classifyMetric(base.map((v) => v + 1), base, rule(), { confidence: 0.98, tolerance: 0 }).classification, 'High');
+  assert.equal(
+    classifyMetric(
+      base.map((v) => v + 1),
+      base,
+      rule(),
+      { confidence: 0.98, tolerance: 0 },
+    ).classification,
+    'High',
+  );
 });
 
 test('NaN strategy: remove drops them, replace turns them into a value', () => {

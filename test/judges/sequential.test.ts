@@ -11,28 +11,47 @@ import { JUDGES } from '../../src/activities/metrics/judges';
 import { binomial, mulberry32 } from '../../src/activities/metrics/judges/stats/random';
 import { assertClose } from './support';
 
-const ROWS: [number, number][] = [[3, 1], [5, 2], [8, 1], [2, 2], [10, 3], [12, 1]];
+const ROWS: [number, number][] = [
+  [3, 1],
+  [5, 2],
+  [8, 1],
+  [2, 2],
+  [10, 3],
+  [12, 1],
+];
 type Ref = { eValue: number; pValue: number }[];
 const SAVVI_RHO05_K100: Ref = [
-  { eValue: 0.9997116216476837, pValue: 1.0 }, { eValue: 1.0631589801612014, pValue: 0.9405930991133378 },
-  { eValue: 1.6727681328344084, pValue: 0.5978114840731441 }, { eValue: 1.613241397999433, pValue: 0.5978114840731441 },
-  { eValue: 3.233135362394018, pValue: 0.30929728820866215 }, { eValue: 17.069013793494808, pValue: 0.05858569288760615 },
+  { eValue: 0.9997116216476837, pValue: 1.0 },
+  { eValue: 1.0631589801612014, pValue: 0.9405930991133378 },
+  { eValue: 1.6727681328344084, pValue: 0.5978114840731441 },
+  { eValue: 1.613241397999433, pValue: 0.5978114840731441 },
+  { eValue: 3.233135362394018, pValue: 0.30929728820866215 },
+  { eValue: 17.069013793494808, pValue: 0.05858569288760615 },
 ];
 const SAVVI_RHO03_K10: Ref = [
-  { eValue: 1.2950012950012963, pValue: 0.7721999999999992 }, { eValue: 6.060909954631188, pValue: 0.16499172689999994 },
-  { eValue: 640.6687459919998, pValue: 0.0015608690235881855 }, { eValue: 742.0029121161463, pValue: 0.0013477036055668057 },
-  { eValue: 172073.1233386752, pValue: 5.811482819613815e-6 }, { eValue: 1555407403.8574414, pValue: 6.429183746457552e-10 },
+  { eValue: 1.2950012950012963, pValue: 0.7721999999999992 },
+  { eValue: 6.060909954631188, pValue: 0.16499172689999994 },
+  { eValue: 640.6687459919998, pValue: 0.0015608690235881855 },
+  { eValue: 742.0029121161463, pValue: 0.0013477036055668057 },
+  { eValue: 172073.1233386752, pValue: 5.811482819613815e-6 },
+  { eValue: 1555407403.8574414, pValue: 6.429183746457552e-10 },
 ];
 // One-sided (prior truncated to θ > ρ), computed with SciPy's betaln/betainc.
 const ONE_SIDED_RHO05_K10: Ref = [
-  { eValue: 1.389177229020978, pValue: 0.7198505555009346 }, { eValue: 2.2236642094844017, pValue: 0.44970818693523373 },
-  { eValue: 14.481296584006946, pValue: 0.06905459011898105 }, { eValue: 9.755483696753974, pValue: 0.06905459011898105 },
-  { eValue: 51.44902183351434, pValue: 0.019436715497447833 }, { eValue: 2370.5015706022073, pValue: 0.00042185165046988677 },
+  { eValue: 1.389177229020978, pValue: 0.7198505555009346 },
+  { eValue: 2.2236642094844017, pValue: 0.44970818693523373 },
+  { eValue: 14.481296584006946, pValue: 0.06905459011898105 },
+  { eValue: 9.755483696753974, pValue: 0.06905459011898105 },
+  { eValue: 51.44902183351434, pValue: 0.019436715497447833 },
+  { eValue: 2370.5015706022073, pValue: 0.00042185165046988677 },
 ];
 const ONE_SIDED_RHO03_K100: Ref = [
-  { eValue: 1.359640657504442, pValue: 0.7354884501876062 }, { eValue: 2.4597479092315213, pValue: 0.40654572618883605 },
-  { eValue: 11.406467789946054, pValue: 0.08766955892177462 }, { eValue: 14.341419502947767, pValue: 0.06972810465480477 },
-  { eValue: 171.39512141502348, pValue: 0.005834471785101498 }, { eValue: 14781.28884874107, pValue: 6.76530991467074e-5 },
+  { eValue: 1.359640657504442, pValue: 0.7354884501876062 },
+  { eValue: 2.4597479092315213, pValue: 0.40654572618883605 },
+  { eValue: 11.406467789946054, pValue: 0.08766955892177462 },
+  { eValue: 14.341419502947767, pValue: 0.06972810465480477 },
+  { eValue: 171.39512141502348, pValue: 0.005834471785101498 },
+  { eValue: 14781.28884874107, pValue: 6.76530991467074e-5 },
 ];
 
 function runCount(rho: number, k: number, direction: 'increase' | 'either', ref: Ref) {
@@ -63,8 +82,16 @@ test('one-sided e-value stays small when the canary is better', () => {
 });
 
 test('latency e-process equals the product of savvi per-bucket tests', () => {
-  const canary = [[40, 30, 20, 8, 2], [35, 35, 18, 10, 2], [30, 30, 25, 12, 3]];
-  const baseline = [[50, 30, 15, 4, 1], [48, 32, 14, 5, 1], [52, 29, 13, 5, 1]];
+  const canary = [
+    [40, 30, 20, 8, 2],
+    [35, 35, 18, 10, 2],
+    [30, 30, 25, 12, 3],
+  ];
+  const baseline = [
+    [50, 30, 15, 4, 1],
+    [48, 32, 14, 5, 1],
+    [52, 29, 13, 5, 1],
+  ];
   const ref = [
     { logE: -0.3455727451133516, pValue: 1.0 },
     { logE: 0.2565784353324547, pValue: 0.773694307209283 },
@@ -112,7 +139,9 @@ function stream(seed: number, canaryRate: number, baselineRate = 0.01) {
   for (let look = 1; look <= 120 && s.phase === 'Running'; look++) {
     s = JUDGES.sequential.look(countConfig, s, {
       elapsedMs: look * 5000,
-      metrics: { errors: { kind: 'count', canaryRequests: 250, baselineRequests: 250, canaryErrors: binomial(rng, 250, canaryRate), baselineErrors: binomial(rng, 250, baselineRate) } },
+      metrics: {
+        errors: { kind: 'count', canaryRequests: 250, baselineRequests: 250, canaryErrors: binomial(rng, 250, canaryRate), baselineErrors: binomial(rng, 250, baselineRate) },
+      },
     });
   }
   return s;

@@ -53,7 +53,10 @@ test('errors: never a success, consecutive limit, reset by a good measurement, n
 test('no data and NaN are inconclusive, never a pass and never a crash', () => {
   const m = metric({ inconclusiveLimit: 5, count: 2 });
   const r = assessMetric(m, [none, v(NaN), v([]), v([NaN, NaN])]);
-  assert.deepEqual(r.measurements.map((x) => x.phase), ['Inconclusive', 'Inconclusive', 'Inconclusive', 'Inconclusive']);
+  assert.deepEqual(
+    r.measurements.map((x) => x.phase),
+    ['Inconclusive', 'Inconclusive', 'Inconclusive', 'Inconclusive'],
+  );
   assert.equal(r.phase, 'Inconclusive', 'count reached without a single success');
   assert.match(r.message, /no measurement was successful/);
 });
@@ -65,11 +68,32 @@ test('a condition that cannot evaluate is an Error measurement; an invalid one t
 });
 
 test('assessRun: worst phase wins and decides early; all successful → Successful', () => {
-  assert.equal(assessRun([{ name: 'a', phase: 'Running', message: '' }, { name: 'b', phase: 'Successful', message: '' }]).phase, 'Running');
-  const early = assessRun([{ name: 'a', phase: 'Running', message: '' }, { name: 'b', phase: 'Failed', message: 'x' }]);
+  assert.equal(
+    assessRun([
+      { name: 'a', phase: 'Running', message: '' },
+      { name: 'b', phase: 'Successful', message: '' },
+    ]).phase,
+    'Running',
+  );
+  const early = assessRun([
+    { name: 'a', phase: 'Running', message: '' },
+    { name: 'b', phase: 'Failed', message: 'x' },
+  ]);
   assert.deepEqual([early.phase, early.terminated], ['Failed', true]);
-  assert.equal(assessRun([{ name: 'a', phase: 'Inconclusive', message: '' }, { name: 'b', phase: 'Error', message: '' }]).phase, 'Error');
-  assert.equal(assessRun([{ name: 'a', phase: 'Successful', message: '' }, { name: 'b', phase: 'Successful', message: '' }]).phase, 'Successful');
+  assert.equal(
+    assessRun([
+      { name: 'a', phase: 'Inconclusive', message: '' },
+      { name: 'b', phase: 'Error', message: '' },
+    ]).phase,
+    'Error',
+  );
+  assert.equal(
+    assessRun([
+      { name: 'a', phase: 'Successful', message: '' },
+      { name: 'b', phase: 'Successful', message: '' },
+    ]).phase,
+    'Successful',
+  );
 });
 
 test('threshold judge folds looks and stops at the first failure; decisionFor maps phase and policy', () => {

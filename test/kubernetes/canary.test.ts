@@ -12,7 +12,9 @@ const skip = skipReason();
 /** Ready pods per release label among the pods a Service selects: what the replica ratio routes to. */
 async function readyPodsBehind(clients: KubeClients, namespace: string, service: string): Promise<Record<string, number>> {
   const svc = await clients.core.readNamespacedService({ name: service, namespace });
-  const selector = Object.entries(svc.spec!.selector!).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(svc.spec!.selector!)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const pods = await clients.core.listNamespacedPod({ namespace, labelSelector: selector });
   const counts: Record<string, number> = {};
   for (const pod of pods.items) {

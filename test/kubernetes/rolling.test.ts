@@ -27,14 +27,20 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     assert.equal(d.status!.availableReplicas, 2);
     assert.equal(d.metadata!.labels!['sluice.dev/role'], 'stable');
     assert.equal(d.metadata!.annotations!['sluice.dev/workflow-id'], 'test/roll');
-    assert.ok(d.metadata!.managedFields!.some((f) => f.manager === 'sluice' && f.operation === 'Apply'), 'server-side applied by sluice');
+    assert.ok(
+      d.metadata!.managedFields!.some((f) => f.manager === 'sluice' && f.operation === 'Apply'),
+      'server-side applied by sluice',
+    );
     const status = await target.rolloutStatus(ref);
     assert.equal(status.done, true, status.message);
 
     // Idempotent: the same rollout again changes nothing and creates no ReplicaSet.
     const before = await replicaSets(suite.clients, namespace);
     await target.rollOut({ ...ref, release: v2 });
-    assert.deepEqual((await replicaSets(suite.clients, namespace)).map((r) => r.uid), before.map((r) => r.uid));
+    assert.deepEqual(
+      (await replicaSets(suite.clients, namespace)).map((r) => r.uid),
+      before.map((r) => r.uid),
+    );
   });
 
   it('fails a rollout that misses its progress deadline, then rolls back to the previous ReplicaSet', async () => {
@@ -92,7 +98,10 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
     await target.rollbackToRelease({ ...ref, release: ancient });
     const later = (await replicaSets(suite.clients, namespace)).filter((s) => s.owner === 'named-test');
     assert.equal(later.length, 4);
-    assert.deepEqual(later.filter((s) => s.replicas > 0).map((s) => [s.release, s.available]), [[ancient.imageTag, 2]]);
+    assert.deepEqual(
+      later.filter((s) => s.replicas > 0).map((s) => [s.release, s.available]),
+      [[ancient.imageTag, 2]],
+    );
 
     // Without a named release and with no earlier revision, the rollback is refused, non-retryable.
     const lone = targetRef('lone', namespace);

@@ -18,20 +18,39 @@ describe('deploymentRolloutStatus follows kubectl rollout status', () => {
     assert.match(s.message, /spec update to be observed/);
   });
   it('reports ProgressDeadlineExceeded as a failure', () => {
-    const s = deploymentRolloutStatus(d(2, 2, {
-      observedGeneration: 2, updatedReplicas: 1, replicas: 3, availableReplicas: 2,
-      conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }],
-    }));
+    const s = deploymentRolloutStatus(
+      d(2, 2, {
+        observedGeneration: 2,
+        updatedReplicas: 1,
+        replicas: 3,
+        availableReplicas: 2,
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: 'ReplicaSet "web-1" has timed out progressing.' }],
+      }),
+    );
     assert.deepEqual([s.done, s.failed], [false, true]);
     assert.match(s.message, /exceeded its progress deadline: ReplicaSet "web-1"/);
   });
   it('waits for updated, then old, then available replicas', () => {
     assert.match(deploymentRolloutStatus(d(2, 3, { observedGeneration: 2, updatedReplicas: 1, replicas: 3, availableReplicas: 3 })).message, /1 out of 3 new replicas/);
-    assert.match(deploymentRolloutStatus(d(2, 3, { observedGeneration: 2, updatedReplicas: 3, replicas: 4, availableReplicas: 3 })).message, /1 old replicas are pending termination/);
-    assert.match(deploymentRolloutStatus(d(2, 3, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 })).message, /2 of 3 updated replicas are available/);
+    assert.match(
+      deploymentRolloutStatus(d(2, 3, { observedGeneration: 2, updatedReplicas: 3, replicas: 4, availableReplicas: 3 })).message,
+      /1 old replicas are pending termination/,
+    );
+    assert.match(
+      deploymentRolloutStatus(d(2, 3, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 2 })).message,
+      /2 of 3 updated replicas are available/,
+    );
   });
   it('is done when every replica is updated and available', () => {
-    const s = deploymentRolloutStatus(d(2, 3, { observedGeneration: 2, updatedReplicas: 3, replicas: 3, availableReplicas: 3, conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }] }));
+    const s = deploymentRolloutStatus(
+      d(2, 3, {
+        observedGeneration: 2,
+        updatedReplicas: 3,
+        replicas: 3,
+        availableReplicas: 3,
+        conditions: [{ type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable' }],
+      }),
+    );
     assert.deepEqual([s.done, s.failed], [true, false]);
   });
 });

@@ -47,23 +47,31 @@ describe('kubernetes target under deployWorkflow', { skip }, () => {
     children.push(first);
     await waitForLine(first, 'ready', 120000);
 
-    const spec = validateReleaseSpec({
-      service,
-      environment: 'test',
-      source: { kind: 'prebuilt', version: v2.version, imageRef: v2.imageRef, imageTag: v2.imageTag, commit: v2.commit },
-      target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 4, progressDeadlineSeconds: 120 } },
-      strategy: { kind: 'canary', steps: [{ setWeight: 25 }, { analysis: { window: '8s' } }, { setWeight: 50 }], scaleDownDelay: '1s' },
-      healthCheck: { interval: '500ms', failureThreshold: 3, timeout: '2s' },
-    }, catalogue);
+    const spec = validateReleaseSpec(
+      {
+        service,
+        environment: 'test',
+        source: { kind: 'prebuilt', version: v2.version, imageRef: v2.imageRef, imageTag: v2.imageTag, commit: v2.commit },
+        target: { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas: 4, progressDeadlineSeconds: 120 } },
+        strategy: { kind: 'canary', steps: [{ setWeight: 25 }, { analysis: { window: '8s' } }, { setWeight: 50 }], scaleDownDelay: '1s' },
+        healthCheck: { interval: '500ms', failureThreshold: 3, timeout: '2s' },
+      },
+      catalogue,
+    );
     const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
       taskQueue,
       workflowId: deployWorkflowId(`${service}-${namespace}`.slice(0, 60), 'test'),
       args: [spec],
     });
-    await eventually('the canary analysis window to be running', async () => {
-      const st = await handle.query(statusQuery);
-      return st.phase === 'analysing' && st.lastCheck?.ok ? st : undefined;
-    }, 90000, 100);
+    await eventually(
+      'the canary analysis window to be running',
+      async () => {
+        const st = await handle.query(statusQuery);
+        return st.phase === 'analysing' && st.lastCheck?.ok ? st : undefined;
+      },
+      90000,
+      100,
+    );
     // Mid-canary: one of four pods runs the new release.
     assert.equal((await deployment(clients, namespace, 'wfkill-test-canary')).status?.availableReplicas, 1);
     await killHard(first);
@@ -82,7 +90,11 @@ describe('kubernetes target under deployWorkflow', { skip }, () => {
     assert.equal(stable.status!.availableReplicas, 4);
     assert.equal((await deployment(clients, namespace, 'wfkill-test-canary')).spec!.replicas, 0);
     const sets = (await replicaSets(clients, namespace)).filter((s) => s.owner === 'wfkill-test');
-    assert.deepEqual(sets.map((s) => s.release), [v1.imageTag, v2.imageTag], 'one ReplicaSet per release, v1 kept for rollback');
+    assert.deepEqual(
+      sets.map((s) => s.release),
+      [v1.imageTag, v2.imageTag],
+      'one ReplicaSet per release, v1 kept for rollback',
+    );
 
     const history = await handle.fetchHistory();
     const identities = (history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : []));

@@ -57,13 +57,19 @@ test('a weight change through the runtime socket shifts the split of 200 request
   const instance = haproxyInstance(stack.haproxy.servicesDir, name);
   instances.push(instance);
   const [stablePort, canaryPort, listenPort] = [await answering('stable'), await answering('canary'), await freePort()];
-  await ensureInstance(instance, proxyConfig(instance, backend, listenPort, [`  server stable 127.0.0.1:${stablePort} weight 100`, `  server canary 127.0.0.1:${canaryPort} weight 0`]));
+  await ensureInstance(
+    instance,
+    proxyConfig(instance, backend, listenPort, [`  server stable 127.0.0.1:${stablePort} weight 100`, `  server canary 127.0.0.1:${canaryPort} weight 0`]),
+  );
   const url = `http://127.0.0.1:${listenPort}/`;
   assert.deepEqual(await split(url, 20), { stable: 20 }, 'weight 0 gets no traffic');
 
   const pidBefore = await instancePid(instance);
   assert.ok(pidBefore, 'the instance runs');
-  for (const [target, canaryWeight] of [[30, 30], [75, 75]] as const) {
+  for (const [target, canaryWeight] of [
+    [30, 30],
+    [75, 75],
+  ] as const) {
     await haproxyAction(instance.adminSocket, `set server ${backend}/stable weight ${100 - canaryWeight}`);
     await haproxyAction(instance.adminSocket, `set server ${backend}/canary weight ${canaryWeight}`);
     const counts = await split(url, 200);
@@ -72,10 +78,10 @@ test('a weight change through the runtime socket shifts the split of 200 request
   }
   assert.equal(await instancePid(instance), pidBefore, 'no restart happened');
   const states = await serverStates(instance.adminSocket, backend);
-  assert.deepEqual(
-    states.map((s) => [s.server, s.weight]).sort(),
-    [['canary', 75], ['stable', 25]],
-  );
+  assert.deepEqual(states.map((s) => [s.server, s.weight]).sort(), [
+    ['canary', 75],
+    ['stable', 25],
+  ]);
 });
 
 test('a broken configuration is refused and never reaches the running process', async () => {
@@ -97,6 +103,9 @@ test('a process that cannot bind its port is reported, and nothing is left runni
   const instance = haproxyInstance(stack.haproxy.servicesDir, name);
   instances.push(instance);
   const taken = await answering('someone else');
-  await assert.rejects(ensureInstance(instance, proxyConfig(instance, 'be_taken', taken, ['  server only 127.0.0.1:1'])), /did not start: .*(cannot bind|Address already in use)/is);
+  await assert.rejects(
+    ensureInstance(instance, proxyConfig(instance, 'be_taken', taken, ['  server only 127.0.0.1:1'])),
+    /did not start: .*(cannot bind|Address already in use)/is,
+  );
   assert.equal(await instancePid(instance), undefined);
 });

@@ -45,12 +45,7 @@ test('Prometheus scrapes a target registered while it runs, with its role labels
     labels: { service, environment: 'test', role: 'canary' },
   });
 
-  const sample = await eventually(
-    'Prometheus to scrape the new target',
-    async () => (await query(`sluice_smoke_marker{service="${service}",role="canary"}`))[0],
-    30000,
-    500,
-  );
+  const sample = await eventually('Prometheus to scrape the new target', async () => (await query(`sluice_smoke_marker{service="${service}",role="canary"}`))[0], 30000, 500);
   assert.equal(Number(sample.value[1]), marker);
   assert.equal(sample.metric.instance, `127.0.0.1:${port}`);
 

@@ -48,7 +48,11 @@ before(async () => {
 });
 
 after(async () => {
-  for (const c of await containers()) await docker.getContainer(c.id).remove({ force: true }).catch(() => undefined);
+  for (const c of await containers())
+    await docker
+      .getContainer(c.id)
+      .remove({ force: true })
+      .catch(() => undefined);
   await createRouter('haproxy', ref.router.settings, adapterConfig).remove(ref);
 });
 
@@ -92,8 +96,17 @@ test('docker target: first release, canary split, promotion, rollback, idempoten
   assert.equal(share(await sample(proxyUrl, 40), v2.version), 1);
   assert.equal((await acts.currentRelease(ref))?.version, v2.version);
   let now = await containers();
-  assert.deepEqual(now.map((c) => [c.role, c.version, c.state]).sort(), [['stable', v1.version, 'running'], ['stable', v2.version, 'running']].sort());
-  assert.ok(now.some((c) => c.id === v1Container.id), 'the previous stable is kept warm, not recreated');
+  assert.deepEqual(
+    now.map((c) => [c.role, c.version, c.state]).sort(),
+    [
+      ['stable', v1.version, 'running'],
+      ['stable', v2.version, 'running'],
+    ].sort(),
+  );
+  assert.ok(
+    now.some((c) => c.id === v1Container.id),
+    'the previous stable is kept warm, not recreated',
+  );
 
   // Crash recovery: fresh activities (no memory) see the same world through the labels.
   const fresh = createDeployActivities({ config: { ...adapterConfig, docker }, logger: quiet });
@@ -109,7 +122,10 @@ test('docker target: first release, canary split, promotion, rollback, idempoten
   assert.equal(share(await sample(proxyUrl, 40), v1.version), 1);
   await fresh.rollbackToRelease({ ...ref, release: v1, from: v2 });
   now = await containers();
-  assert.deepEqual(now.map((c) => [c.role, c.version, c.id]), [['stable', v1.version, v1Container.id]]);
+  assert.deepEqual(
+    now.map((c) => [c.role, c.version, c.id]),
+    [['stable', v1.version, v1Container.id]],
+  );
   assert.equal(back.url, first.url);
   assert.equal((await fresh.currentRelease(ref))?.version, v1.version);
   assert.ok(rollbackMs < 15000, `rollback took ${rollbackMs} ms`);
@@ -121,11 +137,17 @@ test('docker target: first release, canary split, promotion, rollback, idempoten
   await fresh.retireRelease({ ...ref, release: v1 });
   await fresh.retireRelease({ ...ref, release: v1 });
   now = await containers();
-  assert.deepEqual(now.map((c) => [c.role, c.version]), [['stable', v2.version]]);
+  assert.deepEqual(
+    now.map((c) => [c.role, c.version]),
+    [['stable', v2.version]],
+  );
   assert.equal(share(await sample(proxyUrl, 20), v2.version), 1);
 
   // Rolling back to a release no longer running starts it from its pinned image.
   await fresh.rollbackToRelease({ ...ref, release: v1, from: v2 });
   assert.equal(share(await sample(proxyUrl, 20), v1.version), 1);
-  assert.deepEqual((await containers()).map((c) => [c.role, c.version]), [['stable', v1.version]]);
+  assert.deepEqual(
+    (await containers()).map((c) => [c.role, c.version]),
+    [['stable', v1.version]],
+  );
 });

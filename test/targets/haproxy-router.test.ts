@@ -69,7 +69,11 @@ test('weights via the runtime socket without a restart; they survive a restart a
   const counts = await sample(`http://127.0.0.1:${listenPort}/`, 200);
   const bShare = (counts.get('B') ?? 0) / 200;
   assert.ok(bShare >= 0.15 && bShare <= 0.35, `canary share ${bShare} not within 25% ± 10 pp (${JSON.stringify([...counts])})`);
-  const expected = [['stable', a, 75, 'ready'], ['canary', b, 25, 'ready'], ['baseline', 1, 0, 'maint']];
+  const expected = [
+    ['stable', a, 75, 'ready'],
+    ['canary', b, 25, 'ready'],
+    ['baseline', 1, 0, 'maint'],
+  ];
   const routing = async () => (await router.slots(scope)).map((s) => [s.slot, s.address.port, s.weight, s.state]);
 
   // The process dies (OOM, a reboot): ensure starts it again with the routing it had.
@@ -168,7 +172,7 @@ test('0 failed requests at 200 req/s on keep-alive connections while 10 other se
   }
   assert.deepEqual(outcomes.failed, [], `every request answered (${outcomes.ok} ok)`);
   assert.ok(outcomes.ok >= 400, `the load ran at about 200 req/s for the whole churn (${outcomes.ok} requests)`);
-  assert.equal(await instancePid(watched.router.instance(watched.scope)), pid, 'the watched service\'s proxy was never restarted');
+  assert.equal(await instancePid(watched.router.instance(watched.scope)), pid, "the watched service's proxy was never restarted");
   assert.deepEqual(unhealthy, [], `the stack's HAProxy stayed healthy through ${healthChecks} checks`);
 });
 
@@ -177,7 +181,13 @@ test('probeHealth: one GET per path, failures are data, not exceptions', async (
   const bad = await backend('bad', false);
   const ok = await probeHealth({ url: `http://127.0.0.1:${good}`, paths: ['/healthz', '/readyz'], timeoutMs: 1000 });
   assert.equal(ok.ok, true);
-  assert.deepEqual(ok.checks.map((c) => [c.path, c.status]), [['/healthz', 200], ['/readyz', 200]]);
+  assert.deepEqual(
+    ok.checks.map((c) => [c.path, c.status]),
+    [
+      ['/healthz', 200],
+      ['/readyz', 200],
+    ],
+  );
   const failing = await probeHealth({ url: `http://127.0.0.1:${bad}/`, paths: ['/healthz'], timeoutMs: 1000 });
   assert.equal(failing.ok, false);
   assert.equal(failing.checks[0]!.status, 503);

@@ -62,7 +62,10 @@ async function setup(routerKind: 'haproxy' | 'none') {
 }
 
 async function running(target: ReturnType<typeof createTarget>, ref: TargetRef & { workflowId: string }) {
-  return (await target.instances(ref)).filter((i) => i.running).map((i) => [i.slot, i.release.version, i.id] as const).sort();
+  return (await target.instances(ref))
+    .filter((i) => i.running)
+    .map((i) => [i.slot, i.release.version, i.id] as const)
+    .sort();
 }
 
 function share(counts: Map<string, number>, version: string): number {
@@ -92,7 +95,13 @@ test('process target behind HAProxy: canary, promotion, warm rollback, stale pid
   await acts.promoteCandidate({ ...ref, release: v2, role: 'canary', previous: v1 });
   await acts.removeCandidate({ ...ref, release: v2, role: 'canary' });
   assert.equal(share(await sample(proxy, 20), v2.version), 1);
-  assert.deepEqual((await running(target, ref)).map(([s, v]) => [s, v]), [['stable-a', v1.version], ['stable-b', v2.version]]);
+  assert.deepEqual(
+    (await running(target, ref)).map(([s, v]) => [s, v]),
+    [
+      ['stable-a', v1.version],
+      ['stable-b', v2.version],
+    ],
+  );
 
   // A pid file naming a live process that is not ours (pid reuse) is stale: never signalled.
   const stranger = spawn('sleep', ['30'], { stdio: 'ignore' });
@@ -121,15 +130,21 @@ test('process target behind HAProxy: canary, promotion, warm rollback, stale pid
   await fresh.promoteCandidate({ ...ref, release: v2NoBinary, role: 'canary', previous: v1 });
   await fresh.removeCandidate({ ...ref, release: v2, role: 'canary' });
   await fresh.retireRelease({ ...ref, release: v1 });
-  assert.deepEqual((await running(target, ref)).map(([s, v]) => [s, v]), [['stable-b', v2.version]]);
+  assert.deepEqual(
+    (await running(target, ref)).map(([s, v]) => [s, v]),
+    [['stable-b', v2.version]],
+  );
   assert.equal(share(await sample(proxy, 20), v2.version), 1);
-  assert.ok((await readdir(join(stateDir, 'logs'))).some((f) => f.startsWith('2.1.0_ddd4444')), 'one log per version');
+  assert.ok(
+    (await readdir(join(stateDir, 'logs'))).some((f) => f.startsWith('2.1.0_ddd4444')),
+    'one log per version',
+  );
 
   // A crashed stable (SIGKILL, stale pid file) is restarted by the same activity.
   const [, , pid] = (await running(target, ref))[0]!;
   process.kill(Number(pid), 'SIGKILL');
   await new Promise((r) => setTimeout(r, 200));
-  assert.equal((await target.currentRelease(ref)), undefined);
+  assert.equal(await target.currentRelease(ref), undefined);
   await fresh.rollbackToRelease({ ...ref, release: v2NoBinary, from: null });
   assert.equal(share(await sample(proxy, 20), v2.version), 1);
 });
@@ -161,7 +176,10 @@ test('process target without a proxy: stop old, start new on the same port, roll
   await acts.rollbackToRelease({ ...ref, release: v1, from: v2 });
   await acts.rollbackToRelease({ ...ref, release: v1, from: v2 });
   assert.equal(share(await sample(direct, 5), v1.version), 1);
-  assert.deepEqual((await running(target, ref)).map(([s, v]) => [s, v]), [['stable-a', v1.version]]);
+  assert.deepEqual(
+    (await running(target, ref)).map(([s, v]) => [s, v]),
+    [['stable-a', v1.version]],
+  );
 });
 
 test('fault injection follows the release: releaseEnv reaches its instances, probeHealth sees it', async () => {
@@ -175,10 +193,19 @@ test('fault injection follows the release: releaseEnv reaches its instances, pro
   const canary = await acts.deployCandidate({ ...faulty, release: v2, role: 'canary' });
   const bad = await acts.probeHealth({ url: canary.url, paths: ['/healthz', '/readyz'], timeoutMs: 1000 });
   assert.equal(bad.ok, false);
-  assert.deepEqual(bad.checks.map((c) => [c.path, c.status]), [['/healthz', 503], ['/readyz', 200]]);
+  assert.deepEqual(
+    bad.checks.map((c) => [c.path, c.status]),
+    [
+      ['/healthz', 503],
+      ['/readyz', 200],
+    ],
+  );
   const good = await acts.probeHealth({ url: stable.url, paths: ['/healthz', '/readyz'], timeoutMs: 1000 });
   assert.equal(good.ok, true);
   await acts.removeCandidate({ ...faulty, release: v2, role: 'canary' });
   await acts.removeCandidate({ ...faulty, release: v1, role: 'canary' });
-  assert.deepEqual((await running(target, ref)).map(([s, v]) => [s, v]), [['stable-a', v1.version]]);
+  assert.deepEqual(
+    (await running(target, ref)).map(([s, v]) => [s, v]),
+    [['stable-a', v1.version]],
+  );
 });

@@ -37,10 +37,11 @@ test('each registry matches its folders: one folder per adapter, one registry li
 });
 
 test('what an adapter can do is data: artifacts, router families, settings schemas', () => {
-  assert.deepEqual(
-    Object.fromEntries(Object.values(TARGETS).map((t) => [t.kind, [t.artifact, t.routerFamily]])),
-    { docker: ['image', 'loopback'], process: ['binary', 'loopback'], kubernetes: ['image', 'kubernetes'] },
-  );
+  assert.deepEqual(Object.fromEntries(Object.values(TARGETS).map((t) => [t.kind, [t.artifact, t.routerFamily]])), {
+    docker: ['image', 'loopback'],
+    process: ['binary', 'loopback'],
+    kubernetes: ['image', 'kubernetes'],
+  });
   const catalogue = adapterCatalogue();
   assert.deepEqual(catalogue.targets.docker?.routers, ['haproxy', 'none']);
   assert.deepEqual(catalogue.targets.kubernetes?.routers, ['replica-ratio', 'gateway-httproute', 'none']);
@@ -64,10 +65,7 @@ test('unknown kinds and bad settings are non-retryable, typed errors', async () 
   assert.throws(() => createTarget('docker', { host: '10.0.0.5' }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
   assert.throws(() => createTarget('process', { basePort: 80 }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
   assert.throws(() => createRouter('haproxy', {}, adapterConfig), isType(ErrorType.InvalidTargetSettings));
-  assert.throws(
-    () => portLayout(PortSettings.parse({ ports: { stable: 31000, stableAlt: 31000, canary: 31001 } }), 's', 'e'),
-    isType(ErrorType.InvalidTargetSettings),
-  );
+  assert.throws(() => portLayout(PortSettings.parse({ ports: { stable: 31000, stableAlt: 31000, canary: 31001 } }), 's', 'e'), isType(ErrorType.InvalidTargetSettings));
   const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
   const ref: TargetRef = { service: 'x', environment: 'e', target: { kind: 'docker', settings: { basePort: 31000 } }, router: { kind: 'none', settings: {} } };
   // A release without the artifact this target runs is refused before anything starts.

@@ -8,7 +8,16 @@ import { temporalUiUrl } from '../../src/dev/config';
 import { describeResult, runCli, specDir } from '../cli/helpers';
 import { repoRoot, stack, temporalClient, uniqueName } from '../helpers/stack';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * The Temporal Web UI as the window onto deployments: a release started with `sluice deploy` and
@@ -46,7 +55,10 @@ describe('Temporal Web UI shows Sluice deployments', () => {
     rmSync(userDataDir, { recursive: true, force: true });
     spec.remove();
     const { client, connection } = await temporalClient();
-    await client.workflow.getHandle(workflowId).terminate('ui test done').catch(() => undefined);
+    await client.workflow
+      .getHandle(workflowId)
+      .terminate('ui test done')
+      .catch(() => undefined);
     await connection.close();
   });
 
@@ -76,7 +88,11 @@ describe('Temporal Web UI shows Sluice deployments', () => {
     assert.match(body, /\babort\b/);
 
     // 3. The search attributes tab.
-    await page.getByRole('tab', { name: /Search Attributes/ }).or(page.getByText('Search Attributes', { exact: true })).first().click();
+    await page
+      .getByRole('tab', { name: /Search Attributes/ })
+      .or(page.getByText('Search Attributes', { exact: true }))
+      .first()
+      .click();
     await page.getByText('SluiceService').first().waitFor({ timeout: 15_000 });
     const attrs = await page.locator('body').innerText();
     assert.match(attrs, /SluiceService/);

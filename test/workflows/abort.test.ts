@@ -96,7 +96,9 @@ describe('an abort in any phase restores the old version and undoes in reverse o
       assert.deepEqual(res.compensations, c.compensations);
       assert.ok(res.timeToRollbackMs !== null && res.timeToRollbackMs < 10000, `time to rollback ${res.timeToRollbackMs} ms`);
 
-      const after = callNames(service).slice(before).filter((n) => !n.startsWith('buildImage'));
+      const after = callNames(service)
+        .slice(before)
+        .filter((n) => !n.startsWith('buildImage'));
       assert.deepEqual(after, c.undoCalls);
       const state = readState(h.dir, service, 'test');
       assert.equal(state.stable?.version, OLD, 'the old version serves');

@@ -83,7 +83,10 @@ after(async () => {
   await connection?.close();
   await health?.close();
   for (const image of await docker.listImages({ filters: JSON.stringify({ reference: [`${imageRepo}`] }) }).catch(() => [])) {
-    await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getImage(image.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
   }
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -91,14 +94,17 @@ after(async () => {
 test('a release built from git is versioned, built, pushed by digest, deployed and its changelog kept in the memo', { timeout: 300000 }, async () => {
   const short = git('rev-parse', '--short=7', 'HEAD');
   writeState(dir, service, 'test', { stable: release(service, `1.1.0+${git('rev-parse', '--short=7', 'v1.1.0')}`), canary: null, preview: null, warm: [] });
-  const spec = validateReleaseSpec({
-    service,
-    environment: 'test',
-    source: { kind: 'build', repoDir: repo, imageRepo },
-    // The file fake that runs images: the build and push are real, the deploy is not.
-    target: { kind: FILE_FAKE_IMAGE },
-    strategy: { kind: 'canary', steps: [{ setWeight: 50 }] },
-  }, fileFakeCatalogue);
+  const spec = validateReleaseSpec(
+    {
+      service,
+      environment: 'test',
+      source: { kind: 'build', repoDir: repo, imageRepo },
+      // The file fake that runs images: the build and push are real, the deploy is not.
+      target: { kind: FILE_FAKE_IMAGE },
+      strategy: { kind: 'canary', steps: [{ setWeight: 50 }] },
+    },
+    fileFakeCatalogue,
+  );
   const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: service, workflowId: deployWorkflowId(service, 'test'), args: [spec] });
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'promoted', res.message);

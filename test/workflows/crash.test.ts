@@ -47,10 +47,15 @@ test('a worker SIGKILLed during a health window is replaced and the release fini
     healthCheck: { interval: '300ms', failureThreshold: 3, timeout: '1s' },
   });
   const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, 'test'), args: [s] });
-  await eventually('the health window to be running', async () => {
-    const st = await handle.query(statusQuery);
-    return st.phase === 'analysing' && st.lastCheck?.ok ? st : undefined;
-  }, 60000, 100);
+  await eventually(
+    'the health window to be running',
+    async () => {
+      const st = await handle.query(statusQuery);
+      return st.phase === 'analysing' && st.lastCheck?.ok ? st : undefined;
+    },
+    60000,
+    100,
+  );
   const hitsBefore = health.hits();
   await killHard(first);
 
@@ -69,7 +74,9 @@ test('a worker SIGKILLed during a health window is replaced and the release fini
   assert.equal(state.stable?.version, '2.0.0+bbbbbbb');
   assert.equal(state.canary, null);
   assert.deepEqual(state.warm, []);
-  const weights = readCalls(dir, service).filter((c) => c.name === 'setTrafficWeight').map((c) => c.weight);
+  const weights = readCalls(dir, service)
+    .filter((c) => c.name === 'setTrafficWeight')
+    .map((c) => c.weight);
   assert.deepEqual(weights, [20, 60], 'each step ran exactly once across both workers');
 
   const history = await handle.fetchHistory();

@@ -53,27 +53,37 @@ const target = () => ({
 });
 
 function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends infer S ? (S extends { kind: 'canary'; steps: infer T } ? T : never) : never) {
-  return validateReleaseSpec({
-    service,
-    environment,
-    source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-    target: target(),
-    router: router(),
-    strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
-    healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-    analysis: {
-      templates: [
-        { ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' },
-        { ...defaultSequentialTemplate({ interval: `${INTERVAL_MS}ms`, maxDuration: `${SEQUENTIAL_WINDOW_MS}ms`, minRequests: 50, inconclusivePolicy: 'rollback' }), name: 'sequential' },
-      ],
-      load: { ratePerSecond: 40, via: 'candidate' },
-      rateWindow: '10s',
-    },
-  } satisfies ReleaseSpecInput, catalogue);
+  return validateReleaseSpec(
+    {
+      service,
+      environment,
+      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+      target: target(),
+      router: router(),
+      strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
+      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
+      analysis: {
+        templates: [
+          { ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' },
+          {
+            ...defaultSequentialTemplate({ interval: `${INTERVAL_MS}ms`, maxDuration: `${SEQUENTIAL_WINDOW_MS}ms`, minRequests: 50, inconclusivePolicy: 'rollback' }),
+            name: 'sequential',
+          },
+        ],
+        load: { ratePerSecond: 40, via: 'candidate' },
+        rateWindow: '10s',
+      },
+    } satisfies ReleaseSpecInput,
+    catalogue,
+  );
 }
 
 async function deploy(version: string, steps: Parameters<typeof specFor>[1]) {
-  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, environment), args: [specFor(version, steps)] });
+  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+    taskQueue: e2e.taskQueue,
+    workflowId: deployWorkflowId(service, environment),
+    args: [specFor(version, steps)],
+  });
 }
 
 const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
@@ -89,11 +99,18 @@ before(async () => {
 });
 
 after(async () => {
-  await e2e?.stop(() => ({ service, environment, target: target(), router: router() }), [V1, V2, V3, V4].map((v) => release(service, v)));
+  await e2e?.stop(
+    () => ({ service, environment, target: target(), router: router() }),
+    [V1, V2, V3, V4].map((v) => release(service, v)),
+  );
 });
 
 test('a good release passes Prometheus analysis and is promoted', { timeout: 300000 }, async () => {
-  const handle = await deploy(V2, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: ['errors'] }, { kind: 'setWeight', weight: 100 }]);
+  const handle = await deploy(V2, [
+    { kind: 'setWeight', weight: 20 },
+    { kind: 'analysis', templates: ['errors'] },
+    { kind: 'setWeight', weight: 100 },
+  ]);
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'promoted', res.message);
   const status = await handle.query(statusQuery);
@@ -104,7 +121,11 @@ test('a good release passes Prometheus analysis and is promoted', { timeout: 300
 });
 
 test('a release with 15% errors is rolled back by analysis within two intervals of the first measurement', { timeout: 300000 }, async () => {
-  const handle = await deploy(V3, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: ['errors'] }, { kind: 'setWeight', weight: 100 }]);
+  const handle = await deploy(V3, [
+    { kind: 'setWeight', weight: 20 },
+    { kind: 'analysis', templates: ['errors'] },
+    { kind: 'setWeight', weight: 100 },
+  ]);
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'rolled-back', res.message);
   assert.equal(res.reason, Reason.AnalysisFailed);
@@ -118,12 +139,19 @@ test('a release with 15% errors is rolled back by analysis within two intervals 
 });
 
 test('the sequential judge rolls back the 15% release before a fixed window would have closed', { timeout: 300000 }, async () => {
-  const handle = await deploy(V3, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: ['sequential'] }, { kind: 'setWeight', weight: 100 }]);
+  const handle = await deploy(V3, [
+    { kind: 'setWeight', weight: 20 },
+    { kind: 'analysis', templates: ['sequential'] },
+    { kind: 'setWeight', weight: 100 },
+  ]);
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'rolled-back', res.message);
   assert.equal(res.reason, Reason.AnalysisFailed);
   const status = await handle.query(statusQuery);
-  assert.ok(status.events.some((e) => e.type === 'info' && /baseline 1\.1\.0/.test(e.message)), 'a fresh baseline of the stable ran beside the canary');
+  assert.ok(
+    status.events.some((e) => e.type === 'info' && /baseline 1\.1\.0/.test(e.message)),
+    'a fresh baseline of the stable ran beside the canary',
+  );
   const analysis = status.events.find((e) => e.type === 'analysis');
   assert.ok(analysis?.data);
   const elapsed = Date.parse(String(analysis.data.decidedAt)) - Date.parse(String(analysis.data.firstMeasurementAt));
@@ -132,7 +160,11 @@ test('the sequential judge rolls back the 15% release before a fixed window woul
 });
 
 test('the sequential judge passes a good release at its maximum duration', { timeout: 300000 }, async () => {
-  const handle = await deploy(V4, [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis', templates: ['sequential'] }, { kind: 'setWeight', weight: 100 }]);
+  const handle = await deploy(V4, [
+    { kind: 'setWeight', weight: 20 },
+    { kind: 'analysis', templates: ['sequential'] },
+    { kind: 'setWeight', weight: 100 },
+  ]);
   const res = await settleDeployment(handle.result());
   assert.equal(res.outcome, 'promoted', res.message);
   const status = await handle.query(statusQuery);

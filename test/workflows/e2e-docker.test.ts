@@ -29,15 +29,18 @@ const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainT
 const target = () => ({ kind: 'docker' as const, settings: { basePort, env: FAST_STOP_ENV, stopTimeoutSec: 5, readyTimeoutMs: 30000 } });
 
 function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
-  const spec = validateReleaseSpec({
-    service,
-    environment: 'e2e',
-    source: { kind: 'prebuilt', version, imageRef: images[version]! },
-    target: target(),
-    router: router(),
-    strategy,
-    healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-  } satisfies ReleaseSpecInput, catalogue);
+  const spec = validateReleaseSpec(
+    {
+      service,
+      environment: 'e2e',
+      source: { kind: 'prebuilt', version, imageRef: images[version]! },
+      target: target(),
+      router: router(),
+      strategy,
+      healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
+    } satisfies ReleaseSpecInput,
+    catalogue,
+  );
   return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [spec] });
 }
 
@@ -57,9 +60,20 @@ before(async () => {
 });
 
 after(async () => {
-  await e2e?.stop(() => ({ service, environment: 'e2e', target: target(), router: router() }), [V1, V2].map((v) => ({ ...release(service, v), imageRef: images?.[v] })));
-  for (const c of await containersOfService().catch(() => [])) await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-  for (const ref of Object.values(images ?? {})) await docker.getImage(ref).remove({ force: true }).catch(() => undefined);
+  await e2e?.stop(
+    () => ({ service, environment: 'e2e', target: target(), router: router() }),
+    [V1, V2].map((v) => ({ ...release(service, v), imageRef: images?.[v] })),
+  );
+  for (const c of await containersOfService().catch(() => []))
+    await docker
+      .getContainer(c.Id)
+      .remove({ force: true })
+      .catch(() => undefined);
+  for (const ref of Object.values(images ?? {}))
+    await docker
+      .getImage(ref)
+      .remove({ force: true })
+      .catch(() => undefined);
 });
 
 test('recreate installs the first release, blue-green promotes the next; the old container is retired', { timeout: 400000 }, async () => {

@@ -45,19 +45,26 @@ const target = () => ({
 });
 
 function specFor(version: string, strategy: ReleaseSpecInput['strategy']) {
-  return validateReleaseSpec({
-    service,
-    environment: 'e2e',
-    source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-    target: target(),
-    router: router(),
-    strategy,
-    healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-  } satisfies ReleaseSpecInput, catalogue);
+  return validateReleaseSpec(
+    {
+      service,
+      environment: 'e2e',
+      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
+      target: target(),
+      router: router(),
+      strategy,
+      healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
+    } satisfies ReleaseSpecInput,
+    catalogue,
+  );
 }
 
 async function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
-  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [specFor(version, strategy)] });
+  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+    taskQueue: e2e.taskQueue,
+    workflowId: deployWorkflowId(service, 'e2e'),
+    args: [specFor(version, strategy)],
+  });
 }
 
 const sample = (n: number) => versionsThroughRouter(listenPort, n);
@@ -73,7 +80,10 @@ before(async () => {
 
 after(async () => {
   // Leave nothing behind: every process of the service, then its HAProxy frontend.
-  await e2e?.stop(() => ({ service, environment: 'e2e', target: target(), router: router() }), [V1, V2, BAD].map((v) => release(service, v)));
+  await e2e?.stop(
+    () => ({ service, environment: 'e2e', target: target(), router: router() }),
+    [V1, V2, BAD].map((v) => release(service, v)),
+  );
 });
 
 test('first release, then a canary with an approval gate is promoted through HAProxy', { timeout: 300000 }, async (t) => {
@@ -81,7 +91,11 @@ test('first release, then a canary with an approval gate is promoted through HAP
   assert.equal(first.outcome, 'promoted', first.message);
   assert.deepEqual(await sample(10), { [V1]: 10 });
 
-  const handle = await deploy(V2, { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '2s' } }, { setWeight: 50 }, { analysis: {} }, { pause: {} }], scaleDownDelay: '1s' });
+  const handle = await deploy(V2, {
+    kind: 'canary',
+    steps: [{ setWeight: 10 }, { pause: { duration: '2s' } }, { setWeight: 50 }, { analysis: {} }, { pause: {} }],
+    scaleDownDelay: '1s',
+  });
   await waitForStatus(handle, 'the approval gate', (s) => s.phase === 'awaiting-approval', 120000);
   const split = await sample(40);
   t.diagnostic(`at 50%: ${JSON.stringify(split)}`);
@@ -100,7 +114,12 @@ test('a release whose /healthz fails is rolled back; the stable keeps all traffi
   assert.equal(res.outcome, 'rolled-back', res.message);
   assert.equal(res.reason, Reason.HealthCheckFailed);
   assert.deepEqual(await sample(10), { [V2]: 10 });
-  const left = await createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) }).currentRelease({ service, environment: 'e2e', target: target(), router: router() });
+  const left = await createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) }).currentRelease({
+    service,
+    environment: 'e2e',
+    target: target(),
+    router: router(),
+  });
   assert.equal(left?.version, V2);
 });
 

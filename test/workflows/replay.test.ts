@@ -15,11 +15,16 @@ import { PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/
  * test/workflows/support/record-histories.ts only when the old code path is finally removed.
  */
 const dir = join(packageRoot(), 'test', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 test('recorded histories are present', () => {
   assert.ok(files.length >= 3, `expected recorded histories in ${dir}, found ${files.join(', ') || 'none'}`);
-  assert.ok(files.some((f) => f.endsWith('.v1.json')), 'histories from before the first patch are kept');
+  assert.ok(
+    files.some((f) => f.endsWith('.v1.json')),
+    'histories from before the first patch are kept',
+  );
 });
 
 test('every recorded history replays on the current workflow code without nondeterminism', async () => {
@@ -36,18 +41,23 @@ test('every recorded history replays on the current workflow code without nondet
 test('a history from different workflow code is detected as nondeterministic', async () => {
   // Guard against a replay test that cannot fail: swap the order of two commands in a recorded
   // history (the first activity becomes the second's type) and expect the replayer to object.
-  const original = JSON.parse(readFileSync(join(dir, 'canary-promoted.v1.json'), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] };
+  const original = JSON.parse(readFileSync(join(dir, 'canary-promoted.v1.json'), 'utf8')) as {
+    events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[];
+  };
   const scheduled = original.events.filter((e) => e.activityTaskScheduledEventAttributes);
   assert.ok(scheduled.length >= 2);
   scheduled[0]!.activityTaskScheduledEventAttributes!.activityType.name = 'somethingElse';
-  await assert.rejects(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromCliJson(original), 'tampered'), /[Nn]ondeterminism|DeterminismViolation|does not match/);
+  await assert.rejects(
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, historyFromCliJson(original), 'tampered'),
+    /[Nn]ondeterminism|DeterminismViolation|does not match/,
+  );
 });
 
 test('histories recorded after a patch carry its marker, older ones do not', () => {
   const markers = (file: string) =>
-    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, unknown> } }[] }).events
-      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-      .length;
+    (
+      JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, unknown> } }[] }
+    ).events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
   assert.equal(markers('canary-promoted.v1.json'), 0);
   assert.ok(markers('canary-promoted.v2.json') >= 1, `the ${PATCH_REMOVE_PROMOTED_CANDIDATE} patch marker is recorded`);
 });

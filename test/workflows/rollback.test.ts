@@ -34,7 +34,11 @@ function rollback(service: string, toVersion?: string) {
 test('rollbackWorkflow goes back to the previous retained release, or to a named one', async () => {
   const service = newService('rb');
   seedStable(h, service, '1.4.3+ccccccc');
-  writeRetained(h.dir, service, ['1.4.3+ccccccc', '1.4.2+bbbbbbb', '1.4.1+aaaaaaa'].map((v) => release(service, v)));
+  writeRetained(
+    h.dir,
+    service,
+    ['1.4.3+ccccccc', '1.4.2+bbbbbbb', '1.4.1+aaaaaaa'].map((v) => release(service, v)),
+  );
 
   const back = await rollback(service);
   assert.equal(back.outcome, 'rolled-back');
@@ -47,7 +51,13 @@ test('rollbackWorkflow goes back to the previous retained release, or to a named
   assert.equal(named.to?.version, '1.4.1+aaaaaaa');
   assert.equal(readState(h.dir, service, 'test').stable?.version, '1.4.1+aaaaaaa');
   const calls = readCalls(h.dir, service).filter((c) => c.name === 'rollbackToRelease');
-  assert.deepEqual(calls.map((c) => [c.version, c.note]), [['1.4.2+bbbbbbb', '1.4.3+ccccccc'], ['1.4.1+aaaaaaa', '1.4.2+bbbbbbb']]);
+  assert.deepEqual(
+    calls.map((c) => [c.version, c.note]),
+    [
+      ['1.4.2+bbbbbbb', '1.4.3+ccccccc'],
+      ['1.4.1+aaaaaaa', '1.4.2+bbbbbbb'],
+    ],
+  );
 });
 
 test('rolling back to a version that is not retained fails with the list of what is', async () => {

@@ -72,10 +72,15 @@ test('a release survives a SIGKILL of the Temporal server during its health wind
   });
   const workflowId = deployWorkflowId(service, 'test');
   const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId, args: [s] });
-  await eventually('the health window to be running', async () => {
-    const st = await handle.query(statusQuery);
-    return st.phase === 'analysing' && st.lastCheck?.ok ? st : undefined;
-  }, 60000, 100);
+  await eventually(
+    'the health window to be running',
+    async () => {
+      const st = await handle.query(statusQuery);
+      return st.phase === 'analysing' && st.lastCheck?.ok ? st : undefined;
+    },
+    60000,
+    100,
+  );
   await connection.close();
 
   // A crash, not a shutdown: no chance to flush anything beyond what SQLite already has.
@@ -92,7 +97,9 @@ test('a release survives a SIGKILL of the Temporal server during its health wind
     assert.equal(res.outcome, 'promoted', res.message);
     const state = readState(targetDir, service, 'test');
     assert.equal(state.stable?.version, '2.0.0+bbbbbbb');
-    const weights = readCalls(targetDir, service).filter((c) => c.name === 'setTrafficWeight').map((c) => c.weight);
+    const weights = readCalls(targetDir, service)
+      .filter((c) => c.name === 'setTrafficWeight')
+      .map((c) => c.weight);
     assert.deepEqual(weights, [20, 60], 'each step ran exactly once across the server restart');
   } finally {
     await connection.close();

@@ -69,18 +69,25 @@ test('cross-field rules: image targets need an image repository, templates must 
   assert.equal(noRepo.ok, false);
   assert.deepEqual(!noRepo.ok && noRepo.errors, [{ path: 'source.imageRepo', message: 'is required to build for the docker target' }]);
 
-  const prebuiltProcess = parseReleaseSpec({ ...base, target: { kind: 'process' }, source: { kind: 'prebuilt', version: '1.2.3+abcdef0', imageRef: `127.0.0.1:5000/x@sha256:${'a'.repeat(64)}` } });
+  const prebuiltProcess = parseReleaseSpec({
+    ...base,
+    target: { kind: 'process' },
+    source: { kind: 'prebuilt', version: '1.2.3+abcdef0', imageRef: `127.0.0.1:5000/x@sha256:${'a'.repeat(64)}` },
+  });
   assert.deepEqual(!prebuiltProcess.ok && prebuiltProcess.errors, [{ path: 'source.binaryPath', message: 'is required for the process target' }]);
 
   const unknownTemplate = parseReleaseSpec({ ...base, strategy: { kind: 'canary', steps: [{ analysis: { templates: ['error-rate'] } }] } });
   assert.deepEqual(!unknownTemplate.ok && unknownTemplate.errors, [{ path: 'strategy.steps[0].templates', message: 'names unknown analysis template "error-rate"' }]);
 
-  assert.throws(() => validateReleaseSpec({ ...base, strategy: { kind: 'rolling' } }, 'sluice.yaml'), (err: unknown) => {
-    assert.ok(err instanceof SpecValidationError);
-    assert.equal(err.errors[0]?.path, 'strategy.kind');
-    assert.match(err.message, /invalid release spec in sluice\.yaml/);
-    return true;
-  });
+  assert.throws(
+    () => validateReleaseSpec({ ...base, strategy: { kind: 'rolling' } }, 'sluice.yaml'),
+    (err: unknown) => {
+      assert.ok(err instanceof SpecValidationError);
+      assert.equal(err.errors[0]?.path, 'strategy.kind');
+      assert.match(err.message, /invalid release spec in sluice\.yaml/);
+      return true;
+    },
+  );
 });
 
 test('source names are refused at the edge by the rules the build and registry activities apply', () => {
@@ -89,7 +96,15 @@ test('source names are refused at the edge by the rules the build and registry a
     return r.ok ? [] : r.errors.map((e) => e.path);
   };
   const version = { version: '1.0.0+abcdef0', imageTag: 'v1.0.0-abcdef0', commit: 'abcdef0' };
-  for (const imageRepo of ['127.0.0.1:5000/x$(id)', '127.0.0.1:5000/Upper', 'go-service', 'localhost/a b', '127.0.0.1:5000/team/svc', 'localhost/svc', 'registry.example.com/a/b-c']) {
+  for (const imageRepo of [
+    '127.0.0.1:5000/x$(id)',
+    '127.0.0.1:5000/Upper',
+    'go-service',
+    'localhost/a b',
+    '127.0.0.1:5000/team/svc',
+    'localhost/svc',
+    'registry.example.com/a/b-c',
+  ]) {
     const spec = errorsOf({ kind: 'build', repoDir: '/src', imageRepo }).length === 0;
     const build = buildImageInputSchema.safeParse({ contextDir: '/src', imageRepo, version }).success;
     const push = pushImageInputSchema.safeParse({ imageRepo, tags: ['v1.0.0-abcdef0'] }).success;
@@ -110,10 +125,11 @@ test('source names are refused at the edge by the rules the build and registry a
   assert.deepEqual(errorsOf({ kind: 'build', repoDir: '/src', imageRepo: '127.0.0.1:5000/x', buildArgs: { 'GO-VERSION': '1' } }), ['source.buildArgs.GO-VERSION']);
   const digest = `sha256:${'a'.repeat(64)}`;
   assert.deepEqual(errorsOf({ kind: 'prebuilt', version: '1.0.0+abcdef0', imageRef: `127.0.0.1:5000/x@${digest}`, imageTag: 'v1.0.0-abcdef0', commit: 'abcdef0' }), []);
-  assert.deepEqual(
-    errorsOf({ kind: 'prebuilt', version: '1.0.0+abcdef0', imageRef: `x@${digest}`, imageTag: 'v1.0.0+abcdef0', commit: 'main' }).sort(),
-    ['source.commit', 'source.imageRef', 'source.imageTag'],
-  );
+  assert.deepEqual(errorsOf({ kind: 'prebuilt', version: '1.0.0+abcdef0', imageRef: `x@${digest}`, imageTag: 'v1.0.0+abcdef0', commit: 'main' }).sort(), [
+    'source.commit',
+    'source.imageRef',
+    'source.imageTag',
+  ]);
   assert.deepEqual(errorsOf({ kind: 'prebuilt', version: '1.0.0', imageRef: `127.0.0.1:5000/x$(id)@${digest}` }), ['source.imageRef']);
 });
 
@@ -172,7 +188,12 @@ test('kinds and settings are checked against the adapter catalogue, naming the f
   const paths = !badSettings.ok ? badSettings.errors.map((e) => e.path).sort() : [];
   assert.deepEqual(paths, ['router.settings.listenPort', 'target.settings.basePort', 'target.settings.host']);
   assert.match(!badSettings.ok ? badSettings.errors.find((e) => e.path === 'target.settings.host')!.message : '', /loopback/);
-  const kube = parseReleaseSpec({ ...base, source: { kind: 'prebuilt', version: '1.0.0', imageRef: `r/x@sha256:${'a'.repeat(64)}` }, target: { kind: 'kubernetes', settings: { replicas: 0 } }, router: { kind: 'gateway-httproute', settings: { pathPrefix: 'x' } } });
+  const kube = parseReleaseSpec({
+    ...base,
+    source: { kind: 'prebuilt', version: '1.0.0', imageRef: `r/x@sha256:${'a'.repeat(64)}` },
+    target: { kind: 'kubernetes', settings: { replicas: 0 } },
+    router: { kind: 'gateway-httproute', settings: { pathPrefix: 'x' } },
+  });
   assert.deepEqual(!kube.ok && kube.errors.map((e) => e.path).sort(), ['router.settings.pathPrefix', 'target.settings.replicas']);
   const process = validateReleaseSpec({ ...base, target: { kind: 'process' }, router: { kind: 'none' }, source: { kind: 'prebuilt', version: '1.0.0', binaryPath: '/bin/x' } });
   assert.deepEqual(process.capabilities, { artifact: 'binary', routerUrl: null });

@@ -28,9 +28,12 @@ describe('strategies', { concurrency: true }, () => {
   test('blueGreen: preview, checks, manual gate approved by signal, switch, post-promotion check, old kept warm then retired', async () => {
     const service = newService('bg');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-      strategy: { kind: 'blueGreen', autoPromote: false, previewChecks: { window: '1s' }, postPromotionChecks: { window: '1s' }, scaleDownDelay: '2s' },
-    }));
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'blueGreen', autoPromote: false, previewChecks: { window: '1s' }, postPromotionChecks: { window: '1s' }, scaleDownDelay: '2s' },
+      }),
+    );
     await waitForStatus(handle, 'the promotion gate', (s) => s.phase === 'awaiting-approval');
     const st = readState(h.dir, service, 'test');
     assert.equal(st.preview?.version, '1.1.0+bbbbbbb');
@@ -39,7 +42,11 @@ describe('strategies', { concurrency: true }, () => {
     await waitForStatus(handle, 'the scale-down delay', (s) => s.phase === 'promoting' && s.weight === 100);
     const warm = readState(h.dir, service, 'test');
     assert.equal(warm.stable?.version, '1.1.0+bbbbbbb');
-    assert.deepEqual(warm.warm.map((r) => r.version), ['1.0.0+aaaaaaa'], 'the old version stays warm during the delay');
+    assert.deepEqual(
+      warm.warm.map((r) => r.version),
+      ['1.0.0+aaaaaaa'],
+      'the old version stays warm during the delay',
+    );
     const res = await result(handle);
     assert.equal(res.outcome, 'promoted');
     assert.deepEqual(names(service), ['currentRelease', 'deployCandidate:preview', 'promoteCandidate:preview', 'removeCandidate:preview', 'retireRelease', 'pruneReleases']);
@@ -51,7 +58,15 @@ describe('strategies', { concurrency: true }, () => {
     seedStable(h, service, '1.0.0+aaaaaaa');
     const res = await result(await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'recreate', checks: { window: '1s' } } })));
     assert.equal(res.outcome, 'promoted');
-    assert.deepEqual(names(service), ['currentRelease', 'retireRelease', 'deployCandidate:canary', 'promoteCandidate:canary', 'removeCandidate:canary', 'retireRelease', 'pruneReleases']);
+    assert.deepEqual(names(service), [
+      'currentRelease',
+      'retireRelease',
+      'deployCandidate:canary',
+      'promoteCandidate:canary',
+      'removeCandidate:canary',
+      'retireRelease',
+      'pruneReleases',
+    ]);
     assert.equal(readState(h.dir, service, 'test').stable?.version, '1.1.0+bbbbbbb');
   });
 
@@ -89,7 +104,10 @@ describe('strategies', { concurrency: true }, () => {
   test('pause holds at the next step boundary until resume', async () => {
     const service = newService('pause');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '1s' } }, { setWeight: 30 }] } }));
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '1s' } }, { setWeight: 30 }] } }),
+    );
     await handle.signal(pauseSignal, 'ops');
     const paused = await waitForStatus(handle, 'paused', (s) => s.phase === 'paused');
     assert.equal(paused.paused, true);
@@ -106,10 +124,15 @@ describe('strategies', { concurrency: true }, () => {
   test('an approval gate nobody answers rolls back after the approval timeout', async () => {
     const service = newService('timeout');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const res = await result(await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
-      approval: { timeout: '1s' },
-    })));
+    const res = await result(
+      await startDeploy(
+        h,
+        spec(service, '1.1.0+bbbbbbb', {
+          strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
+          approval: { timeout: '1s' },
+        }),
+      ),
+    );
     assert.equal(res.outcome, 'rolled-back');
     assert.equal(res.reason, Reason.ApprovalTimedOut);
     assert.equal(readState(h.dir, service, 'test').stable?.version, '1.0.0+aaaaaaa');
@@ -118,10 +141,13 @@ describe('strategies', { concurrency: true }, () => {
   test('approvers are enforced: the signal from someone else is ignored and logged', async () => {
     const service = newService('approver');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
-      approval: { approvers: ['alice'] },
-    }));
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
+        approval: { approvers: ['alice'] },
+      }),
+    );
     await waitForStatus(handle, 'the gate', (s) => s.phase === 'awaiting-approval');
     await handle.signal(approveSignal, 'mallory');
     const ignored = await waitForStatus(handle, 'the ignored approval', (s) => s.events.some((e) => e.type === 'approval-ignored'));
@@ -134,12 +160,15 @@ describe('strategies', { concurrency: true }, () => {
   test('a release past its deadline fails after rolling back, and the failure carries the result', async () => {
     const service = newService('deadline');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '60s' } }] },
-      // Long enough for the canary at 10% to be in place on a loaded 2-core CI machine (a 2 s
-      // deadline sometimes hit first, and then there was no canary to compensate).
-      deadline: '8s',
-    }));
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '60s' } }] },
+        // Long enough for the canary at 10% to be in place on a loaded 2-core CI machine (a 2 s
+        // deadline sometimes hit first, and then there was no canary to compensate).
+        deadline: '8s',
+      }),
+    );
     await assert.rejects(handle.result(), (err: Error & { cause?: { type?: string } }) => {
       assert.equal(err.cause?.type, ErrorType.DeploymentFailed);
       return true;
@@ -157,10 +186,13 @@ describe('strategies', { concurrency: true }, () => {
 test('a non-retryable activity error undoes everything, then fails the workflow with the result attached', async () => {
   const service = newService('broken');
   seedStable(h, service, '1.0.0+aaaaaaa');
-  const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-    target: { kind: FILE_FAKE, settings: { failPromote: true } },
-    strategy: { kind: 'canary', steps: [{ setWeight: 25 }] },
-  }));
+  const handle = await startDeploy(
+    h,
+    spec(service, '1.1.0+bbbbbbb', {
+      target: { kind: FILE_FAKE, settings: { failPromote: true } },
+      strategy: { kind: 'canary', steps: [{ setWeight: 25 }] },
+    }),
+  );
   const res = await result(handle);
   assert.equal(res.outcome, 'failed');
   assert.equal(res.reason, Reason.ActivityFailed);

@@ -60,13 +60,16 @@ test('the worker entry point wires real clients, logs JSON, serves /metrics and 
   const { client, connection } = await temporalClient();
   try {
     const service = uniqueName('main').slice(0, 50);
-    const spec = validateReleaseSpec({
-      service,
-      environment: 'test',
-      source: { kind: 'prebuilt', version: '1.0.0+aaaaaaa', binaryPath: '/nonexistent/sluice-test-binary' },
-      target: { kind: 'process' },
-      strategy: { kind: 'recreate' },
-    }, catalogue);
+    const spec = validateReleaseSpec(
+      {
+        service,
+        environment: 'test',
+        source: { kind: 'prebuilt', version: '1.0.0+aaaaaaa', binaryPath: '/nonexistent/sluice-test-binary' },
+        target: { kind: 'process' },
+        strategy: { kind: 'recreate' },
+      },
+      catalogue,
+    );
     const workflowId = deployWorkflowId(service, 'test');
     const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId, args: [spec] });
     const result = await settleDeployment(handle.result());
@@ -78,7 +81,11 @@ test('the worker entry point wires real clients, logs JSON, serves /metrics and 
   }
 
   assert.deepEqual(await missingSearchAttributes(temporalAddress(stack), stack.temporal.namespace), [], 'the stack registers every Sluice search attribute');
-  assert.deepEqual(await missingSearchAttributes(temporalAddress(stack), 'no-such-namespace').catch(() => ['error']), ['error'], 'an unknown namespace is an error, not "all present"');
+  assert.deepEqual(
+    await missingSearchAttributes(temporalAddress(stack), 'no-such-namespace').catch(() => ['error']),
+    ['error'],
+    'an unknown namespace is an error, not "all present"',
+  );
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.kill('SIGTERM');

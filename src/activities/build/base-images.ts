@@ -76,7 +76,11 @@ async function importRootfs(docker: Docker, staging: string, ref: string, change
     ignore: (name) => skip(relative(staging, name).split(sep).join('/')),
     map: (header) => ({ ...header, uid: 0, gid: 0, uname: 'root', gname: 'root', mode: header.name === 'tmp' ? 0o1777 : header.mode }),
   });
-  const res = (await docker.importImage(pack as unknown as NodeJS.ReadableStream, { repo, tag, changes: [...changes, `LABEL ${BASE_LABEL}=${repo}`] })) as unknown as NodeJS.ReadableStream;
+  const res = (await docker.importImage(pack as unknown as NodeJS.ReadableStream, {
+    repo,
+    tag,
+    changes: [...changes, `LABEL ${BASE_LABEL}=${repo}`],
+  })) as unknown as NodeJS.ReadableStream;
   const events = await followDockerStream(res, () => undefined);
   const error = streamError(events);
   if (error) throw new Error(`docker import ${ref}: ${error}`);
@@ -119,7 +123,12 @@ async function createRuntimeBaseImage(docker: Docker, logger?: Logger): Promise<
 export async function builderImageTag(goModuleDir: string): Promise<string> {
   const env = await goEnv();
   const sum = existsSync(join(goModuleDir, 'go.sum')) ? readFileSync(join(goModuleDir, 'go.sum')) : Buffer.alloc(0);
-  const key = createHash('sha256').update(BUILDER_RECIPE).update(readFileSync(join(goModuleDir, 'go.mod'))).update(sum).digest('hex').slice(0, 12);
+  const key = createHash('sha256')
+    .update(BUILDER_RECIPE)
+    .update(readFileSync(join(goModuleDir, 'go.mod')))
+    .update(sum)
+    .digest('hex')
+    .slice(0, 12);
   return `${BASE_IMAGE_REPO}/go-builder:${env.GOVERSION}-${key}`;
 }
 
@@ -203,7 +212,15 @@ async function createGoBuilderImage(input: EnsureBaseImagesInput, ref: string): 
     //    paths out of the cache keys), so an image build only compiles what changed.
     await execFileAsync('go', ['build', '-trimpath', '-o', '/dev/null', './...'], {
       cwd: input.goModuleDir,
-      env: { ...process.env, GOMODCACHE: modcache, GOCACHE: join(staging, 'go', 'cache'), GOPROXY: 'off', GOSUMDB: 'off', GOFLAGS: '-mod=readonly -buildvcs=false', CGO_ENABLED: '0' },
+      env: {
+        ...process.env,
+        GOMODCACHE: modcache,
+        GOCACHE: join(staging, 'go', 'cache'),
+        GOPROXY: 'off',
+        GOSUMDB: 'off',
+        GOFLAGS: '-mod=readonly -buildvcs=false',
+        CGO_ENABLED: '0',
+      },
     });
     // 4. Toolchain and shell are symlinks into the host; the tar stream dereferences them.
     writeIdentityFiles(staging);
@@ -219,20 +236,27 @@ async function createGoBuilderImage(input: EnsureBaseImagesInput, ref: string): 
     chmodSync(join(staging, 'tmp'), 0o1777);
     // Tests, docs and API lists of the toolchain are not needed to compile.
     const skip = (rel: string) => /^usr\/local\/go\/(test|doc|misc|api)(\/|$)/.test(rel);
-    await importRootfs(input.docker, staging, ref, [
-      'ENV PATH=/usr/local/go/bin:/bin',
-      'ENV GOROOT=/usr/local/go',
-      'ENV GOPATH=/go',
-      'ENV GOMODCACHE=/go/pkg/mod',
-      'ENV GOCACHE=/go/cache',
-      'ENV HOME=/tmp',
-      // Offline: modules come only from the cache baked in above; go.sum still verifies them.
-      'ENV GOPROXY=off',
-      'ENV GOSUMDB=off',
-      'ENV GOTOOLCHAIN=local',
-      'ENV CGO_ENABLED=0',
-      'WORKDIR /src',
-    ], skip, input.logger);
+    await importRootfs(
+      input.docker,
+      staging,
+      ref,
+      [
+        'ENV PATH=/usr/local/go/bin:/bin',
+        'ENV GOROOT=/usr/local/go',
+        'ENV GOPATH=/go',
+        'ENV GOMODCACHE=/go/pkg/mod',
+        'ENV GOCACHE=/go/cache',
+        'ENV HOME=/tmp',
+        // Offline: modules come only from the cache baked in above; go.sum still verifies them.
+        'ENV GOPROXY=off',
+        'ENV GOSUMDB=off',
+        'ENV GOTOOLCHAIN=local',
+        'ENV CGO_ENABLED=0',
+        'WORKDIR /src',
+      ],
+      skip,
+      input.logger,
+    );
     return ref;
   } finally {
     rmSync(staging, { recursive: true, force: true });
@@ -254,7 +278,13 @@ export async function removeDanglingBuilderImages(docker: Docker): Promise<numbe
   const images = await docker.listImages({ filters: { dangling: ['true'], label: [`${BASE_LABEL}=${BASE_IMAGE_REPO}/go-builder`] } });
   let removed = 0;
   for (const image of images) {
-    await docker.getImage(image.Id).remove().then(() => removed++, () => undefined);
+    await docker
+      .getImage(image.Id)
+      .remove()
+      .then(
+        () => removed++,
+        () => undefined,
+      );
   }
   return removed;
 }

@@ -120,7 +120,16 @@ export async function buildBinary(deps: BinaryBuildDeps, raw: BuildBinaryInput):
     const sha256 = await sha256File(join(tmp, service));
     const sizeBytes = statSync(join(tmp, service)).size;
     writeFileSync(join(tmp, `${service}.sha256`), `${sha256}  ${service}\n`);
-    const metadata: ArtifactMetadata = { service, version: version.version, imageTag: version.imageTag, commit: version.commit, sha256, sizeBytes, goVersion, builtAt: new Date().toISOString() };
+    const metadata: ArtifactMetadata = {
+      service,
+      version: version.version,
+      imageTag: version.imageTag,
+      commit: version.commit,
+      sha256,
+      sizeBytes,
+      goVersion,
+      builtAt: new Date().toISOString(),
+    };
     writeFileSync(join(tmp, 'metadata.json'), JSON.stringify(metadata, null, 2) + '\n');
     // A stale or half-written release dir (checksum mismatch above) is replaced whole.
     rmSync(dir, { recursive: true, force: true });

@@ -33,7 +33,10 @@ export function packBuildContext(contextDir: string, dockerfile = 'Dockerfile'):
 
   const ignoreFile = resolve(root, '.dockerignore');
   const patterns = existsSync(ignoreFile)
-    ? readFileSync(ignoreFile, 'utf8').split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))
+    ? readFileSync(ignoreFile, 'utf8')
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#'))
     : [];
   const ig = dockerignore({ ignorecase: false }).add(patterns);
   // With "!" exceptions an excluded directory may still hold included files, so directories

@@ -135,7 +135,10 @@ export async function buildImage(deps: ImageBuildDeps, raw: BuildImageInput): Pr
   // build created (not cache hits) are unique to it, so drop them alone (noprune keeps the
   // shared cache layers underneath).
   for (const id of stages.createdStageResults()) {
-    await deps.docker.getImage(id).remove({ noprune: true }).catch(() => undefined);
+    await deps.docker
+      .getImage(id)
+      .remove({ noprune: true })
+      .catch(() => undefined);
   }
   const durationMs = Date.now() - started;
   log.info({ imageId: built.Id, sizeBytes: built.Size, durationMs }, 'image built');

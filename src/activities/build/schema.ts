@@ -35,7 +35,11 @@ export const buildBinaryInputSchema = z.object({
 });
 export type BuildBinaryInput = z.input<typeof buildBinaryInputSchema>;
 
-const refSchema = z.string().min(1).max(256).refine((r) => !r.startsWith('-'), 'a ref may not start with -');
+const refSchema = z
+  .string()
+  .min(1)
+  .max(256)
+  .refine((r) => !r.startsWith('-'), 'a ref may not start with -');
 
 export const resolveVersionInputSchema = z.object({
   repoDir: z.string().min(1),

@@ -114,7 +114,10 @@ export async function resolveVersion(input: ResolveVersionInput): Promise<Resolv
     }
   } else {
     if ((await git(input.repoDir, ['rev-parse', '--is-shallow-repository'])) === 'true') {
-      throw badInput(ErrorType.ShallowClone, `${input.repoDir} is a shallow clone and no ${prefix}* tag is reachable; fetch full history and tags (git fetch --unshallow --tags, or fetch-depth: 0 in CI)`);
+      throw badInput(
+        ErrorType.ShallowClone,
+        `${input.repoDir} is a shallow clone and no ${prefix}* tag is reachable; fetch full history and tags (git fetch --unshallow --tags, or fetch-depth: 0 in CI)`,
+      );
     }
     distance = Number(await git(input.repoDir, ['rev-list', '--count', 'HEAD']));
     core = '0.0.0';

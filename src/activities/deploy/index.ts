@@ -34,8 +34,7 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
     }
     return activities;
   };
-  const call = <K extends keyof TargetActivities>(name: K): TargetActivities[K] =>
-    (async (input: TargetRef) => activitiesOf(input)[name](input as never)) as TargetActivities[K];
+  const call = <K extends keyof TargetActivities>(name: K): TargetActivities[K] => (async (input: TargetRef) => activitiesOf(input)[name](input as never)) as TargetActivities[K];
 
   return {
     currentRelease: call('currentRelease'),

@@ -109,9 +109,7 @@ export function loopbackDeploy(bind: (input: TargetRef) => Bound): Omit<DeployPo
       // Everything else goes: candidates, the release rolled back from, and any stable newer than
       // the one now serving (it would otherwise count as the current release).
       const victims = (await target.instances(scope)).filter(
-        (i) =>
-          i.id !== stable.id &&
-          (i.role !== 'stable' || i.generation > stable.generation || i.release.version === input.from?.version || !i.running),
+        (i) => i.id !== stable.id && (i.role !== 'stable' || i.generation > stable.generation || i.release.version === input.from?.version || !i.running),
       );
       await stopRouted(b, victims);
       logger.info({ ...scope, version: input.release.version, from: input.from?.version, flippedMs, removed: victims.length }, 'rolled back');

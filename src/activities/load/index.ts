@@ -11,7 +11,6 @@ import type { LoadReport, LoadSpec } from './generator';
 import { NotLoopbackError } from './loopback';
 import { ErrorType } from '../../domain/errors';
 
-
 export interface LoadActivities {
   generateLoad(spec: LoadSpec): Promise<LoadReport & { cancelled: boolean }>;
 }

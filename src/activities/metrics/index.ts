@@ -99,10 +99,13 @@ export function scrapeGroupId(input: Pick<TargetsInput, 'service' | 'environment
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
-export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRegistry = createProviders({
-  prometheus: { url: deps.prometheusUrl, timeoutMs: deps.timeoutMs },
-  web: { timeoutMs: deps.timeoutMs },
-})): MetricsActivities {
+export function createMetricsActivities(
+  deps: MetricsDeps,
+  providers: ProviderRegistry = createProviders({
+    prometheus: { url: deps.prometheusUrl, timeoutMs: deps.timeoutMs },
+    web: { timeoutMs: deps.timeoutMs },
+  }),
+): MetricsActivities {
   return {
     ...judgeActivities((err) => nonRetryable(err)),
 
@@ -117,10 +120,14 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
     async sampleRange(input) {
       try {
         const provider = providerFor(providers, input.query);
-        if (!provider.range) throw new MetricInputError(ErrorType.UnsupportedQuery, `the ${provider.kind} provider has no time ranges; use a prometheus query for baseline-vs-canary metrics`);
+        if (!provider.range)
+          throw new MetricInputError(ErrorType.UnsupportedQuery, `the ${provider.kind} provider has no time ranges; use a prometheus query for baseline-vs-canary metrics`);
         const range = provider.range.bind(provider);
         const entries = await Promise.all(
-          input.roles.map(async (role) => [role, await range(input.query, { ...input.context, role }, { startMs: input.startMs, endMs: input.endMs, stepMs: input.stepMs }, { signal: signal() })] as const),
+          input.roles.map(
+            async (role) =>
+              [role, await range(input.query, { ...input.context, role }, { startMs: input.startMs, endMs: input.endMs, stepMs: input.stepMs }, { signal: signal() })] as const,
+          ),
         );
         return Object.fromEntries(entries);
       } catch (err) {
@@ -132,7 +139,8 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       try {
         const query: MetricQuery = input.metric.provider ?? { kind: 'prometheus', query: defaultSequentialQuery(input.metric.kind) };
         const provider = providerFor(providers, query);
-        if (!provider.series) throw new MetricInputError(ErrorType.UnsupportedQuery, `the ${provider.kind} provider has no labelled series; use a prometheus query for sequential metrics`);
+        if (!provider.series)
+          throw new MetricInputError(ErrorType.UnsupportedQuery, `the ${provider.kind} provider has no labelled series; use a prometheus query for sequential metrics`);
         const series = provider.series.bind(provider);
         const snap = async (role: Role): Promise<RoleSnapshot> => {
           const r = await series(query, { ...input.context, role }, { signal: signal() });
@@ -162,7 +170,12 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
       });
       if (templates.length === 0 && problems.length === 0) problems.push('templates: at least one analysis template is required');
       if (problems.length > 0) {
-        throw ApplicationFailure.create({ type: ErrorType.InvalidAnalysisTemplate, message: `invalid analysis templates: ${problems.join('; ')}`, nonRetryable: true, details: [problems] });
+        throw ApplicationFailure.create({
+          type: ErrorType.InvalidAnalysisTemplate,
+          message: `invalid analysis templates: ${problems.join('; ')}`,
+          nonRetryable: true,
+          details: [problems],
+        });
       }
       return templates;
     },
@@ -170,7 +183,11 @@ export function createMetricsActivities(deps: MetricsDeps, providers: ProviderRe
     async registerTargets(input) {
       const bad = input.targets.find((t) => !HOST_PORT.test(t));
       if (bad !== undefined || input.targets.length === 0) {
-        throw ApplicationFailure.create({ type: ErrorType.InvalidScrapeTargets, message: `scrape targets must be host:port pairs, got ${JSON.stringify(bad ?? input.targets)}`, nonRetryable: true });
+        throw ApplicationFailure.create({
+          type: ErrorType.InvalidScrapeTargets,
+          message: `scrape targets must be host:port pairs, got ${JSON.stringify(bad ?? input.targets)}`,
+          nonRetryable: true,
+        });
       }
       const id = scrapeGroupId(input);
       const labels: Record<string, string> = { service: input.service, environment: input.environment, role: input.role };

@@ -79,7 +79,10 @@ export class RegistryClient {
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
-      throw badInput(ErrorType.RegistryAuth, `registry ${this.opts.host} refused ${method} ${path} (${res.status}); set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`);
+      throw badInput(
+        ErrorType.RegistryAuth,
+        `registry ${this.opts.host} refused ${method} ${path} (${res.status}); set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`,
+      );
     }
     if (res.status >= 500) {
       await res.body?.cancel();

@@ -17,10 +17,7 @@ export interface RegistryCredentials {
 
 const plainFileSchema = z.object({ username: z.string().min(1), password: z.string() });
 const dockerConfigSchema = z.object({
-  auths: z.record(
-    z.string(),
-    z.object({ auth: z.string().optional(), username: z.string().optional(), password: z.string().optional() }),
-  ),
+  auths: z.record(z.string(), z.object({ auth: z.string().optional(), username: z.string().optional(), password: z.string().optional() })),
 });
 
 function fromDockerConfig(config: z.infer<typeof dockerConfigSchema>, registryHost: string): RegistryCredentials | undefined {

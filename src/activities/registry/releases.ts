@@ -121,7 +121,10 @@ export async function pruneReleases(deps: ReleaseDeps, raw: PruneReleasesInput):
       registry = (await client.deleteManifest(name, r.digest)) === 'deleted';
       // Local copies go too (best effort: an image used by a container stays).
       for (const tag of [r.imageTag, commitTagFor(r.shortCommit)]) {
-        await deps.docker.getImage(`${input.imageRepo}:${tag}`).remove().catch(() => undefined);
+        await deps.docker
+          .getImage(`${input.imageRepo}:${tag}`)
+          .remove()
+          .catch(() => undefined);
       }
     }
     let binary = false;

@@ -17,11 +17,7 @@ export async function httpStatus(url: string, timeoutMs: number): Promise<{ stat
  * Polls `url` until it answers 2xx. `alive` is asked between polls so an instance that exited
  * fails fast with its reason instead of waiting out the timeout.
  */
-export async function waitForReady(
-  url: string,
-  timeoutMs: number,
-  alive: () => Promise<string | undefined>,
-): Promise<{ ok: true } | { ok: false; reason: string }> {
+export async function waitForReady(url: string, timeoutMs: number, alive: () => Promise<string | undefined>): Promise<{ ok: true } | { ok: false; reason: string }> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
   for (;;) {

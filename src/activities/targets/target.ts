@@ -120,9 +120,7 @@ export function instanceUrl(instance: Pick<Instance, 'host' | 'port'>): string {
 
 /** The current stable among recovered instances: the newest running one. */
 export function pickCurrent(instances: Instance[]): Instance | undefined {
-  return instances
-    .filter((i) => i.role === 'stable' && i.running)
-    .sort((a, b) => b.generation - a.generation)[0];
+  return instances.filter((i) => i.role === 'stable' && i.running).sort((a, b) => b.generation - a.generation)[0];
 }
 
 /**

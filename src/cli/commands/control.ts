@@ -97,7 +97,7 @@ export function registerControlCommands(program: Command): void {
     'sluice approve checkout production',
     'sluice approve checkout production --by alice',
   ])
-    .option('--by <name>', 'who approves (checked against the spec\'s approvers)')
+    .option('--by <name>', "who approves (checked against the spec's approvers)")
     .action(async (service: string | undefined, environment: string | undefined, opts: Opts & { by?: string }) => {
       const ref = resolveRef(service, environment, opts);
       await withClient(opts, async (client) => {

@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, addOutputOption, addSpecOptions, DEFAULT_SPEC_FILE, loadSpec, resolveRef, type ConnectionCliOptions, type OutputFormat, type SpecCliOptions } from '../context';
+import {
+  addConnectionOptions,
+  addOutputOption,
+  addSpecOptions,
+  DEFAULT_SPEC_FILE,
+  loadSpec,
+  resolveRef,
+  type ConnectionCliOptions,
+  type OutputFormat,
+  type SpecCliOptions,
+} from '../context';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { listRetainedReleasesForCli } from './releases-lookup';
@@ -16,7 +26,7 @@ export function registerReleasesCommand(program: Command): void {
     .description('retained versions of a service (registry tags and artifact-store binaries), newest first — what `rollback --to` accepts')
     .argument('[service]', 'service name')
     .argument('[environment]', 'environment name (marks the live release)')
-    .option('--image-repo <repo>', 'image repository (default: the spec\'s source.imageRepo, else <embedded registry>/<service>)');
+    .option('--image-repo <repo>', "image repository (default: the spec's source.imageRepo, else <embedded registry>/<service>)");
   addSpecOptions(cmd);
   addOutputOption(cmd);
   addConnectionOptions(cmd);
@@ -38,14 +48,7 @@ export function registerReleasesCommand(program: Command): void {
       console.log(
         table(
           ['', 'version', 'image tag', 'digest', 'binary', 'built'],
-          releases.map((r) => [
-            r.version === live ? '*' : '',
-            r.version,
-            r.imageTag,
-            r.digest ? r.digest.slice(0, 19) : '-',
-            r.binaryPath ? 'yes' : '-',
-            r.builtAt ?? '',
-          ]),
+          releases.map((r) => [r.version === live ? '*' : '', r.version, r.imageTag, r.digest ? r.digest.slice(0, 19) : '-', r.binaryPath ? 'yes' : '-', r.builtAt ?? '']),
         ),
       );
     if (workflowId) console.log(`\n${live ? `* live in ${ref.environment}` : `live release in ${ref.environment} unknown`}\nworkflow ${workflowId}\nweb ui   ${link}`);

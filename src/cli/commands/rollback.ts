@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, addOutputOption, addSpecOptions, loadSpec, resolveRef, withClient, type ConnectionCliOptions, type OutputFormat, type SpecCliOptions } from '../context';
+import {
+  addConnectionOptions,
+  addOutputOption,
+  addSpecOptions,
+  loadSpec,
+  resolveRef,
+  withClient,
+  type ConnectionCliOptions,
+  type OutputFormat,
+  type SpecCliOptions,
+} from '../context';
 import { ExitCode } from '../exit-codes';
 import { formatMs } from '../render/format';
 

@@ -11,7 +11,7 @@ export function registerWorkerCommand(program: Command): void {
     .command('worker')
     .description('run a Sluice worker: the deployment workflows and the build, registry, target and analysis activities')
     .option('--metrics-port <port>', 'serve Prometheus metrics on 127.0.0.1:<port> (0 = any free port; default 9464 or $SLUICE_WORKER_METRICS_PORT)')
-    .option('--artifact-store <dir>', 'versioned binary store (default: the embedded stack\'s, or $SLUICE_ARTIFACT_STORE)');
+    .option('--artifact-store <dir>', "versioned binary store (default: the embedded stack's, or $SLUICE_ARTIFACT_STORE)");
   addConnectionOptions(cmd);
   cmd.addHelpText(
     'after',

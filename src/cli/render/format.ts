@@ -42,7 +42,10 @@ export function analysisLabel(status: DeploymentStatus): string {
   const metrics = (a as { metrics?: unknown }).metrics;
   if (Array.isArray(metrics)) {
     return metrics
-      .map((m: { name?: string; value?: unknown; phase?: string }) => `${m.name ?? '?'}=${typeof m.value === 'number' ? +m.value.toPrecision(3) : String(m.value ?? '-')}${m.phase ? ` ${m.phase}` : ''}`)
+      .map(
+        (m: { name?: string; value?: unknown; phase?: string }) =>
+          `${m.name ?? '?'}=${typeof m.value === 'number' ? +m.value.toPrecision(3) : String(m.value ?? '-')}${m.phase ? ` ${m.phase}` : ''}`,
+      )
       .join(', ');
   }
   return JSON.stringify(a).slice(0, 120);
@@ -80,6 +83,10 @@ export function outcomeLabel(result: DeploymentResult): string {
 
 export function table(headers: string[], rows: string[][]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

@@ -100,13 +100,14 @@ export class TtyRenderer implements ProgressRenderer {
     const s = this.status;
     const elapsed = formatElapsed(Date.now() - this.started);
     if (!s) return [`  waiting for a worker to pick up ${this.workflowId}…  ${elapsed}`];
-    const flags = [s.paused ? 'PAUSED' : '', s.awaitingApproval ? `awaiting approval: ${s.awaitingApproval.gate} (sluice approve ${s.service} ${s.environment})` : '', s.abortRequested ? `abort requested by ${s.abortRequested.by}` : '']
+    const flags = [
+      s.paused ? 'PAUSED' : '',
+      s.awaitingApproval ? `awaiting approval: ${s.awaitingApproval.gate} (sluice approve ${s.service} ${s.environment})` : '',
+      s.abortRequested ? `abort requested by ${s.abortRequested.by}` : '',
+    ]
       .filter(Boolean)
       .join('  ');
-    const lines = [
-      `  ${s.service} ${versionLabel(s)} → ${s.environment}   phase ${s.phase}  ${stepLabel(s)}   elapsed ${elapsed}`,
-      `  weight ${weightBar(s.weight)}`,
-    ];
+    const lines = [`  ${s.service} ${versionLabel(s)} → ${s.environment}   phase ${s.phase}  ${stepLabel(s)}   elapsed ${elapsed}`, `  weight ${weightBar(s.weight)}`];
     const check = checkLabel(s);
     if (check) lines.push(`  check  ${check}`);
     const analysis = analysisLabel(s);

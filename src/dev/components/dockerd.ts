@@ -23,17 +23,24 @@ export const dockerdComponent: Component = {
       rmSync(config.docker.socket, { force: true });
     }
     const args = [
-      '--host', `unix://${config.docker.socket}`,
-      '--data-root', config.docker.dataRoot,
-      '--exec-root', config.docker.execRoot,
-      '--pidfile', config.docker.pidFile,
+      '--host',
+      `unix://${config.docker.socket}`,
+      '--data-root',
+      config.docker.dataRoot,
+      '--exec-root',
+      config.docker.execRoot,
+      '--pidfile',
+      config.docker.pidFile,
       '--bridge=none',
       '--iptables=false',
       '--ip6tables=false',
-      '--storage-driver', 'overlay2',
+      '--storage-driver',
+      'overlay2',
       // A private containerd under the exec root, so a system containerd is never shared.
-      '--containerd-namespace', 'sluice',
-      '--containerd-plugins-namespace', 'sluice-plugins',
+      '--containerd-namespace',
+      'sluice',
+      '--containerd-plugins-namespace',
+      'sluice-plugins',
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'dockerd'), pidFile: pidFile(config, 'dockerd') });
   },

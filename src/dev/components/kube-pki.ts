@@ -33,17 +33,48 @@ async function ensureCertificates(kube: KubeStackConfig): Promise<void> {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650'];
   if (!existsSync(pki.caCert) || !existsSync(pki.caKey)) {
     await openssl(
-      ['req', '-x509', ...ec, '-keyout', pki.caKey, '-out', pki.caCert, '-subj', '/CN=sluice-local-kubernetes-ca',
-        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+      [
+        'req',
+        '-x509',
+        ...ec,
+        '-keyout',
+        pki.caKey,
+        '-out',
+        pki.caCert,
+        '-subj',
+        '/CN=sluice-local-kubernetes-ca',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ],
       pki.dir,
     );
   }
   if (!existsSync(pki.servingCert) || !existsSync(pki.servingKey)) {
     const sans = ['IP:127.0.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc'];
     await openssl(
-      ['req', '-x509', '-CA', pki.caCert, '-CAkey', pki.caKey, ...ec, '-keyout', pki.servingKey, '-out', pki.servingCert,
-        '-subj', '/CN=kube-apiserver', '-addext', `subjectAltName=${sans.join(',')}`,
-        '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'extendedKeyUsage=serverAuth'],
+      [
+        'req',
+        '-x509',
+        '-CA',
+        pki.caCert,
+        '-CAkey',
+        pki.caKey,
+        ...ec,
+        '-keyout',
+        pki.servingKey,
+        '-out',
+        pki.servingCert,
+        '-subj',
+        '/CN=kube-apiserver',
+        '-addext',
+        `subjectAltName=${sans.join(',')}`,
+        '-addext',
+        'basicConstraints=critical,CA:FALSE',
+        '-addext',
+        'extendedKeyUsage=serverAuth',
+      ],
       pki.dir,
     );
   }

@@ -9,10 +9,4 @@ import { kwokComponent } from './kwok';
  * The optional local Kubernetes control plane (`sluice dev up --kubernetes`), in start order.
  * The stack starts components side by side; each one that needs another waits for it in start().
  */
-export const KUBERNETES_COMPONENTS: readonly Component[] = [
-  etcdComponent,
-  kubeApiserverComponent,
-  kubeControllerManagerComponent,
-  kubeSchedulerComponent,
-  kwokComponent,
-];
+export const KUBERNETES_COMPONENTS: readonly Component[] = [etcdComponent, kubeApiserverComponent, kubeControllerManagerComponent, kubeSchedulerComponent, kwokComponent];

@@ -56,17 +56,27 @@ export const temporalComponent: Component = {
     const bin = temporalBinary(config);
     mkdirSync(dirname(config.temporal.dbFile), { recursive: true });
     const args = [
-      'server', 'start-dev',
-      '--ip', config.temporal.host,
-      '--port', String(config.temporal.port),
-      '--ui-ip', config.temporal.host,
-      '--ui-port', String(config.temporal.uiPort),
-      '--db-filename', config.temporal.dbFile,
-      '--namespace', config.temporal.namespace,
-      '--log-format', 'json',
-      '--log-level', 'warn',
+      'server',
+      'start-dev',
+      '--ip',
+      config.temporal.host,
+      '--port',
+      String(config.temporal.port),
+      '--ui-ip',
+      config.temporal.host,
+      '--ui-port',
+      String(config.temporal.uiPort),
+      '--db-filename',
+      config.temporal.dbFile,
+      '--namespace',
+      config.temporal.namespace,
+      '--log-format',
+      'json',
+      '--log-level',
+      'warn',
       // Search attributes become visible to queries at once instead of after a cache refresh.
-      '--dynamic-config-value', 'system.forceSearchAttributesCacheRefreshOnRead=true',
+      '--dynamic-config-value',
+      'system.forceSearchAttributesCacheRefreshOnRead=true',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'temporal'), pidFile: pidFile(config, 'temporal') });

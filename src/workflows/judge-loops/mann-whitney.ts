@@ -69,7 +69,8 @@ async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<Template
     });
     const judged = await judges.judgeKayentaWindow({ config, samples });
     // Errors never count as success: a window where every metric failed to sample is an Error.
-    if (errored === config.metrics.length) return result(t, { phase: 'Error', reason: `${ANALYSIS_REASON.allErrored}: ${judged.reason}`, score: judged.score, metrics: judged.metrics });
+    if (errored === config.metrics.length)
+      return result(t, { phase: 'Error', reason: `${ANALYSIS_REASON.allErrored}: ${judged.reason}`, score: judged.score, metrics: judged.metrics });
     return result(t, { phase: judged.phase, reason: judged.reason, score: judged.score, metrics: judged.metrics });
   } catch (err) {
     const failure = templateFailure(err);

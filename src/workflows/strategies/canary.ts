@@ -33,10 +33,14 @@ export async function runCanary(ctx: DeployContext, strategy: CanaryStrategy): P
       case 'setWeight': {
         tracker.setPhase('canary');
         if (!weightUndoRegistered) {
-          saga.add('send all traffic to stable', () => withSummary(undo.setTrafficWeight, compensationActivity, 'undo: send all traffic to stable', { ...ref, release, weight: 0 }));
+          saga.add('send all traffic to stable', () =>
+            withSummary(undo.setTrafficWeight, compensationActivity, 'undo: send all traffic to stable', { ...ref, release, weight: 0 }),
+          );
           weightUndoRegistered = true;
         }
-        await control.uninterrupted(() => withSummary(deploy.setTrafficWeight, deployActivity, `canary ${release.version} at ${step.weight}%`, { ...ref, release, weight: step.weight }));
+        await control.uninterrupted(() =>
+          withSummary(deploy.setTrafficWeight, deployActivity, `canary ${release.version} at ${step.weight}%`, { ...ref, release, weight: step.weight }),
+        );
         tracker.setWeight(step.weight);
         break;
       }

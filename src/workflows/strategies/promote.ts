@@ -50,9 +50,7 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
   if (patched(PATCH_REMOVE_PROMOTED_CANDIDATE)) {
     // Targets may promote by starting a fresh stable instance; the candidate must not linger.
     // Idempotent: a target that turned the candidate into the stable has nothing left to remove.
-    await control.uninterrupted(() =>
-      withSummary(deploy.removeCandidate, deployActivity, `remove ${role} instance of ${release.version} (now stable)`, { ...ref, release, role }),
-    );
+    await control.uninterrupted(() => withSummary(deploy.removeCandidate, deployActivity, `remove ${role} instance of ${release.version} (now stable)`, { ...ref, release, role }));
   }
 
   if (options.postChecks) {

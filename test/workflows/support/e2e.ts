@@ -55,7 +55,9 @@ export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
       const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger });
       for (const release of releases) await deployActivities.retireRelease({ ...ref(), release }).catch(() => undefined);
       const router = ref().router;
-      await createRouter(router.kind, router.settings, adapterConfig).remove({ service: ref().service, environment: ref().environment }).catch(() => undefined);
+      await createRouter(router.kind, router.settings, adapterConfig)
+        .remove({ service: ref().service, environment: ref().environment })
+        .catch(() => undefined);
       worker.shutdown();
       await running;
       await native.close();

@@ -86,7 +86,11 @@ export function writeRetained(dir: string, service: string, releases: Release[])
 export function readCalls(dir: string, service: string): CallRecord[] {
   const path = callsPath(dir, service);
   if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as CallRecord);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as CallRecord);
 }
 
 const same = (a: Release | null | undefined, b: Release) => !!a && a.version === b.version;
@@ -229,10 +233,27 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
     ...deploy,
     async resolveVersion(input) {
       record({ name: 'resolveVersion', service: input.service });
-      return { service: input.service, version: '3.0.0+c0ffee1', imageTag: 'v3.0.0-c0ffee1', commit: 'c0ffee1c0ffee1', shortCommit: 'c0ffee1', tag: 'v3.0.0', distance: 0, dirty: false, prerelease: false, commitTime: '2026-01-01T00:00:00Z' };
+      return {
+        service: input.service,
+        version: '3.0.0+c0ffee1',
+        imageTag: 'v3.0.0-c0ffee1',
+        commit: 'c0ffee1c0ffee1',
+        shortCommit: 'c0ffee1',
+        tag: 'v3.0.0',
+        distance: 0,
+        dirty: false,
+        prerelease: false,
+        commitTime: '2026-01-01T00:00:00Z',
+      };
     },
     async generateChangelog() {
-      return { fromRef: 'v2.0.0', fromVersion: '2.0.0', toCommit: 'c0ffee1c0ffee1', entries: [{ shortSha: 'c0ffee1', subject: 'feat: test', author: 'test' }], markdown: '## 3.0.0\n- feat: test (c0ffee1)\n' };
+      return {
+        fromRef: 'v2.0.0',
+        fromVersion: '2.0.0',
+        toCommit: 'c0ffee1c0ffee1',
+        entries: [{ shortSha: 'c0ffee1', subject: 'feat: test', author: 'test' }],
+        markdown: '## 3.0.0\n- feat: test (c0ffee1)\n',
+      };
     },
     async buildImage(input) {
       record({ name: 'buildImage:start', service: input.imageRepo.split('/').pop()! });

@@ -100,15 +100,18 @@ export function seedStable(h: Harness, service: string, version: string, environ
 
 /** A validated spec (the schema is exercised on every test) for the file-fake target. */
 export function spec(service: string, version: string, overrides: Partial<ReleaseSpecInput> = {}) {
-  return validateReleaseSpec({
-    service,
-    environment: 'test',
-    source: { kind: 'prebuilt', version, binaryPath: `/artifacts/${service}/${version}` },
-    target: { kind: FILE_FAKE, settings: {} },
-    strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { analysis: { window: '1s' } }] },
-    healthCheck: { interval: '200ms', window: '1s', failureThreshold: 2, timeout: '1s' },
-    ...overrides,
-  } satisfies ReleaseSpecInput, fileFakeCatalogue);
+  return validateReleaseSpec(
+    {
+      service,
+      environment: 'test',
+      source: { kind: 'prebuilt', version, binaryPath: `/artifacts/${service}/${version}` },
+      target: { kind: FILE_FAKE, settings: {} },
+      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { analysis: { window: '1s' } }] },
+      healthCheck: { interval: '200ms', window: '1s', failureThreshold: 2, timeout: '1s' },
+      ...overrides,
+    } satisfies ReleaseSpecInput,
+    fileFakeCatalogue,
+  );
 }
 
 export function newService(prefix = 'svc'): string {
@@ -129,8 +132,13 @@ export function result(handle: WorkflowHandle<typeof deployWorkflow>): Promise<D
 
 /** Waits until the status query satisfies `pred` (polling; queries are cheap). */
 export function waitForStatus(handle: WorkflowHandle<typeof deployWorkflow>, what: string, pred: (s: DeploymentStatus) => boolean, timeoutMs = 30000): Promise<DeploymentStatus> {
-  return eventually(what, async () => {
-    const status = await handle.query(statusQuery);
-    return pred(status) ? status : undefined;
-  }, timeoutMs, 100);
+  return eventually(
+    what,
+    async () => {
+      const status = await handle.query(statusQuery);
+      return pred(status) ? status : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }

@@ -21,9 +21,16 @@ const scenarios: Record<string, Scenario> = {
   'canary-promoted': async (h) => {
     const service = newService('rec-canary');
     seedStable(h, service, '1.0.0+aaaaaaa');
-    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', {
-      strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: { duration: '1s' } }, { analysis: { window: '1s' } }, { setWeight: 50 }, { pause: {} }], scaleDownDelay: '1s' },
-    }));
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: {
+          kind: 'canary',
+          steps: [{ setWeight: 10 }, { pause: { duration: '1s' } }, { analysis: { window: '1s' } }, { setWeight: 50 }, { pause: {} }],
+          scaleDownDelay: '1s',
+        },
+      }),
+    );
     await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
     await handle.executeUpdate(approveUpdate, { args: ['recorder'] });
     await result(handle);
@@ -59,7 +66,11 @@ async function main(): Promise<void> {
       // The CLI writes the standard JSON history format (the SDK's historyToJSON trips over two
       // protobufjs copies in node_modules).
       const config = loadStackConfig();
-      const json = execFileSync(temporalBinary(config), ['workflow', 'show', '--address', temporalAddress(config), '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json'], { encoding: 'utf8' });
+      const json = execFileSync(
+        temporalBinary(config),
+        ['workflow', 'show', '--address', temporalAddress(config), '--namespace', config.temporal.namespace, '--workflow-id', workflowId, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
       const path = join(packageRoot(), 'test', 'histories', `${name}.${generation}.json`);
       writeFileSync(path, json.endsWith('\n') ? json : `${json}\n`);
       console.log(`recorded ${workflowId} → ${path}`);

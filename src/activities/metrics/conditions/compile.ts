@@ -22,7 +22,10 @@ export const CONDITION_ERROR = 'InvalidCondition';
 
 export class ConditionError extends Error {
   readonly type = CONDITION_ERROR;
-  constructor(readonly expression: string, detail: string) {
+  constructor(
+    readonly expression: string,
+    detail: string,
+  ) {
     super(`invalid condition ${JSON.stringify(expression)}: ${detail}`);
     this.name = 'ConditionError';
   }

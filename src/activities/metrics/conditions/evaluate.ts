@@ -10,7 +10,10 @@ export const CONDITION_EVAL_ERROR = 'ConditionEvaluationFailed';
 
 export class ConditionEvalError extends Error {
   readonly type = CONDITION_EVAL_ERROR;
-  constructor(readonly expression: string, detail: string) {
+  constructor(
+    readonly expression: string,
+    detail: string,
+  ) {
     super(`condition ${JSON.stringify(expression)} failed: ${detail}`);
     this.name = 'ConditionEvalError';
   }
@@ -118,16 +121,26 @@ export function evaluateCondition(condition: CompiledCondition, scope: Condition
         const a = num(l, `"${op}"`);
         const b = num(r, `"${op}"`);
         switch (op) {
-          case '+': return a + b;
-          case '-': return a - b;
-          case '*': return a * b;
-          case '/': return a / b;
-          case '%': return a % b;
-          case '<': return a < b;
-          case '<=': return a <= b;
-          case '>': return a > b;
-          case '>=': return a >= b;
-          default: return fail(`operator ${op}`);
+          case '+':
+            return a + b;
+          case '-':
+            return a - b;
+          case '*':
+            return a * b;
+          case '/':
+            return a / b;
+          case '%':
+            return a % b;
+          case '<':
+            return a < b;
+          case '<=':
+            return a <= b;
+          case '>':
+            return a > b;
+          case '>=':
+            return a >= b;
+          default:
+            return fail(`operator ${op}`);
         }
       }
       case 'Conditional':

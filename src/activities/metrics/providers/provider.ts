@@ -31,9 +31,7 @@ export interface ProviderCallOptions {
 
 /** One scalar-ish measurement, the shape the threshold judge reads. */
 export type Measurement =
-  | { kind: 'value'; value: number | number[]; at: string }
-  | { kind: 'no-data'; reason: string; at: string }
-  | { kind: 'error'; message: string; at: string };
+  { kind: 'value'; value: number | number[]; at: string } | { kind: 'no-data'; reason: string; at: string } | { kind: 'error'; message: string; at: string };
 
 export interface LabelledValue {
   labels: Record<string, string>;
@@ -43,9 +41,7 @@ export interface LabelledValue {
 
 /** An instant vector with labels (for judges that need several series, e.g. histogram buckets). */
 export type SeriesResult =
-  | { kind: 'series'; series: LabelledValue[]; at: string }
-  | { kind: 'no-data'; reason: string; at: string }
-  | { kind: 'error'; message: string; at: string };
+  { kind: 'series'; series: LabelledValue[]; at: string } | { kind: 'no-data'; reason: string; at: string } | { kind: 'error'; message: string; at: string };
 
 export interface RangeSpec {
   /** Unix milliseconds. */
@@ -56,9 +52,7 @@ export interface RangeSpec {
 
 /** Samples over a time range; NaN points become null so the result stays valid JSON. */
 export type RangeResult =
-  | { kind: 'samples'; values: (number | null)[]; series: number; at: string }
-  | { kind: 'no-data'; reason: string; at: string }
-  | { kind: 'error'; message: string; at: string };
+  { kind: 'samples'; values: (number | null)[]; series: number; at: string } | { kind: 'no-data'; reason: string; at: string } | { kind: 'error'; message: string; at: string };
 
 export type PrometheusQuery = Extract<MetricQuery, { kind: 'prometheus' }>;
 export type WebQuery = Extract<MetricQuery, { kind: 'web' }>;
@@ -73,10 +67,12 @@ export interface MetricProvider<Q extends MetricQuery = MetricQuery> {
   range?(query: Q, context: MeasureContext, range: RangeSpec, opts?: ProviderCallOptions): Promise<RangeResult>;
 }
 
-
 /** Thrown for bad input; the activities turn it into a non-retryable ApplicationFailure. */
 export class MetricInputError extends Error {
-  constructor(readonly type: ErrorType, message: string) {
+  constructor(
+    readonly type: ErrorType,
+    message: string,
+  ) {
     super(message);
     this.name = 'MetricInputError';
   }

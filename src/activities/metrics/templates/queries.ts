@@ -20,16 +20,13 @@ export const LATENCY_METRIC = 'http_request_duration_seconds';
  * at all, and an empty numerator would make the whole ratio "no data". With no traffic at all
  * the denominator is empty → no data (inconclusive), never a pass.
  */
-export const ERROR_RATE_QUERY =
-  `(sum(rate(${REQUESTS_METRIC}{${SELECTOR},code=~"5.."}[{{window}}])) or vector(0))` +
-  ` / sum(rate(${REQUESTS_METRIC}{${SELECTOR}}[{{window}}]))`;
+export const ERROR_RATE_QUERY = `(sum(rate(${REQUESTS_METRIC}{${SELECTOR},code=~"5.."}[{{window}}])) or vector(0))` + ` / sum(rate(${REQUESTS_METRIC}{${SELECTOR}}[{{window}}]))`;
 
 /** p99 latency in seconds from the histogram; NaN (no requests in the window) is no data. */
 export const LATENCY_P99_QUERY = `histogram_quantile(0.99, sum by (le) (rate(${LATENCY_METRIC}_bucket{${SELECTOR}}[{{window}}])))`;
 
 /** Mean latency in seconds; steadier than p99 for short Kayenta steps. */
-export const LATENCY_MEAN_QUERY =
-  `sum(rate(${LATENCY_METRIC}_sum{${SELECTOR}}[{{window}}])) / sum(rate(${LATENCY_METRIC}_count{${SELECTOR}}[{{window}}]))`;
+export const LATENCY_MEAN_QUERY = `sum(rate(${LATENCY_METRIC}_sum{${SELECTOR}}[{{window}}])) / sum(rate(${LATENCY_METRIC}_count{${SELECTOR}}[{{window}}]))`;
 
 /** Cumulative requests by status code, for the sequential count judge. */
 export const REQUESTS_BY_CODE_QUERY = `sum by (code) (${REQUESTS_METRIC}{${SELECTOR}})`;

@@ -21,12 +21,14 @@ import {
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
 
-export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
-  /** Docker engine socket; by default the one the worker is configured with (AdapterConfig.dockerSocket). */
-  socket: z.string().optional(),
-  /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
-  stopTimeoutSec: z.number().int().min(0).default(15),
-});
+export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape)
+  .extend(ReadinessSettings.shape)
+  .extend({
+    /** Docker engine socket; by default the one the worker is configured with (AdapterConfig.dockerSocket). */
+    socket: z.string().optional(),
+    /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
+    stopTimeoutSec: z.number().int().min(0).default(15),
+  });
 export type DockerTargetSettings = z.infer<typeof DockerTargetSettings>;
 
 export const LABEL = {
@@ -102,9 +104,7 @@ export class DockerTarget implements Target {
     const all = await this.instances(scope);
     // A stable of this release that already runs (a warm previous release, or this call's
     // earlier attempt) is reused as it is: rollback to it is then only a router flip.
-    const existing = all
-      .filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version)
-      .sort((a, b) => b.generation - a.generation)[0];
+    const existing = all.filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await this.ready(existing))) return existing;
     return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
   }
@@ -161,7 +161,10 @@ export class DockerTarget implements Target {
     }
     for (const old of inSlot) await this.removeInstance(scope, old);
     if (!(await waitPortFree(this.settings.host, port, 5000))) {
-      throw badInput(ErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
+      throw badInput(
+        ErrorType.PortInUse,
+        `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`,
+      );
     }
     await this.ensureImage(imageRef);
     const generation = Date.now();
@@ -228,7 +231,11 @@ export class DockerTarget implements Target {
     try {
       const buf = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 10 })) as unknown as Buffer;
       // Multiplexed stream frames carry an 8-byte header; strip non-printables for the message.
-      return buf.toString('utf8').replace(/[^\x20-\x7e\n]/g, '').trim().slice(-800);
+      return buf
+        .toString('utf8')
+        .replace(/[^\x20-\x7e\n]/g, '')
+        .trim()
+        .slice(-800);
     } catch {
       return '(no logs)';
     }

@@ -16,11 +16,11 @@ export function revisionOf(object: { metadata?: k8s.V1ObjectMeta }): number {
 export async function ownedReplicaSets(clients: KubeClients, deployment: k8s.V1Deployment): Promise<k8s.V1ReplicaSet[]> {
   const namespace = deployment.metadata!.namespace!;
   const uid = deployment.metadata!.uid;
-  const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+  const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   const list = await clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector });
-  return list.items
-    .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === uid && o.controller))
-    .sort((a, b) => revisionOf(b) - revisionOf(a));
+  return list.items.filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.uid === uid && o.controller)).sort((a, b) => revisionOf(b) - revisionOf(a));
 }
 
 /** A ReplicaSet's pod template as a Deployment would hold it (what `kubectl rollout undo` copies). */

@@ -64,7 +64,9 @@ export function scopeSelector(scope: Pick<Scope, 'service' | 'environment'>): Re
 }
 
 export function selectorString(labels: Record<string, string>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 function commonLabels(scope: Scope): Record<string, string> {

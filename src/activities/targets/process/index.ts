@@ -23,11 +23,13 @@ import {
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
 
-export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape).extend(ReadinessSettings.shape).extend({
-  /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
-  stateDir: z.string().optional(),
-  stopTimeoutMs: z.number().int().min(0).default(15000),
-});
+export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape)
+  .extend(ReadinessSettings.shape)
+  .extend({
+    /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
+    stateDir: z.string().optional(),
+    stopTimeoutMs: z.number().int().min(0).default(15000),
+  });
 export type ProcessTargetSettings = z.infer<typeof ProcessTargetSettings>;
 
 /**
@@ -84,9 +86,7 @@ export class ProcessTarget implements Target {
 
   async promoteCandidate(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
     const all = await this.instances(scope);
-    const existing = all
-      .filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version)
-      .sort((a, b) => b.generation - a.generation)[0];
+    const existing = all.filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await waitForReady(`${instanceUrl(existing)}${this.settings.readyPath}`, 0, async () => undefined)).ok) return existing;
     return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
   }
@@ -134,7 +134,10 @@ export class ProcessTarget implements Target {
     // A stale pid file (the process died or the pid was reused) is forgotten, a live one stopped.
     for (const old of inSlot) await sup.stop(old.record, this.settings.stopTimeoutMs);
     if (!(await waitPortFree(this.settings.host, port, 5000))) {
-      throw badInput(ErrorType.PortInUse, `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`);
+      throw badInput(
+        ErrorType.PortInUse,
+        `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`,
+      );
     }
     const record = await sup.start({
       binary,

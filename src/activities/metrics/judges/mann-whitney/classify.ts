@@ -85,10 +85,20 @@ export function classifyMetric(
   const up = rule.direction === 'increase' || rule.direction === 'either';
   const down = rule.direction === 'decrease' || rule.direction === 'either';
   if (up && hl.lower > band) {
-    return { ...base, ...stats, classification: 'High', reason: `canary higher: ${fmt(opts.confidence * 100)}% interval [${fmt(hl.lower)}, ${fmt(hl.upper)}] above tolerance +${fmt(band)}` };
+    return {
+      ...base,
+      ...stats,
+      classification: 'High',
+      reason: `canary higher: ${fmt(opts.confidence * 100)}% interval [${fmt(hl.lower)}, ${fmt(hl.upper)}] above tolerance +${fmt(band)}`,
+    };
   }
   if (down && hl.upper < -band) {
-    return { ...base, ...stats, classification: 'Low', reason: `canary lower: ${fmt(opts.confidence * 100)}% interval [${fmt(hl.lower)}, ${fmt(hl.upper)}] below tolerance -${fmt(band)}` };
+    return {
+      ...base,
+      ...stats,
+      classification: 'Low',
+      reason: `canary lower: ${fmt(opts.confidence * 100)}% interval [${fmt(hl.lower)}, ${fmt(hl.upper)}] below tolerance -${fmt(band)}`,
+    };
   }
   if (rule.maxVarianceRatio !== undefined && up && varianceRatio > rule.maxVarianceRatio) {
     return { ...base, ...stats, classification: 'High', reason: `canary variance ${fmt(varianceRatio)}× the baseline's (limit ${rule.maxVarianceRatio}×)` };

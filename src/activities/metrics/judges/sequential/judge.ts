@@ -18,9 +18,7 @@ import { initialLatencyState, lookLatency } from './latency';
 import type { LatencyIncrement, LatencyState } from './latency';
 
 export type MetricLookInput =
-  | ({ kind: 'count' } & Omit<CountIncrement, 'elapsedMs'>)
-  | ({ kind: 'latency' } & Omit<LatencyIncrement, 'elapsedMs'>)
-  | { kind: 'no-data'; reason: string };
+  ({ kind: 'count' } & Omit<CountIncrement, 'elapsedMs'>) | ({ kind: 'latency' } & Omit<LatencyIncrement, 'elapsedMs'>) | { kind: 'no-data'; reason: string };
 
 export interface SequentialLookInput {
   elapsedMs: number;

@@ -77,11 +77,7 @@ function latencyIncrement(cur: LatencySnapshot, prev?: LatencySnapshot): number[
 }
 
 /** The judge's input for one metric, or a no-data reason; updates `previous` in place. */
-function metricInput(
-  kind: Snapshot['kind'],
-  snap: { canary: RoleSnapshot; baseline: RoleSnapshot },
-  previous: { canary?: Snapshot; baseline?: Snapshot },
-): MetricLookInput {
+function metricInput(kind: Snapshot['kind'], snap: { canary: RoleSnapshot; baseline: RoleSnapshot }, previous: { canary?: Snapshot; baseline?: Snapshot }): MetricLookInput {
   const canary = usable(snap.canary, kind);
   const baseline = usable(snap.baseline, kind);
   if (typeof canary === 'string') return { kind: 'no-data', reason: `canary ${canary}` };
@@ -148,7 +144,11 @@ export function sequentialLook(args: SequentialLookArgs): SequentialLookResult {
   const metricPhases: SequentialLookResult['metricPhases'] = {};
   for (const m of config.metrics) {
     if (next.decidedBy?.metric === m.name) metricPhases[m.name] = { phase: 'Failed', reason: next.reason };
-    else if (next.phase === 'Running' || next.phase === 'Failed') metricPhases[m.name] = { phase: next.phase === 'Failed' ? 'Inconclusive' : 'Running', reason: next.phase === 'Failed' ? 'stopped: another metric decided' : 'no evidence of regression yet' };
+    else if (next.phase === 'Running' || next.phase === 'Failed')
+      metricPhases[m.name] = {
+        phase: next.phase === 'Failed' ? 'Inconclusive' : 'Running',
+        reason: next.phase === 'Failed' ? 'stopped: another metric decided' : 'no evidence of regression yet',
+      };
     else metricPhases[m.name] = { phase: next.phase, reason: next.reason };
   }
   return { state: { ...compact(next), previous }, phase: next.phase, reason: next.reason, rows, metricPhases };

@@ -131,9 +131,7 @@ export function assessMetric(spec: MetricRules, observations: readonly Observati
   const counts = tally(measurements);
   const base = { name: spec.name, counts, measurements };
   if (measurements.length === 0) {
-    return opts.terminating
-      ? { ...base, phase: 'Inconclusive', message: 'terminated before any measurement' }
-      : { ...base, phase: 'Pending', message: 'no measurement yet' };
+    return opts.terminating ? { ...base, phase: 'Inconclusive', message: 'terminated before any measurement' } : { ...base, phase: 'Pending', message: 'no measurement yet' };
   }
   if (counts.failed > spec.failureLimit) {
     return { ...base, phase: 'Failed', message: `failed (${counts.failed}) > failureLimit (${spec.failureLimit})` };
