@@ -190,7 +190,7 @@ test('kinds and settings are checked against the adapter catalogue, naming the f
   assert.match(!badSettings.ok ? badSettings.errors.find((e) => e.path === 'target.settings.host')!.message : '', /loopback/);
   const kube = parseReleaseSpec({
     ...base,
-    source: { kind: 'prebuilt', version: '1.0.0', imageRef: `r/x@sha256:${'a'.repeat(64)}` },
+    source: { kind: 'prebuilt', version: '1.0.0', imageRef: `127.0.0.1:5000/x@sha256:${'a'.repeat(64)}` },
     target: { kind: 'kubernetes', settings: { replicas: 0 } },
     router: { kind: 'gateway-httproute', settings: { pathPrefix: 'x' } },
   });
