@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { packageRoot } from '../lib/paths';
 
 /**
  * Where every component of the embedded stack listens and keeps its data.
@@ -12,7 +13,12 @@ export interface StackConfig {
   temporal: { host: string; port: number; uiPort: number; namespace: string; dbFile: string };
   docker: { socket: string; dataRoot: string; execRoot: string; pidFile: string };
   registry: { host: string; port: number; storageDir: string };
-  prometheus: { host: string; port: number; targetsDir: string; dataDir: string; scrapeInterval: string };
+  /**
+   * rulesDir: the shipped rule files (deploy/prometheus/*.yml in the package); localRulesDir: rule
+   * files of this state dir only (a test's or an operator's), loaded next to them.
+   */
+  prometheus: { host: string; port: number; targetsDir: string; dataDir: string; scrapeInterval: string; rulesDir: string; localRulesDir: string };
+  alertmanager: { host: string; port: number; dataDir: string };
   /** The stack's own HAProxy (stats page) and the directory of the per-service HAProxy processes. */
   haproxy: { adminSocket: string; servicesDir: string; pidFile: string; statsPort: number };
 }
@@ -67,6 +73,13 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       targetsDir: join(stateDir, 'prometheus', 'targets'),
       dataDir: join(stateDir, 'prometheus', 'data'),
       scrapeInterval: env.SLUICE_PROMETHEUS_SCRAPE_INTERVAL ?? '1s',
+      rulesDir: join(packageRoot(), 'deploy', 'prometheus'),
+      localRulesDir: join(stateDir, 'prometheus', 'rules'),
+    },
+    alertmanager: {
+      host: '127.0.0.1',
+      port: portFromEnv(env, 'SLUICE_ALERTMANAGER_PORT', 9093),
+      dataDir: join(stateDir, 'alertmanager', 'data'),
     },
     haproxy: {
       adminSocket: join(stateDir, 'haproxy', 'admin.sock'),
@@ -91,4 +104,12 @@ export function registryAddress(config: StackConfig): string {
 
 export function prometheusUrl(config: StackConfig): string {
   return `http://${config.prometheus.host}:${config.prometheus.port}`;
+}
+
+export function alertmanagerAddress(config: StackConfig): string {
+  return `${config.alertmanager.host}:${config.alertmanager.port}`;
+}
+
+export function alertmanagerUrl(config: StackConfig): string {
+  return `http://${alertmanagerAddress(config)}`;
 }

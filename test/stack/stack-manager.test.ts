@@ -31,7 +31,7 @@ async function scratchStateDir(): Promise<string> {
 test('dev status lists every component healthy with its URL', async () => {
   const { code, stdout } = await runCli(['dev', 'status', '--output', 'json']);
   const rows = JSON.parse(stdout) as Array<{ name: string; healthy: boolean; url: string }>;
-  assert.deepEqual(rows.map((r) => r.name).slice(0, 5), ['temporal', 'dockerd', 'registry', 'prometheus', 'haproxy']);
+  assert.deepEqual(rows.map((r) => r.name).slice(0, 6), ['temporal', 'dockerd', 'registry', 'prometheus', 'alertmanager', 'haproxy']);
   for (const row of rows) assert.ok(row.healthy, `${row.name} is healthy`);
   assert.match(rows[0]!.url, new RegExp(`127\\.0\\.0\\.1:${stack.temporal.uiPort}`));
   assert.equal(code, 0);

@@ -1,16 +1,22 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { prometheusUrl, type StackConfig } from '../config';
+import { alertmanagerAddress, prometheusUrl, type StackConfig } from '../config';
 import { BOOTSTRAP_HINT, findExecutable, logFile, pidFile, type Component } from '../component';
-import { httpOk } from '../probe';
+import { httpGet, httpOk } from '../probe';
 import { spawnDaemon } from '../process';
 
-/** Scrape targets come from JSON files in targetsDir, so releases register instances at run time. */
-function prometheusConfig(config: StackConfig): string {
+/**
+ * Scrape targets come from JSON files in targetsDir, so releases register instances at run time.
+ * Rules: the shipped deploy/prometheus/*.yml plus this state dir's own rules dir. Alerts go to
+ * the stack's Alertmanager.
+ */
+export function prometheusConfig(config: StackConfig): string {
   const interval = config.prometheus.scrapeInterval;
   return stringify({
     global: { scrape_interval: interval, evaluation_interval: interval, scrape_timeout: interval },
+    rule_files: [join(config.prometheus.rulesDir, '*.yml'), join(config.prometheus.localRulesDir, '*.yml')],
+    alerting: { alertmanagers: [{ api_version: 'v2', static_configs: [{ targets: [alertmanagerAddress(config)] }] }] },
     scrape_configs: [
       {
         job_name: 'sluice',
@@ -18,6 +24,28 @@ function prometheusConfig(config: StackConfig): string {
       },
     ],
   });
+}
+
+function configFile(config: StackConfig): string {
+  return join(config.stateDir, 'prometheus', 'prometheus.yml');
+}
+
+function writeConfig(config: StackConfig): void {
+  for (const d of [config.prometheus.targetsDir, config.prometheus.dataDir, config.prometheus.localRulesDir]) mkdirSync(d, { recursive: true });
+  writeFileSync(configFile(config), prometheusConfig(config));
+}
+
+/** Asks a running Prometheus to read its configuration (and so its rule files) again. */
+export async function reloadPrometheus(config: StackConfig): Promise<void> {
+  const res = await fetch(`${prometheusUrl(config)}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30000) });
+  if (!res.ok) throw new Error(`Prometheus refused to reload its configuration (${res.status}): ${(await res.text()).trim()}`);
+}
+
+/** The config file the running Prometheus was started with, from its flags. */
+async function runningConfigFile(config: StackConfig): Promise<string | undefined> {
+  const answer = await httpGet(`${prometheusUrl(config)}/api/v1/status/flags`);
+  if (answer.status !== 200) return undefined;
+  return (JSON.parse(answer.body) as { data?: Record<string, string> }).data?.['config.file'];
 }
 
 export const prometheusComponent: Component = {
@@ -28,17 +56,25 @@ export const prometheusComponent: Component = {
   healthy: (config) => httpOk(`${prometheusUrl(config)}/-/ready`, { looksRight: (a) => /Prometheus Server is Ready/.test(a.body) }),
   async start(config) {
     const bin = findExecutable('prometheus', `Prometheus (Debian package prometheus); ${BOOTSTRAP_HINT}`);
-    const dir = join(config.stateDir, 'prometheus');
-    for (const d of [config.prometheus.targetsDir, config.prometheus.dataDir]) mkdirSync(d, { recursive: true });
-    const file = join(dir, 'prometheus.yml');
-    writeFileSync(file, prometheusConfig(config));
+    writeConfig(config);
     const args = [
-      `--config.file=${file}`,
+      `--config.file=${configFile(config)}`,
       `--storage.tsdb.path=${config.prometheus.dataDir}`,
       '--storage.tsdb.retention.time=2d',
       `--web.listen-address=${config.prometheus.host}:${config.prometheus.port}`,
       '--web.enable-lifecycle',
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'prometheus'), pidFile: pidFile(config, 'prometheus') });
+  },
+  // A Prometheus of this state dir started by an older Sluice keeps its old configuration (no
+  // rules, no Alertmanager): rewrite the file and reload when it differs. One started with another
+  // config file (someone else's) is left alone.
+  async ensureConfigured(config) {
+    const file = configFile(config);
+    if ((await runningConfigFile(config)) !== file) return;
+    const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+    if (current === prometheusConfig(config)) return;
+    writeConfig(config);
+    await reloadPrometheus(config);
   },
 };

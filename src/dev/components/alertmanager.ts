@@ -1,0 +1,50 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { alertmanagerAddress, alertmanagerUrl, type StackConfig } from '../config';
+import { BOOTSTRAP_HINT, findExecutable, logFile, pidFile, type Component } from '../component';
+import { httpOk } from '../probe';
+import { spawnDaemon } from '../process';
+
+/**
+ * One route, one receiver that drops everything: alerts are kept and shown (API, web UI) but
+ * sent nowhere yet. Grouping per service and environment, with short waits, so a firing alert
+ * moves on within seconds on the dev stack.
+ */
+export function alertmanagerConfig(): string {
+  return stringify({
+    route: {
+      receiver: 'null',
+      group_by: ['alertname', 'service', 'environment'],
+      group_wait: '1s',
+      group_interval: '5s',
+      repeat_interval: '1h',
+    },
+    receivers: [{ name: 'null' }],
+  });
+}
+
+export const alertmanagerComponent: Component = {
+  name: 'alertmanager',
+  readyTimeoutMs: 30000,
+  url: (config) => alertmanagerUrl(config),
+  ports: (config) => [config.alertmanager.port],
+  // /-/ready answers a bare "OK"; the status API names the program, so a stranger on the port is not taken for it.
+  healthy: async (config) =>
+    (await httpOk(`${alertmanagerUrl(config)}/-/ready`)) && (await httpOk(`${alertmanagerUrl(config)}/api/v2/status`, { looksRight: (a) => a.body.includes('"versionInfo"') })),
+  async start(config: StackConfig) {
+    const bin = findExecutable('prometheus-alertmanager', `Alertmanager (Debian package prometheus-alertmanager); ${BOOTSTRAP_HINT}`);
+    const dir = join(config.stateDir, 'alertmanager');
+    mkdirSync(config.alertmanager.dataDir, { recursive: true });
+    const file = join(dir, 'alertmanager.yml');
+    writeFileSync(file, alertmanagerConfig());
+    const args = [
+      `--config.file=${file}`,
+      `--storage.path=${config.alertmanager.dataDir}`,
+      `--web.listen-address=${alertmanagerAddress(config)}`,
+      // A single instance: no gossip port to bind or to collide with another stack's.
+      '--cluster.listen-address=',
+    ];
+    spawnDaemon({ command: bin, args, logFile: logFile(config, 'alertmanager'), pidFile: pidFile(config, 'alertmanager') });
+  },
+};
