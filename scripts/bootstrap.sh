@@ -7,7 +7,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
 temporal_version=v1.5.1
-apt_packages=(docker.io docker-registry prometheus haproxy git ca-certificates openssl)
+apt_packages=(docker.io docker-registry prometheus prometheus-alertmanager haproxy git ca-certificates openssl)
 # Browser tests drive Debian's Chromium (no browser download is possible here).
 [ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
 
@@ -31,7 +31,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || die "apt-get install ${missing[*]} failed"
 fi
-for bin in dockerd docker-registry prometheus haproxy; do
+for bin in dockerd docker-registry prometheus promtool prometheus-alertmanager haproxy; do
   PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null || die "$bin not found after installing Debian packages"
 done
 
