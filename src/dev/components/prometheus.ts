@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { alertmanagerAddress, prometheusUrl, type StackConfig } from '../config';
@@ -48,6 +48,28 @@ async function runningConfigFile(config: StackConfig): Promise<string | undefine
   return (JSON.parse(answer.body) as { data?: Record<string, string> }).data?.['config.file'];
 }
 
+/** When the running Prometheus last loaded its configuration, if that load succeeded. */
+async function lastGoodLoadMs(config: StackConfig): Promise<number | undefined> {
+  const answer = await httpGet(`${prometheusUrl(config)}/api/v1/status/runtimeinfo`);
+  if (answer.status !== 200) return undefined;
+  const info = (JSON.parse(answer.body) as { data?: { reloadConfigSuccess?: boolean; lastConfigTime?: string } }).data;
+  if (!info?.reloadConfigSuccess || !info.lastConfigTime) return undefined;
+  const ms = Date.parse(info.lastConfigTime);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** The newest modification time among the rule files Prometheus loads. */
+function newestRuleFileMs(config: StackConfig): number {
+  let newest = 0;
+  for (const dir of [config.prometheus.rulesDir, config.prometheus.localRulesDir]) {
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      if (name.endsWith('.yml')) newest = Math.max(newest, statSync(join(dir, name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
 export const prometheusComponent: Component = {
   name: 'prometheus',
   readyTimeoutMs: 30000,
@@ -67,14 +89,17 @@ export const prometheusComponent: Component = {
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'prometheus'), pidFile: pidFile(config, 'prometheus') });
   },
   // A Prometheus of this state dir started by an older Sluice keeps its old configuration (no
-  // rules, no Alertmanager): rewrite the file and reload when it differs. One started with another
-  // config file (someone else's) is left alone.
+  // rules, no Alertmanager), and one started before a rule file changed keeps the old rules:
+  // rewrite the file if it differs and reload. lastConfigTime has whole seconds, so a rule file
+  // from the same second counts as newer (one reload too many, never one too few). A Prometheus
+  // started with another config file (someone else's) is left alone.
   async ensureConfigured(config) {
     const file = configFile(config);
     if ((await runningConfigFile(config)) !== file) return;
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    if (current === prometheusConfig(config)) return;
-    writeConfig(config);
-    await reloadPrometheus(config);
+    const configChanged = current !== prometheusConfig(config);
+    if (configChanged) writeConfig(config);
+    const loadedMs = await lastGoodLoadMs(config);
+    if (configChanged || loadedMs === undefined || newestRuleFileMs(config) >= loadedMs) await reloadPrometheus(config);
   },
 };
