@@ -12,7 +12,7 @@ function componentList(value: string): string[] {
 export function registerDevCommands(program: Command): void {
   const dev = program
     .command('dev')
-    .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, HAProxy)')
+    .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, Alertmanager, HAProxy)')
     .addHelpText(
       'after',
       '\nExamples:\n  sluice dev up\n  sluice dev up --kubernetes\n  sluice dev status --output json\n  sluice dev down\n\n' +
