@@ -1,10 +1,14 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { alertmanagerAddress, alertmanagerUrl, type StackConfig } from '../config';
 import { BOOTSTRAP_HINT, findExecutable, logFile, pidFile, type Component } from '../component';
 import { httpOk } from '../probe';
-import { spawnDaemon } from '../process';
+import { livePid, spawnDaemon } from '../process';
+
+function configFile(config: StackConfig): string {
+  return join(config.stateDir, 'alertmanager', 'alertmanager.yml');
+}
 
 /**
  * One route, one receiver that drops everything: alerts are kept and shown (API, web UI) but
@@ -34,9 +38,8 @@ export const alertmanagerComponent: Component = {
     (await httpOk(`${alertmanagerUrl(config)}/-/ready`)) && (await httpOk(`${alertmanagerUrl(config)}/api/v2/status`, { looksRight: (a) => a.body.includes('"versionInfo"') })),
   async start(config: StackConfig) {
     const bin = findExecutable('prometheus-alertmanager', `Alertmanager (Debian package prometheus-alertmanager); ${BOOTSTRAP_HINT}`);
-    const dir = join(config.stateDir, 'alertmanager');
     mkdirSync(config.alertmanager.dataDir, { recursive: true });
-    const file = join(dir, 'alertmanager.yml');
+    const file = configFile(config);
     writeFileSync(file, alertmanagerConfig());
     const args = [
       `--config.file=${file}`,
@@ -46,5 +49,15 @@ export const alertmanagerComponent: Component = {
       '--cluster.listen-address=',
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'alertmanager'), pidFile: pidFile(config, 'alertmanager') });
+  },
+  // An Alertmanager this state dir started with an older configuration reads the new one
+  // without a restart; one started by someone else is left alone.
+  async ensureConfigured(config) {
+    if (livePid(pidFile(config, 'alertmanager')) === undefined) return;
+    const file = configFile(config);
+    if (existsSync(file) && readFileSync(file, 'utf8') === alertmanagerConfig()) return;
+    writeFileSync(file, alertmanagerConfig());
+    const res = await fetch(`${alertmanagerUrl(config)}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30000) });
+    if (!res.ok) throw new Error(`Alertmanager refused to reload its configuration (${res.status}): ${(await res.text()).trim()}`);
   },
 };
