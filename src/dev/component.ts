@@ -1,5 +1,5 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { locateExecutable } from '../lib/executables';
 import type { StackConfig } from './config';
 
 /** One daemon of the embedded stack. Each lives in its own file under components/. */
@@ -27,20 +27,11 @@ export class MissingDependencyError extends Error {
   }
 }
 
-/** Finds an executable on PATH (plus the sbin dirs Debian puts daemons in). */
+/** Finds an executable on PATH (plus the sbin dirs Debian puts daemons in), or says how to install it. */
 export function findExecutable(name: string, fix: string, env: NodeJS.ProcessEnv = process.env): string {
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  throw new MissingDependencyError(`${name}`, fix);
+  const found = locateExecutable(name, env);
+  if (!found) throw new MissingDependencyError(`${name}`, fix);
+  return found;
 }
 
 export const BOOTSTRAP_HINT = 'run `npm run bootstrap` (scripts/bootstrap.sh) to install it';

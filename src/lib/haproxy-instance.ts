@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { locateExecutable } from './executables';
 import { haproxyCommand } from './haproxy';
 
 const execFileAsync = promisify(execFile);
@@ -51,18 +51,10 @@ export function instanceGlobals(instance: HaproxyInstance): string[] {
   ];
 }
 
-/** Debian installs HAProxy in /usr/sbin, which a worker's PATH may lack. */
 export function findHaproxy(env: NodeJS.ProcessEnv = process.env): string {
-  for (const dir of [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, 'haproxy'), constants.X_OK);
-      return join(dir, 'haproxy');
-    } catch {
-      // keep looking
-    }
-  }
-  throw new Error('haproxy is not installed (Debian package haproxy)');
+  const found = locateExecutable('haproxy', env);
+  if (!found) throw new Error('haproxy is not installed (Debian package haproxy)');
+  return found;
 }
 
 /** The instance's pid, when its pid file names a live HAProxy (a reused pid is not ours). */
