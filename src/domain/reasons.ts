@@ -15,6 +15,8 @@ export const Reason = {
   AnalysisFailed: 'AnalysisFailed',
   AnalysisInconclusive: 'AnalysisInconclusive',
   ApprovalTimedOut: 'ApprovalTimedOut',
+  /** An Alertmanager alert for the service and environment fired while the release was baking. */
+  AlertFired: 'AlertFired',
   DeadlineExceeded: 'DeadlineExceeded',
   /** A non-retryable activity error or retries exhausted (build failed, target unreachable...). */
   ActivityFailed: 'ActivityFailed',

@@ -16,6 +16,8 @@ export const PHASES = [
   'awaiting-approval',
   'paused',
   'promoting',
+  /** Promoted at 100%, the previous version still warm: watched (bake analysis, alerts) before the release ends. */
+  'baking',
   'succeeded',
   'rolling-back',
   'rolled-back',
@@ -40,6 +42,7 @@ export type EventType =
   | 'paused'
   | 'resumed'
   | 'abort-requested'
+  | 'alert'
   | 'compensation'
   | 'compensation-failed'
   | 'info'
@@ -104,6 +107,13 @@ export interface DeploymentResult {
   phaseDurations: Partial<Record<Phase, number>>;
   /** From the decision to roll back (abort received, check failed) to the last undo done. */
   timeToRollbackMs: number | null;
+  /**
+   * From the moment the release first took production traffic (first weight above 0, or its
+   * promotion) to the decision to roll back; for a candidate stopped before it took traffic,
+   * from when it started. null when the release was not stopped, or stopped before a candidate
+   * ran. Results recorded before this field existed lack it.
+   */
+  timeToDetectMs?: number | null;
   /** Undo steps that ran, in the order they ran (newest first). */
   compensations: string[];
   /** Set when outcome is failed: the error type of the root cause (ApplicationFailure.type). */

@@ -3,6 +3,7 @@
  * contract (CLI, UI and scripts send them by name): add, never rename.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AlertNotice } from '../domain/alerts';
 import type { DeploymentStatus } from '../domain/status';
 
 /** Stop the release and undo it. Honoured in any phase, also when sent before the phase starts. */
@@ -12,6 +13,9 @@ export const approveSignal = defineSignal<[by: string]>('approve');
 /** Hold at the next step boundary; timers already running finish. */
 export const pauseSignal = defineSignal<[by?: string]>('pause');
 export const resumeSignal = defineSignal<[by?: string]>('resume');
+
+/** A firing alert for this service and environment (sent by the Alertmanager receiver). Rolls back a baking release; ignored (and logged) otherwise. */
+export const alertSignal = defineSignal<[alert: AlertNotice]>('alert');
 
 export const statusQuery = defineQuery<DeploymentStatus>('status');
 

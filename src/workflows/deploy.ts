@@ -83,6 +83,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
   let errorType: string | undefined;
   let compensation: CompensationReport = { ran: [], failed: [] };
   let timeToRollbackMs: number | null = null;
+  let timeToDetectMs: number | null = null;
 
   try {
     control.throwIfStopped(); // an abort sent with the start is honoured before any work
@@ -105,6 +106,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     reason = stop.reason;
     message = stop.message;
     errorType = stop.errorType;
+    timeToDetectMs = tracker.timeToDetect(stop.atMs);
     tracker.setPhase('rolling-back', `rolling back: ${stop.message}`);
     compensation = await saga.compensate(tracker);
     timeToRollbackMs = Date.now() - stop.atMs;
@@ -133,6 +135,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     previous,
     phaseDurations: tracker.phaseDurations(),
     timeToRollbackMs,
+    timeToDetectMs,
     compensations: compensation.ran,
     ...(errorType ? { errorType } : {}),
     startedAt: tracker.status.startedAt,

@@ -21,6 +21,9 @@ export class Tracker {
   readonly startedAtMs: number;
   private phaseSinceMs: number;
   private readonly durations: Partial<Record<Phase, number>> = {};
+  /** Workflow time the candidate first ran, and first took production traffic (time to detect counts from these). */
+  private candidateStartedAtMs: number | null = null;
+  private exposedAtMs: number | null = null;
 
   constructor(spec: Pick<ReleaseSpec, 'service' | 'environment' | 'strategy'>) {
     // Workflow Date.now() is the deterministic time of the current workflow task.
@@ -111,8 +114,20 @@ export class Tracker {
   }
 
   setWeight(weight: number): void {
+    if (weight > 0 && this.exposedAtMs === null) this.exposedAtMs = Date.now();
     this.status.weight = weight;
     this.event('weight', `candidate weight ${weight}%`, { weight });
+  }
+
+  /** State only (no event, no command): histories recorded before it replay unchanged. */
+  markCandidateStarted(): void {
+    this.candidateStartedAtMs ??= Date.now();
+  }
+
+  /** Milliseconds from first exposure (or, never exposed, from the candidate's start) to `decidedAtMs`; null if no candidate ran. */
+  timeToDetect(decidedAtMs: number): number | null {
+    const since = this.exposedAtMs ?? this.candidateStartedAtMs;
+    return since === null ? null : Math.max(0, decidedAtMs - since);
   }
 
   /**

@@ -28,6 +28,7 @@ export async function deployCandidate(ctx: DeployContext, role: CandidateRole): 
   const undoName = `remove ${role} ${release.version}`;
   saga.add(undoName, () => withSummary(undo.removeCandidate, compensationActivity, `undo: ${undoName}`, { ...ref, release, role }));
   const candidate = await control.uninterrupted(() => withSummary(deploy.deployCandidate, deployActivity, `deploy ${role} ${release.version}`, { ...ref, release, role }));
+  tracker.markCandidateStarted();
   tracker.event('info', `${role} ${release.version} running at ${candidate.url}`, { role, url: candidate.url });
   return candidate;
 }
