@@ -7,7 +7,7 @@ import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { Release } from '../domain/release';
 import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
-import type { CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
+import type { BakeStatus, CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
 
 /** Enough for a long canary; older events stay in the Temporal history, which keeps everything. */
 export const MAX_EVENTS = 200;
@@ -136,6 +136,11 @@ export class Tracker {
    */
   markAlreadyLive(): void {
     this.status.weight = 100;
+  }
+
+  /** State only: the status query shows the bake (the Alertmanager receiver reads it). */
+  setBake(bake: BakeStatus | null): void {
+    this.status.bake = bake;
   }
 
   recordCheck(check: CheckResult): void {
