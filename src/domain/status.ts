@@ -76,6 +76,8 @@ export interface ApprovalGate {
 export interface BakeStatus {
   since: string;
   until: string;
+  /** Base URL of the promoted instance being watched. */
+  instance: string;
   /** Whether a firing alert rolls the release back (the Alertmanager receiver reads this). */
   alerts: boolean;
   templates: string[];

@@ -30,7 +30,7 @@ export async function runBake(ctx: DeployContext, post: PostPromotion, stable: C
   const startedAt = Date.now();
   const endsAt = startedAt + toMs(post.bake);
   const templates = post.templates ?? [];
-  tracker.setBake({ since: iso(startedAt), until: iso(endsAt), alerts: post.alerts, templates });
+  tracker.setBake({ since: iso(startedAt), until: iso(endsAt), instance: stable.url, alerts: post.alerts, templates });
   const approved = control.openBake(post.alerts);
   tracker.setPhase(
     'baking',
