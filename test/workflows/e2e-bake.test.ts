@@ -61,7 +61,8 @@ async function scenario(name: string): Promise<Scenario> {
 const router = (s: Scenario) => ({ kind: 'haproxy' as const, settings: { listenPort: s.listenPort, drainTimeoutMs: 1000 } });
 const target = (s: Scenario) => ({
   kind: 'process' as const,
-  settings: { stateDir: join(e2e.dir, 'processes'), basePort: s.basePort, env: { ...FAST_STOP_ENV, FAULT_CONTROL: 'true' }, stopTimeoutMs: 5000, readyTimeoutMs: 20000 },
+  // The process target's stateDir is one service's: pid files, logs, retained binaries.
+  settings: { stateDir: join(e2e.dir, 'processes', s.service), basePort: s.basePort, env: { ...FAST_STOP_ENV, FAULT_CONTROL: 'true' }, stopTimeoutMs: 5000, readyTimeoutMs: 20000 },
 });
 
 function specFor(s: Scenario, version: string, extra: Partial<ReleaseSpecInput> = {}) {
