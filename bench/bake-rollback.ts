@@ -41,7 +41,8 @@ import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary } from '../test/targ
 import { BAKE_ALERT, ensureAlertPath, installAlertRule, scrapeStable, setFault, startLoad } from '../test/workflows/support/bake';
 import { startE2eWorker, type E2eWorker } from '../test/workflows/support/e2e';
 import { release } from '../test/workflows/support/harness';
-import { median, watchAllTrafficToStable } from './measure';
+import { serverStates } from '../src/lib/haproxy';
+import { median } from './measure';
 
 const RUNS = Number(process.argv[2] ?? 1);
 const V1 = '1.0.0+aaa1111';
@@ -78,6 +79,19 @@ async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
   return (await res.json()) as T;
+}
+
+/**
+ * The moment HAProxy's runtime state sends everything to the `stable` server on `port` (polled
+ * every ~2 ms on the admin socket; a socket error, e.g. during a reload, is retried).
+ */
+function watchFlip(adminSocket: string, backend: string, port: number): { stop(): Promise<number | undefined> } {
+  return pollFirst(async () => {
+    const servers = await serverStates(adminSocket, backend);
+    const stable = servers.find((x) => x.server === 'stable');
+    const all = stable && stable.weight > 0 && stable.port === port && servers.every((x) => x.server === 'stable' || x.weight === 0);
+    return all ? Date.now() : undefined;
+  }, 2);
 }
 
 /** Polls `fn` every `everyMs` until stopped; keeps the first defined value. */
@@ -167,7 +181,7 @@ async function runOnce(path: Path, run: number): Promise<Times> {
   const v2Port = Number(new URL(bake.instance).port);
   const v1Port = v2Port === s.basePort ? s.basePort + 1 : s.basePort;
   const scope = { service: s.service, environment };
-  const flip = watchAllTrafficToStable(proxyInstance(stack.haproxy.servicesDir, scope).adminSocket, proxyName(scope), v1Port);
+  const flip = watchFlip(proxyInstance(stack.haproxy.servicesDir, scope).adminSocket, proxyName(scope), v1Port);
   const load = startLoad(`http://127.0.0.1:${s.listenPort}`, 20);
   // Let the load and scraping settle on v2 (two scrapes of healthy traffic), then the fault.
   await new Promise((r) => setTimeout(r, 2500));
@@ -181,11 +195,10 @@ async function runOnce(path: Path, run: number): Promise<Times> {
     const mine = a.find((x) => x.labels.alertname === BAKE_ALERT);
     return mine ? Date.parse(mine.updatedAt) : undefined;
   });
-  const perfOffset = Date.now() - performance.now();
   await setFault(bake.instance, { errorRate: 1 });
   const fault = Date.now();
   const result = await settleDeployment(handle.result());
-  const flippedPerf = await flip.stop();
+  const flipped = await flip.stop();
   const activeAt = await active.stop();
   const amAt = await am.stop();
   await load.stop();
@@ -200,7 +213,7 @@ async function runOnce(path: Path, run: number): Promise<Times> {
     ...(alertEvent?.data?.receivedAt ? { received: Date.parse(String(alertEvent.data.receivedAt)) } : {}),
     ...(analysisEvent?.data?.decidedAt ? { decided: Date.parse(String(analysisEvent.data.decidedAt)) } : {}),
     signalled: Date.parse((alertEvent ?? stopEvent)?.at ?? ''),
-    ...(flippedPerf !== undefined ? { flipped: flippedPerf + perfOffset } : {}),
+    ...(flipped !== undefined ? { flipped } : {}),
     answered: load.samples.find((x) => x.at >= fault && x.version === V1)?.at,
     result,
   };

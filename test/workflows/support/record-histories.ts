@@ -1,7 +1,8 @@
 /**
  * Records the histories replayed by test/workflows/replay.test.ts:
- *   npx tsx test/workflows/support/record-histories.ts v2
- * runs each scenario against the dev server and writes test/histories/<name>.<v2>.json. Record a
+ *   npx tsx test/workflows/support/record-histories.ts v2 [scenario...]
+ * runs each scenario (or the named ones) against the dev server and writes
+ * test/histories/<name>.<v2>.json. Record a
  * new generation after a `patched()` change, and keep the older ones until their patch is
  * removed: each generation proves that runs started by that code still replay.
  */
@@ -11,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { loadStackConfig, temporalAddress } from '../../../src/dev/config';
 import { temporalBinary } from '../../../src/dev/components/temporal';
 import { packageRoot } from '../../../src/lib/paths';
-import { approveUpdate } from '../../../src/workflows/definitions';
+import { alertSignal, approveUpdate } from '../../../src/workflows/definitions';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
 
 type Scenario = (h: Harness) => Promise<{ workflowId: string }>;
@@ -44,6 +45,25 @@ const scenarios: Record<string, Scenario> = {
     await result(handle);
     return { workflowId: handle.workflowId };
   },
+  // A bake after promotion (patch post-promotion-bake) that passes: health window, then retire.
+  'canary-baked': async (h) => {
+    const service = newService('rec-baked');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 50 }] }, postPromotion: { bake: '2s' } }));
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // An alert during the bake: rolled back with AlertFired.
+  'canary-bake-alert': async (h) => {
+    const service = newService('rec-alert');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 50 }] }, postPromotion: { bake: '5m' } }));
+    await waitForStatus(handle, 'bake', (s) => s.phase === 'baking');
+    const now = new Date().toISOString();
+    await handle.signal(alertSignal, { alertname: 'Recorded', fingerprint: 'rec', labels: { alertname: 'Recorded', service, environment: 'test' }, startsAt: now, receivedAt: now });
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
   // Blue-green with preview checks, a manual gate and an abort at the gate.
   'blue-green-aborted': async (h) => {
     const service = newService('rec-bg');
@@ -58,10 +78,13 @@ const scenarios: Record<string, Scenario> = {
 
 async function main(): Promise<void> {
   const generation = process.argv[2];
-  if (!generation || !/^v\d+$/.test(generation)) throw new Error('usage: record-histories <generation, e.g. v2>');
+  if (!generation || !/^v\d+$/.test(generation)) throw new Error('usage: record-histories <generation, e.g. v2> [scenario...]');
+  const only = process.argv.slice(3);
+  const unknown = only.filter((n) => !(n in scenarios));
+  if (unknown.length > 0) throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
   const h = await startHarness({ buildMs: 0 });
   try {
-    for (const [name, run] of Object.entries(scenarios)) {
+    for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const { workflowId } = await run(h);
       // The CLI writes the standard JSON history format (the SDK's historyToJSON trips over two
       // protobufjs copies in node_modules).
