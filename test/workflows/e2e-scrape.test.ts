@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { z } from 'zod';
 import { createDeployActivities } from '../../src/activities/deploy';
+import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { createTarget } from '../../src/activities/targets/registry';
 import { prometheusUrl } from '../../src/dev/config';
 import { settleDeployment } from '../../src/domain/result';
@@ -52,6 +53,11 @@ function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
       router: router(),
       strategy,
       healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
+      analysis: {
+        templates: [{ ...defaultThresholdTemplate({ interval: '1s', count: 3, initialDelay: '2s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+        load: { ratePerSecond: 20, via: 'candidate' },
+        rateWindow: '5s',
+      },
     } satisfies ReleaseSpecInput,
     catalogue,
   );
@@ -108,10 +114,16 @@ test('every live instance is scraped with its role and version, through promotio
   // Registered by the deploy activities, with no analysis anywhere in this release.
   await untilScraped('after the first release', [`stable ${V1}`]);
 
-  // A canary at 50% waiting for approval: stable and canary both scraped, each with its version.
-  const canary = await deploy(V2, { kind: 'canary', steps: [{ setWeight: 50 }, { pause: {} }], scaleDownDelay: '20s' });
-  await waitForStatus(canary, 'the approval gate', (s) => s.phase === 'awaiting-approval', 120000);
-  await untilScraped('during the canary', [`stable ${V1}`, `canary ${V2}`]);
+  // A canary at 50%, analysed, then waiting for approval: stable and canary both scraped, each with
+  // its version, once each. The analysis measured the canary through its continuous registration
+  // (a rollback here would miss the approval gate) and left it registered when it ended.
+  const canary = await deploy(V2, {
+    kind: 'canary',
+    steps: [{ setWeight: 50 }, { analysis: { templates: ['errors'] } }, { pause: {} }],
+    scaleDownDelay: '20s',
+  });
+  await waitForStatus(canary, 'the approval gate after the analysis', (s) => s.phase === 'awaiting-approval', 120000);
+  await untilScraped('during the canary, after its analysis', [`stable ${V1}`, `canary ${V2}`]);
 
   // Promoted: V2 is the stable; V1 still runs warm (scale-down delay) but is no longer scraped as stable.
   await canary.executeUpdate(approveUpdate, { args: ['e2e'] });
