@@ -21,7 +21,7 @@
  *   flipped    HAProxy's runtime state sends everything to v1 (admin socket, polled ~2 ms)
  *   answered   the first request of the load answered by v1 after the fault
  *
- *   npx tsx bench/bake-rollback.ts [runs=1]
+ *   npx tsx bench/bake-rollback.ts [runs=1] [paths=alert,analysis]
  */
 import { join } from 'node:path';
 import { defaultThresholdTemplate } from '../src/activities/metrics/templates';
@@ -38,13 +38,14 @@ import { statusQuery } from '../src/workflows/definitions';
 import { deployWorkflowId } from '../src/workflows/ids';
 import { adapterConfig, catalogue, eventually, freePort, stack, uniqueName } from '../test/helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary } from '../test/targets/fixtures';
-import { BAKE_ALERT, ensureAlertPath, installAlertRule, scrapeStable, setFault, startLoad } from '../test/workflows/support/bake';
+import { BAKE_ALERT, ensureAlertPath, installAlertRule, setFault, startLoad } from '../test/workflows/support/bake';
 import { startE2eWorker, type E2eWorker } from '../test/workflows/support/e2e';
 import { release } from '../test/workflows/support/harness';
 import { serverStates } from '../src/lib/haproxy';
 import { median } from './measure';
 
 const RUNS = Number(process.argv[2] ?? 1);
+const PATHS = (process.argv[3] ?? 'alert,analysis').split(',') as ('alert' | 'analysis')[];
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
 const environment = 'bench';
@@ -85,9 +86,11 @@ async function getJson<T>(url: string): Promise<T> {
  * The moment HAProxy's runtime state sends everything to the `stable` server on `port` (polled
  * every ~2 ms on the admin socket; a socket error, e.g. during a reload, is retried).
  */
+let lastStates = '';
 function watchFlip(adminSocket: string, backend: string, port: number): { stop(): Promise<number | undefined> } {
   return pollFirst(async () => {
     const servers = await serverStates(adminSocket, backend);
+    lastStates = JSON.stringify(servers.map((x) => [x.server, x.port, x.weight]));
     const stable = servers.find((x) => x.server === 'stable');
     const all = stable && stable.weight > 0 && stable.port === port && servers.every((x) => x.server === 'stable' || x.weight === 0);
     return all ? Date.now() : undefined;
@@ -154,13 +157,16 @@ async function runOnce(path: Path, run: number): Promise<Times> {
     });
   const first = await settleDeployment((await start(V1, {})).result());
   if (first.outcome !== 'promoted') throw new Error(`v1: ${first.message}`);
+  // Users' traffic through the router from before v2 until the end, so every window has data.
+  const load = startLoad(`http://127.0.0.1:${s.listenPort}`, 20);
 
   const extra: Partial<ReleaseSpecInput> =
     path === 'alert'
       ? { postPromotion: { bake: '3m' } }
       : {
           analysis: {
-            templates: [{ ...defaultThresholdTemplate({ interval: '1s', initialDelay: '1s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+            // initialDelay covers the first rate window of the freshly promoted instance.
+            templates: [{ ...defaultThresholdTemplate({ interval: '1s', initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
             rateWindow: '4s',
           },
           postPromotion: { bake: '3m', templates: ['errors'], alerts: false },
@@ -177,14 +183,21 @@ async function runOnce(path: Path, run: number): Promise<Times> {
     120000,
     100,
   );
-  const unscrape = path === 'alert' ? await scrapeStable(s.service, environment, V2, bake.instance) : async () => undefined;
+  // Continuous scraping registered v2 as the stable at its promotion: wait for two scrapes of it.
+  await eventually(
+    'two scrapes of v2',
+    async () => {
+      const q = encodeURIComponent(`count_over_time(up{service="${s.service}",environment="${environment}",role="stable",version="${V2}"}[30s])`);
+      const a = await getJson<{ data: { result: { value: [number, string] }[] } }>(`${prometheusUrl(stack)}/api/v1/query?query=${q}`);
+      return Number(a.data.result[0]?.value[1] ?? 0) >= 2 ? true : undefined;
+    },
+    60000,
+    200,
+  );
   const v2Port = Number(new URL(bake.instance).port);
   const v1Port = v2Port === s.basePort ? s.basePort + 1 : s.basePort;
   const scope = { service: s.service, environment };
   const flip = watchFlip(proxyInstance(stack.haproxy.servicesDir, scope).adminSocket, proxyName(scope), v1Port);
-  const load = startLoad(`http://127.0.0.1:${s.listenPort}`, 20);
-  // Let the load and scraping settle on v2 (two scrapes of healthy traffic), then the fault.
-  await new Promise((r) => setTimeout(r, 2500));
   const active = pollFirst(async () => {
     const a = await getJson<{ data: { alerts: { labels: Record<string, string>; activeAt: string; state: string }[] } }>(`${prometheusUrl(stack)}/api/v1/alerts`);
     const mine = a.data.alerts.find((x) => x.labels.alertname === BAKE_ALERT && x.labels.service === s.service && x.state === 'firing');
@@ -199,6 +212,7 @@ async function runOnce(path: Path, run: number): Promise<Times> {
   const fault = Date.now();
   const result = await settleDeployment(handle.result());
   const flipped = await flip.stop();
+  if (flipped === undefined) console.error(`flip to port ${v1Port} not seen; last HAProxy state ${lastStates}`);
   const activeAt = await active.stop();
   const amAt = await am.stop();
   await load.stop();
@@ -217,7 +231,6 @@ async function runOnce(path: Path, run: number): Promise<Times> {
     answered: load.samples.find((x) => x.at >= fault && x.version === V1)?.at,
     result,
   };
-  await unscrape();
   return times;
 }
 
@@ -232,10 +245,12 @@ async function main(): Promise<void> {
   const rows: { path: Path; t: Times }[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
-      for (const path of ['alert', 'analysis'] as const) {
+      for (const path of PATHS) {
         const t = await runOnce(path, run);
         rows.push({ path, t });
+        const expected = path === 'alert' ? 'AlertFired' : 'AnalysisFailed';
         console.error(`${path} run ${run + 1}: ${t.result.outcome} ${t.result.reason} in ${fmt(span(t.fault, t.answered))}`);
+        if (t.result.reason !== expected) console.error(`  (expected ${expected}: this run does not measure the ${path} path; ${t.result.message})`);
       }
     }
   } finally {

@@ -9,12 +9,20 @@
 import { CancellationScope, condition, isCancellation, sleep } from '@temporalio/workflow';
 import { formatMs, toMs } from '../domain/duration';
 import type { CandidateInfo } from '../domain/ports';
-import type { CheckConfig, PostPromotion } from '../domain/spec';
+import type { CheckConfig, PostPromotion, ReleaseSpec } from '../domain/spec';
 import { runCheck } from './checks';
 import type { DeployContext } from './context';
 
 /** Added after the v1/v2 histories: runs recorded before it never baked. */
 export const PATCH_BAKE = 'post-promotion-bake';
+
+/**
+ * A bake's health window probes at most this many times (plus failure streaks): every probe is
+ * an activity and a timer in the history, and a one-second interval over an hour's bake would
+ * bring the run near Temporal's history limits. Alerts and analysis see the service's own
+ * traffic; the probes only add a liveness floor.
+ */
+export const MAX_BAKE_PROBES = 120;
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -23,6 +31,12 @@ function iso(ms: number): string {
 /** What runs during the bake: the templates for the whole bake, or a health window of that length. */
 export function bakeCheck(post: PostPromotion): CheckConfig {
   return { window: post.bake, ...(post.templates?.length ? { templates: [...post.templates] } : {}) };
+}
+
+/** The spec the bake's check runs with: the health interval stretched to MAX_BAKE_PROBES over the bake. */
+export function bakeSpec(spec: ReleaseSpec, post: PostPromotion): ReleaseSpec {
+  const intervalMs = Math.max(toMs(spec.healthCheck.interval), Math.ceil(toMs(post.bake) / MAX_BAKE_PROBES));
+  return { ...spec, healthCheck: { ...spec.healthCheck, interval: `${intervalMs}ms` } };
 }
 
 export async function runBake(ctx: DeployContext, post: PostPromotion, stable: CandidateInfo): Promise<void> {
@@ -42,7 +56,7 @@ export async function runBake(ctx: DeployContext, post: PostPromotion, stable: C
     await control.interruptible(async () => {
       const watch = new CancellationScope();
       const watching = watch.run(async () => {
-        await runCheck(ctx, bakeCheck(post), stable, 'bake');
+        await runCheck({ ...ctx, spec: bakeSpec(ctx.spec, post) }, bakeCheck(post), stable, 'bake');
         // Analysis may decide before the bake is over; alerts are still watched until it is.
         const remaining = endsAt - Date.now();
         if (remaining > 0) await sleep(remaining, { summary: 'bake: rest of the bake' });

@@ -27,7 +27,7 @@ import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { adapterConfig, catalogue, eventually, freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
-import { BAKE_ALERT, ensureAlertPath, installAlertRule, scrapeStable, setFault, startLoad } from './support/bake';
+import { BAKE_ALERT, ensureAlertPath, installAlertRule, setFault, startLoad } from './support/bake';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
 
@@ -139,7 +139,6 @@ after(async () => {
 async function faultRollsBackByAlert(s: Scenario, handle: Handle, t: { diagnostic: (m: string) => void }): Promise<void> {
   const st = await baking(handle);
   assert.equal(st.bake.alerts, true);
-  cleanups.push(await scrapeStable(s.service, environment, V2, st.bake.instance));
   const load = startLoad(`http://127.0.0.1:${s.listenPort}`, 20);
   try {
     await setFault(st.bake.instance, { errorRate: 1 });

@@ -12,7 +12,6 @@ import { alertmanagerComponent } from '../../../src/dev/components/alertmanager'
 import { reloadPrometheus } from '../../../src/dev/components/prometheus';
 import { prometheusUrl } from '../../../src/dev/config';
 import { stackUp } from '../../../src/dev/stack';
-import { registerScrapeGroup, unregisterScrapeGroup } from '../../../src/lib/prometheus-sd';
 import { eventually, stack } from '../../helpers/stack';
 
 /** The stack's Alertmanager routes to the receiver and the receiver runs (both idempotent). */
@@ -63,21 +62,6 @@ export async function installAlertRule(name: string, services: string[]): Promis
     await rm(file, { force: true });
     await reloadPrometheus(stack).catch(() => undefined);
   };
-}
-
-/** host:port of http://host:port. */
-export function hostPort(url: string): string {
-  return new URL(url).host;
-}
-
-/**
- * Registers the promoted instance for scraping as the continuous scraping does, for as long as
- * the test needs it. Returns the unregistration.
- */
-export async function scrapeStable(service: string, environment: string, version: string, url: string): Promise<() => Promise<void>> {
-  const id = `bake-test-${service}-${environment}`;
-  await registerScrapeGroup(stack.prometheus.targetsDir, { id, targets: [hostPort(url)], labels: { service, environment, role: 'stable', version } });
-  return () => unregisterScrapeGroup(stack.prometheus.targetsDir, id);
 }
 
 /** Changes the live fault of one go-service instance (FAULT_CONTROL=1; the test is a loopback caller). */

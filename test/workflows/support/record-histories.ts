@@ -60,7 +60,13 @@ const scenarios: Record<string, Scenario> = {
     const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 50 }] }, postPromotion: { bake: '5m' } }));
     await waitForStatus(handle, 'bake', (s) => s.phase === 'baking');
     const now = new Date().toISOString();
-    await handle.signal(alertSignal, { alertname: 'Recorded', fingerprint: 'rec', labels: { alertname: 'Recorded', service, environment: 'test' }, startsAt: now, receivedAt: now });
+    await handle.signal(alertSignal, {
+      alertname: 'Recorded',
+      fingerprint: 'rec',
+      labels: { alertname: 'Recorded', service, environment: 'test' },
+      startsAt: now,
+      receivedAt: now,
+    });
     await result(handle);
     return { workflowId: handle.workflowId };
   },
