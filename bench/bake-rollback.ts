@@ -137,7 +137,7 @@ async function firstErrorSample(service: string, since: number): Promise<number 
 }
 
 async function runOnce(path: Path, run: number): Promise<Times> {
-  const s = { service: `${prefix}-${path[0]}${run}`, listenPort: 0, basePort: await freePortBlock(5) };
+  const s = { service: `${prefix}-${path === 'alert' ? 'alert' : 'anls'}${run}`, listenPort: 0, basePort: await freePortBlock(5) };
   s.listenPort = await freePort();
   while (s.listenPort >= s.basePort && s.listenPort < s.basePort + 5) s.listenPort = await freePort();
   services.push(s);
@@ -241,7 +241,7 @@ async function main(): Promise<void> {
   await ensureAlertPath();
   e2e = await startE2eWorker('bake-bench');
   binaries = { [V1]: await serviceBinary(V1), [V2]: await serviceBinary(V2) };
-  cleanups.push(await installAlertRule(`${prefix}-rule`, [`${prefix}-a[0-9]+`]));
+  cleanups.push(await installAlertRule(`${prefix}-rule`, [`${prefix}-alert[0-9]+`]));
   const rows: { path: Path; t: Times }[] = [];
   try {
     for (let run = 0; run < RUNS; run++) {
