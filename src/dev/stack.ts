@@ -19,8 +19,8 @@ export const COMPONENTS: readonly Component[] = [
   registryComponent,
   prometheusComponent,
   alertmanagerComponent,
-  alertReceiverComponent,
   haproxyComponent,
+  alertReceiverComponent,
 ];
 
 export type Ownership = 'started' | 'reused-own' | 'reused-external';
