@@ -4,7 +4,8 @@
  * stack's Alertmanager routing it to the stack's receiver, which signals the baking release.
  * - v2 promoted with a bake; its error rate is switched up at run time during the bake: the
  *   alert rolls it back (AlertFired) and the router answers v1 again.
- * - the same with the worker SIGKILLed during the bake and a new worker taking over.
+ * - the same with the worker SIGKILLed during the bake: the alert arrives while no worker runs,
+ *   and the next worker rolls back.
  * - a bake without fault ends promoted after the bake, the previous version retired.
  * - bake analysis (templates against the promoted instance) detects the fault and rolls back.
  */
@@ -136,13 +137,19 @@ after(async () => {
 });
 
 /** Switches the fault on in v2 during the bake, under load, and expects the alert to roll it back. */
-async function faultRollsBackByAlert(s: Scenario, handle: Handle, t: { diagnostic: (m: string) => void }): Promise<void> {
-  const st = await baking(handle);
+async function faultRollsBackByAlert(
+  s: Scenario,
+  handle: Handle,
+  st: DeploymentStatus & { bake: NonNullable<DeploymentStatus['bake']> },
+  t: { diagnostic: (m: string) => void },
+  afterFault: () => Promise<void> = async () => undefined,
+): Promise<void> {
   assert.equal(st.bake.alerts, true);
   const load = startLoad(`http://127.0.0.1:${s.listenPort}`, 20);
   try {
     await setFault(st.bake.instance, { errorRate: 1 });
     const faultAt = Date.now();
+    await afterFault();
     const res = await settleDeployment(handle.result());
     t.diagnostic(`${res.outcome} ${res.reason} ${Date.now() - faultAt} ms after the fault: ${res.message}`);
     assert.equal(res.outcome, 'rolled-back', res.message);
@@ -170,7 +177,7 @@ test('an alert during the bake rolls v2 back through Prometheus, Alertmanager an
   const s = await scenario('alert');
   await installV1(s);
   const handle = await deploy(s, V2, { postPromotion: { bake: '3m' } });
-  await faultRollsBackByAlert(s, handle, t);
+  await faultRollsBackByAlert(s, handle, await baking(handle), t);
 });
 
 test('a worker SIGKILLed during the bake is replaced and the alert still rolls back', { timeout: 300000 }, async (t) => {
@@ -183,12 +190,23 @@ test('a worker SIGKILLed during the bake is replaced and the alert still rolls b
   await waitForLine(first, 'ready', 120000);
   await installV1(s, taskQueue);
   const handle = await deploy(s, V2, { postPromotion: { bake: '3m' } }, taskQueue);
-  await baking(handle);
+  const st = await baking(handle);
   await killHard(first);
-  const second = spawnNode(entry, [taskQueue, artifacts]);
-  children.push(second);
-  await waitForLine(second, 'ready', 120000);
-  await faultRollsBackByAlert(s, handle, t);
+  let second: ChildProcess | undefined;
+  // The alert fires while no worker runs: the receiver's status query goes unanswered, it signals
+  // on visibility's phase, and the signal waits in the history for the next worker.
+  await faultRollsBackByAlert(s, handle, st, t, async () => {
+    await eventually(
+      'the alert signal in the history while no worker runs',
+      async () => ((await handle.fetchHistory()).events ?? []).some((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'alert') || undefined,
+      90000,
+      250,
+    );
+    second = spawnNode(entry, [taskQueue, artifacts]);
+    children.push(second);
+    await waitForLine(second, 'ready', 120000);
+  });
+  assert.ok(second);
   const history = await handle.fetchHistory();
   const identities = (history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : []));
   assert.equal(identities.at(-1), `e2e-worker-${second.pid}`, 'the second worker finished the release');

@@ -57,6 +57,15 @@ export async function deliver(payload: WebhookPayload, releases: ReleasePort, no
       const found = await releases.lookup(service, environment);
       if (found.kind === 'none') {
         outcomes.push({ ...base, workflowId, action: 'no-running-release' });
+      } else if (found.kind === 'unanswered') {
+        // No worker answers (they may all be restarting): visibility's phase decides, and the
+        // signal waits in the history for the next worker, which checks the bake again.
+        if (found.phase === 'baking') {
+          await releases.signalAlert(service, environment, found.runId, toNotice(alert, now()));
+          outcomes.push({ ...base, workflowId, action: 'signalled', detail: `status query unanswered (${found.error}); phase baking in visibility` });
+        } else {
+          outcomes.push({ ...base, workflowId, action: 'error', detail: `status query unanswered (${found.error}); phase ${found.phase ?? 'unknown'} in visibility` });
+        }
       } else if (!found.bake) {
         outcomes.push({ ...base, workflowId, action: 'not-baking', detail: `phase ${found.phase}` });
       } else if (!found.bake.alerts) {
