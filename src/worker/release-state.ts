@@ -87,9 +87,14 @@ export function registerReleaseState(registry: Registry, list: ReleaseLister, op
   });
   let snapshot: { atMs: number; releases: RunningRelease[] } | undefined;
   let refreshing: Promise<void> | undefined;
+  // Counted from the start of the last read, failed or not: a failing server is asked once per
+  // maxAge too, not on every scrape.
+  let lastReadMs = -Infinity;
 
-  const refresh = (): Promise<void> =>
-    (refreshing ??= list()
+  const refresh = (): Promise<void> => {
+    if (refreshing) return refreshing;
+    lastReadMs = Date.now();
+    refreshing = list()
       .then(
         (releases) => {
           snapshot = { atMs: Date.now(), releases };
@@ -102,10 +107,12 @@ export function registerReleaseState(registry: Registry, list: ReleaseLister, op
       )
       .finally(() => {
         refreshing = undefined;
-      }));
+      });
+    return refreshing;
+  };
 
   const current = async (): Promise<RunningRelease[]> => {
-    if (!snapshot || Date.now() - snapshot.atMs >= maxAgeMs) {
+    if (refreshing || Date.now() - lastReadMs >= maxAgeMs) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([refresh(), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
       clearTimeout(timer);
