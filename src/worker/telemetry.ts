@@ -47,7 +47,7 @@ export async function startWorkerTelemetry(options: WorkerTelemetryOptions): Pro
   }
   const served = await serveMetrics(metrics, { host: options.host, port: options.port, extra: options.core ? [coreMetricsSource(options.core)] : [] });
   const registration = options.registrationDir
-    ? registerScrapeTarget(options.registrationDir, { address: served.address, ...(options.labels ? { labels: options.labels } : {}) })
+    ? await registerScrapeTarget(options.registrationDir, { address: served.address, ...(options.labels ? { labels: options.labels } : {}) })
     : undefined;
   return {
     metrics,
@@ -55,7 +55,7 @@ export async function startWorkerTelemetry(options: WorkerTelemetryOptions): Pro
     address: served.address,
     ...(registration ? { registration } : {}),
     async close() {
-      registration?.remove();
+      await registration?.remove();
       await new Promise<void>((resolve) => served.server.close(() => resolve()));
     },
   };
