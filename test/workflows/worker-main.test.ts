@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import type { ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
 import { settleDeployment } from '../../src/domain/result';
@@ -12,8 +12,11 @@ import { temporalAddress } from '../../src/dev/config';
 import { missingSearchAttributes, workerOptionsFrom } from '../../src/worker/main';
 
 const children: ChildProcess[] = [];
+/** File-SD entries of the workers started here: a worker killed by a failed test leaves its own. */
+const registrations: string[] = [];
 after(async () => {
   await Promise.all(children.map(killHard));
+  for (const path of registrations) rmSync(path, { force: true });
 });
 
 /** Collects pino JSON lines from the child's stdout until one matches. */
@@ -52,6 +55,7 @@ test(
     const child = spawnNode(require.resolve('../../src/worker/main'), ['--task-queue', taskQueue, '--metrics-port', '0']);
     children.push(child);
     const ready = await waitForLog(child, (l) => l.msg === 'sluice worker ready');
+    if (typeof ready.registration === 'string') registrations.push(ready.registration);
     assert.equal(ready.taskQueue, taskQueue);
     const metricsUrl = String(ready.metrics);
     assert.match(metricsUrl, /^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
