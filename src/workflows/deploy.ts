@@ -17,6 +17,7 @@ import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
 import { Tracker } from './tracker';
+import { recordReleaseEnd } from './metrics';
 import { ErrorType } from '../domain/errors';
 
 const FINAL_PHASE: Record<Outcome, Phase> = {
@@ -142,6 +143,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     finishedAt: tracker.now(),
   };
   tracker.status.result = result;
+  recordReleaseEnd(result);
   tracker.event('finished', `${outcome}: ${message}`, { outcome, reason });
 
   // Let an in-flight approve update or signal finish before the run closes (also when cancelled).
