@@ -21,6 +21,12 @@ export interface ReleaseEnded {
   timeToRestoreMs: number | null;
 }
 
+/** A release began: its service and environment get zero-valued series before anything is counted. */
+export interface ReleaseStarted {
+  service: string;
+  environment: string;
+}
+
 export interface ApprovalWaited {
   service: string;
   environment: string;
@@ -41,6 +47,7 @@ export interface AnalysisMeasured {
 /** The sink interface; a type alias (not an interface) so it satisfies the SDK's `Sinks` record type. */
 export type ReleaseMetricsSinks = {
   releaseMetrics: {
+    releaseStarted(event: ReleaseStarted): void;
     releaseEnded(event: ReleaseEnded): void;
     approvalWaited(event: ApprovalWaited): void;
     analysisMeasured(events: AnalysisMeasured[]): void;

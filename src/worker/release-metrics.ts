@@ -7,6 +7,7 @@
 import type { InjectedSinks } from '@temporalio/worker';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ReleaseMetricsSinks } from '../domain/release-metrics';
+import type { Outcome } from '../domain/status';
 
 export interface ReleaseMetrics {
   releases: Counter<'service' | 'environment' | 'outcome'>;
@@ -69,12 +70,44 @@ export function createReleaseMetrics(registry: Registry): ReleaseMetrics {
   };
 }
 
-/** The worker side of the sink. Not called during replay (the SDK default), which is the point. */
+const OUTCOMES: readonly Outcome[] = ['promoted', 'rolled-back', 'aborted', 'failed'];
+
+/**
+ * Series start at 0 for a service and environment before their first count: a series born at 1
+ * has no earlier sample, so increase() and rate() over it read 0 and the first rollback of a
+ * service would never show on a dashboard or in a rule. Only label sets not seen yet are
+ * touched (Histogram.zero would reset one that has counts).
+ */
+function zeroSeries(m: ReleaseMetrics, seen: Set<string>, service: string, environment: string): void {
+  const key = JSON.stringify([service, environment]);
+  if (seen.has(key)) return;
+  seen.add(key);
+  const labels = { service, environment };
+  for (const outcome of OUTCOMES) {
+    m.releases.inc({ ...labels, outcome }, 0);
+    m.duration.zero({ ...labels, outcome });
+  }
+  m.timeToDetect.zero(labels);
+  m.timeToRestore.zero(labels);
+  m.approvalWait.zero(labels);
+}
+
+/** The worker side of the sink. Counting sinks are not called during replay (the SDK default), which is the point. */
 export function releaseMetricsSinks(m: ReleaseMetrics): InjectedSinks<ReleaseMetricsSinks> {
+  const seen = new Set<string>();
   return {
     releaseMetrics: {
+      releaseStarted: {
+        fn(_info, e) {
+          zeroSeries(m, seen, e.service, e.environment);
+        },
+        // Also on replay: a worker that takes a release over mid-way needs the zero series too,
+        // and touching only unseen label sets makes the call idempotent.
+        callDuringReplay: true,
+      },
       releaseEnded: {
         fn(_info, e) {
+          zeroSeries(m, seen, e.service, e.environment);
           const labels = { service: e.service, environment: e.environment };
           m.releases.inc({ ...labels, outcome: e.outcome });
           m.duration.observe({ ...labels, outcome: e.outcome }, e.durationMs / 1000);

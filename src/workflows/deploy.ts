@@ -17,7 +17,7 @@ import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
 import { Tracker } from './tracker';
-import { recordReleaseEnd } from './metrics';
+import { recordReleaseEnd, recordReleaseStart } from './metrics';
 import { ErrorType } from '../domain/errors';
 
 const FINAL_PHASE: Record<Outcome, Phase> = {
@@ -74,6 +74,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
   const saga = new Saga();
   const ref = targetRef(spec);
   tracker.event('started', `${spec.strategy.kind} release of ${spec.service} to ${spec.environment}`);
+  recordReleaseStart(spec.service, spec.environment);
   const deadline = startDeadline(spec, control);
 
   let release: Release | null = null;

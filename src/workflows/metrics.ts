@@ -11,6 +11,11 @@ import type { MeasurementOutcome, TemplateResult } from './analysis-types';
 
 const { releaseMetrics } = proxySinks<ReleaseMetricsSinks>();
 
+/** When the release starts, so its service and environment have series at 0 before the first count. */
+export function recordReleaseStart(service: string, environment: string): void {
+  releaseMetrics.releaseStarted({ service, environment });
+}
+
 /** Once, when the release has its result (every outcome, `failed` included). */
 export function recordReleaseEnd(result: DeploymentResult): void {
   releaseMetrics.releaseEnded({

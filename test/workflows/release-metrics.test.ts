@@ -100,11 +100,9 @@ async function phaseIs(handle: WorkflowHandle<typeof deployWorkflow>, phase: str
 
 const gated: ReleaseSpecInput['strategy'] = { kind: 'canary', steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }] };
 
-/** The one value of a series, or 0 when the series does not exist. */
+/** The total of the series matching `labels` (0 when none): a release's series start at 0, one per outcome. */
 function value(page: Sample[], name: string, labels: Record<string, string>): number {
-  const found = samples(page, name, labels);
-  assert.ok(found.length <= 1, `${name} ${JSON.stringify(labels)} is one series, got ${JSON.stringify(found)}`);
-  return found[0]?.value ?? 0;
+  return samples(page, name, labels).reduce((sum, s) => sum + s.value, 0);
 }
 
 test(
@@ -140,6 +138,9 @@ test(
     assert.equal(value(waiting, 'sluice_canary_weight', { service: promoted, environment: 'test', version: '2.0.0+bbbbbbb' }), 20);
     assert.equal(samples(waiting, 'sluice_release_info', { service: promoted }).length, 1, 'one info series per running release');
     assert.equal(value(waiting, 'sluice_releases_total', { service: promoted }), 0, 'nothing counted before the end');
+    // ...but the series exist from the start, so the first count is an increase Prometheus sees.
+    assert.equal(samples(waiting, 'sluice_releases_total', { service: promoted, outcome: 'rolled-back' }).length, 1, 'the rolled-back series starts at 0');
+    assert.equal(samples(waiting, 'sluice_time_to_restore_seconds_count', { service: promoted }).length, 1, 'the time-to-restore histogram starts at 0');
 
     await ok.signal(approveSignal, 'tester');
     await ab.signal(abortSignal, 'test: abort while awaiting approval', 'tester');
@@ -186,7 +187,11 @@ test(
       30000,
       200,
     );
-    const outcomes = (service: string) => samples(page, 'sluice_releases_total', { service }).map((s) => [s.labels.outcome, s.value]);
+    // Outcomes counted (the other outcomes' series are there at 0).
+    const outcomes = (service: string) =>
+      samples(page, 'sluice_releases_total', { service })
+        .filter((s) => s.value > 0)
+        .map((s) => [s.labels.outcome, s.value]);
     assert.deepEqual(outcomes(promoted), [['promoted', 1]]);
     assert.deepEqual(outcomes(rolledBack), [['rolled-back', 1]]);
     assert.deepEqual(outcomes(aborted), [['aborted', 1]]);
@@ -227,7 +232,7 @@ test(
       'Prometheus to scrape the worker',
       async () => {
         const up = await promQuery(`up{job="sluice-worker", instance="${w.address}"}`);
-        const counted = await promQuery(`sluice_releases_total{job="sluice-worker", instance="${w.address}", service="${rolledBack}"}`);
+        const counted = await promQuery(`sluice_releases_total{job="sluice-worker", instance="${w.address}", service="${rolledBack}", outcome="rolled-back"}`);
         const core = await promQuery(`temporal_worker_task_slots_available{job="sluice-worker", instance="${w.address}", task_queue="${taskQueue}"}`);
         return up[0]?.value === 1 && counted[0]?.metric.outcome === 'rolled-back' && counted[0].value === 1 && core.length > 0 ? true : undefined;
       },
@@ -272,7 +277,7 @@ test(
     );
     assert.equal(value(before, 'sluice_approval_wait_seconds_count', { service }), 1, 'the first worker counted the approval wait');
     assert.equal(value(before, 'sluice_canary_weight', { service }), 50);
-    assert.equal(samples(before, 'sluice_releases_total', { service }).length, 0);
+    assert.equal(value(before, 'sluice_releases_total', { service }), 0, 'not counted before the end');
 
     const second = await startMetricsWorker(taskQueue);
     // Both workers export the same state: it comes from visibility, not from either worker's memory.
@@ -294,7 +299,9 @@ test(
 
     const page = await scrape(second.metrics);
     assert.deepEqual(
-      samples(page, 'sluice_releases_total', { service }).map((s) => [s.labels.outcome, s.value]),
+      samples(page, 'sluice_releases_total', { service })
+        .filter((s) => s.value > 0)
+        .map((s) => [s.labels.outcome, s.value]),
       [['promoted', 1]],
     );
     assert.equal(value(page, 'sluice_release_duration_seconds_count', { service, outcome: 'promoted' }), 1);
