@@ -114,6 +114,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
     prometheusUrl: options.prometheusUrl,
     prometheusTargetsDir: options.prometheusTargetsDir,
     logger,
+    metricsRegistry: metrics.registry,
   });
   const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics });
   logger.info({ taskQueue: options.taskQueue, address: options.address, namespace: options.namespace, metrics: served.url }, 'sluice worker ready');
