@@ -112,7 +112,7 @@ export async function analysisRig(): Promise<AnalysisRig> {
     listenPort,
     deploy,
     async cleanup() {
-      const deployActivities = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) });
+      const deployActivities = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }), prometheusTargetsDir: stack.prometheus.targetsDir });
       const ref = { service, environment, target: target(), router: router() };
       for (const version of [STABLE, BAD]) await deployActivities.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
       await createRouter('haproxy', router().settings, adapterConfig)

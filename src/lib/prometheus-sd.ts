@@ -1,5 +1,6 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 
 /**
  * Prometheus file-based service discovery: one JSON file per scrape group. Prometheus watches the
@@ -37,4 +38,25 @@ export async function registerScrapeGroup(targetsDir: string, group: ScrapeGroup
 
 export async function unregisterScrapeGroup(targetsDir: string, id: string): Promise<void> {
   await rm(fileFor(targetsDir, id), { force: true });
+}
+
+const GroupFile = z.array(z.object({ targets: z.array(z.string()), labels: z.record(z.string(), z.string()).default({}) })).length(1);
+
+/** The group as registered, or undefined when there is none (or its file is not one of ours). */
+export async function readScrapeGroup(targetsDir: string, id: string): Promise<ScrapeGroup | undefined> {
+  let text: string;
+  try {
+    text = await readFile(fileFor(targetsDir, id), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = GroupFile.safeParse(raw);
+  return parsed.success ? { id, targets: parsed.data[0]!.targets, labels: parsed.data[0]!.labels } : undefined;
 }

@@ -69,7 +69,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
       ...(deps.dockerSocket ? { dockerSocket: deps.dockerSocket } : {}),
       ...(deps.env ? { env: deps.env } : {}),
     });
-  const deploy: DeployPort = deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger });
+  const deploy: DeployPort = deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();
   const env = deps.env ?? process.env;

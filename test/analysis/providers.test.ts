@@ -11,7 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { prometheusUrl } from '../../src/dev/config';
 import { createPrometheusProvider, createWebProvider, MetricInputError, renderTemplate } from '../../src/activities/metrics/providers';
 import { ERROR_RATE_QUERY, LATENCY_P99_QUERY, mergeTemplates, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
-import { scrapeGroupId } from '../../src/activities/metrics';
+import { liveGroupId, scrapeGroupId } from '../../src/activities/metrics';
+import { registerLive, unregisterLive } from '../../src/activities/metrics/scrape-groups';
+import { readScrapeGroup } from '../../src/lib/prometheus-sd';
 import { runLoad } from '../../src/activities/load';
 import { eventually, freePort, stack } from '../helpers/stack';
 import { Fleet, removeBuild } from './support';
@@ -207,5 +209,39 @@ describe('file service discovery', () => {
     await fleet.metrics.unregisterTargets(input);
     await assert.rejects(readFile(file, 'utf8'), /ENOENT/);
     await assert.rejects(fleet.metrics.registerTargets({ ...input, targets: ['not a target'] }), /host:port/);
+  });
+
+  test('an instance registered for as long as it runs is neither registered twice by an analysis nor removed when it ends', async () => {
+    const dir = stack.prometheus.targetsDir;
+    const key = { service: `${fleet.service}-live`, environment: 'test', role: 'canary' as const };
+    const input = { ...key, version: '2.0.0+def', targets: ['127.0.0.1:2'] };
+    try {
+      // An analysis group left from an earlier attempt goes when the live registration takes the address.
+      await fleet.metrics.registerTargets(input);
+      await registerLive(dir, { ...key, version: input.version, address: '127.0.0.1:2' });
+      assert.equal(await readScrapeGroup(dir, scrapeGroupId(key)), undefined);
+
+      const { id } = await fleet.metrics.registerTargets(input);
+      assert.equal(id, liveGroupId(key));
+      assert.equal(await readScrapeGroup(dir, scrapeGroupId(key)), undefined, 'no second group for the same instance');
+      await fleet.metrics.unregisterTargets(key);
+      assert.deepEqual(await readScrapeGroup(dir, liveGroupId(key)), {
+        id: liveGroupId(key),
+        targets: ['127.0.0.1:2'],
+        labels: { ...key, version: '2.0.0+def' },
+      });
+
+      // Another version in the role (a stale live group) is not this instance: the analysis registers its own.
+      assert.equal((await fleet.metrics.registerTargets({ ...input, version: '3.0.0+abc' })).id, scrapeGroupId(key));
+      await fleet.metrics.unregisterTargets(key);
+      // Removing a candidate of another version leaves the live group alone.
+      await unregisterLive(dir, { ...key, version: '3.0.0+abc' });
+      assert.ok(await readScrapeGroup(dir, liveGroupId(key)));
+      await unregisterLive(dir, { ...key, version: '2.0.0+def' });
+      assert.equal(await readScrapeGroup(dir, liveGroupId(key)), undefined);
+    } finally {
+      await unregisterLive(dir, key);
+      await fleet.metrics.unregisterTargets(key);
+    }
   });
 });

@@ -67,7 +67,7 @@ export async function startCliWorker(): Promise<CliWorker> {
   const taskQueue = uniqueName('cli');
   const worker: Worker = await createWorker({ connection, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
   const running = worker.run();
-  const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger });
+  const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger, prometheusTargetsDir: stack.prometheus.targetsDir });
   const refs = new Map<string, TargetRef>();
   const releaseOf = (service: string, version: string): Release => ({
     service,

@@ -5,6 +5,7 @@ import { probeHealth } from '../health';
 import { ROUTERS, type RouterRegistry } from '../routers/registry';
 import { TARGETS, targetAdapter, type TargetRegistry } from '../targets/registry';
 import type { TargetActivities } from '../targets/target';
+import { withLiveScrape } from './scrape';
 
 export interface DeployActivityDeps {
   /** Where the shared services are (Docker socket, state dir, HAProxy): from the composition root. */
@@ -13,12 +14,18 @@ export interface DeployActivityDeps {
   /** The targets to dispatch to (default: the registry; tests add their fakes with withTargets). */
   targets?: TargetRegistry;
   routers?: RouterRegistry;
+  /**
+   * Prometheus file-SD directory: when set, every live instance is registered there for as long
+   * as it runs (./scrape.ts). The worker sets it; tests that drive targets alone leave it out.
+   */
+  prometheusTargetsDir?: string;
 }
 
 /**
  * The deploy activities the workflows call (DeployPort): each call goes to the activities of the
  * adapter its `target.kind` names, looked up in the registry. Health probes go to the adapter
- * whose URL scheme the URL has, and to the HTTP probe otherwise.
+ * whose URL scheme the URL has, and to the HTTP probe otherwise. With `prometheusTargetsDir`, the
+ * instances each call starts or stops are (un)registered for continuous scraping.
  */
 export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
@@ -30,6 +37,7 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
     let activities = built.get(adapter.kind);
     if (!activities) {
       activities = adapter.deployActivities({ config: deps.config, routers, logger });
+      if (deps.prometheusTargetsDir) activities = withLiveScrape(activities, deps.prometheusTargetsDir);
       built.set(adapter.kind, activities);
     }
     return activities;

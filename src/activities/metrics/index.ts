@@ -6,7 +6,9 @@
  * - `sampleRange` / `sampleSequential`: the baseline-vs-canary judges' inputs, per role.
  * - every judge's activities (one look each), from the judge registry in ./judges.
  * - `validateAnalysis`: parse templates (defaults filled) and check their conditions up front.
- * - `registerTargets` / `unregisterTargets`: Prometheus file service discovery per role.
+ * - `registerTargets` / `unregisterTargets`: Prometheus file service discovery per role, for the
+ *   time an analysis measures; instances the deploy activities keep registered while they run
+ *   are left as they are (./scrape-groups.ts).
  *
  * Provider calls get the activity's cancellation signal, so a cancelled analysis stops its
  * queries at once, plus the provider's own timeout.
@@ -16,6 +18,7 @@ import { Context } from '@temporalio/activity';
 import { AnalysisTemplate } from '../../domain/analysis';
 import type { MetricQuery, Observation, SequentialMetric } from '../../domain/analysis';
 import { registerScrapeGroup, unregisterScrapeGroup } from '../../lib/prometheus-sd';
+import { groupLabels, liveGroup, liveGroupId, scrapeGroupId } from './scrape-groups';
 import { awaitScraped } from './scrape-ready';
 import { createProviders, providerFor } from './providers';
 import type { MeasureContext, ProviderRegistry, RangeResult, Role } from './providers';
@@ -90,11 +93,6 @@ function signal(): AbortSignal | undefined {
   } catch {
     return undefined; // called outside an activity (scripts, benchmarks)
   }
-}
-
-/** File-SD group id: one file per service, environment and role. */
-export function scrapeGroupId(input: Pick<TargetsInput, 'service' | 'environment' | 'role'>): string {
-  return `sluice_${input.service}_${input.environment}_${input.role}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
 }
 
 const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
@@ -190,9 +188,16 @@ export function createMetricsActivities(
         });
       }
       const id = scrapeGroupId(input);
-      const labels: Record<string, string> = { service: input.service, environment: input.environment, role: input.role };
-      if (input.version) labels.version = input.version;
+      const labels = groupLabels(input);
       try {
+        // An instance the deploy activities registered for as long as it runs is scraped already,
+        // with these labels: a second group would scrape it twice (and double every sum). Any
+        // analysis group left from an earlier attempt goes too.
+        const live = await liveGroup(deps.targetsDir, input);
+        if (live && input.targets.every((t) => live.targets.includes(t)) && (!input.version || live.labels.version === input.version)) {
+          await unregisterScrapeGroup(deps.targetsDir, id);
+          return { id: liveGroupId(input) };
+        }
         await registerScrapeGroup(deps.targetsDir, { id, targets: input.targets, labels });
       } catch (err) {
         return nonRetryable(err, ErrorType.InvalidScrapeTargets);
@@ -206,6 +211,7 @@ export function createMetricsActivities(
       return awaitScraped(deps.prometheusUrl, { labels, timeoutMs: input.timeoutMs ?? 30000 });
     },
 
+    // Only the analysis group: the live one (if any) stays until the instance is removed.
     async unregisterTargets(input) {
       const id = scrapeGroupId(input);
       await unregisterScrapeGroup(deps.targetsDir, id);
@@ -215,6 +221,7 @@ export function createMetricsActivities(
 }
 
 export { createProviders, providerFor } from './providers';
+export { scrapeGroupId, liveGroupId } from './scrape-groups';
 export type { MeasureContext, Measurement, ProviderRegistry, Role, RangeResult } from './providers';
 export type { RoleSnapshot, Snapshot } from './providers/snapshots';
 export type {

@@ -52,7 +52,7 @@ export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
     docker,
     client,
     async stop(ref, releases) {
-      const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger });
+      const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger, prometheusTargetsDir: stack.prometheus.targetsDir });
       for (const release of releases) await deployActivities.retireRelease({ ...ref(), release }).catch(() => undefined);
       const router = ref().router;
       await createRouter(router.kind, router.settings, adapterConfig)
