@@ -29,7 +29,9 @@ export type SecretRef = z.infer<typeof SecretRef>;
 const HttpUrl = z
   .string()
   .url('must be an http(s) URL')
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  // user:password@ in a literal URL would be written to workflow history.
+  .refine((u) => !/^https?:\/\/[^/?#]*@/i.test(u), 'must not carry credentials: use { env: NAME } or { file: path } for a URL with a secret in it');
 
 /** A sink's name: the `sink` label of sluice_notifications_total and the name in log lines. */
 const SinkName = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label: lowercase letters, digits and dashes');

@@ -67,9 +67,17 @@ function forService(r: Receiver, service: string): ReceivedRequest[] {
   return r.received.filter((req) => req.body.includes(`"${service}`) || req.body.includes(` ${service} `));
 }
 
+/** The event's sequence number in its release, from its webhook-id (`…/notify/<run>/<n>-<event>`). */
+function sequence(req: ReceivedRequest): number {
+  return Number(/\/(\d+)-[a-z-]+$/.exec(req.headers['webhook-id'] ?? '')?.[1] ?? NaN);
+}
+
+/** Verified events in the order the release sent them (deliveries run in parallel and may arrive in another). */
 async function webhookEvents(r: Receiver, service: string, count: number): Promise<Envelope[]> {
   return eventually(`${count} webhook deliveries for ${service}`, async () => {
-    const got = forService(r, service).map((req) => verified(req));
+    const got = forService(r, service)
+      .sort((a, b) => sequence(a) - sequence(b))
+      .map((req) => verified(req));
     return got.length >= count ? got : undefined;
   });
 }
@@ -123,17 +131,17 @@ test('a release sends signed started, awaiting-approval and promoted events to a
   assert.equal(requests.length, 3, 'each event delivered once');
   assert.equal(new Set(requests.map((r) => r.headers['webhook-id'])).size, 3, 'one webhook-id per event');
   assert.throws(() => verified(requests[0]!, `whsec_${randomBytes(24).toString('base64')}`), /signature/i);
-  assert.throws(() => new Webhook(SECRET).verify(requests[0]!.body.replace('started', 'promoted'), requests[0]!.headers), /signature/i);
+  assert.throws(() => new Webhook(SECRET).verify(requests[0]!.body.replace('"event":', '"event": '), requests[0]!.headers), /signature/i);
 
   const chat = await eventually('3 Slack messages', async () => {
     const got = forService(slack, service);
     return got.length >= 3 ? got : undefined;
   });
   assert.ok(chat.every((c) => c.path === `/services/T000/B000/${SLACK_TOKEN}`));
-  const texts = chat.map((c) => (JSON.parse(c.body) as { text: string; blocks: unknown[] }).text);
-  assert.match(texts[0]!, new RegExp(`${service} 1\\.1\\.0\\+bbbbbbb release started in test`));
-  assert.match(texts[1]!, /awaits approval in test: canary step 2 \(pause\)/);
-  assert.match(texts[2]!, /promoted in test/);
+  const texts = chat.map((c) => (JSON.parse(c.body) as { text: string; blocks: unknown[] }).text).join('\n');
+  assert.match(texts, new RegExp(`${service} 1\\.1\\.0\\+bbbbbbb release started in test`));
+  assert.match(texts, /awaits approval in test: canary step 2 \(pause\)/);
+  assert.match(texts, /promoted in test/);
 
   // The secret, the Slack URL and its token are in no history: the release's, nor the deliveries'.
   const ids = [handle.workflowId, ...requests.map((r) => r.headers['webhook-id']!)];
@@ -145,7 +153,10 @@ test('a release sends signed started, awaiting-approval and promoted events to a
     }
   }
   assert.ok(!logLines.join('').includes(SLACK_TOKEN) && !logLines.join('').includes(SECRET), 'no secret in the log');
-  assert.equal(await counterValue({ sink: 'webhook', event: 'promoted', outcome: 'delivered' }), await counterValue({ sink: 'slack', event: 'promoted', outcome: 'delivered' }));
+  // Counted once the sink's answer is back, which is after the receiver recorded the request.
+  for (const sink of ['webhook', 'slack']) {
+    await eventually(`${sink} promoted counted as delivered`, async () => ((await counterValue({ sink, event: 'promoted', outcome: 'delivered' })) === 1 ? true : undefined));
+  }
 });
 
 test('a rolled-back release says why, how long detection and restore took, and links the Web UI', async () => {
@@ -171,6 +182,28 @@ test('a rolled-back release says why, how long detection and restore took, and l
   const msg = JSON.parse(chat.body) as { text: string; blocks: { elements?: { text: string }[] }[] };
   assert.match(msg.text, /rolled back in test \(HealthCheckFailed\): detected in .+, restored in .+/);
   assert.ok(JSON.stringify(msg.blocks).includes(`<${UI}/namespaces/default/workflows/`), 'the Slack message links the Web UI');
+});
+
+test('a release cancelled at its approval gate still announces that it was aborted', async () => {
+  const service = newService('notify-cancel');
+  seedStable(h, service, '1.0.0+aaaaaaa');
+  const s = spec(service, '1.1.0+eeeeeee', {
+    strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
+    notifications: [webhookSink(`${webhook.url}/sluice`, undefined, ['awaiting-approval', 'aborted'])],
+  });
+  const handle = await startDeploy(h, s);
+  await waitForStatus(handle, 'the approval gate', (st) => st.phase === 'awaiting-approval');
+  await handle.cancel();
+  const res = await result(handle);
+  assert.equal(res.outcome, 'aborted');
+  assert.equal(res.reason, Reason.WorkflowCancelled);
+  const events = await webhookEvents(webhook, service, 2);
+  assert.deepEqual(
+    events.map((e) => e.type),
+    ['release.awaiting-approval', 'release.aborted'],
+  );
+  assert.equal(events[1]!.data.reason, Reason.WorkflowCancelled);
+  assert.equal(events[1]!.data.timeToRestoreMs, res.timeToRollbackMs);
 });
 
 test('a sink that answers 500 twice then 200 gets one logical delivery with the same webhook-id in all three attempts', async () => {

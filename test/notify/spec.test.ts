@@ -64,6 +64,10 @@ test('bad sink configurations are refused with the field and a message a person 
   );
   assert.match(errorsFor([{ kind: 'webhook', url: 'ftp://h.example.test', secret: { env: 'S' } }]).join('\n'), /notifications\[0\]\.url/);
   assert.match(errorsFor([{ kind: 'webhook', url: 'https://h.example.test' }]).join('\n'), /notifications\[0\]\.secret/);
+  assert.match(
+    errorsFor([{ kind: 'webhook', url: 'https://deploy:hunter2@h.example.test/hook', secret: { env: 'S' } }]).join('\n'),
+    /notifications\[0\]\.url: must not carry credentials/,
+  );
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'not a name' } }]).join('\n'), /notifications\[0\]\.url/);
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'A', file: '/x' } }]).join('\n'), /notifications\[0\]\.url/);
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'A' }, events: ['deployed'] }]).join('\n'), /notifications\[0\]\.events\[0\]/);
