@@ -18,6 +18,7 @@ import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
 import { Tracker } from './tracker';
+import { recordReleaseEnd } from './metrics';
 import { ErrorType } from '../domain/errors';
 
 const FINAL_PHASE: Record<Outcome, Phase> = {
@@ -149,6 +150,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     finishedAt: tracker.now(),
   };
   tracker.status.result = result;
+  recordReleaseEnd(result);
   tracker.event('finished', `${outcome}: ${message}`, { outcome, reason });
   notifier.finished(result);
   await notifier.settle();
