@@ -144,6 +144,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
         prometheusUrl: options.prometheusUrl,
         prometheusTargetsDir: options.prometheusTargetsDir,
         logger,
+        metricsRegistry: telemetry.metrics.registry,
       });
       const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics });
       logger.info(
