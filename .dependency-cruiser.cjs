@@ -105,6 +105,13 @@ module.exports = {
       to: { path: ['^src/cli/', '^src/demo/', '^src/client/'] },
     },
     {
+      name: 'dashboards-only-domain-and-lib',
+      severity: 'error',
+      comment: 'src/dashboards is data (the Grafana dashboard) and its writer; it imports only src/domain and src/lib.',
+      from: { path: '^src/dashboards/' },
+      to: { path: '^src/', pathNot: ['^src/domain/', '^src/lib/', '^src/dashboards/'] },
+    },
+    {
       name: 'src-not-to-tests',
       severity: 'error',
       comment: 'Production code never imports test or bench code.',

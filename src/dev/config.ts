@@ -15,9 +15,10 @@ export interface StackConfig {
   registry: { host: string; port: number; storageDir: string };
   /**
    * rulesDir: the shipped rule files (deploy/prometheus/*.yml in the package); localRulesDir: rule
-   * files of this state dir only (a test's or an operator's), loaded next to them.
+   * files of this state dir only (a test's or an operator's), loaded next to them. targetsDir: the
+   * service instances (job sluice); workersDir: the workers' own /metrics (job sluice-worker).
    */
-  prometheus: { host: string; port: number; targetsDir: string; dataDir: string; scrapeInterval: string; rulesDir: string; localRulesDir: string };
+  prometheus: { host: string; port: number; targetsDir: string; workersDir: string; dataDir: string; scrapeInterval: string; rulesDir: string; localRulesDir: string };
   alertmanager: { host: string; port: number; dataDir: string };
   /** Sluice's Alertmanager webhook receiver; tokenFile (0600) is the bearer token both sides read. */
   alertReceiver: { host: string; port: number; tokenFile: string };
@@ -27,7 +28,19 @@ export interface StackConfig {
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 
-export const SEARCH_ATTRIBUTES = ['SluiceService', 'SluiceEnvironment', 'SluiceVersion', 'SluicePhase'] as const;
+/** The Sluice search attributes and their types (src/domain/search-attributes.ts defines the keys). */
+export const SEARCH_ATTRIBUTE_TYPES = {
+  SluiceService: 'Keyword',
+  SluiceEnvironment: 'Keyword',
+  SluiceVersion: 'Keyword',
+  SluicePhase: 'Keyword',
+  SluiceStrategy: 'Keyword',
+  SluiceWeight: 'Int',
+} as const satisfies Record<string, 'Keyword' | 'Int'>;
+
+export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTE_TYPES;
+
+export const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_TYPES) as readonly SearchAttributeName[];
 
 /** A TCP port from the environment, or the default; a bad value is refused with the variable's name. */
 export function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -73,6 +86,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       host: '127.0.0.1',
       port: portFromEnv(env, 'SLUICE_PROMETHEUS_PORT', 9090),
       targetsDir: join(stateDir, 'prometheus', 'targets'),
+      workersDir: join(stateDir, 'prometheus', 'workers'),
       dataDir: join(stateDir, 'prometheus', 'data'),
       scrapeInterval: env.SLUICE_PROMETHEUS_SCRAPE_INTERVAL ?? '1s',
       rulesDir: join(packageRoot(), 'deploy', 'prometheus'),

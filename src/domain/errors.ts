@@ -101,6 +101,16 @@ export const ErrorType = {
   RequestRejected: 'SluiceRequestRejected',
   /** Temporal's frontend could not be reached. */
   TemporalUnreachable: 'SluiceTemporalUnreachable',
+
+  // --- Notifications -------------------------------------------------------------------------------
+  /** A sink's secret (or secret URL) is not in the worker's environment or file, or is malformed. */
+  NotificationSecretUnavailable: 'SluiceNotificationSecretUnavailable',
+  /** The sink answered 4xx (other than 408/429): the request will not succeed as it is. */
+  NotificationRejected: 'SluiceNotificationRejected',
+  /** The sink could not be reached, timed out or answered 5xx/408/429: retried with backoff. */
+  NotificationUndelivered: 'SluiceNotificationUndelivered',
+  /** At least one sink did not get an event after every retry (notifyWorkflow); the release is unaffected. */
+  NotificationFailed: 'SluiceNotificationFailed',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

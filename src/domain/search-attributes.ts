@@ -2,7 +2,8 @@
  * Typed search attribute keys (Temporal SDK 1.24 API). The embedded stack registers them
  * (src/dev/config.ts SEARCH_ATTRIBUTES); the workflow upserts them as phases change, and the
  * client filters on them: `SluiceService = "api" AND SluiceEnvironment = "production" AND
- * SluicePhase = "rolled-back"`.
+ * SluicePhase = "rolled-back"`. Strategy and weight feed the worker's state gauges
+ * (sluice_release_info, sluice_canary_weight), read from visibility at scrape time.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
@@ -10,3 +11,5 @@ export const SluiceService = defineSearchAttributeKey('SluiceService', SearchAtt
 export const SluiceEnvironment = defineSearchAttributeKey('SluiceEnvironment', SearchAttributeType.KEYWORD);
 export const SluiceVersion = defineSearchAttributeKey('SluiceVersion', SearchAttributeType.KEYWORD);
 export const SluicePhase = defineSearchAttributeKey('SluicePhase', SearchAttributeType.KEYWORD);
+export const SluiceStrategy = defineSearchAttributeKey('SluiceStrategy', SearchAttributeType.KEYWORD);
+export const SluiceWeight = defineSearchAttributeKey('SluiceWeight', SearchAttributeType.INT);

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AnalysisTemplate } from './analysis';
 import type { AdapterCatalogue, Capabilities } from './adapters';
 import { DURATION_PATTERN } from './duration';
+import { Notifications } from './notifications';
 import { BuildArgs, CommitSha, DockerfilePath, ImageRefByDigest, ImageRepo, ImageTag, TagPrefix } from './references';
 
 export const Duration = z.string().regex(DURATION_PATTERN, 'must be a duration like "500ms", "5s", "10m" or "2h"');
@@ -203,6 +204,8 @@ export const ReleaseSpecFields = z
     deadline: Duration.optional(),
     /** Keep watching after 100% before the release ends (any strategy). */
     postPromotion: PostPromotion.optional(),
+    /** Where release events go (src/domain/notifications.ts); usually set per environment. */
+    notifications: Notifications.default([]),
   })
   .superRefine((spec, ctx) => {
     const names = new Set(spec.analysis.templates.map((t) => t.name));

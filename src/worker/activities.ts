@@ -7,11 +7,15 @@ import { createBuildActivities } from '../activities/build';
 import { createDeployActivities } from '../activities/deploy';
 import { createLoadActivities } from '../activities/load';
 import { createMetricsActivities } from '../activities/metrics';
+import { createNotifyActivities } from '../activities/notify';
 import { createRegistryActivities } from '../activities/registry';
+import type { Registry } from 'prom-client';
+import type { NotifyPort } from '../domain/notifications';
 import type { BuildPort, DeployPort, RegistryPort, SluiceActivities } from '../domain/ports';
 import type { AdapterConfig } from '../activities/config';
-import { loadStackConfig, type StackConfig } from '../dev/config';
+import { loadStackConfig, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
+import { createNotificationMetrics } from './notification-metrics';
 import type { PinoLogger } from './logger';
 
 export interface ActivityDeps {
@@ -33,6 +37,10 @@ export interface ActivityDeps {
   env?: NodeJS.ProcessEnv;
   /** Build arguments every image build gets unless the spec sets them (e.g. locally made BUILDER_IMAGE / RUNTIME_IMAGE). */
   defaultBuildArgs?: Record<string, string>;
+  /** The worker's prom-client registry (src/worker/metrics.ts): sluice_notifications_total goes there. */
+  metricsRegistry?: Registry;
+  /** Temporal Web UI base URL for links in notifications; default SLUICE_UI_URL, else the stack's. */
+  uiUrl?: string;
 }
 
 /** BUILDER_IMAGE / RUNTIME_IMAGE from SLUICE_BUILDER_IMAGE / SLUICE_RUNTIME_IMAGE, for hosts that cannot pull the Dockerfile's defaults. */
@@ -64,7 +72,14 @@ export function createSluiceActivities(deps: ActivityDeps) {
   const deploy: DeployPort = deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();
-  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load };
+  const env = deps.env ?? process.env;
+  const notify: NotifyPort = createNotifyActivities({
+    env,
+    uiUrl: deps.uiUrl ?? env.SLUICE_UI_URL ?? temporalUiUrl(deps.stack ?? loadStackConfig(deps.env)),
+    logger: deps.logger,
+    ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
+  });
+  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify };
   void buildPort;
   void registryPort;
   return activities satisfies SluiceActivities;

@@ -1,19 +1,24 @@
 /**
  * The worker process: `node dist/src/worker/main.js [--task-queue sluice] [--metrics-port 9464]`.
  * Connects to Temporal, builds the real clients (dockerode on the stack's socket, Prometheus URL,
- * artifact store), registers the workflows and activities, serves /metrics on loopback, and
- * drains cleanly on SIGINT/SIGTERM.
+ * artifact store), registers the workflows and activities, serves /metrics on loopback (its own
+ * metrics, the release state from visibility and Temporal Core's), registers that endpoint with
+ * the embedded Prometheus (job sluice-worker), and drains cleanly on SIGINT/SIGTERM, unregistering.
  */
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, type NativeConnectionOptions } from '@temporalio/worker';
 import { defaultArtifactStore } from '../activities/build';
-import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
+import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
 import { createSluiceActivities } from './activities';
 import { createPinoLogger, temporalLogger, type PinoLogger } from './logger';
-import { createWorkerMetrics, DEFAULT_METRICS_PORT, serveMetrics } from './metrics';
+import { coreMetricsEndpoint, coreTelemetryOptions } from './core-metrics';
+import { DEFAULT_METRICS_PORT } from './metrics';
+import { startWorkerTelemetry } from './telemetry';
 import { createWorker, DEFAULT_TASK_QUEUE } from './worker';
 
 export interface WorkerMainOptions {
@@ -29,6 +34,8 @@ export interface WorkerMainOptions {
   artifactStore: string;
   prometheusUrl: string;
   prometheusTargetsDir: string;
+  /** The embedded Prometheus's file-SD directory for workers; undefined = register nowhere. */
+  workerTargetsDir: string | undefined;
 }
 
 export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerMainOptions {
@@ -63,6 +70,8 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
     artifactStore: values['artifact-store'] ?? env.SLUICE_ARTIFACT_STORE ?? defaultArtifactStore(stack.stateDir),
     prometheusUrl: values['prometheus-url'] ?? env.SLUICE_PROMETHEUS_URL ?? prometheusUrl(stack),
     prometheusTargetsDir: stack.prometheus.targetsDir,
+    // Only where an embedded stack's Prometheus lives; elsewhere the operator configures scraping.
+    workerTargetsDir: env.SLUICE_WORKER_TARGETS_DIR ?? (existsSync(dirname(stack.prometheus.workersDir)) ? stack.prometheus.workersDir : undefined),
   };
 }
 
@@ -72,13 +81,7 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
  * registers them itself).
  */
 export async function missingSearchAttributes(address: string, namespace: string, options: NativeConnectionOptions = {}): Promise<string[]> {
-  const tls = options.tls ?? undefined;
-  const connection = await Connection.connect({
-    address,
-    ...(tls ? { tls } : {}),
-    ...(typeof options.apiKey === 'string' ? { apiKey: options.apiKey } : {}),
-    ...(options.metadata ? { metadata: options.metadata } : {}),
-  });
+  const connection = await clientConnection(address, options);
   try {
     const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
     return SEARCH_ATTRIBUTES.filter((name) => !(name in (customAttributes ?? {})));
@@ -87,11 +90,27 @@ export async function missingSearchAttributes(address: string, namespace: string
   }
 }
 
+/** A client connection with the worker's settings (visibility reads, the operator API). */
+function clientConnection(address: string, options: NativeConnectionOptions): Promise<Connection> {
+  const tls = options.tls ?? undefined;
+  return Connection.connect({
+    address,
+    ...(tls ? { tls } : {}),
+    ...(typeof options.apiKey === 'string' ? { apiKey: options.apiKey } : {}),
+    ...(options.metadata ? { metadata: options.metadata } : {}),
+  });
+}
+
 async function warnAboutSearchAttributes(options: WorkerMainOptions, logger: PinoLogger): Promise<void> {
   try {
     const missing = await missingSearchAttributes(options.address, options.namespace, options.connection);
     if (missing.length > 0) {
-      const fix = missing.map((n) => `temporal operator search-attribute create --namespace ${options.namespace} --name ${n} --type Keyword`).join(' && ');
+      const fix = missing
+        .map(
+          (n) =>
+            `temporal operator search-attribute create --namespace ${options.namespace} --name ${n} --type ${SEARCH_ATTRIBUTE_TYPES[n as keyof typeof SEARCH_ATTRIBUTE_TYPES] ?? 'Keyword'}`,
+        )
+        .join(' && ');
       logger.error({ missing, fix }, `namespace ${options.namespace} lacks the search attributes ${missing.join(', ')}: deployments will fail until they are created`);
     }
   } catch (err) {
@@ -102,32 +121,51 @@ async function warnAboutSearchAttributes(options: WorkerMainOptions, logger: Pin
 
 export async function runWorker(options: WorkerMainOptions): Promise<void> {
   const logger = createPinoLogger();
-  Runtime.install({ logger: temporalLogger(logger) });
-  const metrics = createWorkerMetrics();
-  const served = await serveMetrics(metrics, { host: options.metricsHost, port: options.metricsPort });
-  const connection = await NativeConnection.connect({ ...options.connection, address: options.address });
-  await warnAboutSearchAttributes(options, logger);
-  const activities = createSluiceActivities({
-    docker: new Docker({ socketPath: options.dockerSocket }),
-    dockerSocket: options.dockerSocket,
-    artifactStore: options.artifactStore,
-    prometheusUrl: options.prometheusUrl,
-    prometheusTargetsDir: options.prometheusTargetsDir,
-    logger,
+  const core = await coreMetricsEndpoint(options.metricsHost);
+  Runtime.install({ logger: temporalLogger(logger), telemetryOptions: coreTelemetryOptions(core) });
+  const visibility = await clientConnection(options.address, options.connection);
+  const telemetry = await startWorkerTelemetry({
+    host: options.metricsHost,
+    port: options.metricsPort,
+    core,
+    visibility: { client: new Client({ connection: visibility, namespace: options.namespace }), taskQueue: options.taskQueue },
+    ...(options.workerTargetsDir ? { registrationDir: options.workerTargetsDir } : {}),
+    labels: { worker_task_queue: options.taskQueue },
+    onError: (err, what) => logger.warn({ err: err.message }, what),
   });
-  const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics });
-  logger.info({ taskQueue: options.taskQueue, address: options.address, namespace: options.namespace, metrics: served.url }, 'sluice worker ready');
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'draining: finishing running activities, then exiting');
-    worker.shutdown();
-  };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
   try {
-    await worker.run();
+    const connection = await NativeConnection.connect({ ...options.connection, address: options.address });
+    try {
+      await warnAboutSearchAttributes(options, logger);
+      const activities = createSluiceActivities({
+        docker: new Docker({ socketPath: options.dockerSocket }),
+        dockerSocket: options.dockerSocket,
+        artifactStore: options.artifactStore,
+        prometheusUrl: options.prometheusUrl,
+        prometheusTargetsDir: options.prometheusTargetsDir,
+        logger,
+        metricsRegistry: telemetry.metrics.registry,
+      });
+      const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics });
+      logger.info(
+        { taskQueue: options.taskQueue, address: options.address, namespace: options.namespace, metrics: telemetry.url, registration: telemetry.registration?.path },
+        'sluice worker ready',
+      );
+      const stop = (signal: string) => {
+        logger.info({ signal }, 'draining: finishing running activities, then exiting');
+        worker.shutdown();
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      await worker.run();
+    } finally {
+      await connection.close();
+    }
   } finally {
-    served.server.close();
-    await connection.close();
+    // A clean stop only: a crashed worker never gets here and stays registered, so Prometheus
+    // sees it down and SluiceWorkerDown fires.
+    await telemetry.close();
+    await visibility.close();
   }
 }
 

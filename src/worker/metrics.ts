@@ -1,17 +1,21 @@
 /**
- * The worker's Prometheus endpoint (prom-client): process metrics plus one histogram of activity
- * executions by type and outcome, so a dashboard shows how long builds, deploys and probes take
- * and how often they fail. Served on loopback only.
+ * The worker's Prometheus endpoint (prom-client): process metrics, one histogram of activity
+ * executions by type and outcome (how long builds, deploys and probes take and how often they
+ * fail), the release metrics the workflows report through their sink (./release-metrics.ts), and
+ * whatever else the composition root appends (the state gauges, Temporal Core's page). Served on
+ * loopback only.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createReleaseMetrics, type ReleaseMetrics } from './release-metrics';
 
 export interface WorkerMetrics {
   registry: Registry;
   activityDuration: Histogram<'activity' | 'outcome'>;
   activityStarted: Counter<'activity'>;
+  release: ReleaseMetrics;
 }
 
 export function createWorkerMetrics(): WorkerMetrics {
@@ -32,6 +36,7 @@ export function createWorkerMetrics(): WorkerMetrics {
       labelNames: ['activity'],
       registers: [registry],
     }),
+    release: createReleaseMetrics(registry),
   };
 }
 
@@ -59,12 +64,23 @@ export function activityMetricsInterceptor(metrics: WorkerMetrics): ActivityInte
 
 export const DEFAULT_METRICS_PORT = 9464;
 
+/** More exposition text appended to the registry's page (Temporal Core's exporter, for one). */
+export type MetricsSource = () => Promise<string>;
+
 /** Starts GET /metrics on host:port (port 0 = any free port); resolves with the bound port. */
-export async function serveMetrics(metrics: WorkerMetrics, options: { host?: string; port: number }): Promise<{ server: Server; port: number; url: string }> {
+export async function serveMetrics(
+  metrics: WorkerMetrics,
+  options: { host?: string; port: number; extra?: MetricsSource[] },
+): Promise<{ server: Server; port: number; url: string; address: string }> {
   const host = options.host ?? '127.0.0.1';
+  const extra = options.extra ?? [];
+  const page = async (): Promise<string> => {
+    const parts = await Promise.all([metrics.registry.metrics(), ...extra.map((source) => source())]);
+    return parts.map((p) => (p.endsWith('\n') || p === '' ? p : `${p}\n`)).join('');
+  };
   const server = createServer((req, res) => {
     if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
-      metrics.registry.metrics().then(
+      page().then(
         (body) => {
           res.writeHead(200, { 'content-type': metrics.registry.contentType });
           res.end(body);
@@ -84,5 +100,5 @@ export async function serveMetrics(metrics: WorkerMetrics, options: { host?: str
     server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  return { server, port, url: `http://${host}:${port}/metrics` };
+  return { server, port, url: `http://${host}:${port}/metrics`, address: `${host}:${port}` };
 }

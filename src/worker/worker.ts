@@ -3,7 +3,9 @@
  * (main.ts) and by tests alike, so both run the same workflows with the same options.
  */
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Registry } from 'prom-client';
 import { activityMetricsInterceptor, type WorkerMetrics } from './metrics';
+import { createReleaseMetrics, releaseMetricsSinks } from './release-metrics';
 
 /** The task queue `sluice deploy` and the worker agree on unless told otherwise. */
 export const DEFAULT_TASK_QUEUE = 'sluice';
@@ -36,6 +38,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     activities: options.activities,
     ...(options.identity ? { identity: options.identity } : {}),
     interceptors: options.metrics ? { activity: [activityMetricsInterceptor(options.metrics)] } : undefined,
+    // Workflows always call the release-metrics sink; without a registry to serve, it counts
+    // into one nobody reads rather than logging an unregistered-sink error on every release.
+    sinks: releaseMetricsSinks(options.metrics?.release ?? createReleaseMetrics(new Registry())),
     // A release is rarely more than a handful of concurrent activities; keep the CPU for builds.
     maxConcurrentActivityTaskExecutions: 20,
     // Cancellation reaches an activity only with a heartbeat response; the SDK default throttle

@@ -19,12 +19,22 @@ import { judges, load } from './analysis-run';
 import type { RunControl } from './analysis-run';
 import { combine, decisionFor } from './analysis-decision';
 import { expectedDurationMs, runTemplate } from './judge-loops';
+import { recordMeasurements } from './metrics';
 
 export const analysisStatusQuery = defineQuery<AnalysisStatus>('analysisStatus');
 
 export async function analysisWorkflow(input: AnalysisWorkflowInput): Promise<AnalysisResult> {
-  const startedAt = new Date().toISOString();
   const published = new Map<string, TemplateResult>();
+  try {
+    return await analyse(input, published);
+  } finally {
+    // Also when cancelled (an abort): the measurements taken so far count.
+    recordMeasurements(input.context.service, input.context.environment, published.values());
+  }
+}
+
+async function analyse(input: AnalysisWorkflowInput, published: Map<string, TemplateResult>): Promise<AnalysisResult> {
+  const startedAt = new Date().toISOString();
   let status: { phase: AnalysisPhase; reason: string } = { phase: 'Pending', reason: 'validating templates' };
   setHandler(analysisStatusQuery, () => ({ ...status, templates: [...published.values()] }));
 

@@ -53,6 +53,8 @@ type Outcome2<T> = { kind: 'done'; value: T } | { kind: 'error'; error: unknown 
 export class Control {
   stop: StopRequest | undefined;
   paused = false;
+  /** Told when a gate opens (the release's notifier announces it); commands it issues are its own patch's business. */
+  onApprovalRequested: ((gate: string, approvers: readonly string[]) => void) | undefined;
   private gate: OpenGate | undefined;
   private bake: OpenBake | undefined;
 
@@ -193,6 +195,7 @@ export class Control {
     this.tracker.status.awaitingApproval = { gate: open.gate, since: open.since, approvers: open.approvers };
     this.tracker.setPhase('awaiting-approval');
     this.tracker.event('approval-requested', `awaiting approval: ${gate}`, { gate });
+    this.onApprovalRequested?.(gate, open.approvers);
     try {
       const approved = () => open.approvedBy !== undefined;
       const timeout = this.approval.timeout;

@@ -13,10 +13,12 @@ import type { DeploymentResult, Outcome, Phase } from '../domain/status';
 import { deploy, retention } from './activities';
 import { type DeployContext, targetRef } from './context';
 import { Control, StopError, type StopRequest } from './control';
+import { Notifier } from './notify';
 import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
 import { Tracker } from './tracker';
+import { recordReleaseEnd, recordReleaseStart } from './metrics';
 import { ErrorType } from '../domain/errors';
 
 const FINAL_PHASE: Record<Outcome, Phase> = {
@@ -70,9 +72,12 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
   const tracker = new Tracker(spec);
   const control = new Control(tracker, spec.approval);
   control.install();
+  const notifier = new Notifier(spec, tracker);
+  control.onApprovalRequested = (gate, approvers) => notifier.awaitingApproval(gate, approvers);
   const saga = new Saga();
   const ref = targetRef(spec);
   tracker.event('started', `${spec.strategy.kind} release of ${spec.service} to ${spec.environment}`);
+  recordReleaseStart(spec.service, spec.environment);
   const deadline = startDeadline(spec, control);
 
   let release: Release | null = null;
@@ -90,6 +95,10 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     previous = await control.interruptible(() => deploy.currentRelease(ref));
     release = await obtainRelease(spec, control, tracker);
     tracker.setReleases(release, previous);
+    // Once the version is known, so the message can name it (a failed build sends only `failed`).
+    notifier.notify('started', {
+      message: `${spec.strategy.kind} release of ${spec.service} ${release.version} to ${spec.environment}${previous ? ` (live: ${previous.version})` : ''}`,
+    });
     if (sameRelease(previous, release)) {
       reason = Reason.AlreadyLive;
       tracker.markAlreadyLive();
@@ -142,7 +151,10 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     finishedAt: tracker.now(),
   };
   tracker.status.result = result;
+  recordReleaseEnd(result);
   tracker.event('finished', `${outcome}: ${message}`, { outcome, reason });
+  notifier.finished(result);
+  await notifier.settle();
 
   // Let an in-flight approve update or signal finish before the run closes (also when cancelled).
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));

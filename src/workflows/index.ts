@@ -5,3 +5,4 @@
 export { deployWorkflow } from './deploy';
 export { rollbackWorkflow } from './rollback';
 export { analysisWorkflow } from './analysis';
+export { notifyWorkflow } from './notification';

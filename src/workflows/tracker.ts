@@ -3,11 +3,18 @@
  * durations, and the search attributes that mirror them. Only workflow code writes it; the
  * `status` query reads it.
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Release } from '../domain/release';
-import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
+import { SluiceEnvironment, SluicePhase, SluiceService, SluiceStrategy, SluiceVersion, SluiceWeight } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
 import type { BakeStatus, CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
+import { recordApprovalWait } from './metrics';
+
+/**
+ * Strategy and weight as search attributes, so a worker can export every running release's state
+ * from visibility (src/worker/release-state.ts). New commands, hence the patch.
+ */
+export const RELEASE_STATE_ATTRIBUTES_PATCH = 'release-state-attributes';
 
 /** Enough for a long canary; older events stay in the Temporal history, which keeps everything. */
 export const MAX_EVENTS = 200;
@@ -47,10 +54,17 @@ export class Tracker {
       events: [],
       result: null,
     };
+    // The same one upsert command as before the patch, with two more keys after it.
     upsertSearchAttributes([
       { key: SluiceService, value: spec.service },
       { key: SluiceEnvironment, value: spec.environment },
       { key: SluicePhase, value: 'pending' },
+      ...(patched(RELEASE_STATE_ATTRIBUTES_PATCH)
+        ? [
+            { key: SluiceStrategy, value: spec.strategy.kind },
+            { key: SluiceWeight, value: 0 },
+          ]
+        : []),
     ]);
   }
 
@@ -80,7 +94,10 @@ export class Tracker {
     if (phase === this.status.phase) return;
     const now = Date.now();
     const previous = this.status.phase;
-    this.durations[previous] = (this.durations[previous] ?? 0) + (now - this.phaseSinceMs);
+    const spentMs = now - this.phaseSinceMs;
+    this.durations[previous] = (this.durations[previous] ?? 0) + spentMs;
+    // One observation per wait, whatever ended it (approve, abort, a stop); a sink, not a command.
+    if (previous === 'awaiting-approval') recordApprovalWait(this.status.service, this.status.environment, spentMs);
     this.phaseSinceMs = now;
     this.status.phase = phase;
     this.event('phase', message ?? `${previous} → ${phase}`, { from: previous, to: phase });
@@ -117,6 +134,7 @@ export class Tracker {
     if (weight > 0 && this.exposedAtMs === null) this.exposedAtMs = Date.now();
     this.status.weight = weight;
     this.event('weight', `candidate weight ${weight}%`, { weight });
+    if (patched(RELEASE_STATE_ATTRIBUTES_PATCH)) upsertSearchAttributes([{ key: SluiceWeight, value: weight }]);
   }
 
   /** State only (no event, no command): histories recorded before it replay unchanged. */

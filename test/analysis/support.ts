@@ -13,6 +13,8 @@ import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSo
 import { prometheusUrl, temporalAddress } from '../../src/dev/config';
 import { createMetricsActivities, type MetricsDeps } from '../../src/activities/metrics';
 import { createLoadActivities } from '../../src/activities/load';
+import { Registry } from 'prom-client';
+import { createReleaseMetrics, releaseMetricsSinks } from '../../src/worker/release-metrics';
 import type { Role } from '../../src/activities/metrics/providers';
 import { eventually, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
 
@@ -133,6 +135,8 @@ export async function startWorker(deps: Partial<MetricsDeps> = {}, workflowBundl
     namespace: stack.temporal.namespace,
     taskQueue,
     workflowBundle: await workflowBundle,
+    // analysisWorkflow reports its measurements to this sink; counted here into a registry nobody serves.
+    sinks: releaseMetricsSinks(createReleaseMetrics(new Registry())),
     activities: {
       ...createMetricsActivities({ prometheusUrl: prometheusUrl(stack), targetsDir: stack.prometheus.targetsDir, ...deps }),
       ...createLoadActivities(),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { SEARCH_ATTRIBUTES } from '../../src/dev/config';
+import { SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES } from '../../src/dev/config';
 import { COMPONENTS } from '../../src/dev/stack';
 import { repoRoot } from '../helpers/stack';
 
@@ -20,5 +20,5 @@ test('docker-compose.yml mirrors the embedded stack', () => {
     for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port} on loopback only`);
   }
   const temporalArgs = compose.services.temporal!.command!.join(' ');
-  for (const attribute of SEARCH_ATTRIBUTES) assert.ok(temporalArgs.includes(`${attribute}=Keyword`), attribute);
+  for (const attribute of SEARCH_ATTRIBUTES) assert.ok(temporalArgs.includes(`${attribute}=${SEARCH_ATTRIBUTE_TYPES[attribute]}`), attribute);
 });

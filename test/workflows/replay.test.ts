@@ -29,7 +29,11 @@ test('recorded histories are present', () => {
 });
 
 test('every recorded history replays on the current workflow code without nondeterminism', async () => {
-  const histories = files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromCliJson(JSON.parse(readFileSync(join(dir, file), 'utf8'))) }));
+  // The recorded workflow id where the history has it: workflow code derives child ids from it.
+  const histories = files.map((file) => {
+    const json = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { workflowId?: string } }[] };
+    return { workflowId: json.events[0]?.workflowExecutionStartedEventAttributes?.workflowId ?? file.replace(/\.json$/, ''), history: historyFromCliJson(json) };
+  });
   const results = Worker.runReplayHistories({ workflowBundle: await workflowBundle() }, histories);
   let replayed = 0;
   for await (const result of results) {

@@ -15,7 +15,7 @@ export function registerWorkerCommand(program: Command): void {
   addConnectionOptions(cmd);
   cmd.addHelpText(
     'after',
-    '\nExamples:\n  sluice worker\n  sluice worker --task-queue sluice-ci --metrics-port 0\n\nStops cleanly (drains running activities) on SIGINT/SIGTERM.\n',
+    "\nExamples:\n  sluice worker\n  sluice worker --task-queue sluice-ci --metrics-port 0\n\n/metrics carries the release metrics, the state of running releases (from Temporal visibility) and\nTemporal Core's temporal_* metrics; with the embedded stack the worker registers it in Prometheus\njob sluice-worker (docs/alerting.md).\nStops cleanly (drains running activities, then unregisters) on SIGINT/SIGTERM.\n",
   );
   cmd.action(async (opts: WorkerCliOptions) => {
     const settings = connectionSettings(opts);

@@ -7,7 +7,9 @@ import { httpGet, httpOk } from '../probe';
 import { spawnDaemon } from '../process';
 
 /**
- * Scrape targets come from JSON files in targetsDir, so releases register instances at run time.
+ * Scrape targets come from JSON files: service instances in targetsDir (job sluice), registered
+ * by releases at run time; workers' own /metrics in workersDir (job sluice-worker), registered by
+ * each worker at start (src/worker/scrape-registration.ts).
  * Rules: the shipped deploy/prometheus/*.yml plus this state dir's own rules dir. Alerts go to
  * the stack's Alertmanager.
  */
@@ -22,6 +24,10 @@ export function prometheusConfig(config: StackConfig): string {
         job_name: 'sluice',
         file_sd_configs: [{ files: [join(config.prometheus.targetsDir, '*.json')], refresh_interval: '1s' }],
       },
+      {
+        job_name: 'sluice-worker',
+        file_sd_configs: [{ files: [join(config.prometheus.workersDir, '*.json')], refresh_interval: '1s' }],
+      },
     ],
   });
 }
@@ -31,7 +37,7 @@ function configFile(config: StackConfig): string {
 }
 
 function writeConfig(config: StackConfig): void {
-  for (const d of [config.prometheus.targetsDir, config.prometheus.dataDir, config.prometheus.localRulesDir]) mkdirSync(d, { recursive: true });
+  for (const d of [config.prometheus.targetsDir, config.prometheus.workersDir, config.prometheus.dataDir, config.prometheus.localRulesDir]) mkdirSync(d, { recursive: true });
   writeFileSync(configFile(config), prometheusConfig(config));
 }
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTES, TEMPORAL_CLI_VERSION, temporalAddress, temporalUiUrl, type StackConfig } from '../config';
+import { SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, TEMPORAL_CLI_VERSION, temporalAddress, temporalUiUrl, type StackConfig } from '../config';
 import { BOOTSTRAP_HINT, MissingDependencyError, logFile, pidFile, type Component } from '../component';
 import { httpOk, tcpOpen } from '../probe';
 import { spawnDaemon } from '../process';
@@ -16,6 +16,11 @@ export function temporalBinary(config: StackConfig, env: NodeJS.ProcessEnv = pro
   return path;
 }
 
+const INDEXED_VALUE_TYPE = {
+  Keyword: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  Int: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
+} as const;
+
 async function registerSearchAttributes(config: StackConfig): Promise<void> {
   const connection = await Connection.connect({ address: temporalAddress(config) });
   try {
@@ -25,7 +30,7 @@ async function registerSearchAttributes(config: StackConfig): Promise<void> {
     if (missing.length === 0) return;
     await connection.operatorService.addSearchAttributes({
       namespace,
-      searchAttributes: Object.fromEntries(missing.map((n) => [n, proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD])),
+      searchAttributes: Object.fromEntries(missing.map((n) => [n, INDEXED_VALUE_TYPE[SEARCH_ATTRIBUTE_TYPES[n]]])),
     });
   } finally {
     await connection.close();
@@ -77,7 +82,7 @@ export const temporalComponent: Component = {
       // Search attributes become visible to queries at once instead of after a cache refresh.
       '--dynamic-config-value',
       'system.forceSearchAttributesCacheRefreshOnRead=true',
-      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=${SEARCH_ATTRIBUTE_TYPES[name]}`]),
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'temporal'), pidFile: pidFile(config, 'temporal') });
   },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import pino from 'pino';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import { createDeployActivities } from '../../../src/activities/deploy';
 import { createRouter } from '../../../src/activities/routers/registry';
@@ -16,6 +16,8 @@ import { prometheusUrl, temporalAddress } from '../../../src/dev/config';
 import type { TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
 import { createSluiceActivities } from '../../../src/worker/activities';
+import { coreMetricsEndpoint, coreTelemetryOptions } from '../../../src/worker/core-metrics';
+import { startWorkerTelemetry, type WorkerTelemetry } from '../../../src/worker/telemetry';
 import { createWorker } from '../../../src/worker/worker';
 import { adapterConfig, stack, temporalClient, uniqueName } from '../../helpers/stack';
 import { workflowBundle } from './harness';
@@ -30,8 +32,19 @@ export interface E2eWorker {
   stop(ref: () => TargetRef, releases: Release[]): Promise<void>;
 }
 
-export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
+export interface E2eWorkerOptions {
+  /**
+   * Serve the production telemetry (release metrics, state gauges, Temporal Core's metrics) and
+   * register it with Prometheus' job sluice-worker. Installs the process's Temporal Runtime, so
+   * only the first worker of a test file may ask for it.
+   */
+  telemetry?: boolean;
+}
+
+export async function startE2eWorker(prefix: string, options: E2eWorkerOptions = {}): Promise<E2eWorker> {
   const taskQueue = uniqueName(prefix);
+  const core = options.telemetry ? await coreMetricsEndpoint() : undefined;
+  if (core) Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: coreTelemetryOptions(core) });
   const dir = mkdtempSync(join(tmpdir(), `sluice-${prefix}-`));
   const docker = new Docker({ socketPath: stack.docker.socket });
   const { client, connection }: { client: Client; connection: Connection } = await temporalClient();
@@ -44,7 +57,24 @@ export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
   });
-  const worker: Worker = await createWorker({ connection: native, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
+  const telemetry: WorkerTelemetry | undefined = core
+    ? await startWorkerTelemetry({
+        host: '127.0.0.1',
+        port: 0,
+        core,
+        visibility: { client, taskQueue, maxAgeMs: 500 },
+        registrationDir: stack.prometheus.workersDir,
+        labels: { worker_task_queue: taskQueue },
+      })
+    : undefined;
+  const worker: Worker = await createWorker({
+    connection: native,
+    namespace: stack.temporal.namespace,
+    taskQueue,
+    activities,
+    workflowBundle: await workflowBundle(),
+    ...(telemetry ? { metrics: telemetry.metrics } : {}),
+  });
   const running = worker.run();
   return {
     taskQueue,
@@ -60,6 +90,7 @@ export async function startE2eWorker(prefix: string): Promise<E2eWorker> {
         .catch(() => undefined);
       worker.shutdown();
       await running;
+      await telemetry?.close();
       await native.close();
       await connection.close();
       rmSync(dir, { recursive: true, force: true });

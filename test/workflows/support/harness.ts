@@ -53,7 +53,7 @@ function quietRuntime(): void {
   }
 }
 
-export async function startHarness(options: { buildMs?: number; metrics?: WorkerMetrics } = {}): Promise<Harness> {
+export async function startHarness(options: { buildMs?: number; metrics?: WorkerMetrics; activities?: object } = {}): Promise<Harness> {
   quietRuntime();
   const dir = mkdtempSync(join(tmpdir(), 'sluice-wf-'));
   const health = await startHealthServer();
@@ -64,7 +64,8 @@ export async function startHarness(options: { buildMs?: number; metrics?: Worker
     connection: nativeConnection,
     namespace: stack.temporal.namespace,
     taskQueue,
-    activities: createFileTargetActivities({ dir, healthBase: health.base, buildMs: options.buildMs ?? 4000 }),
+    // `activities`: more activities beside the file fake's (e.g. real notification delivery).
+    activities: { ...createFileTargetActivities({ dir, healthBase: health.base, buildMs: options.buildMs ?? 4000 }), ...options.activities },
     workflowBundle: await workflowBundle(),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });

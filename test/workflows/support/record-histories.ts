@@ -1,7 +1,7 @@
 /**
  * Records the histories replayed by test/workflows/replay.test.ts:
  *   npx tsx test/workflows/support/record-histories.ts v2 [scenario...]
- * runs each scenario (or the named ones) against the dev server and writes
+ * runs each scenario (or the ones named) against the dev server and writes
  * test/histories/<name>.<v2>.json. Record a
  * new generation after a `patched()` change, and keep the older ones until their patch is
  * removed: each generation proves that runs started by that code still replay.
@@ -12,10 +12,12 @@ import { execFileSync } from 'node:child_process';
 import { loadStackConfig, temporalAddress } from '../../../src/dev/config';
 import { temporalBinary } from '../../../src/dev/components/temporal';
 import { packageRoot } from '../../../src/lib/paths';
+import { createNotifyActivities } from '../../../src/activities/notify';
 import { alertSignal, approveUpdate } from '../../../src/workflows/definitions';
+import { startReceiver } from '../../notify/receiver';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
 
-type Scenario = (h: Harness) => Promise<{ workflowId: string }>;
+type Scenario = (h: Harness, sinks: { webhookUrl: string }) => Promise<{ workflowId: string }>;
 
 const scenarios: Record<string, Scenario> = {
   // Every canary step kind, an approval via update, and the scale-down timer.
@@ -80,18 +82,37 @@ const scenarios: Record<string, Scenario> = {
     await result(handle);
     return { workflowId: handle.workflowId };
   },
+  // Notifications (patch 'notifications'): a webhook and a Slack sink, every event kind a
+  // promoted release sends (started, awaiting-approval, promoted), each an abandoned child.
+  'canary-notified': async (h, sinks) => {
+    const service = newService('rec-notify');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] },
+        notifications: [
+          { kind: 'webhook', url: sinks.webhookUrl, secret: { env: 'RECORDER_WEBHOOK_SECRET' } },
+          { kind: 'slack', url: { env: 'RECORDER_SLACK_URL' }, events: ['promoted'] },
+        ],
+      }),
+    );
+    await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
+    await handle.executeUpdate(approveUpdate, { args: ['recorder'] });
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
 };
 
 async function main(): Promise<void> {
-  const generation = process.argv[2];
+  const [generation, ...only] = process.argv.slice(2);
   if (!generation || !/^v\d+$/.test(generation)) throw new Error('usage: record-histories <generation, e.g. v2> [scenario...]');
-  const only = process.argv.slice(3);
-  const unknown = only.filter((n) => !(n in scenarios));
-  if (unknown.length > 0) throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${Object.keys(scenarios).join(', ')}`);
-  const h = await startHarness({ buildMs: 0 });
+  const receiver = await startReceiver();
+  const env = { RECORDER_WEBHOOK_SECRET: 'whsec_cmVjb3JkZXItb25seS1ub3QtYS1zZWNyZXQ=', RECORDER_SLACK_URL: `${receiver.url}/slack` };
+  const h = await startHarness({ buildMs: 0, activities: createNotifyActivities({ env }) });
   try {
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
-      const { workflowId } = await run(h);
+      const { workflowId } = await run(h, { webhookUrl: `${receiver.url}/webhook` });
       // The CLI writes the standard JSON history format (the SDK's historyToJSON trips over two
       // protobufjs copies in node_modules).
       const config = loadStackConfig();
@@ -106,6 +127,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await h.close();
+    await receiver.close();
   }
 }
 
