@@ -112,7 +112,7 @@ test('a body that is not an Alertmanager v4 payload gets 400 and looks nothing u
   assert.deepEqual(calls, before);
 });
 
-test('only a baking release is signalled; others, resolved alerts and unlabelled ones are left alone', { timeout: 120000 }, async () => {
+test('only a release baking with alerts on is signalled; others, resolved alerts and unlabelled ones are left alone', { timeout: 120000 }, async () => {
   // A release at an approval gate: running, not baking.
   const gated = newService('rcv-gated');
   seedStable(h, gated, '1.0.0+aaaaaaa');
@@ -126,6 +126,14 @@ test('only a baking release is signalled; others, resolved alerts and unlabelled
   seedStable(h, baking, '1.0.0+aaaaaaa');
   const bakingHandle = await startDeploy(h, spec(baking, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 100 }] }, postPromotion: { bake: '5m' } }));
   await waitForStatus(bakingHandle, 'the bake', (s) => s.phase === 'baking');
+  // A release baking with alerts off.
+  const quiet = newService('rcv-quiet');
+  seedStable(h, quiet, '1.0.0+aaaaaaa');
+  const quietHandle = await startDeploy(
+    h,
+    spec(quiet, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 100 }] }, postPromotion: { bake: '5m', alerts: false } }),
+  );
+  await waitForStatus(quietHandle, 'the quiet bake', (s) => s.phase === 'baking');
 
   const res = await post(
     payload([
@@ -133,13 +141,14 @@ test('only a baking release is signalled; others, resolved alerts and unlabelled
       { labels: { service: newService('rcv-none'), environment: 'test' } },
       { labels: { service: baking, environment: 'test' }, status: 'resolved' },
       { labels: { environment: 'test' } },
+      { labels: { service: quiet, environment: 'test' } },
       { labels: { service: baking, environment: 'test' } },
     ]),
   );
   assert.equal(res.status, 200, JSON.stringify(res.json));
   assert.deepEqual(
     res.json.results!.map((r) => r.action),
-    ['not-baking', 'no-running-release', 'resolved-ignored', 'missing-labels', 'signalled'],
+    ['not-baking', 'no-running-release', 'resolved-ignored', 'missing-labels', 'alerts-off', 'signalled'],
   );
   const rolled = await result(bakingHandle);
   assert.equal(rolled.outcome, 'rolled-back', rolled.message);
@@ -148,8 +157,13 @@ test('only a baking release is signalled; others, resolved alerts and unlabelled
   const gatedStatus = await gatedHandle.query(statusQuery);
   assert.equal(gatedStatus.phase, 'awaiting-approval');
   assert.ok(!gatedStatus.events.some((e) => e.type === 'alert'), 'no alert reached the release that is not baking');
-  await gatedHandle.signal('abort', 'test over', 'tester');
-  await result(gatedHandle);
+  const quietStatus = await quietHandle.query(statusQuery);
+  assert.equal(quietStatus.phase, 'baking');
+  assert.ok(!quietStatus.events.some((e) => e.type === 'alert'), 'no alert reached the release baking with alerts off');
+  for (const other of [gatedHandle, quietHandle]) {
+    await other.signal('abort', 'test over', 'tester');
+    await result(other);
+  }
 });
 
 test("the embedded stack's receiver keeps its token private and refuses requests without it", async () => {
