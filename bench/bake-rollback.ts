@@ -36,9 +36,9 @@ import { validateReleaseSpec } from '../src/domain/validate';
 import type { deployWorkflow } from '../src/workflows';
 import { statusQuery } from '../src/workflows/definitions';
 import { deployWorkflowId } from '../src/workflows/ids';
-import { adapterConfig, catalogue, eventually, freePort, stack, uniqueName } from '../test/helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary } from '../test/targets/fixtures';
-import { BAKE_ALERT, ensureAlertPath, installAlertRule, setFault, startLoad } from '../test/workflows/support/bake';
+import { adapterConfig, catalogue, eventually, stack, uniqueName } from '../test/helpers/stack';
+import { FAST_STOP_ENV, quiet, serviceBinary } from '../test/targets/fixtures';
+import { BAKE_ALERT, ensureAlertPath, installAlertRule, quietPortBlock, setFault, startLoad } from '../test/workflows/support/bake';
 import { startE2eWorker, type E2eWorker } from '../test/workflows/support/e2e';
 import { release } from '../test/workflows/support/harness';
 import { serverStates } from '../src/lib/haproxy';
@@ -137,9 +137,8 @@ async function firstErrorSample(service: string, since: number): Promise<number 
 }
 
 async function runOnce(path: Path, run: number): Promise<Times> {
-  const s = { service: `${prefix}-${path === 'alert' ? 'alert' : 'anls'}${run}`, listenPort: 0, basePort: await freePortBlock(5) };
-  s.listenPort = await freePort();
-  while (s.listenPort >= s.basePort && s.listenPort < s.basePort + 5) s.listenPort = await freePort();
+  const basePort = await quietPortBlock(6);
+  const s = { service: `${prefix}-${path === 'alert' ? 'alert' : 'anls'}${run}`, listenPort: basePort + 5, basePort };
   services.push(s);
   const base = {
     service: s.service,
