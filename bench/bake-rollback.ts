@@ -254,7 +254,7 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
-    const deploy = createDeployActivities({ config: adapterConfig, logger: quiet });
+    const deploy = createDeployActivities({ config: adapterConfig, logger: quiet, prometheusTargetsDir: stack.prometheus.targetsDir });
     for (const s of services) {
       const ref = { service: s.service, environment, target: target(s), router: router(s) };
       for (const v of [V1, V2]) await deploy.retireRelease({ ...ref, release: release(s.service, v) }).catch(() => undefined);

@@ -26,7 +26,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
-import { adapterConfig, catalogue, eventually, uniqueName } from '../helpers/stack';
+import { adapterConfig, catalogue, eventually, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, serviceBinary } from '../targets/fixtures';
 import { BAKE_ALERT, ensureAlertPath, installAlertRule, quietPortBlock, setFault, startLoad } from './support/bake';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
@@ -121,7 +121,7 @@ before(async () => {
 after(async () => {
   await Promise.all(children.map(killHard));
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
-  const deployActivities = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }) });
+  const deployActivities = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }), prometheusTargetsDir: stack.prometheus.targetsDir });
   for (const s of scenarios) {
     const ref = { service: s.service, environment, target: target(s), router: router(s) };
     for (const v of [V1, V2]) await deployActivities.retireRelease({ ...ref, release: release(s.service, v) }).catch(() => undefined);
