@@ -13,7 +13,9 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { Webhook } from 'standardwebhooks';
 import { createDeployActivities } from '../../src/activities/deploy';
 import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { createRouter } from '../../src/activities/routers/registry';
@@ -29,6 +31,7 @@ import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { adapterConfig, catalogue, eventually, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, serviceBinary } from '../targets/fixtures';
 import { BAKE_ALERT, ensureAlertPath, installAlertRule, quietPortBlock, setFault, startLoad } from './support/bake';
+import { startReceiver } from '../notify/receiver';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
 
@@ -175,11 +178,27 @@ async function faultRollsBackByAlert(
   assert.deepEqual(await versionsThroughRouter(s.listenPort, 10), { [V1]: 10 }, 'the router answers v1 again');
 }
 
-test('an alert during the bake rolls v2 back through Prometheus, Alertmanager and the receiver', { timeout: 300000 }, async (t) => {
+test('an alert during the bake rolls v2 back through Prometheus, Alertmanager and the receiver, and a signed rolled-back event is sent', { timeout: 300000 }, async (t) => {
   const s = await scenario('alert');
+  // The in-process worker reads `{ env: … }` secrets from this process's environment.
+  const secret = `whsec_${randomBytes(24).toString('base64')}`;
+  process.env.SLUICE_TEST_BAKE_WEBHOOK_SECRET = secret;
+  const sink = await startReceiver();
+  cleanups.push(() => sink.close());
   await installV1(s);
-  const handle = await deploy(s, V2, { postPromotion: { bake: '3m' } });
+  const handle = await deploy(s, V2, {
+    postPromotion: { bake: '3m' },
+    notifications: [{ kind: 'webhook', url: `${sink.url}/sluice`, secret: { env: 'SLUICE_TEST_BAKE_WEBHOOK_SECRET' }, events: ['rolled-back'] }],
+  });
   await faultRollsBackByAlert(s, handle, await baking(handle), t);
+
+  const request = await eventually('the rolled-back notification', async () => sink.received.find((r) => r.path === '/sluice'), 30000, 100);
+  const event = new Webhook(secret).verify(request.body, request.headers) as { type: string; data: Record<string, unknown> };
+  assert.match(event.type, /rolled-back/);
+  assert.equal(event.data.reason, Reason.AlertFired);
+  assert.equal(event.data.service, s.service);
+  assert.ok(Number(event.data.timeToRestoreMs) >= 0 && Number(event.data.timeToDetectMs) > 0, JSON.stringify(event.data));
+  assert.throws(() => new Webhook(`whsec_${randomBytes(24).toString('base64')}`).verify(request.body, request.headers), 'another secret does not verify it');
 });
 
 test('a worker SIGKILLed during the bake is replaced and the alert still rolls back', { timeout: 300000 }, async (t) => {
