@@ -11,8 +11,8 @@ import { prometheusUrl } from '../../src/dev/config';
 import { defaultThresholdTemplate, ERROR_RATE_QUERY } from '../../src/activities/metrics/templates';
 import type { AnalysisTemplateInput } from '../../src/activities/metrics/templates';
 import type { analysisWorkflow } from '../../src/workflows/analysis';
-import type { AnalysisResult, AnalysisWorkflowInput } from '../../src/workflows/analysis-types';
-import { freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
+import type { AnalysisResult, AnalysisStatus, AnalysisWorkflowInput } from '../../src/workflows/analysis-types';
+import { eventually, freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
 import { Fleet, removeBuild, startWorker, type TestWorker } from './support';
 
 const INTERVAL_MS = 1000;
@@ -159,11 +159,27 @@ test('Prometheus gone mid-analysis: errors, never Successful, the inconclusive p
   const templates = (policy: 'rollback' | 'pass') => [
     { ...defaultThresholdTemplate({ interval: '1s', count: 6, initialDelay: '4s', consecutiveErrorLimit: 2, inconclusivePolicy: policy }), name: `relay-${policy}` },
   ];
-  const rollback = analyse(input(fleet, templates('rollback')), cutWorker.taskQueue);
-  const pass = analyse(input(fleet, templates('pass')), cutWorker.taskQueue);
-  // Let the first measurements (after the 4 s initial delay) succeed, then cut Prometheus off.
-  await new Promise((r) => setTimeout(r, 6000));
+  const start = (policy: 'rollback' | 'pass') =>
+    client.workflow.start<typeof analysisWorkflow>('analysisWorkflow', {
+      taskQueue: cutWorker.taskQueue,
+      workflowId: uniqueName('analysis'),
+      args: [input(fleet, templates(policy))],
+      workflowExecutionTimeout: '3m',
+    });
+  const handles = [await start('rollback'), await start('pass')];
+  // Cut Prometheus off once each run has a measurement that passed (after the 4 s initial delay),
+  // with five of its six still to take.
+  await eventually(
+    'a passing measurement in each run',
+    async () => {
+      const statuses = await Promise.all(handles.map((h) => h.query<AnalysisStatus>('analysisStatus')));
+      return statuses.every((st) => st.templates.some((t) => t.metrics.some((m) => m.measurements.some((row) => row.outcome === 'pass')))) ? true : undefined;
+    },
+    60000,
+    100,
+  );
   relay.cut();
+  const [rollback, pass] = handles.map((h) => h.result());
   const [r1, r2] = await Promise.all([rollback, pass]);
   for (const r of [r1, r2]) {
     assert.equal(r.phase, 'Error', JSON.stringify(r, null, 1));
