@@ -9,9 +9,11 @@ import { createLoadActivities } from '../activities/load';
 import { createMetricsActivities } from '../activities/metrics';
 import { createNotifyActivities } from '../activities/notify';
 import { createRegistryActivities } from '../activities/registry';
+import { createWorkflowsActivities } from '../activities/workflows';
+import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
-import type { BuildPort, DeployPort, RegistryPort, SluiceActivities } from '../domain/ports';
+import type { BuildPort, DeployPort, RegistryPort, SluiceActivities, WorkflowsPort } from '../domain/ports';
 import type { AdapterConfig } from '../activities/config';
 import { loadStackConfig, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
@@ -41,6 +43,17 @@ export interface ActivityDeps {
   metricsRegistry?: Registry;
   /** Temporal Web UI base URL for links in notifications; default SLUICE_UI_URL, else the stack's. */
   uiUrl?: string;
+  /** A Temporal client (the worker's visibility client): a drill asks it whether a release runs. */
+  temporal?: Client;
+}
+
+/** Without a client the drill's guard cannot answer; it says so instead of guessing "no release". */
+function workflowsWithout(): WorkflowsPort {
+  return {
+    workflowRunning() {
+      return Promise.reject(new Error('this worker has no Temporal client for workflowRunning (ActivityDeps.temporal)'));
+    },
+  };
 }
 
 /** BUILDER_IMAGE / RUNTIME_IMAGE from SLUICE_BUILDER_IMAGE / SLUICE_RUNTIME_IMAGE, for hosts that cannot pull the Dockerfile's defaults. */
@@ -79,7 +92,8 @@ export function createSluiceActivities(deps: ActivityDeps) {
     logger: deps.logger,
     ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
   });
-  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify };
+  const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : workflowsWithout();
+  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows };
   void buildPort;
   void registryPort;
   return activities satisfies SluiceActivities;

@@ -56,6 +56,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     prometheusUrl: prometheusUrl(stack),
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
+    temporal: client,
   });
   const telemetry: WorkerTelemetry | undefined = core
     ? await startWorkerTelemetry({
