@@ -4,6 +4,7 @@ import { packageVersion } from '../lib/paths';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
 import { registerDeployCommand } from './commands/deploy';
+import { registerDrillCommands } from './commands/drill';
 import { registerHistoryCommand } from './commands/history';
 import { registerReleasesCommand } from './commands/releases';
 import { registerRollbackCommand } from './commands/rollback';
@@ -43,6 +44,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerDeployCommand(program);
   registerControlCommands(program);
   registerRollbackCommand(program);
+  registerDrillCommands(program);
   registerHistoryCommand(program);
   registerReleasesCommand(program);
   registerWorkerCommand(program);
