@@ -192,7 +192,13 @@ async function badCanary(spec: ReleaseSpec, live: Release, budgetMs: number): Pr
     );
   }
   if (result.reason === Reason.DrillFaultUndetected) {
-    return { outcome: 'failed', reason: Reason.DrillFaultUndetected, message: `the fault went undetected: ${result.message}`, timeToDetectMs: null, timeToRestoreMs: ttr };
+    return {
+      outcome: 'failed',
+      reason: Reason.DrillFaultUndetected,
+      message: `the fault went undetected: every check passed with ${Object.keys(faultEnv).join(', ')} on the candidate, so the drill rolled it back itself`,
+      timeToDetectMs: null,
+      timeToRestoreMs: ttr,
+    };
   }
   return {
     outcome: 'failed',

@@ -29,6 +29,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
+import { samples, scrape } from '../helpers/exposition';
 import { catalogue, eventually, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
@@ -116,10 +117,16 @@ async function runDrill(client: SluiceClient, spec: ReleaseSpec, kind: DrillResu
 
 const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
 
+/** One value off the in-process worker's /metrics (0 when the series is absent). */
+async function metric(name: string, labels: Record<string, string>): Promise<number> {
+  const page = await scrape(e2e.metricsUrl!);
+  return samples(page, name, { service, environment, ...labels }).reduce((sum, s) => sum + s.value, 0);
+}
+
 before(async () => {
   listenPort = await freePort();
   basePort = await freePortBlock(5);
-  e2e = await startE2eWorker('drill');
+  e2e = await startE2eWorker('drill', { telemetry: true });
   await retain(V1);
   await retain(V2);
   sluice = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue: e2e.taskQueue });
@@ -145,9 +152,17 @@ after(async () => {
 });
 
 test('bad-canary: the live version with the fault is caught by analysis and traffic is back within the budget', { timeout: 300000 }, async () => {
+  const releasesBefore = await metric('sluice_releases_total', {});
   const result = await runDrill(sluice, specFor(V2), 'bad-canary');
   assert.equal(result.outcome, 'passed', result.message);
   assert.equal(result.reason, Reason.DrillPassed);
+  // Counted as a drill, zero-initialised for the other outcomes, and never as a release.
+  assert.equal(await metric('sluice_drills_total', { kind: 'bad-canary', outcome: 'passed' }), 1);
+  const page = await scrape(e2e.metricsUrl!);
+  assert.equal(samples(page, 'sluice_drills_total', { service, kind: 'bad-canary', outcome: 'failed' }).length, 1, 'the failed series exists at 0');
+  assert.equal(await metric('sluice_drill_time_to_detect_seconds_count', { kind: 'bad-canary' }), 1);
+  assert.equal(await metric('sluice_drill_time_to_restore_seconds_count', { kind: 'bad-canary' }), 1);
+  assert.equal(await metric('sluice_releases_total', {}), releasesBefore, 'a drill is not a release');
   assert.equal(result.live?.version, V2);
   assert.equal(result.after?.version, V2);
   assert.ok(result.timeToDetectMs !== null && result.timeToDetectMs > 0, `time to detect ${result.timeToDetectMs}`);
@@ -184,6 +199,7 @@ test('a drill whose fault no check can see fails loudly and still restores the l
   assert.equal(result.outcome, 'failed');
   assert.equal(result.reason, Reason.DrillFaultUndetected);
   assert.match(result.message, /undetected/);
+  assert.equal(await metric('sluice_drills_total', { kind: 'bad-canary', outcome: 'failed' }), 1);
   assert.equal(result.after?.version, V2);
   const described = await e2e.client.workflow.getHandle(drillWorkflowId(service, environment)).describe();
   assert.equal(described.status.name, 'FAILED', 'a failed drill fails its workflow');

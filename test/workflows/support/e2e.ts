@@ -28,6 +28,8 @@ export interface E2eWorker {
   dir: string;
   docker: Docker;
   client: Client;
+  /** The worker's /metrics URL, when started with `telemetry`. */
+  metricsUrl?: string;
   /** Retires the given releases, removes the router entry, stops the worker, removes `dir`. */
   stop(ref: () => TargetRef, releases: Release[]): Promise<void>;
 }
@@ -82,6 +84,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     dir,
     docker,
     client,
+    ...(telemetry ? { metricsUrl: telemetry.url } : {}),
     async stop(ref, releases) {
       const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger, prometheusTargetsDir: stack.prometheus.targetsDir });
       for (const release of releases) await deployActivities.retireRelease({ ...ref(), release }).catch(() => undefined);
