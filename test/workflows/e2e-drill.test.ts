@@ -11,8 +11,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
@@ -32,7 +31,7 @@ import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { samples, scrape } from '../helpers/exposition';
 import { catalogue, eventually, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
-import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
+import { retainBinary, startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
 
 const V1 = '1.0.0+aaa1111';
@@ -55,23 +54,7 @@ const artifacts = () => join(e2e.dir, 'artifacts');
 
 /** Puts a version's binary in the artifact store the worker's retention reads, as a build would. */
 async function retain(version: string): Promise<string> {
-  const dir = join(artifacts(), service, imageTagForVersion(version));
-  mkdirSync(dir, { recursive: true });
-  const binaryPath = join(dir, service);
-  copyFileSync(await serviceBinary(version), binaryPath);
-  const bytes = readFileSync(binaryPath);
-  const meta = {
-    service,
-    version,
-    imageTag: imageTagForVersion(version),
-    commit: version.split('+')[1]!,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    sizeBytes: statSync(binaryPath).size,
-    goVersion: 'test',
-    builtAt: new Date().toISOString(),
-  };
-  writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
-  return binaryPath;
+  return retainBinary(artifacts(), service, version, await serviceBinary(version));
 }
 
 type Steps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
@@ -81,28 +64,29 @@ const ANALYSED: Steps = [
   { kind: 'setWeight', weight: 100 },
 ];
 
-function specFor(version: string, options: { steps?: Steps; analysis?: boolean } = {}): ReleaseSpec {
+function specInput(version: string, options: { steps?: Steps; analysis?: boolean } = {}): ReleaseSpecInput {
   const analysis = options.analysis ?? true;
-  return validateReleaseSpec(
-    {
-      service,
-      environment,
-      source: { kind: 'prebuilt', version, binaryPath: join(artifacts(), service, imageTagForVersion(version), service) },
-      target: target(),
-      router: router(),
-      strategy: { kind: 'canary', steps: options.steps ?? ANALYSED, scaleDownDelay: '0s' },
-      healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
-      analysis: analysis
-        ? {
-            templates: [{ ...defaultThresholdTemplate({ interval: '1000ms', count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
-            load: { ratePerSecond: 40, via: 'candidate' },
-            rateWindow: '10s',
-          }
-        : {},
-      drill: { fault: { env: { FAULT_ERROR_RATE: '0.5' } }, budget: '5m' },
-    } satisfies ReleaseSpecInput,
-    catalogue,
-  );
+  return {
+    service,
+    environment,
+    source: { kind: 'prebuilt', version, binaryPath: join(artifacts(), service, imageTagForVersion(version), service) },
+    target: target(),
+    router: router(),
+    strategy: { kind: 'canary', steps: options.steps ?? ANALYSED, scaleDownDelay: '0s' },
+    healthCheck: { interval: '300ms', window: '2s', failureThreshold: 3, timeout: '1s' },
+    analysis: analysis
+      ? {
+          templates: [{ ...defaultThresholdTemplate({ interval: '1000ms', count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+          load: { ratePerSecond: 40, via: 'candidate' },
+          rateWindow: '10s',
+        }
+      : {},
+    drill: { fault: { env: { FAULT_ERROR_RATE: '0.5' } }, budget: '5m' },
+  };
+}
+
+function specFor(version: string, options: { steps?: Steps; analysis?: boolean } = {}): ReleaseSpec {
+  return validateReleaseSpec(specInput(version, options), catalogue);
 }
 
 /** The drill's result, also when the workflow failed (a failed drill carries its result). */
@@ -203,6 +187,36 @@ test('a drill whose fault no check can see fails loudly and still restores the l
   assert.equal(result.after?.version, V2);
   const described = await e2e.client.workflow.getHandle(drillWorkflowId(service, environment)).describe();
   assert.equal(described.status.name, 'FAILED', 'a failed drill fails its workflow');
+  assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 });
+});
+
+test('sluice drill run --wait prints the result and exits 1 for a failed drill', { timeout: 300000 }, async () => {
+  const file = join(e2e.dir, 'sluice.yaml');
+  // JSON is YAML: the spec as a person would write it, with a blind health window.
+  writeFileSync(file, JSON.stringify(specInput(V2, { analysis: false, steps: [{ kind: 'setWeight', weight: 20 }, { kind: 'analysis' }, { kind: 'setWeight', weight: 100 }] })));
+  const cli = spawnNode(join(repoRoot(), 'bin', 'sluice.js'), [
+    'drill',
+    'run',
+    service,
+    environment,
+    '--kind',
+    'bad-canary',
+    '--wait',
+    '-f',
+    file,
+    '--address',
+    temporalAddress(stack),
+    '--task-queue',
+    e2e.taskQueue,
+  ]);
+  children.push(cli);
+  let out = '';
+  cli.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  cli.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const code = await new Promise<number | null>((r) => cli.once('exit', r));
+  assert.equal(code, 1, out);
+  assert.match(out, /FAILED bad-canary drill/);
+  assert.match(out, /DrillFaultUndetected/);
   assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 });
 });
 
