@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isClientError } from '../client';
 import { packageVersion } from '../lib/paths';
+import { registerAlertsCommands } from './commands/alerts';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
 import { registerDeployCommand } from './commands/deploy';
@@ -49,6 +50,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerReleasesCommand(program);
   registerWorkerCommand(program);
   registerDemoCommand(program);
+  registerAlertsCommands(program);
   return program;
 }
 
