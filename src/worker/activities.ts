@@ -10,12 +10,12 @@ import { createMetricsActivities } from '../activities/metrics';
 import { createNotifyActivities } from '../activities/notify';
 import { createRegistryActivities } from '../activities/registry';
 import { createWorkflowsActivities } from '../activities/workflows';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
 import type { BuildPort, DeployPort, RegistryPort, SluiceActivities, WorkflowsPort } from '../domain/ports';
 import type { AdapterConfig } from '../activities/config';
-import { loadStackConfig, temporalUiUrl, type StackConfig } from '../dev/config';
+import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
 import { createNotificationMetrics } from './notification-metrics';
 import type { PinoLogger } from './logger';
@@ -43,15 +43,20 @@ export interface ActivityDeps {
   metricsRegistry?: Registry;
   /** Temporal Web UI base URL for links in notifications; default SLUICE_UI_URL, else the stack's. */
   uiUrl?: string;
-  /** A Temporal client (the worker's visibility client): a drill asks it whether a release runs. */
+  /**
+   * A Temporal client (the worker's visibility client): a drill asks it whether a release runs.
+   * Default: a client of the stack's Temporal, connected on first use.
+   */
   temporal?: Client;
 }
 
-/** Without a client the drill's guard cannot answer; it says so instead of guessing "no release". */
-function workflowsWithout(): WorkflowsPort {
+/** The stack's Temporal, connected only when a drill first asks (most workers never do). */
+function lazyStackClient(stack: StackConfig): WorkflowsPort {
+  let workflows: WorkflowsPort | undefined;
   return {
-    workflowRunning() {
-      return Promise.reject(new Error('this worker has no Temporal client for workflowRunning (ActivityDeps.temporal)'));
+    workflowRunning(input) {
+      workflows ??= createWorkflowsActivities({ client: new Client({ connection: Connection.lazy({ address: temporalAddress(stack) }), namespace: stack.temporal.namespace }) });
+      return workflows.workflowRunning(input);
     },
   };
 }
@@ -92,7 +97,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
     logger: deps.logger,
     ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
   });
-  const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : workflowsWithout();
+  const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
   const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows };
   void buildPort;
   void registryPort;
