@@ -23,6 +23,7 @@ import { Reason } from '../../src/domain/reasons';
 import { imageTagForVersion } from '../../src/domain/release';
 import { settleDeployment } from '../../src/domain/result';
 import type { ReleaseSpec, ReleaseSpecInput } from '../../src/domain/spec';
+import type { DeploymentStatus } from '../../src/domain/status';
 import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
@@ -101,6 +102,31 @@ async function runDrill(client: SluiceClient, spec: ReleaseSpec, kind: DrillResu
 
 const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
 
+/** The status of the running release under the release id, when it is a drill's and `ok` accepts it (closed runs never match). */
+function drillRelease(ok: (st: DeploymentStatus) => boolean): () => Promise<DeploymentStatus | undefined> {
+  return async () => {
+    const handle = e2e.client.workflow.getHandle(deployWorkflowId(service, environment));
+    const described = await handle.describe().catch(() => undefined);
+    if (described?.status.name !== 'RUNNING' || described.searchAttributes.SluiceKind?.[0] !== 'drill') return undefined;
+    const st = await e2e.client.workflow
+      .getHandle(described.workflowId, described.runId)
+      .query(statusQuery)
+      .catch(() => undefined);
+    return st && ok(st) ? st : undefined;
+  };
+}
+
+/** Status codes of `n` GETs of `/` (the path the error fault acts on) at `base`. */
+async function rootCodes(base: string, n: number): Promise<Record<number, number>> {
+  const codes: Record<number, number> = {};
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${base}/`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    codes[res.status] = (codes[res.status] ?? 0) + 1;
+  }
+  return codes;
+}
+
 /** One value off the in-process worker's /metrics (0 when the series is absent). */
 async function metric(name: string, labels: Record<string, string>): Promise<number> {
   const page = await scrape(e2e.metricsUrl!);
@@ -159,6 +185,7 @@ test('bad-canary: the live version with the fault is caught by analysis and traf
   const res = await settleDeployment(e2e.client.workflow.getHandle(deployWorkflowId(service, environment)).result() as ReturnType<typeof deployWorkflow>);
   assert.equal(res.reason, Reason.AnalysisFailed);
   assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 }, 'the live version serves all traffic');
+  assert.deepEqual(await rootCodes(`http://127.0.0.1:${listenPort}`, 30), { 200: 30 }, 'no fault left behind: the stable never had it');
 });
 
 test('rollback-restore: back to the previous retained version and forth again, within the budget', { timeout: 300000 }, async () => {
@@ -229,15 +256,15 @@ test('a release started during a drill aborts it and starts once the drill has c
     ],
   });
   const started = await sluice.drill(slow, 'bad-canary', { by: 'e2e-drill test' });
-  const releaseHandle = e2e.client.workflow.getHandle(deployWorkflowId(service, environment));
-  await eventually(
+  const st = await eventually(
     "the drill's canary to take traffic",
-    async () => {
-      const st = await releaseHandle.query(statusQuery).catch(() => undefined);
-      return st && st.weight === 20 && st.release?.version === V2 ? st : undefined;
-    },
+    drillRelease((s) => s.weight === 20 && s.phase === 'canary'),
     60000,
   );
+  // The fault is on the canary only: its `/` fails half the time (the stable's never does, see the first test).
+  const canaryUrl = st.events.find((e) => e.data && typeof e.data.url === 'string' && e.data.role === 'canary')?.data?.url as string | undefined;
+  assert.ok(canaryUrl, JSON.stringify(st.events.map((e) => e.message)));
+  assert.ok(((await rootCodes(canaryUrl, 40))[500] ?? 0) > 0, 'the canary carries the fault');
   // The drill's canary holds the release's id: a second drill sees a release and is refused.
   await assert.rejects(sluice.drill(slow, 'rollback-restore', { by: 'e2e-drill test' }), (err: { type?: string }) => err.type === ErrorType.DrillRefused);
 
@@ -285,13 +312,9 @@ test('a worker SIGKILLed mid-drill: the next worker finishes the drill with the 
   const killClient = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue });
   try {
     const started = await killClient.drill(specFor(V2), 'bad-canary', { by: 'e2e-drill test' });
-    const releaseHandle = e2e.client.workflow.getHandle(deployWorkflowId(service, environment));
     await eventually(
       "the drill's canary to be under analysis",
-      async () => {
-        const st = await releaseHandle.query(statusQuery).catch(() => undefined);
-        return st && st.phase === 'analysing' && st.weight === 20 ? st : undefined;
-      },
+      drillRelease((s) => s.phase === 'analysing' && s.weight === 20),
       120000,
     );
     await killHard(first);
