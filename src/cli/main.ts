@@ -5,6 +5,7 @@ import { registerAlertsCommands } from './commands/alerts';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
 import { registerDeployCommand } from './commands/deploy';
+import { registerDrillCommands } from './commands/drill';
 import { registerHistoryCommand } from './commands/history';
 import { registerReleasesCommand } from './commands/releases';
 import { registerRollbackCommand } from './commands/rollback';
@@ -44,6 +45,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerDeployCommand(program);
   registerControlCommands(program);
   registerRollbackCommand(program);
+  registerDrillCommands(program);
   registerHistoryCommand(program);
   registerReleasesCommand(program);
   registerWorkerCommand(program);

@@ -39,6 +39,9 @@ import { listRetainedReleases, type ReleasesOptions, type ReleaseStoreSettings }
 import { connectTemporal } from './connect';
 import { resolveConnectionSettings, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
 import { watchDeployment, type WatchEvent, type WatchOptions } from './watch';
+import { abortRunningDrill, startDrill, type DrillStarted } from './drill';
+import type { DrillKind } from '../domain/drill';
+import type { ReleaseSpec } from '../domain/spec';
 import { ErrorType } from '../domain/errors';
 
 export interface DeploymentHandleInfo {
@@ -127,9 +130,14 @@ export class SluiceClient implements DeploymentReader {
     return this.temporal.workflow.getHandle(this.workflowId(ref), runId);
   }
 
-  /** Starts a release. Refused (DeploymentAlreadyRunning) while one runs for the same service and environment. */
-  async deploy(spec: SpecLike, options: { memo?: Record<string, unknown> } = {}): Promise<DeploymentHandleInfo> {
+  /**
+   * Starts a release. Refused (DeploymentAlreadyRunning) while one runs for the same service and
+   * environment. A drill running there is aborted first (it restores the live version) and the
+   * release starts once the drill has closed (docs/drills.md); `abortedDrill` names it.
+   */
+  async deploy(spec: SpecLike, options: { memo?: Record<string, unknown>; by?: string } = {}): Promise<DeploymentHandleInfo & { abortedDrill?: string }> {
     const workflowId = deploymentWorkflowId(spec.service, spec.environment);
+    const abortedDrill = await abortRunningDrill(this.temporal, spec.service, spec.environment, options.by ?? defaultActor());
     try {
       const handle = await this.temporal.workflow.start(DEPLOY_WORKFLOW, {
         workflowId,
@@ -144,7 +152,7 @@ export class SluiceClient implements DeploymentReader {
         ]),
         memo: { specDigest: specDigest(spec), ...options.memo },
       });
-      return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId) };
+      return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), ...(abortedDrill ? { abortedDrill } : {}) };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
         throw new SluiceClientError(
@@ -330,6 +338,16 @@ export class SluiceClient implements DeploymentReader {
       if (carried) return { ...info, result: carried };
       throw err;
     }
+  }
+
+  /**
+   * Starts a rollback drill (src/workflows/drill.ts) with the environment's validated spec;
+   * refused (DrillRefused) while a release runs. With `wait`, returns its DrillResult (a failed
+   * drill too); a drill refused by the workflow throws DrillRefused.
+   */
+  async drill(spec: ReleaseSpec, kind: DrillKind, options: { wait?: boolean; by?: string } = {}): Promise<DrillStarted & { link: string }> {
+    const started = await startDrill(this.temporal, this.taskQueue, spec, kind, { by: options.by ?? defaultActor(), ...(options.wait ? { wait: true } : {}) });
+    return { ...started, link: this.link(started.workflowId, started.runId) };
   }
 
   /** The spec the latest release of this service and environment started with (its workflow input). */

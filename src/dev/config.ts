@@ -36,6 +36,8 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   SluicePhase: 'Keyword',
   SluiceStrategy: 'Keyword',
   SluiceWeight: 'Int',
+  /** `drill` on drills and the releases they run (src/domain/search-attributes.ts). */
+  SluiceKind: 'Keyword',
 } as const satisfies Record<string, 'Keyword' | 'Int'>;
 
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTE_TYPES;

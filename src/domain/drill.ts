@@ -4,23 +4,14 @@
  * path, and records how long recovery took against a budget. Plain data shared by the drill
  * workflow, the client (run, schedule, history) and the delivery record.
  */
-import { z } from 'zod';
-import { DURATION_PATTERN } from './duration';
+import type { DrillKind } from './drill-settings';
 import type { Reason } from './reasons';
 import type { Release } from './release';
 import type { ReleaseSpec } from './spec';
 
-export const DRILL_KINDS = ['bad-canary', 'rollback-restore'] as const;
-export type DrillKind = (typeof DRILL_KINDS)[number];
-
-/** `drill:` in sluice.yaml (per environment like the rest of the spec). */
-export const DrillSettings = z.strictObject({
-  /** What breaks the candidate in a bad-canary drill: environment given to the candidate instance only. */
-  fault: z.strictObject({ env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), z.string()) }).optional(),
-  /** Detection plus restore must fit in this; the practice we follow asks for 5 minutes. */
-  budget: z.string().regex(DURATION_PATTERN, 'must be a duration like "90s" or "5m"').default('5m'),
-});
-export type DrillSettings = z.infer<typeof DrillSettings>;
+// Kinds, the `drill:` settings and the drill marker live in ./drill-settings (the spec schema
+// needs them, and this file needs the spec type); they are re-exported here as the one entry.
+export { DRILL_KINDS, DrillSettings, DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, type DrillKind, type DrillRun } from './drill-settings';
 
 /** What starts one drill: the validated release spec of the environment, and the kind. */
 export interface DrillRequest {
@@ -30,7 +21,12 @@ export interface DrillRequest {
   requestedBy: string;
 }
 
-export type DrillOutcome = 'passed' | 'failed';
+/**
+ * `aborted`: the drill was cancelled before it could judge (a release started during it, or a
+ * person); it restored the live version and counts neither as a pass nor as a failure.
+ */
+export type DrillOutcome = 'passed' | 'failed' | 'aborted';
+export const DRILL_OUTCOMES: readonly DrillOutcome[] = ['passed', 'failed', 'aborted'];
 
 export interface DrillResult {
   kind: DrillKind;

@@ -89,6 +89,10 @@ export const ErrorType = {
   RollbackFailed: 'SluiceRollbackFailed',
   /** A release, rollback or drill for this service and environment is already running. */
   DeploymentInProgress: 'SluiceDeploymentInProgress',
+  /** A drill ended `failed` (fault undetected, over budget, restore failed). Details[0] holds the DrillResult. */
+  DrillFailed: 'SluiceDrillFailed',
+  /** A drill was asked for while a release of the service and environment runs, or with nothing live to drill on. */
+  DrillRefused: 'SluiceDrillRefused',
   /** No deployment of that service and environment is known to Temporal. */
   DeploymentNotFound: 'SluiceDeploymentNotFound',
   /** An approve update arrived while no gate awaited approval. */

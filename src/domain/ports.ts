@@ -85,8 +85,13 @@ export interface HealthProbeResult {
 export interface DeployPort {
   /** The stable release serving traffic, or null before the first release. */
   currentRelease(input: TargetRef): Promise<Release | null>;
-  /** Start `release` beside the stable in `role`. A canary joins the router at weight 0; a preview gets no production traffic. */
-  deployCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<CandidateInfo>;
+  /**
+   * Start `release` beside the stable in `role`. A canary joins the router at weight 0; a preview gets no production traffic.
+   * `env` is extra environment for this candidate instance only (a drill's fault), on top of the
+   * target's own; never applied to a stable. Plain configuration: it lands in workflow history,
+   * so it never carries a secret.
+   */
+  deployCandidate(input: TargetRef & { release: Release; role: CandidateRole; env?: Record<string, string> }): Promise<CandidateInfo>;
   /** Send `weight`% of traffic to the canary `release`, the rest to the stable. No request dropped. Weight 0 with no canary left succeeds (undo after a rollback). */
   setTrafficWeight(input: TargetRef & { release: Release; weight: number }): Promise<void>;
   /**
@@ -106,3 +111,10 @@ export interface DeployPort {
 }
 
 export type SluiceActivities = BuildPort & RegistryPort & DeployPort;
+
+// ---------------------------------------------------------------------------------------------
+// Temporal itself (src/activities/workflows): what workflow code cannot ask the server.
+export interface WorkflowsPort {
+  /** Whether a workflow with this id runs now (a drill asks before it starts whether a release does). */
+  workflowRunning(input: { workflowId: string }): Promise<boolean>;
+}

@@ -25,5 +25,16 @@ export const Reason = {
   RolledBackToRelease: 'RolledBackToRelease',
   NothingToRollBackTo: 'NothingToRollBackTo',
   ReleaseNotRetained: 'ReleaseNotRetained',
+  // --- Drills (src/domain/drill.ts) ------------------------------------------------------------
+  /** The fault was detected (or both rollback directions ran) and the live version was back within the budget. */
+  DrillPassed: 'DrillPassed',
+  /** A drill's bad canary passed every check: the fault went undetected, so the drill rolled it back itself. */
+  DrillFaultUndetected: 'DrillFaultUndetected',
+  /** Detected and restored, but detection plus restore took longer than the drill's budget. */
+  DrillOverBudget: 'DrillOverBudget',
+  /** The drill's release or rollback did not end as a drill needs (failed, refused, undo failed). */
+  DrillRestoreFailed: 'DrillRestoreFailed',
+  /** The drill was cancelled (a release started during it, or a person); the live version was restored. */
+  DrillAborted: 'DrillAborted',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -7,6 +7,7 @@
  * the sandbox boundary.
  */
 import type { AnalysisPhase } from './analysis';
+import type { DrillKind, DrillOutcome } from './drill';
 import type { Outcome } from './status';
 
 export interface ReleaseEnded {
@@ -44,6 +45,19 @@ export interface AnalysisMeasured {
   count: number;
 }
 
+/** A drill began: its service, environment and kind get zero-valued series. */
+export interface DrillStarted {
+  service: string;
+  environment: string;
+  kind: DrillKind;
+}
+
+export interface DrillEnded extends DrillStarted {
+  outcome: DrillOutcome;
+  timeToDetectMs: number | null;
+  timeToRestoreMs: number | null;
+}
+
 /** The sink interface; a type alias (not an interface) so it satisfies the SDK's `Sinks` record type. */
 export type ReleaseMetricsSinks = {
   releaseMetrics: {
@@ -51,5 +65,7 @@ export type ReleaseMetricsSinks = {
     releaseEnded(event: ReleaseEnded): void;
     approvalWaited(event: ApprovalWaited): void;
     analysisMeasured(events: AnalysisMeasured[]): void;
+    drillStarted(event: DrillStarted): void;
+    drillEnded(event: DrillEnded): void;
   };
 };

@@ -5,6 +5,7 @@
  * detail is the same DeploymentResult. This helper gives CI one value either way.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import type { DrillResult } from './drill';
 import type { DeploymentResult, RollbackResult } from './status';
 import { ErrorType } from './errors';
 
@@ -26,6 +27,11 @@ export function deploymentResultFromError(err: unknown): DeploymentResult | unde
 
 export function rollbackResultFromError(err: unknown): RollbackResult | undefined {
   return failureDetail<RollbackResult>(err, ErrorType.RollbackFailed);
+}
+
+/** The DrillResult carried by a failed drillWorkflow (outcome `failed`), or undefined for any other error. */
+export function drillResultFromError(err: unknown): DrillResult | undefined {
+  return failureDetail<DrillResult>(err, ErrorType.DrillFailed);
 }
 
 /** `await handle.result()` that also turns a failed deployment into its result. */

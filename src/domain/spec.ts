@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AnalysisTemplate } from './analysis';
 import type { AdapterCatalogue, Capabilities } from './adapters';
 import { DURATION_PATTERN } from './duration';
+import { DrillSettings, type DrillRun } from './drill-settings';
 import { Notifications } from './notifications';
 import { BuildArgs, CommitSha, DockerfilePath, ImageRefByDigest, ImageRepo, ImageTag, TagPrefix } from './references';
 
@@ -206,6 +207,8 @@ export const ReleaseSpecFields = z
     postPromotion: PostPromotion.optional(),
     /** Where release events go (src/domain/notifications.ts); usually set per environment. */
     notifications: Notifications.default([]),
+    /** Rollback drills of this environment (src/domain/drill.ts): the fault a bad-canary drill injects, the budget. */
+    drill: DrillSettings.optional(),
   })
   .superRefine((spec, ctx) => {
     const names = new Set(spec.analysis.templates.map((t) => t.name));
@@ -298,6 +301,14 @@ export function releaseSpecSchema(catalogue: AdapterCatalogue) {
 }
 
 /** The validated spec the workflow receives (defaults filled in, adapter capabilities attached). */
-export type ReleaseSpec = z.infer<typeof ReleaseSpecFields> & { capabilities: Capabilities };
+export type ReleaseSpec = z.infer<typeof ReleaseSpecFields> & {
+  capabilities: Capabilities;
+  /**
+   * Set only by drillWorkflow on the spec of its bad-canary child, never read from sluice.yaml:
+   * the live version may be released again, the candidate gets `faultEnv`, and the release never
+   * promotes (see src/domain/drill.ts DrillRun).
+   */
+  drillRun?: DrillRun;
+};
 /** What a person writes: defaults optional. */
 export type ReleaseSpecInput = z.input<typeof ReleaseSpecFields>;

@@ -9,11 +9,13 @@ import { createLoadActivities } from '../activities/load';
 import { createMetricsActivities } from '../activities/metrics';
 import { createNotifyActivities } from '../activities/notify';
 import { createRegistryActivities } from '../activities/registry';
+import { createWorkflowsActivities } from '../activities/workflows';
+import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
-import type { BuildPort, DeployPort, RegistryPort, SluiceActivities } from '../domain/ports';
+import type { BuildPort, DeployPort, RegistryPort, SluiceActivities, WorkflowsPort } from '../domain/ports';
 import type { AdapterConfig } from '../activities/config';
-import { loadStackConfig, temporalUiUrl, type StackConfig } from '../dev/config';
+import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
 import { createNotificationMetrics } from './notification-metrics';
 import type { PinoLogger } from './logger';
@@ -41,6 +43,22 @@ export interface ActivityDeps {
   metricsRegistry?: Registry;
   /** Temporal Web UI base URL for links in notifications; default SLUICE_UI_URL, else the stack's. */
   uiUrl?: string;
+  /**
+   * A Temporal client (the worker's visibility client): a drill asks it whether a release runs.
+   * Default: a client of the stack's Temporal, connected on first use.
+   */
+  temporal?: Client;
+}
+
+/** The stack's Temporal, connected only when a drill first asks (most workers never do). */
+function lazyStackClient(stack: StackConfig): WorkflowsPort {
+  let workflows: WorkflowsPort | undefined;
+  return {
+    workflowRunning(input) {
+      workflows ??= createWorkflowsActivities({ client: new Client({ connection: Connection.lazy({ address: temporalAddress(stack) }), namespace: stack.temporal.namespace }) });
+      return workflows.workflowRunning(input);
+    },
+  };
 }
 
 /** BUILDER_IMAGE / RUNTIME_IMAGE from SLUICE_BUILDER_IMAGE / SLUICE_RUNTIME_IMAGE, for hosts that cannot pull the Dockerfile's defaults. */
@@ -79,7 +97,8 @@ export function createSluiceActivities(deps: ActivityDeps) {
     logger: deps.logger,
     ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
   });
-  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify };
+  const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
+  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows };
   void buildPort;
   void registryPort;
   return activities satisfies SluiceActivities;

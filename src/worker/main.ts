@@ -124,11 +124,12 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
   const core = await coreMetricsEndpoint(options.metricsHost);
   Runtime.install({ logger: temporalLogger(logger), telemetryOptions: coreTelemetryOptions(core) });
   const visibility = await clientConnection(options.address, options.connection);
+  const visibilityClient = new Client({ connection: visibility, namespace: options.namespace });
   const telemetry = await startWorkerTelemetry({
     host: options.metricsHost,
     port: options.metricsPort,
     core,
-    visibility: { client: new Client({ connection: visibility, namespace: options.namespace }), taskQueue: options.taskQueue },
+    visibility: { client: visibilityClient, taskQueue: options.taskQueue },
     ...(options.workerTargetsDir ? { registrationDir: options.workerTargetsDir } : {}),
     labels: { worker_task_queue: options.taskQueue },
     onError: (err, what) => logger.warn({ err: err.message }, what),
@@ -145,6 +146,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
         prometheusTargetsDir: options.prometheusTargetsDir,
         logger,
         metricsRegistry: telemetry.metrics.registry,
+        temporal: visibilityClient,
       });
       const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics });
       logger.info(

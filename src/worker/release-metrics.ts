@@ -6,6 +6,7 @@
  */
 import type { InjectedSinks } from '@temporalio/worker';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { DRILL_OUTCOMES } from '../domain/drill';
 import type { ReleaseMetricsSinks } from '../domain/release-metrics';
 import type { Outcome } from '../domain/status';
 
@@ -16,6 +17,9 @@ export interface ReleaseMetrics {
   timeToRestore: Histogram<'service' | 'environment'>;
   approvalWait: Histogram<'service' | 'environment'>;
   measurements: Counter<'service' | 'environment' | 'template' | 'metric' | 'phase'>;
+  drills: Counter<'service' | 'environment' | 'kind' | 'outcome'>;
+  drillTimeToDetect: Histogram<'service' | 'environment' | 'kind'>;
+  drillTimeToRestore: Histogram<'service' | 'environment' | 'kind'>;
 }
 
 // Seconds. A release takes minutes to an hour; detection and restore are judged against the
@@ -67,6 +71,26 @@ export function createReleaseMetrics(registry: Registry): ReleaseMetrics {
       labelNames: ['service', 'environment', 'template', 'metric', 'phase'],
       registers,
     }),
+    drills: new Counter({
+      name: 'sluice_drills_total',
+      help: 'Rollback drills that ended, by kind and outcome (passed, failed, aborted); a failed drill is an alert (SluiceDrillFailed).',
+      labelNames: ['service', 'environment', 'kind', 'outcome'],
+      registers,
+    }),
+    drillTimeToDetect: new Histogram({
+      name: 'sluice_drill_time_to_detect_seconds',
+      help: "bad-canary drills: from the faulty candidate's first exposure to the decision to roll it back.",
+      labelNames: ['service', 'environment', 'kind'],
+      buckets: BUDGET_BUCKETS,
+      registers,
+    }),
+    drillTimeToRestore: new Histogram({
+      name: 'sluice_drill_time_to_restore_seconds',
+      help: 'Drills: from the decision (or the first rollback) to the live version serving all traffic again.',
+      labelNames: ['service', 'environment', 'kind'],
+      buckets: BUDGET_BUCKETS,
+      registers,
+    }),
   };
 }
 
@@ -90,6 +114,17 @@ function zeroSeries(m: ReleaseMetrics, seen: Set<string>, service: string, envir
   m.timeToDetect.zero(labels);
   m.timeToRestore.zero(labels);
   m.approvalWait.zero(labels);
+}
+
+/** Like zeroSeries, for a drill's service, environment and kind. */
+function zeroDrillSeries(m: ReleaseMetrics, seen: Set<string>, service: string, environment: string, kind: string): void {
+  const key = JSON.stringify(['drill', service, environment, kind]);
+  if (seen.has(key)) return;
+  seen.add(key);
+  const labels = { service, environment, kind };
+  for (const outcome of DRILL_OUTCOMES) m.drills.inc({ ...labels, outcome }, 0);
+  m.drillTimeToDetect.zero(labels);
+  m.drillTimeToRestore.zero(labels);
 }
 
 /** The worker side of the sink. Counting sinks are not called during replay (the SDK default), which is the point. */
@@ -125,6 +160,22 @@ export function releaseMetricsSinks(m: ReleaseMetrics): InjectedSinks<ReleaseMet
       analysisMeasured: {
         fn(_info, events) {
           for (const e of events) m.measurements.inc({ service: e.service, environment: e.environment, template: e.template, metric: e.metric, phase: e.phase }, e.count);
+        },
+        callDuringReplay: false,
+      },
+      drillStarted: {
+        fn(_info, e) {
+          zeroDrillSeries(m, seen, e.service, e.environment, e.kind);
+        },
+        callDuringReplay: true,
+      },
+      drillEnded: {
+        fn(_info, e) {
+          zeroDrillSeries(m, seen, e.service, e.environment, e.kind);
+          const labels = { service: e.service, environment: e.environment, kind: e.kind };
+          m.drills.inc({ ...labels, outcome: e.outcome });
+          if (e.timeToDetectMs !== null) m.drillTimeToDetect.observe(labels, e.timeToDetectMs / 1000);
+          if (e.timeToRestoreMs !== null) m.drillTimeToRestore.observe(labels, e.timeToRestoreMs / 1000);
         },
         callDuringReplay: false,
       },

@@ -4,7 +4,7 @@
  * compensates first, then fails the workflow with ApplicationFailure(SluiceDeploymentFailed)
  * carrying the same result (see src/domain/result.ts), so the Temporal UI marks it red.
  */
-import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, log, sleep, TemporalFailure } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, sleep, TemporalFailure } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
 import { sameRelease, type Release } from '../domain/release';
@@ -20,6 +20,13 @@ import { obtainRelease } from './source';
 import { Tracker } from './tracker';
 import { recordReleaseEnd, recordReleaseStart } from './metrics';
 import { ErrorType } from '../domain/errors';
+
+/**
+ * A drill's bad canary (spec.drillRun) releases the live version again: the strategy runs where a
+ * release would have stopped at AlreadyLive. Only drills take the branch, and histories recorded
+ * before drills never do, but the patch marks the runs that may.
+ */
+export const PATCH_DRILL_RUN = 'drill-run';
 
 const FINAL_PHASE: Record<Outcome, Phase> = {
   promoted: 'succeeded',
@@ -77,7 +84,8 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
   const saga = new Saga();
   const ref = targetRef(spec);
   tracker.event('started', `${spec.strategy.kind} release of ${spec.service} to ${spec.environment}`);
-  recordReleaseStart(spec.service, spec.environment);
+  // Drills never count as deployments (issue 13): drillWorkflow records its own series.
+  if (!spec.drillRun) recordReleaseStart(spec.service, spec.environment);
   const deadline = startDeadline(spec, control);
 
   let release: Release | null = null;
@@ -99,7 +107,9 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     notifier.notify('started', {
       message: `${spec.strategy.kind} release of ${spec.service} ${release.version} to ${spec.environment}${previous ? ` (live: ${previous.version})` : ''}`,
     });
-    if (sameRelease(previous, release)) {
+    const drill = spec.drillRun !== undefined && previous !== null && patched(PATCH_DRILL_RUN);
+    if (drill) tracker.event('info', `drill: ${release.version} again as a candidate with the fault ${Object.keys(spec.drillRun?.faultEnv ?? {}).join(', ')}`);
+    if (sameRelease(previous, release) && !drill) {
       reason = Reason.AlreadyLive;
       tracker.markAlreadyLive();
       message = `${release.version} is already live in ${spec.environment}; nothing to do`;
@@ -151,7 +161,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
     finishedAt: tracker.now(),
   };
   tracker.status.result = result;
-  recordReleaseEnd(result);
+  if (!spec.drillRun) recordReleaseEnd(result);
   tracker.event('finished', `${outcome}: ${message}`, { outcome, reason });
   notifier.finished(result);
   await notifier.settle();

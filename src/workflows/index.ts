@@ -6,3 +6,4 @@ export { deployWorkflow } from './deploy';
 export { rollbackWorkflow } from './rollback';
 export { analysisWorkflow } from './analysis';
 export { notifyWorkflow } from './notification';
+export { drillWorkflow } from './drill';

@@ -5,6 +5,7 @@
  */
 import { proxySinks } from '@temporalio/workflow';
 import type { AnalysisPhase } from '../domain/analysis';
+import type { DrillKind, DrillResult } from '../domain/drill';
 import type { AnalysisMeasured, ReleaseMetricsSinks } from '../domain/release-metrics';
 import type { DeploymentResult } from '../domain/status';
 import type { MeasurementOutcome, TemplateResult } from './analysis-types';
@@ -54,4 +55,21 @@ export function recordMeasurements(service: string, environment: string, templat
     }
   }
   if (counts.size > 0) releaseMetrics.analysisMeasured([...counts.values()]);
+}
+
+/** When a drill starts, so its kind has series at 0 before the first count. */
+export function recordDrillStart(service: string, environment: string, kind: DrillKind): void {
+  releaseMetrics.drillStarted({ service, environment, kind });
+}
+
+/** Once, when the drill has its result. */
+export function recordDrillEnd(result: DrillResult): void {
+  releaseMetrics.drillEnded({
+    service: result.service,
+    environment: result.environment,
+    kind: result.kind,
+    outcome: result.outcome,
+    timeToDetectMs: result.timeToDetectMs,
+    timeToRestoreMs: result.timeToRestoreMs,
+  });
 }

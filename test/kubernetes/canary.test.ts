@@ -71,6 +71,30 @@ describe('kubernetes target: canary releases', { skip }, () => {
     assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'abort-test'), { [v1.imageTag]: 4 });
   });
 
+  it("gives a drill's fault environment to the canary's pods only, idempotently", async () => {
+    const ref = targetRef('drill', namespace, { replicas: 2 });
+    const v1 = release('drill', '4.0.0+abcdef1');
+    await target.rollOut({ ...ref, release: v1 });
+    const fault = { FAULT_ERROR_RATE: '0.5' };
+    // A bad-canary drill: the live version again, as a canary, with the fault.
+    await target.deployCandidate({ ...ref, release: v1, role: 'canary', env: fault });
+    await target.deployCandidate({ ...ref, release: v1, role: 'canary', env: fault });
+    const envOf = async (name: string) => (await deployment(suite.clients, namespace, name)).spec!.template.spec!.containers[0]!.env ?? [];
+    assert.deepEqual(
+      (await envOf('drill-test-canary')).filter((e) => e.name === 'FAULT_ERROR_RATE').map((e) => ({ name: e.name, value: e.value })),
+      [{ name: 'FAULT_ERROR_RATE', value: '0.5' }],
+    );
+    const stable = (await target.currentRelease(ref))!;
+    assert.equal(stable.version, v1.version);
+    const stableDeployments = (await suite.clients.apps.listNamespacedDeployment({ namespace, labelSelector: 'sluice.dev/role=stable' })).items.filter((d) =>
+      d.metadata!.name!.startsWith('drill-test'),
+    );
+    assert.ok(stableDeployments.length > 0);
+    for (const d of stableDeployments) assert.ok(!(d.spec!.template.spec!.containers[0]!.env ?? []).some((e) => e.name === 'FAULT_ERROR_RATE'), `${d.metadata!.name} has no fault`);
+    await target.removeCandidate({ ...ref, role: 'canary' });
+    assert.equal((await deployment(suite.clients, namespace, 'drill-test-canary')).spec!.replicas, 0);
+  });
+
   it('promotes a canary through Gateway API HTTPRoute backend weights', async () => {
     const router = { kind: 'gateway-httproute', settings: { gateway: 'sluice-gw', hostnames: ['web.example.test'] } };
     const ref = targetRef('web', namespace, { replicas: 2 }, router);

@@ -198,3 +198,20 @@ test('kinds and settings are checked against the adapter catalogue, naming the f
   const process = validateReleaseSpec({ ...base, target: { kind: 'process' }, router: { kind: 'none' }, source: { kind: 'prebuilt', version: '1.0.0', binaryPath: '/bin/x' } });
   assert.deepEqual(process.capabilities, { artifact: 'binary', routerUrl: null });
 });
+
+test('drill settings are validated at the edge: a fault is environment variables, the budget a duration (default 5m)', () => {
+  const ok = parseReleaseSpec({ ...base, drill: { fault: { env: { FAULT_ERROR_RATE: '0.3' } } } });
+  assert.ok(ok.ok, JSON.stringify(ok));
+  if (ok.ok) {
+    assert.deepEqual(ok.spec.drill, { fault: { env: { FAULT_ERROR_RATE: '0.3' } }, budget: '5m' });
+    assert.equal(ok.spec.drillRun, undefined, 'the drill marker is set by the drill workflow only');
+  }
+  const plain = parseReleaseSpec(base);
+  assert.ok(plain.ok && plain.spec.drill === undefined, 'no drill settings unless written');
+  const bad = parseReleaseSpec({ ...base, drill: { fault: { env: { 'NOT A NAME': '1' } }, budget: 'five minutes', surprise: 1 } });
+  assert.equal(bad.ok, false);
+  const paths = bad.ok ? [] : bad.errors.map((e) => e.path).sort();
+  assert.deepEqual(paths, ['drill', 'drill.budget', 'drill.fault.env.NOT A NAME'].sort(), JSON.stringify(bad));
+  // Never something a person writes: the marker is not a spec field.
+  assert.equal(parseReleaseSpec({ ...base, drillRun: { kind: 'bad-canary', faultEnv: {} } }).ok, false);
+});

@@ -58,6 +58,7 @@ async function deploy(opts: DeployOptions): Promise<number> {
       return ExitCode.Ok;
     }
     const started = await client.deploy(spec);
+    if (started.abortedDrill) console.error(`aborted the running drill ${started.abortedDrill} first (a release takes precedence; the drill restored the live version)`);
     const ref = { service: spec.service, environment: spec.environment };
     if (!opts.wait) {
       if (opts.output === 'json') console.log(JSON.stringify({ ...started, service: spec.service, environment: spec.environment }));

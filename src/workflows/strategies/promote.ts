@@ -5,6 +5,7 @@
  */
 import { patched } from '@temporalio/workflow';
 import type { CandidateInfo, CandidateRole } from '../../domain/ports';
+import { Reason } from '../../domain/reasons';
 import type { CheckConfig } from '../../domain/spec';
 import { compensationActivity, deploy, deployActivity, undo, withSummary } from '../activities';
 import { PATCH_BAKE, runBake } from '../bake';
@@ -28,7 +29,11 @@ export async function deployCandidate(ctx: DeployContext, role: CandidateRole): 
   tracker.setPhase('deploying');
   const undoName = `remove ${role} ${release.version}`;
   saga.add(undoName, () => withSummary(undo.removeCandidate, compensationActivity, `undo: ${undoName}`, { ...ref, release, role }));
-  const candidate = await control.uninterrupted(() => withSummary(deploy.deployCandidate, deployActivity, `deploy ${role} ${release.version}`, { ...ref, release, role }));
+  // A drill's fault goes to the candidate only (src/domain/drill.ts DrillRun); releases pass no env.
+  const fault = ctx.spec.drillRun?.faultEnv;
+  const env = fault && Object.keys(fault).length > 0 ? { env: fault } : {};
+  const label = `deploy ${role} ${release.version}${fault ? ' with the drill fault' : ''}`;
+  const candidate = await control.uninterrupted(() => withSummary(deploy.deployCandidate, deployActivity, label, { ...ref, release, role, ...env }));
   tracker.markCandidateStarted();
   tracker.event('info', `${role} ${release.version} running at ${candidate.url}`, { role, url: candidate.url });
   return candidate;
@@ -36,6 +41,15 @@ export async function deployCandidate(ctx: DeployContext, role: CandidateRole): 
 
 export async function promote(ctx: DeployContext, role: CandidateRole, options: PromoteOptions): Promise<void> {
   const { ref, release, previous, saga, control, tracker } = ctx;
+  if (ctx.spec.drillRun) {
+    // A drill never promotes: reaching promotion means every check passed with the fault on.
+    // No command: the stop is state, honoured by the checkpoint below like any abort.
+    control.requestStop({
+      outcome: 'rolled-back',
+      reason: Reason.DrillFaultUndetected,
+      message: `drill: every check passed with the fault on (${Object.keys(ctx.spec.drillRun.faultEnv).join(', ') || 'no fault'}); the fault went undetected, rolling back`,
+    });
+  }
   await control.checkpoint();
   tracker.setPhase('promoting');
   if (previous) {

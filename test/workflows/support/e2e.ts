@@ -3,7 +3,8 @@
  * (createSluiceActivities) on a unique task queue, counting versions through the HAProxy
  * frontend, and a teardown that retires every release and removes the router entry.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
@@ -14,7 +15,7 @@ import { createDeployActivities } from '../../../src/activities/deploy';
 import { createRouter } from '../../../src/activities/routers/registry';
 import { prometheusUrl, temporalAddress } from '../../../src/dev/config';
 import type { TargetRef } from '../../../src/domain/ports';
-import type { Release } from '../../../src/domain/release';
+import { commitFromVersion, imageTagForVersion, type Release } from '../../../src/domain/release';
 import { createSluiceActivities } from '../../../src/worker/activities';
 import { coreMetricsEndpoint, coreTelemetryOptions } from '../../../src/worker/core-metrics';
 import { startWorkerTelemetry, type WorkerTelemetry } from '../../../src/worker/telemetry';
@@ -28,6 +29,8 @@ export interface E2eWorker {
   dir: string;
   docker: Docker;
   client: Client;
+  /** The worker's /metrics URL, when started with `telemetry`. */
+  metricsUrl?: string;
   /** Retires the given releases, removes the router entry, stops the worker, removes `dir`. */
   stop(ref: () => TargetRef, releases: Release[]): Promise<void>;
 }
@@ -56,6 +59,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     prometheusUrl: prometheusUrl(stack),
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
+    temporal: client,
   });
   const telemetry: WorkerTelemetry | undefined = core
     ? await startWorkerTelemetry({
@@ -81,6 +85,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     dir,
     docker,
     client,
+    ...(telemetry ? { metricsUrl: telemetry.url } : {}),
     async stop(ref, releases) {
       const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger, prometheusTargetsDir: stack.prometheus.targetsDir });
       for (const release of releases) await deployActivities.retireRelease({ ...ref(), release }).catch(() => undefined);
@@ -107,4 +112,28 @@ export async function versionsThroughRouter(listenPort: number, n: number): Prom
     counts[v] = (counts[v] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * Puts a binary in an artifact store the way a build would (directory per image tag, metadata
+ * with its checksum), so retention lists it and a rollback can go back to it. Returns its path.
+ */
+export function retainBinary(store: string, service: string, version: string, binary: string): string {
+  const dir = join(store, service, imageTagForVersion(version));
+  mkdirSync(dir, { recursive: true });
+  const binaryPath = join(dir, service);
+  copyFileSync(binary, binaryPath);
+  const bytes = readFileSync(binaryPath);
+  const meta = {
+    service,
+    version,
+    imageTag: imageTagForVersion(version),
+    commit: commitFromVersion(version),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sizeBytes: bytes.length,
+    goVersion: 'test',
+    builtAt: new Date().toISOString(),
+  };
+  writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
+  return binaryPath;
 }

@@ -159,7 +159,13 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
         if (input.role === 'canary') s.canary = { release: input.release, weight: 0 };
         else if (input.role === 'preview') s.preview = input.release;
       });
-      record({ name: 'deployCandidate', service: input.service, version: input.release.version, role: input.role });
+      record({
+        name: 'deployCandidate',
+        service: input.service,
+        version: input.release.version,
+        role: input.role,
+        ...(input.env && Object.keys(input.env).length > 0 ? { note: `env ${Object.keys(input.env).sort().join(',')}` } : {}),
+      });
       return { role: input.role, release: input.release, url: urlFor(input.release) };
     },
     async setTrafficWeight(input) {

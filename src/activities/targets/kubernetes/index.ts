@@ -69,7 +69,7 @@ export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}
   return {
     currentRelease: (input) => target.currentRelease(toRef(input)),
     async deployCandidate(input) {
-      return withLocation(input, await target.deployCandidate({ ...toRef(input), release: input.release, role: input.role }));
+      return withLocation(input, await target.deployCandidate({ ...toRef(input), release: input.release, role: input.role, ...(input.env ? { env: input.env } : {}) }));
     },
     setTrafficWeight: (input) => target.setTrafficWeight({ ...toRef(input), weight: input.weight }),
     async promoteCandidate(input) {

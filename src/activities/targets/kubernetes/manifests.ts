@@ -104,8 +104,9 @@ function releaseAnnotations(release: Release): Record<string, string> {
  * The pod template for a release in a slot. It holds nothing that changes between two deploys of
  * the same release (no workflow id, no timestamps), so rolling back to a release the Deployment
  * still has a ReplicaSet for scales that ReplicaSet up instead of creating a new one.
+ * `extraEnv` is a candidate's own environment (a drill's fault); stable slots never get one.
  */
-export function podTemplate(scope: Scope, slot: Slot, release: Release): k8s.V1PodTemplateSpec {
+export function podTemplate(scope: Scope, slot: Slot, release: Release, extraEnv: Record<string, string> = {}): k8s.V1PodTemplateSpec {
   const { settings } = scope;
   return {
     metadata: {
@@ -118,7 +119,7 @@ export function podTemplate(scope: Scope, slot: Slot, release: Release): k8s.V1P
           name: settings.containerName,
           image: pinnedImage(release),
           ports: [{ name: 'http', containerPort: settings.containerPort }],
-          env: Object.entries({ ADDR: `0.0.0.0:${settings.containerPort}`, ...settings.env }).map(([name, value]) => ({ name, value })),
+          env: Object.entries({ ADDR: `0.0.0.0:${settings.containerPort}`, ...settings.env, ...extraEnv }).map(([name, value]) => ({ name, value })),
           readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
           livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
         },

@@ -3,7 +3,7 @@ import type { Release } from '../../../domain/release';
 import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
 import { connectKubernetes, serverSideApply } from './client';
 import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './history';
-import { LABEL, baseName, deploymentName, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
+import { LABEL, baseName, deploymentName, podTemplate, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterRegistry } from '../../routers/router';
 import { deploymentRolloutStatus, type RolloutStatus } from './rollout';
 import { parseKubernetesSettings } from './schema';
@@ -122,9 +122,11 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     },
 
     /** Starts `release` beside the stable: a canary at weight 0, or a preview on the idle slot. */
-    async deployCandidate(ref: KubernetesTargetRef & { release: Release; role: KubernetesRole }): Promise<KubernetesCandidateInfo> {
+    async deployCandidate(ref: KubernetesTargetRef & { release: Release; role: KubernetesRole; env?: Record<string, string> }): Promise<KubernetesCandidateInfo> {
       const ctx = await open(ref);
       const total = ctx.scope.settings.replicas;
+      // The candidate's own environment (a drill's fault) goes into its pod template only.
+      const own = (slot: Slot) => (ref.env && Object.keys(ref.env).length > 0 ? podTemplate(ctx.scope, slot, ref.release, ref.env) : undefined);
       if (ref.role === 'preview') {
         const stable = await stableDeployment(ctx);
         const stableSlot = stable ? slotOf(stable) : 'main';
@@ -132,7 +134,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
         // left by a canary release selects every slot, so pin it first.
         if (stable) await pointService(ctx, ACTIVE_SERVICE_SUFFIX, stableSlot);
         const slot: Slot = stableSlot === 'blue' ? 'green' : 'blue';
-        await applySlot(ctx, slot, 'preview', ref.release, total);
+        await applySlot(ctx, slot, 'preview', ref.release, total, own(slot));
         await pointService(ctx, PREVIEW_SERVICE_SUFFIX, slot);
         return info(ctx, 'preview', ref.release, slot);
       }
@@ -143,7 +145,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       const stable = await stableDeployment(ctx);
       const rc = routerContext(ctx, stable ? slotOf(stable) : 'main');
       // With nothing stable yet (a first release) the canary is all there is: full size.
-      await applySlot(ctx, 'canary', 'canary', ref.release, stable ? ctx.router.replicasAt(total, 0).canary : total);
+      await applySlot(ctx, 'canary', 'canary', ref.release, stable ? ctx.router.replicasAt(total, 0).canary : total, own('canary'));
       await ctx.router.prepare(rc);
       if (stable) await ctx.router.setWeight(rc, 0);
       return info(ctx, 'canary', ref.release, 'canary');
