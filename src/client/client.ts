@@ -40,6 +40,8 @@ import { connectTemporal } from './connect';
 import { resolveConnectionSettings, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
 import { watchDeployment, type WatchEvent, type WatchOptions } from './watch';
 import { ErrorType } from '../domain/errors';
+import { COMMIT_TIME_MEMO } from '../lib/delivery-history';
+import { commitTimeOf } from './commit-time';
 
 export interface DeploymentHandleInfo {
   workflowId: string;
@@ -53,7 +55,7 @@ export interface SpecLike {
   environment: string;
   target: TargetSpec;
   router?: RouterSpec;
-  source?: { kind: string; imageRepo?: string };
+  source?: { kind: string; imageRepo?: string; repoDir?: string; commit?: string };
 }
 
 export interface RollbackOptions {
@@ -127,9 +129,14 @@ export class SluiceClient implements DeploymentReader {
     return this.temporal.workflow.getHandle(this.workflowId(ref), runId);
   }
 
-  /** Starts a release. Refused (DeploymentAlreadyRunning) while one runs for the same service and environment. */
-  async deploy(spec: SpecLike, options: { memo?: Record<string, unknown> } = {}): Promise<DeploymentHandleInfo> {
+  /**
+   * Starts a release. Refused (DeploymentAlreadyRunning) while one runs for the same service and
+   * environment. The memo carries the commit time for the delivery record (`commitTime`, from git
+   * unless given), so change lead time needs nothing but Temporal.
+   */
+  async deploy(spec: SpecLike, options: { memo?: Record<string, unknown>; commitTime?: string } = {}): Promise<DeploymentHandleInfo> {
     const workflowId = deploymentWorkflowId(spec.service, spec.environment);
+    const commitTime = options.commitTime ?? (await commitTimeOf(spec.source));
     try {
       const handle = await this.temporal.workflow.start(DEPLOY_WORKFLOW, {
         workflowId,
@@ -142,7 +149,7 @@ export class SluiceClient implements DeploymentReader {
           { key: SearchAttr.environment, value: spec.environment },
           { key: SearchAttr.phase, value: 'pending' },
         ]),
-        memo: { specDigest: specDigest(spec), ...options.memo },
+        memo: { specDigest: specDigest(spec), ...(commitTime ? { [COMMIT_TIME_MEMO]: commitTime } : {}), ...options.memo },
       });
       return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId) };
     } catch (err) {

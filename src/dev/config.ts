@@ -34,6 +34,8 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   SluicePhase: 'Keyword',
   SluiceStrategy: 'Keyword',
   SluiceWeight: 'Int',
+  /** 'drill' on drill workflows (issue 13), so drills filter apart from releases. */
+  SluiceKind: 'Keyword',
 } as const satisfies Record<string, 'Keyword' | 'Int'>;
 
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTE_TYPES;

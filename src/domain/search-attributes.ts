@@ -13,3 +13,5 @@ export const SluiceVersion = defineSearchAttributeKey('SluiceVersion', SearchAtt
 export const SluicePhase = defineSearchAttributeKey('SluicePhase', SearchAttributeType.KEYWORD);
 export const SluiceStrategy = defineSearchAttributeKey('SluiceStrategy', SearchAttributeType.KEYWORD);
 export const SluiceWeight = defineSearchAttributeKey('SluiceWeight', SearchAttributeType.INT);
+/** 'drill' on drill workflows (issue 13): drills filter apart from releases and never count as deployments. */
+export const SluiceKind = defineSearchAttributeKey('SluiceKind', SearchAttributeType.KEYWORD);
