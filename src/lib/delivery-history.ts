@@ -27,6 +27,8 @@ export interface DeliveryScope {
   environment?: string;
   /** Only executions closed at or after this. */
   since: Date;
+  /** Only this task queue's executions (a worker fleet's own); all when undefined. */
+  taskQueue?: string;
 }
 
 export interface DeliveryHistoryOptions {
@@ -50,6 +52,7 @@ export function deliveryQuery(workflowType: string, scope: DeliveryScope): strin
     ...(workflowType === DRILL_WORKFLOW ? [`${SluiceKind.name} = ${quoteVisibility(DRILL_KIND_VALUE)}`] : []),
     ...(scope.service ? [`${SluiceService.name} = ${quoteVisibility(scope.service)}`] : []),
     ...(scope.environment ? [`${SluiceEnvironment.name} = ${quoteVisibility(scope.environment)}`] : []),
+    ...(scope.taskQueue ? [`TaskQueue = ${quoteVisibility(scope.taskQueue)}`] : []),
   ].join(' AND ');
 }
 

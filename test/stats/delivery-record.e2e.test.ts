@@ -16,7 +16,10 @@ import type { DeploymentResult } from '../../src/domain/status';
 import { settleDeployment } from '../../src/domain/result';
 import { deliveryQuery, readDeliveryHistory } from '../../src/lib/delivery-history';
 import { deployWorkflowId } from '../../src/workflows/ids';
+import { Registry } from 'prom-client';
+import { registerDeliveryRecord, visibilityDeliveryLister } from '../../src/worker/delivery-record';
 import { runCli } from '../cli/helpers';
+import { parseExposition, samples } from '../helpers/exposition';
 import { startFakeDrillWorker, type FakeDrillWorker } from '../drills/support';
 import { eventually, stack } from '../helpers/stack';
 import { writeRetained } from '../workflows/support/file-target';
@@ -163,4 +166,18 @@ test('the delivery record of a scripted history gives the hand-computed figures 
   const cli = await runCli(['stats', service, env, '--since', '1d', '--output', 'json']);
   assert.equal(cli.code, 0, cli.stderr);
   assert.deepEqual(JSON.parse(cli.stdout).groups[0].figures, expected);
+
+  // The worker's gauges read the same from visibility (scoped to this harness's task queue, as a
+  // worker fleet reads its own; the fake drills ran on another queue, so no drill gauges here).
+  const registry = new Registry();
+  registerDeliveryRecord(registry, visibilityDeliveryLister(client.temporal, { taskQueue: h.taskQueue }), { waitMs: 30_000 });
+  const page = parseExposition(await registry.metrics());
+  const gauge = (name: string, labels: Record<string, string> = {}) => samples(page, name, { service, environment: env, ...labels })[0]?.value;
+  assert.equal(gauge('sluice_deployments'), 3);
+  assert.equal(gauge('sluice_deployment_frequency_per_day'), 3 / 30);
+  assert.equal(gauge('sluice_change_fail_rate'), 0.5);
+  assert.equal(gauge('sluice_rework_rate'), 0.5);
+  assert.equal(gauge('sluice_lead_time_seconds', { quantile: '0.5' }), lead.medianMs / 1000);
+  assert.equal(gauge('sluice_recovery_time_seconds', { quantile: '0.9' }), recovery.p90Ms / 1000);
+  assert.equal(gauge('sluice_drill_pass_rate'), undefined);
 });
