@@ -16,7 +16,8 @@
  *   release. Median and p90.
  * - Deployment rework rate: rollbacks (`sluice rollback`) and promoted releases of a version older
  *   (semver) than the one they replaced, over deployments plus rollbacks.
- * - Drills: count, pass rate, time to restore median and worst.
+ * - Drills: count, pass rate, time to restore median and worst, over drills that judged (an
+ *   aborted drill restored the environment but measured nothing).
  */
 import { compare, valid } from 'semver';
 
@@ -60,7 +61,8 @@ export interface DrillRecord {
   workflowId: string;
   runId: string;
   kind: string;
-  outcome: 'passed' | 'failed';
+  /** `aborted`: cancelled before it could judge (a release started, a person); neither a pass nor a failure. */
+  outcome: 'passed' | 'failed' | 'aborted';
   timeToDetectMs: number | null;
   timeToRestoreMs: number | null;
   budgetMs: number | null;
@@ -89,7 +91,8 @@ export interface DeliveryFigures {
   changeFailRate: { failures: number; deployments: number; rate: number | null };
   recoveryTime: Distribution;
   reworkRate: { rework: number; deployments: number; rate: number | null };
-  drills: { count: number; passed: number; passRate: number | null; restoreMedianMs: number | null; restoreWorstMs: number | null };
+  /** count: drills that judged (passed or failed); aborted ones are counted apart. */
+  drills: { count: number; passed: number; aborted: number; passRate: number | null; restoreMedianMs: number | null; restoreWorstMs: number | null };
 }
 
 export interface DeliveryGroup {
@@ -186,7 +189,8 @@ export function computeFigures(history: DeliveryHistory, days: number): Delivery
   const reworkedReleases = promoted.filter((d) => olderThan(d.version, d.previousVersion)).length;
   const reworkDeployments = promoted.length + rollbacks.length;
 
-  const drills = history.drills;
+  const drills = history.drills.filter((d) => d.outcome !== 'aborted');
+  const aborted = history.drills.length - drills.length;
   const passed = drills.filter((d) => d.outcome === 'passed').length;
   const restores = drills.map((d) => d.timeToRestoreMs).filter((v): v is number => v !== null && v > 0);
   return {
@@ -202,6 +206,7 @@ export function computeFigures(history: DeliveryHistory, days: number): Delivery
     drills: {
       count: drills.length,
       passed,
+      aborted,
       passRate: drills.length > 0 ? passed / drills.length : null,
       restoreMedianMs: median(restores),
       restoreWorstMs: restores.length > 0 ? Math.max(...restores) : null,

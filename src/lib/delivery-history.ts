@@ -56,12 +56,19 @@ export function deliveryQuery(workflowType: string, scope: DeliveryScope): strin
   ].join(' AND ');
 }
 
-/** The value a workflow returned, or the result a failed one carries as its failure's first detail. */
+/** A drill refused to start (a release was running): it never ran, so it is no record. */
+const DRILL_REFUSED = 'SluiceDrillRefused';
+
+/**
+ * The value a workflow returned, or the result a failed one carries as its failure's first
+ * detail; `refused` when it failed with DRILL_REFUSED.
+ */
 async function settled(client: Client, info: WorkflowExecutionInfo): Promise<unknown> {
   try {
     return await client.workflow.getHandle(info.workflowId, info.runId).result();
   } catch (err) {
     for (let current: unknown = err, depth = 0; current && depth < 8; depth++) {
+      if (current instanceof ApplicationFailure && current.type === DRILL_REFUSED) return 'refused';
       if (current instanceof ApplicationFailure && current.details?.[0] && typeof current.details[0] === 'object') return current.details[0];
       current = (current as { cause?: unknown }).cause;
     }
@@ -125,12 +132,18 @@ export async function rollbackRecord(client: Client, info: WorkflowExecutionInfo
 export async function drillRecord(client: Client, info: WorkflowExecutionInfo): Promise<DrillRecord | null> {
   const id = identity(info);
   if (!id) return null;
-  const result = (await settled(client, info)) as Partial<DrillResult> | undefined;
+  const settledTo = await settled(client, info);
+  if (settledTo === 'refused') return null;
+  const result = settledTo as (Partial<Omit<DrillResult, 'outcome'>> & { outcome?: string }) | undefined;
+  const status = info.status.name;
+  const outcome =
+    result?.outcome === 'passed' || result?.outcome === 'aborted' ? result.outcome : !result && (status === 'TERMINATED' || status === 'CANCELLED') ? 'aborted' : 'failed';
+  const kind = result?.kind ?? (typeof info.memo?.drillKind === 'string' ? info.memo.drillKind : 'unknown');
   return {
     ...id,
-    kind: result?.kind ?? 'unknown',
-    // A drill that ended without saying it passed (terminated, crashed) did not pass.
-    outcome: result?.outcome === 'passed' ? 'passed' : 'failed',
+    kind,
+    // Terminated or cancelled without a result: it measured nothing (aborted); crashed: failed.
+    outcome,
     timeToDetectMs: result?.timeToDetectMs ?? null,
     timeToRestoreMs: result?.timeToRestoreMs ?? null,
     budgetMs: result?.budgetMs ?? null,

@@ -81,12 +81,22 @@ test('a scheduled drill runs by itself, never over a running one, and pause/trig
   }
   assert.ok(runs.every((r) => r.requestedBy === `schedule:${id}`));
 
-  // Pause: wait for the running drill to end, then no new one starts for two intervals plus a hold.
+  // Pause: once no drill runs, the schedule takes no action for two intervals plus a hold. (A
+  // drill the schedule started just before the pause still runs; the schedule's own count says.)
   await pauseDrillSchedule(ctx, ref, 'paused by the test');
   assert.equal((await describeDrillSchedule(ctx, ref)).paused, true);
-  await eventually('the running drill ended', async () => (runsOf(service).every((r) => r.endedAt) ? true : undefined), 10_000, 100);
+  const paused = await eventually(
+    'no drill running',
+    async () => {
+      const d = await describeDrillSchedule(ctx, ref);
+      return d.running.length === 0 && runsOf(service).length === d.actionsTaken && runsOf(service).every((r) => r.endedAt) ? d : undefined;
+    },
+    15_000,
+    100,
+  );
   const beforePause = runsOf(service).length;
   await sleep(2 * 2000 + 500);
+  assert.equal((await describeDrillSchedule(ctx, ref)).actionsTaken, paused.actionsTaken, 'a paused schedule took an action');
   assert.equal(runsOf(service).length, beforePause, 'a paused schedule started a drill');
 
   // Trigger runs it now, paused or not.

@@ -150,7 +150,7 @@ test('the delivery record of a scripted history gives the hand-computed figures 
     recoveryTime: { samples: 2, ...recovery },
     // The rollback and R4 (1.0.5 replacing 1.2.1), over three promotions and one rollback.
     reworkRate: { rework: 2, deployments: 4, rate: 0.5 },
-    drills: { count: 2, passed: 1, passRate: 0.5, restoreMedianMs: (1200 + 9000) / 2, restoreWorstMs: 9000 },
+    drills: { count: 2, passed: 1, aborted: 0, passRate: 0.5, restoreMedianMs: (1200 + 9000) / 2, restoreWorstMs: 9000 },
   };
   assert.deepEqual(
     drillResults.map((d) => d.outcome),

@@ -140,7 +140,7 @@ test('rework counts promotions of an older version (semver, build metadata ignor
   assert.deepEqual(f.reworkRate, { rework: 1, deployments: 3, rate: 1 / 3 });
 });
 
-test('drills: count, pass rate, restore median and worst; a window and groups by service and environment', () => {
+test('drills: count, pass rate, restore median and worst over drills that judged (aborted ones apart); a window and groups by service and environment', () => {
   const drill = (over: Partial<DrillRecord>): DrillRecord => ({
     service: 'api',
     environment: 'production',
@@ -159,7 +159,13 @@ test('drills: count, pass rate, restore median and worst; a window and groups by
     {
       deploys: [deploy({ finishedAt: iso(T) }), deploy({ service: 'web', finishedAt: iso(T) }), deploy({ finishedAt: iso(T - 3 * 86_400_000) })],
       rollbacks: [],
-      drills: [drill({}), drill({ outcome: 'failed', timeToRestoreMs: 400_000 }), drill({ timeToRestoreMs: null }), drill({ service: 'web', finishedAt: iso(T - 5 * 86_400_000) })],
+      drills: [
+        drill({}),
+        drill({ outcome: 'failed', timeToRestoreMs: 400_000 }),
+        drill({ timeToRestoreMs: null }),
+        drill({ outcome: 'aborted', timeToRestoreMs: 1 }),
+        drill({ service: 'web', finishedAt: iso(T - 5 * 86_400_000) }),
+      ],
     },
     new Date(T - 86_400_000),
     new Date(T + 86_400_000),
@@ -172,7 +178,7 @@ test('drills: count, pass rate, restore median and worst; a window and groups by
       ['web', 1, 0],
     ],
   );
-  assert.deepEqual(record.groups[0]!.figures.drills, { count: 3, passed: 2, passRate: 2 / 3, restoreMedianMs: (3000 + 400_000) / 2, restoreWorstMs: 400_000 });
+  assert.deepEqual(record.groups[0]!.figures.drills, { count: 3, passed: 2, aborted: 1, passRate: 2 / 3, restoreMedianMs: (3000 + 400_000) / 2, restoreWorstMs: 400_000 });
   assert.deepEqual(record.total.deploymentFrequency, { deployments: 2, perDay: 1, bucket: 'on-demand' });
   assert.equal(record.total.changeFailRate.rate, 0);
   assert.equal(record.total.reworkRate.rate, 0);

@@ -14,7 +14,7 @@ export interface DrillHistoryEntry {
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, ... */
   execution: string;
   kind?: string;
-  outcome?: 'passed' | 'failed';
+  outcome?: 'passed' | 'failed' | 'aborted';
   timeToDetectMs?: number | null;
   timeToRestoreMs?: number | null;
   budgetMs?: number | null;
