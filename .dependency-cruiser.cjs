@@ -5,6 +5,7 @@
 //   domain ← lib ← activities ← worker / cli / demo   (the composition roots)
 //   domain ← workflows (which reach activities through `import type` only)
 //   client talks to Temporal and people; it gets the embedded stack's defaults injected.
+//   receivers (Alertmanager webhook) are Temporal clients too: they signal workflows.
 //   dev is the embedded stack: only composition roots, test/ and bench/ may import it.
 
 const compositionRoots = ['^src/worker/', '^src/cli/', '^src/demo/'];
@@ -67,6 +68,13 @@ module.exports = {
       comment: 'The client talks to Temporal; the CLI (its composition root) injects the embedded stack defaults.',
       from: { path: '^src/client/' },
       to: { path: ['^src/dev/', '^src/cli/', '^src/demo/', '^src/worker/'] },
+    },
+    {
+      name: 'receivers-not-to-roots-dev-or-activities',
+      severity: 'error',
+      comment: 'Receivers (src/receivers/<source>/) turn outside events into signals: Temporal clients like src/client, wired by the CLI.',
+      from: { path: '^src/receivers/' },
+      to: { path: ['^src/dev/', '^src/cli/', '^src/demo/', '^src/worker/', '^src/activities/'] },
     },
     {
       name: 'dev-not-to-activities-or-roots',

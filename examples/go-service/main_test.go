@@ -172,3 +172,82 @@ func TestGracefulDrain(t *testing.T) {
 		t.Fatalf("listener still open after shutdown: %d", s)
 	}
 }
+
+func doFault(t *testing.T, h http.Handler, method, remote, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, "/debug/fault", strings.NewReader(body))
+	req.RemoteAddr = remote
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestFaultControlIsOffByDefault(t *testing.T) {
+	if cfg := testConfig(t, nil); cfg.FaultControl {
+		t.Fatal("fault control must be off by default")
+	}
+	h := newService(testConfig(t, nil), discard()).Handler()
+	for _, m := range []string{http.MethodGet, http.MethodPut} {
+		if rec := doFault(t, h, m, "127.0.0.1:5555", `{"errorRate":1}`); rec.Code != 404 && rec.Code != 405 {
+			t.Fatalf("%s /debug/fault without FAULT_CONTROL = %d, want 404", m, rec.Code)
+		}
+	}
+	if rec := get(t, h, "/"); rec.Code != 200 {
+		t.Fatalf("a refused fault change must change nothing, / = %d", rec.Code)
+	}
+	if _, err := parseConfig([]string{"--fault-control", "maybe"}, func(string) string { return "" }); err == nil {
+		t.Fatal("a bad fault-control value must be refused")
+	}
+}
+
+func TestFaultControlChangesFaultsAtRunTime(t *testing.T) {
+	svc := newService(testConfig(t, map[string]string{"FAULT_CONTROL": "1"}), discard())
+	svc.rand = func() float64 { return 0.5 }
+	h := svc.Handler()
+	if rec := get(t, h, "/"); rec.Code != 200 {
+		t.Fatalf("no fault at start, / = %d", rec.Code)
+	}
+	rec := doFault(t, h, http.MethodPut, "127.0.0.1:5555", `{"errorRate":0.9,"latencyMs":20}`)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `"errorRate":0.9`) || !strings.Contains(rec.Body.String(), `"latencyMs":20`) {
+		t.Fatalf("PUT /debug/fault = %d %q", rec.Code, rec.Body.String())
+	}
+	start := time.Now()
+	if rec := get(t, h, "/"); rec.Code != 500 {
+		t.Fatalf("after errorRate 0.9 a draw of 0.5 must fail, got %d", rec.Code)
+	}
+	if time.Since(start) < 20*time.Millisecond {
+		t.Fatal("latency change not applied")
+	}
+	// Omitted fields keep their value; IPv6 loopback is loopback too.
+	if rec := doFault(t, h, http.MethodPut, "[::1]:5555", `{"errorRate":0}`); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"latencyMs":20`) {
+		t.Fatalf("partial PUT = %d %q", rec.Code, rec.Body.String())
+	}
+	if rec := get(t, h, "/"); rec.Code != 200 {
+		t.Fatalf("after errorRate 0, / = %d", rec.Code)
+	}
+	if rec := doFault(t, h, http.MethodGet, "127.0.0.1:5555", ""); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"errorRate":0`) {
+		t.Fatalf("GET /debug/fault = %d %q", rec.Code, rec.Body.String())
+	}
+	if !strings.Contains(get(t, h, "/metrics").Body.String(), `http_requests_total{code="500",handler="root"} 1`) {
+		t.Fatal("the injected 500 is counted")
+	}
+}
+
+func TestFaultControlRefusesRemoteCallersAndBadBodies(t *testing.T) {
+	svc := newService(testConfig(t, map[string]string{"FAULT_CONTROL": "true"}), discard())
+	svc.rand = func() float64 { return 0 }
+	h := svc.Handler()
+	for _, remote := range []string{"10.0.0.7:4000", "192.168.1.2:4000", "[2001:db8::1]:4000", "garbage"} {
+		if rec := doFault(t, h, http.MethodPut, remote, `{"errorRate":1}`); rec.Code != 403 {
+			t.Fatalf("PUT from %s = %d, want 403", remote, rec.Code)
+		}
+	}
+	for _, body := range []string{`{"errorRate":1.5}`, `{"errorRate":-0.1}`, `{"latencyMs":-1}`, `{"nope":1}`, `not json`} {
+		if rec := doFault(t, h, http.MethodPut, "127.0.0.1:1", body); rec.Code != 400 {
+			t.Fatalf("PUT %s = %d, want 400", body, rec.Code)
+		}
+	}
+	if rec := get(t, h, "/"); rec.Code != 200 {
+		t.Fatalf("refused changes must change nothing, / = %d", rec.Code)
+	}
+}

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { isClientError } from '../client';
 import { packageVersion } from '../lib/paths';
+import { registerAlertsCommands } from './commands/alerts';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
 import { registerDrillScheduleCommands } from './commands/drill-schedule';
@@ -53,6 +54,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerStatsCommand(program);
   registerWorkerCommand(program);
   registerDemoCommand(program);
+  registerAlertsCommands(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 export { SluiceClient, defaultActor, specDigest } from './client';
+export { connectTemporal } from './connect';
 export type { DeploymentHandleInfo, SluiceClientOptions, SpecLike } from './client';
 export type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
 export { SluiceClientError, isClientError } from './errors';

@@ -20,6 +20,8 @@ export interface StackConfig {
    */
   prometheus: { host: string; port: number; targetsDir: string; workersDir: string; dataDir: string; scrapeInterval: string; rulesDir: string; localRulesDir: string };
   alertmanager: { host: string; port: number; dataDir: string };
+  /** Sluice's Alertmanager webhook receiver; tokenFile (0600) is the bearer token both sides read. */
+  alertReceiver: { host: string; port: number; tokenFile: string };
   /** The stack's own HAProxy (stats page) and the directory of the per-service HAProxy processes. */
   haproxy: { adminSocket: string; servicesDir: string; pidFile: string; statsPort: number };
 }
@@ -97,6 +99,11 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       port: portFromEnv(env, 'SLUICE_ALERTMANAGER_PORT', 9093),
       dataDir: join(stateDir, 'alertmanager', 'data'),
     },
+    alertReceiver: {
+      host: '127.0.0.1',
+      port: portFromEnv(env, 'SLUICE_ALERT_RECEIVER_PORT', 9096),
+      tokenFile: join(stateDir, 'alert-receiver', 'token'),
+    },
     haproxy: {
       adminSocket: join(stateDir, 'haproxy', 'admin.sock'),
       servicesDir: join(stateDir, 'haproxy', 'services'),
@@ -128,4 +135,8 @@ export function alertmanagerAddress(config: StackConfig): string {
 
 export function alertmanagerUrl(config: StackConfig): string {
   return `http://${alertmanagerAddress(config)}`;
+}
+
+export function alertReceiverUrl(config: StackConfig): string {
+  return `http://${config.alertReceiver.host}:${config.alertReceiver.port}`;
 }

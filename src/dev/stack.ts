@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { StackConfig } from './config';
 import { logFile, pidFile, type Component } from './component';
+import { alertReceiverComponent } from './components/alert-receiver';
 import { alertmanagerComponent } from './components/alertmanager';
 import { dockerdComponent } from './components/dockerd';
 import { haproxyComponent } from './components/haproxy';
@@ -12,7 +13,15 @@ import { tcpOpen, waitFor } from './probe';
 import { livePid, stopDaemon } from './process';
 
 /** Start order; `down` stops in reverse. */
-export const COMPONENTS: readonly Component[] = [temporalComponent, dockerdComponent, registryComponent, prometheusComponent, alertmanagerComponent, haproxyComponent];
+export const COMPONENTS: readonly Component[] = [
+  temporalComponent,
+  dockerdComponent,
+  registryComponent,
+  prometheusComponent,
+  alertmanagerComponent,
+  haproxyComponent,
+  alertReceiverComponent,
+];
 
 export type Ownership = 'started' | 'reused-own' | 'reused-external';
 

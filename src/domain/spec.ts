@@ -158,6 +158,21 @@ export const AnalysisSettings = z.strictObject({
     .default('30s'),
 });
 
+/**
+ * Watching after promotion: the release stays open for `bake` at 100% with the previous version
+ * kept warm, so a rollback is a router flip. Bake analysis (the named templates, or a health
+ * window when none) runs on workflow timers, and with `alerts` a firing Alertmanager alert for
+ * the service and environment (delivered by the receiver as the `alert` signal) rolls back.
+ */
+export const PostPromotion = z.strictObject({
+  bake: Duration,
+  /** Analysis templates run against the promoted instance for the bake; none = a health window. */
+  templates: z.array(z.string().min(1)).optional(),
+  /** Roll back on a firing alert during the bake. */
+  alerts: z.boolean().default(true),
+});
+export type PostPromotion = z.infer<typeof PostPromotion>;
+
 export const ApprovalPolicy = z.strictObject({
   /** Who may approve; empty = anyone. */
   approvers: z.array(z.string().min(1)).default([]),
@@ -187,6 +202,8 @@ export const ReleaseSpecFields = z
     retention: Retention.default({ keep: 5 }),
     /** The whole release (not counting rollback) must finish within this, or it is rolled back. */
     deadline: Duration.optional(),
+    /** Keep watching after 100% before the release ends (any strategy). */
+    postPromotion: PostPromotion.optional(),
     /** Where release events go (src/domain/notifications.ts); usually set per environment. */
     notifications: Notifications.default([]),
   })
@@ -212,6 +229,7 @@ export const ReleaseSpecFields = z
         throw new Error(`unhandled strategy ${JSON.stringify(unhandled)}`);
       }
     }
+    if (spec.postPromotion?.templates) checkRefs.push({ path: ['postPromotion', 'templates'], templates: spec.postPromotion.templates });
     for (const ref of checkRefs) {
       for (const name of ref.templates ?? []) {
         if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ref.path, message: `names unknown analysis template "${name}"` });

@@ -72,6 +72,17 @@ export interface ApprovalGate {
   approvers: string[];
 }
 
+/** A release watched after promotion (phase 'baking', or 'analysing' while bake analysis measures). */
+export interface BakeStatus {
+  since: string;
+  until: string;
+  /** Base URL of the promoted instance being watched. */
+  instance: string;
+  /** Whether a firing alert rolls the release back (the Alertmanager receiver reads this). */
+  alerts: boolean;
+  templates: string[];
+}
+
 export interface DeploymentStatus {
   service: string;
   environment: string;
@@ -88,6 +99,8 @@ export interface DeploymentStatus {
   awaitingApproval: ApprovalGate | null;
   abortRequested: { reason: string; by: string; at: string } | null;
   lastCheck: CheckResult | null;
+  /** Set while the release bakes after promotion; absent in runs from before baking existed. */
+  bake?: BakeStatus | null;
   startedAt: string;
   /** Newest last; capped (oldest dropped) so the query stays small. */
   events: DeploymentEvent[];

@@ -12,7 +12,8 @@ import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
 import type { ApprovalPolicy } from '../domain/spec';
 import type { Outcome } from '../domain/status';
-import { abortSignal, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery, type ApprovalAck } from './definitions';
+import type { AlertNotice } from '../domain/alerts';
+import { abortSignal, alertSignal, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery, type ApprovalAck } from './definitions';
 import type { Tracker } from './tracker';
 import { ErrorType } from '../domain/errors';
 
@@ -41,6 +42,12 @@ interface OpenGate {
   approvedBy?: string;
 }
 
+/** The bake after promotion, while it runs: whether alerts roll back, and who ended it early. */
+interface OpenBake {
+  alerts: boolean;
+  approvedBy?: string;
+}
+
 type Outcome2<T> = { kind: 'done'; value: T } | { kind: 'error'; error: unknown } | { kind: 'stop' } | { kind: 'watch-ended' };
 
 export class Control {
@@ -49,6 +56,7 @@ export class Control {
   /** Told when a gate opens (the release's notifier announces it); commands it issues are its own patch's business. */
   onApprovalRequested: ((gate: string, approvers: readonly string[]) => void) | undefined;
   private gate: OpenGate | undefined;
+  private bake: OpenBake | undefined;
 
   constructor(
     private readonly tracker: Tracker,
@@ -81,6 +89,9 @@ export class Control {
         if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
       },
     });
+    // Installed with the others so an alert is never lost or left unlogged; it only acts while a
+    // bake is open (state only: no command, so histories without alerts replay unchanged).
+    setHandler(alertSignal, (alert) => this.onAlert(alert));
     setHandler(pauseSignal, (by) => {
       if (this.paused) return;
       this.paused = true;
@@ -206,18 +217,61 @@ export class Control {
     this.tracker.setPhase(resumeTo);
   }
 
+  /**
+   * Opens the bake: from now until closeBake, an alert for this release rolls it back (when
+   * `alerts`), and an approve ends the bake early. Returns "has someone approved?".
+   */
+  openBake(alerts: boolean): () => boolean {
+    const bake: OpenBake = { alerts };
+    this.bake = bake;
+    return () => bake.approvedBy !== undefined;
+  }
+
+  closeBake(): void {
+    this.bake = undefined;
+  }
+
+  private onAlert(alert: AlertNotice): void {
+    const { service, environment } = this.tracker.status;
+    const name = alert.alertname || 'unnamed alert';
+    const data = { alertname: name, fingerprint: alert.fingerprint, startsAt: alert.startsAt, receivedAt: alert.receivedAt };
+    const ignore = (why: string) => this.tracker.event('alert', `alert ${name} ignored: ${why}`, { ...data, action: 'ignored' });
+    if (alert.labels.service !== service || alert.labels.environment !== environment) {
+      return ignore(`it is for ${alert.labels.service ?? '(no service)'}/${alert.labels.environment ?? '(no environment)'}, not ${service}/${environment}`);
+    }
+    if (this.stop) return ignore(`already stopping (${this.stop.reason})`);
+    if (!this.bake) return ignore(`the release is not baking (phase ${this.tracker.phase})`);
+    if (!this.bake.alerts) return ignore('alerts are off for this bake (postPromotion.alerts: false)');
+    this.tracker.event('alert', `alert ${name} fired during the bake: rolling back`, { ...data, action: 'rollback' });
+    this.requestStop({ outcome: 'rolled-back', reason: Reason.AlertFired, message: `alert ${name} fired during the bake${alert.summary ? `: ${alert.summary}` : ''}` });
+  }
+
+  /** What an approve would open now: a gate, else a running bake (approve ends it early). */
+  private approvable(): { approvers: readonly string[] } | undefined {
+    if (this.gate) return this.gate.approvedBy === undefined ? this.gate : undefined;
+    if (this.bake && this.bake.approvedBy === undefined) return { approvers: this.approval.approvers };
+    return undefined;
+  }
+
   private approvalProblem(by: string): { type: string; message: string } | undefined {
     if (this.stop) return { type: ErrorType.NotAwaitingApproval, message: `the release is stopping (${this.stop.reason})` };
-    if (!this.gate || this.gate.approvedBy !== undefined) {
+    const open = this.approvable();
+    if (!open) {
       return { type: ErrorType.NotAwaitingApproval, message: `nothing awaits approval (phase ${this.tracker.phase})` };
     }
-    if (this.gate.approvers.length > 0 && !this.gate.approvers.includes(by)) {
-      return { type: ErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${this.gate.approvers.join(', ')}` };
+    if (open.approvers.length > 0 && !open.approvers.includes(by)) {
+      return { type: ErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${open.approvers.join(', ')}` };
     }
     return undefined;
   }
 
   private approve(by: string): ApprovalAck {
+    if (!this.gate && this.bake) {
+      this.bake.approvedBy = by || 'unknown';
+      const at = this.tracker.now();
+      this.tracker.event('approved', `bake ended early: approved by ${this.bake.approvedBy}`, { gate: 'bake', by: this.bake.approvedBy });
+      return { gate: 'bake', approvedBy: this.bake.approvedBy, at };
+    }
     const gate = this.gate!;
     gate.approvedBy = by || 'unknown';
     const at = this.tracker.now();

@@ -7,7 +7,7 @@ import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Release } from '../domain/release';
 import { SluiceEnvironment, SluicePhase, SluiceService, SluiceStrategy, SluiceVersion, SluiceWeight } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
-import type { CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
+import type { BakeStatus, CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
 import { recordApprovalWait } from './metrics';
 
 /**
@@ -154,6 +154,11 @@ export class Tracker {
    */
   markAlreadyLive(): void {
     this.status.weight = 100;
+  }
+
+  /** State only: the status query shows the bake (the Alertmanager receiver reads it). */
+  setBake(bake: BakeStatus | null): void {
+    this.status.bake = bake;
   }
 
   recordCheck(check: CheckResult): void {

@@ -13,7 +13,8 @@ test('docker-compose.yml mirrors the embedded stack', () => {
   const compose = parse(readFileSync(join(repoRoot(), 'docker-compose.yml'), 'utf8')) as {
     services: Record<string, { ports?: string[]; command?: string[]; network_mode?: string }>;
   };
-  const expected = COMPONENTS.map((c) => c.name).filter((name) => name !== 'dockerd');
+  // The alert receiver is Sluice itself (`sluice alerts receive`), not a daemon an image provides.
+  const expected = COMPONENTS.map((c) => c.name).filter((name) => name !== 'dockerd' && name !== 'alert-receiver');
   assert.deepEqual(Object.keys(compose.services).sort(), expected.sort());
   for (const [name, service] of Object.entries(compose.services)) {
     for (const port of service.ports ?? []) assert.match(port, /^127\.0\.0\.1:/, `${name} publishes ${port} on loopback only`);

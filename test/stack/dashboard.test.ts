@@ -15,69 +15,30 @@ import { dashboardQueries } from '../../src/dashboards/sluice';
 import { prometheusUrl } from '../../src/dev/config';
 import { settleDeployment } from '../../src/domain/result';
 import type { ReleaseSpecInput } from '../../src/domain/spec';
-import { validateReleaseSpec } from '../../src/domain/validate';
-import type { deployWorkflow } from '../../src/workflows';
 import { approveSignal, statusQuery } from '../../src/workflows/definitions';
-import { deployWorkflowId } from '../../src/workflows/ids';
-import { catalogue, eventually, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
+import { eventually, repoRoot, stack } from '../helpers/stack';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
-import { release } from '../workflows/support/harness';
+import { ProcessService } from '../workflows/support/process-service';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
 const V3 = '1.2.0+ccc3333';
 
-const service = uniqueName('dash').slice(0, 40);
-const environment = 'e2e';
-let listenPort: number;
-let basePort: number;
-let binaries: Record<string, string>;
 let e2e: E2eWorker;
+let svc: ProcessService;
 const startedAtS = Math.floor(Date.now() / 1000);
-
-const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
-const target = () => ({
-  kind: 'process' as const,
-  settings: {
-    stateDir: join(e2e.dir, 'processes'),
-    basePort,
-    env: FAST_STOP_ENV,
-    stopTimeoutMs: 5000,
-    readyTimeoutMs: 20000,
-    // v3 is the bad release: 30% of its answers are 500s.
-    releaseEnv: { [V3]: { FAULT_ERROR_RATE: '0.3' } },
-  },
-});
 
 type Steps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
 
-function specFor(version: string, steps: Steps) {
-  return validateReleaseSpec(
-    {
-      service,
-      environment,
-      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-      target: target(),
-      router: router(),
-      strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
-      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-      analysis: {
-        templates: [{ ...defaultThresholdTemplate({ interval: '1s', count: 5, initialDelay: '3s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
-        // Through the router, so the stable and the canary both serve (and report) requests.
-        load: { ratePerSecond: 40, via: 'router' },
-        rateWindow: '10s',
-      },
-    } satisfies ReleaseSpecInput,
-    catalogue,
-  );
-}
-
-async function deploy(version: string, steps: Steps) {
-  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
-    taskQueue: e2e.taskQueue,
-    workflowId: deployWorkflowId(service, environment),
-    args: [specFor(version, steps)],
+function deploy(version: string, steps: Steps) {
+  return svc.deploy(version, {
+    strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
+    analysis: {
+      templates: [{ ...defaultThresholdTemplate({ interval: '1s', count: 5, initialDelay: '3s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+      // Through the router, so the stable and the canary both serve (and report) requests.
+      load: { ratePerSecond: 40, via: 'router' },
+      rateWindow: '10s',
+    },
   });
 }
 
@@ -89,7 +50,7 @@ interface QueryAnswer {
 
 /** Grafana's variables as Grafana would fill them for this test's service and time range. */
 function interpolate(expr: string, rangeS: number): string {
-  return expr.replaceAll('$__rate_interval', '15s').replaceAll('$__range', `${rangeS}s`).replaceAll('$service', service).replaceAll('$environment', environment);
+  return expr.replaceAll('$__rate_interval', '15s').replaceAll('$__range', `${rangeS}s`).replaceAll('$service', svc.service).replaceAll('$environment', svc.environment);
 }
 
 async function queryRange(expr: string, startS: number, endS: number): Promise<QueryAnswer> {
@@ -100,19 +61,15 @@ async function queryRange(expr: string, startS: number, endS: number): Promise<Q
 }
 
 before(async () => {
-  listenPort = await freePort();
-  basePort = await freePortBlock(5);
   e2e = await startE2eWorker('dash', { telemetry: true });
-  binaries = { [V1]: await serviceBinary(V1), [V2]: await serviceBinary(V2), [V3]: await serviceBinary(V3) };
+  // v3 is the bad release: v2's binary with 30% of its answers 500s.
+  svc = await ProcessService.create(e2e, { prefix: 'dash', versions: [V1, V2, V3], sameBinaryAs: { [V3]: V2 }, releaseEnv: { [V3]: { FAULT_ERROR_RATE: '0.3' } } });
   const first = await settleDeployment((await deploy(V1, [{ kind: 'setWeight', weight: 100 }])).result());
   assert.equal(first.outcome, 'promoted', first.message);
 });
 
 after(async () => {
-  await e2e?.stop(
-    () => ({ service, environment, target: target(), router: router() }),
-    [V1, V2, V3].map((v) => release(service, v)),
-  );
+  await e2e?.stop(() => svc.ref(), svc?.releases() ?? []);
 });
 
 test('deploy/grafana/sluice.json is what src/dashboards/sluice.ts generates (npm run dashboard)', () => {
@@ -142,7 +99,7 @@ test('every panel query parses and returns series after real releases', { timeou
     'the release outcomes in Prometheus',
     async () => {
       const endS = Math.ceil(Date.now() / 1000);
-      const answer = await queryRange(`sluice_releases_total{service="${service}"} >= 1`, endS - 2, endS);
+      const answer = await queryRange(`sluice_releases_total{service="${svc.service}"} >= 1`, endS - 2, endS);
       const outcomes = new Set(answer.data?.result.filter((s) => s.values.length > 0).map((s) => s.metric.outcome));
       return outcomes.has('promoted') && outcomes.has('rolled-back') ? true : undefined;
     },

@@ -5,7 +5,6 @@
  * is read back as `up` series, so every assertion is about what Prometheus really saw.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import pino from 'pino';
 import { z } from 'zod';
@@ -15,53 +14,28 @@ import { createTarget } from '../../src/activities/targets/registry';
 import { prometheusUrl } from '../../src/dev/config';
 import { settleDeployment } from '../../src/domain/result';
 import type { ReleaseSpecInput } from '../../src/domain/spec';
-import { validateReleaseSpec } from '../../src/domain/validate';
-import type { deployWorkflow } from '../../src/workflows';
 import { abortSignal, approveUpdate } from '../../src/workflows/definitions';
-import { deployWorkflowId } from '../../src/workflows/ids';
-import { adapterConfig, catalogue, eventually, freePort, stack, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
+import { adapterConfig, eventually, stack } from '../helpers/stack';
 import { startE2eWorker, type E2eWorker } from './support/e2e';
-import { release, waitForStatus } from './support/harness';
+import { ProcessService } from './support/process-service';
+import { waitForStatus } from './support/harness';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
 const V3 = '1.2.0+ccc3333';
 
-const service = uniqueName('scrape').slice(0, 40);
-const environment = 'e2e';
-let listenPort: number;
-let basePort: number;
-let binaries: Record<string, string>;
 let e2e: E2eWorker;
-
-const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
-const target = () => ({
-  kind: 'process' as const,
-  settings: { stateDir: join(e2e.dir, 'processes'), basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000 },
-});
-const ref = () => ({ service, environment, target: target(), router: router() });
-const withBinary = (version: string) => ({ ...release(service, version), binaryPath: binaries[version]! });
+let svc: ProcessService;
 
 function deploy(version: string, strategy: ReleaseSpecInput['strategy']) {
-  const spec = validateReleaseSpec(
-    {
-      service,
-      environment,
-      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-      target: target(),
-      router: router(),
-      strategy,
-      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-      analysis: {
-        templates: [{ ...defaultThresholdTemplate({ interval: '1s', count: 3, initialDelay: '2s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
-        load: { ratePerSecond: 20, via: 'candidate' },
-        rateWindow: '5s',
-      },
-    } satisfies ReleaseSpecInput,
-    catalogue,
-  );
-  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: e2e.taskQueue, workflowId: deployWorkflowId(service, environment), args: [spec] });
+  return svc.deploy(version, {
+    strategy,
+    analysis: {
+      templates: [{ ...defaultThresholdTemplate({ interval: '1s', count: 3, initialDelay: '2s', inconclusivePolicy: 'rollback' }), name: 'errors' }],
+      load: { ratePerSecond: 20, via: 'candidate' },
+      rateWindow: '5s',
+    },
+  });
 }
 
 const QueryResponse = z.object({
@@ -71,7 +45,7 @@ const QueryResponse = z.object({
 
 /** What Prometheus scrapes of the service now: sorted "role version=up" strings, from its `up` series. */
 async function scraped(): Promise<string[]> {
-  const query = `up{job="sluice",service="${service}",environment="${environment}"}`;
+  const query = `up{job="sluice",service="${svc.service}",environment="${svc.environment}"}`;
   const res = await fetch(`${prometheusUrl(stack)}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(5000) });
   const body = QueryResponse.parse(await res.json());
   return body.data.result.map((r) => `${r.metric.role} ${r.metric.version}=${r.value[1]}`).sort();
@@ -94,18 +68,13 @@ async function untilScraped(what: string, expected: string[], timeoutMs = 30000)
 }
 
 before(async () => {
-  listenPort = await freePort();
-  basePort = await freePortBlock(5);
   e2e = await startE2eWorker('scrape');
-  binaries = { [V1]: await serviceBinary(V1), [V2]: await serviceBinary(V2) };
-  binaries[V3] = binaries[V2]!;
+  // V3 is V2's binary under another version: an aborted canary.
+  svc = await ProcessService.create(e2e, { prefix: 'scrape', versions: [V1, V2, V3], sameBinaryAs: { [V3]: V2 } });
 });
 
 after(async () => {
-  await e2e?.stop(
-    ref,
-    [V1, V2, V3].map((v) => release(service, v)),
-  );
+  await e2e?.stop(() => svc.ref(), svc?.releases() ?? []);
 });
 
 test('every live instance is scraped with its role and version, through promotion, abort, rollback and retirement', { timeout: 300000 }, async () => {
@@ -128,8 +97,8 @@ test('every live instance is scraped with its role and version, through promotio
   // Promoted: V2 is the stable; V1 still runs warm (scale-down delay) but is no longer scraped as stable.
   await canary.executeUpdate(approveUpdate, { args: ['e2e'] });
   await untilScraped('after the promotion', [`stable ${V2}`], 15000);
-  const processes = createTarget('process', target().settings, adapterConfig);
-  const warm = (await processes.instances({ service, environment, workflowId: 'test' })).filter((i) => i.release.version === V1 && i.running);
+  const processes = createTarget('process', svc.target().settings, adapterConfig);
+  const warm = (await processes.instances({ service: svc.service, environment: svc.environment, workflowId: 'test' })).filter((i) => i.release.version === V1 && i.running);
   assert.equal(warm.length, 1, 'V1 is still running warm while it is no longer scraped as the stable');
   const promoted = await settleDeployment(canary.result());
   assert.equal(promoted.outcome, 'promoted', promoted.message);
@@ -145,10 +114,10 @@ test('every live instance is scraped with its role and version, through promotio
 
   // A rollback to a retained release, through the deploy activities the worker runs.
   const acts = createDeployActivities({ config: adapterConfig, logger: pino({ level: 'warn' }), prometheusTargetsDir: stack.prometheus.targetsDir });
-  await acts.rollbackToRelease({ ...ref(), release: withBinary(V1), from: withBinary(V2) });
+  await acts.rollbackToRelease({ ...svc.ref(), release: svc.release(V1), from: svc.release(V2) });
   await untilScraped('after the rollback to V1', [`stable ${V1}`]);
 
   // Retired: nothing of the service is scraped any more.
-  await acts.retireRelease({ ...ref(), release: withBinary(V1) });
+  await acts.retireRelease({ ...svc.ref(), release: svc.release(V1) });
   await untilScraped('after retiring V1', []);
 });

@@ -259,24 +259,29 @@ test(
     const handle = await start(
       taskQueue,
       spec(service, '2.0.0+bbbbbbb', {
-        strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { analysis: { window: '6s' } }, { setWeight: 80 }] },
+        // Two approval gates: the first is approved on the first worker (its wait counted there);
+        // the release then holds at the second, a state that does not end by itself, while the
+        // second worker starts, so a slow start cannot race a timer.
+        strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }, { pause: {} }, { analysis: { window: '2s' } }, { setWeight: 80 }] },
         healthCheck: { interval: '300ms', failureThreshold: 3, timeout: '1s' },
       }),
     );
     await phaseIs(handle, 'awaiting-approval');
     await handle.signal(approveSignal, 'tester');
-    await phaseIs(handle, 'analysing');
+    await eventually('the second gate', async () => {
+      const status = await handle.query(statusQuery);
+      return status.stepIndex === 3 && status.awaitingApproval ? true : undefined;
+    });
     const before = await eventually(
-      'the first worker to show the release analysing',
+      'the first worker to show the release at its second gate',
       async () => {
         const page = await scrape(first.metrics);
-        return value(page, 'sluice_release_info', { service, phase: 'analysing' }) === 1 ? page : undefined;
+        return value(page, 'sluice_release_info', { service, phase: 'awaiting-approval' }) === 1 && value(page, 'sluice_canary_weight', { service }) === 50 ? page : undefined;
       },
       30000,
       200,
     );
-    assert.equal(value(before, 'sluice_approval_wait_seconds_count', { service }), 1, 'the first worker counted the approval wait');
-    assert.equal(value(before, 'sluice_canary_weight', { service }), 50);
+    assert.equal(value(before, 'sluice_approval_wait_seconds_count', { service }), 1, 'the first worker counted the first approval wait');
     assert.equal(value(before, 'sluice_releases_total', { service }), 0, 'not counted before the end');
 
     const second = await startMetricsWorker(taskQueue);
@@ -284,11 +289,12 @@ test(
     await eventually(
       'the second worker to show the same state',
       async () =>
-        value(await scrape(second.metrics), 'sluice_release_info', { service, phase: 'analysing', version: '2.0.0+bbbbbbb', strategy: 'canary' }) === 1 ? true : undefined,
+        value(await scrape(second.metrics), 'sluice_release_info', { service, phase: 'awaiting-approval', version: '2.0.0+bbbbbbb', strategy: 'canary' }) === 1 ? true : undefined,
       30000,
       200,
     );
     await killHard(first.child);
+    await handle.signal(approveSignal, 'tester');
 
     const result = await settleDeployment(handle.result());
     assert.equal(result.outcome, 'promoted', result.message);
@@ -305,9 +311,9 @@ test(
       [['promoted', 1]],
     );
     assert.equal(value(page, 'sluice_release_duration_seconds_count', { service, outcome: 'promoted' }), 1);
-    assert.equal(value(page, 'sluice_approval_wait_seconds_count', { service }), 0, 'replaying the wait did not count it again');
-    // Across both: the first (now dead) counted the wait and no release; the second the release and no wait.
+    assert.equal(value(page, 'sluice_approval_wait_seconds_count', { service }), 1, 'the second worker counted the second wait only: replaying the first did not count it again');
+    // Across both: the first (now dead) counted one wait and no release; the second the other wait and the release.
     assert.equal(value(before, 'sluice_releases_total', { service }) + value(page, 'sluice_releases_total', { service }), 1);
-    assert.equal(value(before, 'sluice_approval_wait_seconds_count', { service }) + value(page, 'sluice_approval_wait_seconds_count', { service }), 1);
+    assert.equal(value(before, 'sluice_approval_wait_seconds_count', { service }) + value(page, 'sluice_approval_wait_seconds_count', { service }), 2);
   },
 );

@@ -7,6 +7,7 @@ import { packageRoot } from '../../src/lib/paths';
 import { workflowBundle } from './support/harness';
 import { historyFromCliJson } from './support/history';
 import { PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
+import { PATCH_BAKE } from '../../src/workflows/bake';
 
 /**
  * Versioning discipline: every recorded history must replay on the current workflow code. A
@@ -64,4 +65,18 @@ test('histories recorded after a patch carry its marker, older ones do not', () 
     ).events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
   assert.equal(markers('canary-promoted.v1.json'), 0);
   assert.ok(markers('canary-promoted.v2.json') >= 1, `the ${PATCH_REMOVE_PROMOTED_CANDIDATE} patch marker is recorded`);
+});
+
+test('histories of a bake carry the bake patch marker; histories without postPromotion do not', () => {
+  const patchIds = (file: string) =>
+    (
+      JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+        events: { markerRecordedEventAttributes?: { markerName?: string; details?: { 'patch-data'?: { payloads?: { data?: string }[] } } } }[];
+      }
+    ).events.flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+      return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+    });
+  for (const file of ['canary-baked.v3.json', 'canary-bake-alert.v3.json']) assert.ok(patchIds(file).includes(PATCH_BAKE), `${file}: ${patchIds(file).join(', ')}`);
+  for (const file of files.filter((f) => !f.includes('bake'))) assert.ok(!patchIds(file).includes(PATCH_BAKE), file);
 });

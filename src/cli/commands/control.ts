@@ -37,6 +37,10 @@ export function printSnapshot(snap: DeploymentSnapshot): void {
     const analysis = analysisLabel(s);
     if (analysis) console.log(`analysis ${analysis}`);
     if (s.awaitingApproval) console.log(`approval waiting at ${s.awaitingApproval.gate} since ${s.awaitingApproval.since} → sluice approve ${s.service} ${s.environment}`);
+    if (s.bake) {
+      const watching = s.bake.templates.length ? `analysis ${s.bake.templates.join(', ')}` : 'health window';
+      console.log(`bake     until ${s.bake.until} on ${s.bake.instance}: ${watching}${s.bake.alerts ? ', alerts roll back' : ''} → sluice approve ends it early`);
+    }
     if (s.abortRequested) console.log(`abort    requested by ${s.abortRequested.by}: ${s.abortRequested.reason}`);
     const recent = s.events.slice(-8);
     if (recent.length) console.log(`events (last ${recent.length}):\n${recent.map((e) => eventLine(e, s.startedAt)).join('\n')}`);

@@ -1,21 +1,24 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { alertmanagerAddress, alertmanagerUrl, type StackConfig } from '../config';
+import { alertmanagerAddress, alertmanagerUrl, alertReceiverUrl, type StackConfig } from '../config';
 import { BOOTSTRAP_HINT, findExecutable, logFile, pidFile, type Component } from '../component';
 import { httpOk } from '../probe';
 import { livePid, spawnDaemon } from '../process';
+import { ensureReceiverToken } from './alert-receiver';
 
 function configFile(config: StackConfig): string {
   return join(config.stateDir, 'alertmanager', 'alertmanager.yml');
 }
 
 /**
- * One route, one receiver that drops everything: alerts are kept and shown (API, web UI) but
- * sent nowhere yet. Grouping per service and environment, with short waits, so a firing alert
- * moves on within seconds on the dev stack.
+ * Every alert is grouped per service and environment and kept (API, web UI). Critical alerts
+ * that name a service and an environment also go to Sluice's receiver (bearer token from the
+ * state dir's token file), which rolls back that release if it is baking; warnings such as
+ * SluiceReleaseRolledBack never do. Short waits, so a firing alert moves on within a second on
+ * the dev stack: the rollback route sends a new group at once (group_wait 0s).
  */
-export function alertmanagerConfig(): string {
+export function alertmanagerConfig(config: StackConfig): string {
   return stringify({
     route: {
       receiver: 'null',
@@ -23,8 +26,28 @@ export function alertmanagerConfig(): string {
       group_wait: '1s',
       group_interval: '5s',
       repeat_interval: '1h',
+      routes: [
+        {
+          receiver: 'sluice-rollback',
+          matchers: ['service=~".+"', 'environment=~".+"', 'severity="critical"'],
+          group_wait: '0s',
+          group_interval: '5s',
+        },
+      ],
     },
-    receivers: [{ name: 'null' }],
+    receivers: [
+      { name: 'null' },
+      {
+        name: 'sluice-rollback',
+        webhook_configs: [
+          {
+            url: `${alertReceiverUrl(config)}/alerts`,
+            send_resolved: false,
+            http_config: { authorization: { type: 'Bearer', credentials_file: config.alertReceiver.tokenFile } },
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -40,7 +63,8 @@ export const alertmanagerComponent: Component = {
     const bin = findExecutable('prometheus-alertmanager', `Alertmanager (Debian package prometheus-alertmanager); ${BOOTSTRAP_HINT}`);
     mkdirSync(config.alertmanager.dataDir, { recursive: true });
     const file = configFile(config);
-    writeFileSync(file, alertmanagerConfig());
+    ensureReceiverToken(config);
+    writeFileSync(file, alertmanagerConfig(config));
     const args = [
       `--config.file=${file}`,
       `--storage.path=${config.alertmanager.dataDir}`,
@@ -55,8 +79,9 @@ export const alertmanagerComponent: Component = {
   async ensureConfigured(config) {
     if (livePid(pidFile(config, 'alertmanager')) === undefined) return;
     const file = configFile(config);
-    if (existsSync(file) && readFileSync(file, 'utf8') === alertmanagerConfig()) return;
-    writeFileSync(file, alertmanagerConfig());
+    if (existsSync(file) && readFileSync(file, 'utf8') === alertmanagerConfig(config)) return;
+    ensureReceiverToken(config);
+    writeFileSync(file, alertmanagerConfig(config));
     const res = await fetch(`${alertmanagerUrl(config)}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30000) });
     if (!res.ok) throw new Error(`Alertmanager refused to reload its configuration (${res.status}): ${(await res.text()).trim()}`);
   },

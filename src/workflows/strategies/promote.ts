@@ -7,6 +7,7 @@ import { patched } from '@temporalio/workflow';
 import type { CandidateInfo, CandidateRole } from '../../domain/ports';
 import type { CheckConfig } from '../../domain/spec';
 import { compensationActivity, deploy, deployActivity, undo, withSummary } from '../activities';
+import { PATCH_BAKE, runBake } from '../bake';
 import { runCheck } from '../checks';
 import type { DeployContext } from '../context';
 
@@ -59,6 +60,10 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
     await runCheck(ctx, options.postChecks, stable, 'post-promotion check');
     tracker.setPhase('promoting');
   }
+  // Watch before letting go of the previous version: a rollback is then a router flip. Specs
+  // without postPromotion issue no new command, so older histories replay unchanged.
+  const post = ctx.spec.postPromotion;
+  if (post && patched(PATCH_BAKE)) await runBake(ctx, post, stable);
   if (previous) {
     // Until the old version is retired an abort still rolls back instantly to it.
     await control.sleep(options.scaleDownDelay, `scale-down delay before retiring ${previous.version}`);

@@ -13,7 +13,7 @@ import { loadStackConfig, temporalAddress } from '../../../src/dev/config';
 import { temporalBinary } from '../../../src/dev/components/temporal';
 import { packageRoot } from '../../../src/lib/paths';
 import { createNotifyActivities } from '../../../src/activities/notify';
-import { approveUpdate } from '../../../src/workflows/definitions';
+import { alertSignal, approveUpdate } from '../../../src/workflows/definitions';
 import { startReceiver } from '../../notify/receiver';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
 
@@ -44,6 +44,31 @@ const scenarios: Record<string, Scenario> = {
     const service = newService('rec-bad');
     seedStable(h, service, '1.0.0+aaaaaaa');
     const handle = await startDeploy(h, spec(service, '2.0.0-bad+ccccccc', { strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { analysis: { window: '5s' } }] } }));
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // A bake after promotion (patch post-promotion-bake) that passes: health window, then retire.
+  'canary-baked': async (h) => {
+    const service = newService('rec-baked');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 50 }] }, postPromotion: { bake: '2s' } }));
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // An alert during the bake: rolled back with AlertFired.
+  'canary-bake-alert': async (h) => {
+    const service = newService('rec-alert');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 50 }] }, postPromotion: { bake: '5m' } }));
+    await waitForStatus(handle, 'bake', (s) => s.phase === 'baking');
+    const now = new Date().toISOString();
+    await handle.signal(alertSignal, {
+      alertname: 'Recorded',
+      fingerprint: 'rec',
+      labels: { alertname: 'Recorded', service, environment: 'test' },
+      startsAt: now,
+      receivedAt: now,
+    });
     await result(handle);
     return { workflowId: handle.workflowId };
   },

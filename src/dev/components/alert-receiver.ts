@@ -1,0 +1,59 @@
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import { packageRoot } from '../../lib/paths';
+import { alertReceiverUrl, temporalAddress, type StackConfig } from '../config';
+import { logFile, pidFile, type Component } from '../component';
+import { httpOk } from '../probe';
+import { spawnDaemon } from '../process';
+
+/**
+ * The bearer token Alertmanager sends to the receiver: made once per state dir, readable by its
+ * owner only (0600), read by both sides from the file and never printed.
+ */
+export function ensureReceiverToken(config: StackConfig): string {
+  const file = config.alertReceiver.tokenFile;
+  if (!existsSync(file)) {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    try {
+      writeFileSync(file, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (err) {
+      // Another `dev up` made it first: keep theirs.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  chmodSync(file, 0o600);
+  return file;
+}
+
+/**
+ * Sluice's Alertmanager webhook receiver (`sluice alerts receive`), run from this package's CLI:
+ * the stack's Alertmanager routes critical alerts of a service and environment to it, and it
+ * signals the baking release. It connects to Temporal on first use, so it can start beside it.
+ */
+export const alertReceiverComponent: Component = {
+  name: 'alert-receiver',
+  readyTimeoutMs: 30000,
+  url: (config) => alertReceiverUrl(config),
+  ports: (config) => [config.alertReceiver.port],
+  healthy: (config) => httpOk(`${alertReceiverUrl(config)}/healthz`, { looksRight: (a) => a.body.includes('"sluice-alertmanager"') }),
+  async start(config: StackConfig) {
+    const tokenFile = ensureReceiverToken(config);
+    const args = [
+      join(packageRoot(), 'bin', 'sluice.js'),
+      'alerts',
+      'receive',
+      '--listen',
+      `${config.alertReceiver.host}:${config.alertReceiver.port}`,
+      '--token-file',
+      tokenFile,
+      '--address',
+      temporalAddress(config),
+      '--namespace',
+      config.temporal.namespace,
+    ];
+    // The stack's Temporal is plaintext on loopback: a TLS or API-key setting of the caller's shell must not leak in.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
+    spawnDaemon({ command: process.execPath, args, env, logFile: logFile(config, 'alert-receiver'), pidFile: pidFile(config, 'alert-receiver') });
+  },
+};
