@@ -36,7 +36,7 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   SluicePhase: 'Keyword',
   SluiceStrategy: 'Keyword',
   SluiceWeight: 'Int',
-  /** 'drill' on drill workflows (issue 13), so drills filter apart from releases. */
+  /** `drill` on drills and the releases they run (src/domain/search-attributes.ts). */
   SluiceKind: 'Keyword',
 } as const satisfies Record<string, 'Keyword' | 'Int'>;
 

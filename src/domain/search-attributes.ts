@@ -3,7 +3,9 @@
  * (src/dev/config.ts SEARCH_ATTRIBUTES); the workflow upserts them as phases change, and the
  * client filters on them: `SluiceService = "api" AND SluiceEnvironment = "production" AND
  * SluicePhase = "rolled-back"`. Strategy and weight feed the worker's state gauges
- * (sluice_release_info, sluice_canary_weight), read from visibility at scrape time.
+ * (sluice_release_info, sluice_canary_weight), read from visibility at scrape time. `SluiceKind`
+ * is `drill` on drill workflows and on the release a bad-canary drill runs, so drills can be
+ * filtered apart from releases (`SluiceKind = "drill"`, or `SluiceKind IS NULL` for releases).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
@@ -13,5 +15,4 @@ export const SluiceVersion = defineSearchAttributeKey('SluiceVersion', SearchAtt
 export const SluicePhase = defineSearchAttributeKey('SluicePhase', SearchAttributeType.KEYWORD);
 export const SluiceStrategy = defineSearchAttributeKey('SluiceStrategy', SearchAttributeType.KEYWORD);
 export const SluiceWeight = defineSearchAttributeKey('SluiceWeight', SearchAttributeType.INT);
-/** 'drill' on drill workflows (issue 13): drills filter apart from releases and never count as deployments. */
 export const SluiceKind = defineSearchAttributeKey('SluiceKind', SearchAttributeType.KEYWORD);
