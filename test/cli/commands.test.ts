@@ -161,19 +161,26 @@ describe('sluice CLI end to end', { timeout: 600_000 }, () => {
   test('pause and resume hold and release a running deploy; watch exits with the outcome', async () => {
     const service = uniqueName('cli-pause');
     await w.seedStable(service, 'production', VERSIONS.v1);
-    const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: { duration: 2s } }, { setWeight: 50 }, { setWeight: 100 } ]');
+    // The pause is sent while the release waits at an approval gate, so it is in before the next
+    // step boundary however slowly the CLI starts; the approve then lets it reach that boundary.
+    const d = newSpec(service, VERSIONS.v2, '[ { setWeight: 10 }, { pause: {} }, { setWeight: 50 }, { setWeight: 100 } ]');
     const started = await cli(['deploy', '-f', d.file, '-o', 'json']);
     assert.equal(started.code, 0, describeResult(started));
-    const p = await cli(['pause', service, 'production']);
-    assert.equal(p.code, 0, describeResult(p));
     type Snap = { execution: string; status: { phase: string; paused: boolean; weight: number; stepIndex: number } };
     const snapshot = async (): Promise<Snap> => {
       const s = await cli(['status', service, 'production', '-o', 'json']);
       assert.equal(s.code, 0, describeResult(s));
       return JSON.parse(s.stdout) as Snap;
     };
-    // Paused: it stops at the next step boundary (phase paused) and holds there; 4 s is longer
-    // than the 2 s pause step, so a release that did not hold would have moved on.
+    let gate = await snapshot();
+    for (let i = 0; i < 60 && gate.status.phase !== 'awaiting-approval'; i++) gate = await snapshot();
+    assert.equal(gate.status.phase, 'awaiting-approval', JSON.stringify(gate));
+    const p = await cli(['pause', service, 'production']);
+    assert.equal(p.code, 0, describeResult(p));
+    const ok = await cli(['approve', service, 'production', '--by', 'alice']);
+    assert.equal(ok.code, 0, describeResult(ok));
+    // Paused: it stops at the next step boundary (phase paused) and holds there; in 4 s a release
+    // that did not hold would have taken its two remaining steps.
     let held = await snapshot();
     for (let i = 0; i < 60 && held.status.phase !== 'paused'; i++) held = await snapshot();
     assert.equal(held.status.phase, 'paused', JSON.stringify(held));
