@@ -4,11 +4,13 @@ import { packageVersion } from '../lib/paths';
 import { registerAlertsCommands } from './commands/alerts';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
+import { registerDrillScheduleCommands } from './commands/drill-schedule';
 import { registerDeployCommand } from './commands/deploy';
 import { registerDrillCommands } from './commands/drill';
 import { registerHistoryCommand } from './commands/history';
 import { registerReleasesCommand } from './commands/releases';
 import { registerRollbackCommand } from './commands/rollback';
+import { registerStatsCommand } from './commands/stats';
 import { registerWorkerCommand } from './commands/worker';
 import { UsageError } from './context';
 import { registerDevCommands } from './dev';
@@ -36,6 +38,8 @@ Examples:
   sluice approve checkout production
   sluice rollback checkout production --to 1.4.2 --wait
   sluice history checkout production --phase rolled-back
+  sluice drill schedule checkout production --kind bad-canary --every 168h
+  sluice stats checkout production --since 30d
 
 Connection: --address/TEMPORAL_ADDRESS, --namespace/TEMPORAL_NAMESPACE, --api-key/TEMPORAL_API_KEY,
 --tls-cert/TEMPORAL_TLS_CERT, --tls-key/TEMPORAL_TLS_KEY, --tls-ca/TEMPORAL_TLS_CA, or a Temporal
@@ -48,6 +52,8 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerDrillCommands(program);
   registerHistoryCommand(program);
   registerReleasesCommand(program);
+  registerDrillScheduleCommands(program);
+  registerStatsCommand(program);
   registerWorkerCommand(program);
   registerDemoCommand(program);
   registerAlertsCommands(program);

@@ -43,6 +43,8 @@ import { abortRunningDrill, startDrill, type DrillStarted } from './drill';
 import type { DrillKind } from '../domain/drill';
 import type { ReleaseSpec } from '../domain/spec';
 import { ErrorType } from '../domain/errors';
+import { COMMIT_TIME_MEMO } from '../lib/delivery-history';
+import { commitTimeOf } from './commit-time';
 
 export interface DeploymentHandleInfo {
   workflowId: string;
@@ -56,7 +58,7 @@ export interface SpecLike {
   environment: string;
   target: TargetSpec;
   router?: RouterSpec;
-  source?: { kind: string; imageRepo?: string };
+  source?: { kind: string; imageRepo?: string; repoDir?: string; commit?: string };
 }
 
 export interface RollbackOptions {
@@ -133,10 +135,13 @@ export class SluiceClient implements DeploymentReader {
   /**
    * Starts a release. Refused (DeploymentAlreadyRunning) while one runs for the same service and
    * environment. A drill running there is aborted first (it restores the live version) and the
-   * release starts once the drill has closed (docs/drills.md); `abortedDrill` names it.
+   * release starts once the drill has closed (docs/drills.md); `abortedDrill` names it. The memo
+   * carries the commit time for the delivery record (`commitTime`, from git unless given), so
+   * change lead time needs nothing but Temporal.
    */
-  async deploy(spec: SpecLike, options: { memo?: Record<string, unknown>; by?: string } = {}): Promise<DeploymentHandleInfo & { abortedDrill?: string }> {
+  async deploy(spec: SpecLike, options: { memo?: Record<string, unknown>; by?: string; commitTime?: string } = {}): Promise<DeploymentHandleInfo & { abortedDrill?: string }> {
     const workflowId = deploymentWorkflowId(spec.service, spec.environment);
+    const commitTime = options.commitTime ?? (await commitTimeOf(spec.source));
     const abortedDrill = await abortRunningDrill(this.temporal, spec.service, spec.environment, options.by ?? defaultActor());
     try {
       const handle = await this.temporal.workflow.start(DEPLOY_WORKFLOW, {
@@ -150,7 +155,7 @@ export class SluiceClient implements DeploymentReader {
           { key: SearchAttr.environment, value: spec.environment },
           { key: SearchAttr.phase, value: 'pending' },
         ]),
-        memo: { specDigest: specDigest(spec), ...options.memo },
+        memo: { specDigest: specDigest(spec), ...(commitTime ? { [COMMIT_TIME_MEMO]: commitTime } : {}), ...options.memo },
       });
       return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), ...(abortedDrill ? { abortedDrill } : {}) };
     } catch (err) {

@@ -10,3 +10,22 @@ export type { ReleasesOptions, ReleaseStoreSettings } from './releases';
 export { resolveConnectionSettings, TEMPORAL_DEFAULTS, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
 export { readSpecFile, validateSpec, SpecError, formatIssues, type SpecIssue, type LoadedSpecFile } from './spec-file';
 export type { WatchEvent, WatchOptions } from './watch';
+export { DrillCadence, describeCadence } from './drills/cadence';
+export {
+  scheduleDrill,
+  listDrillSchedules,
+  describeDrillSchedule,
+  pauseDrillSchedule,
+  unpauseDrillSchedule,
+  deleteDrillSchedule,
+  triggerDrillSchedule,
+  DRILL_CATCHUP_WINDOW,
+  type DrillScheduleInfo,
+  type DrillScheduleRef,
+  type DrillRun,
+  type ScheduleContext,
+} from './drills/schedules';
+export { listDrillHistory, drillHistoryQuery, type DrillHistoryEntry } from './drills/history';
+export { deliveryRecord, parseStatsWindow, StatsWindow, type StatsOptions } from './stats';
+export { commitTimeOf } from './commit-time';
+export { scheduleUiLink } from './links';

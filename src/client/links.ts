@@ -10,3 +10,8 @@ export function workflowUiLink(uiUrl: string, namespace: string, workflowId: str
 export function visibilityUiLink(uiUrl: string, namespace: string, query: string): string {
   return `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/workflows?query=${encodeURIComponent(query)}`;
 }
+
+/** The Web UI page of a schedule. */
+export function scheduleUiLink(uiUrl: string, namespace: string, scheduleId: string): string {
+  return `${uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(namespace)}/schedules/${encodeURIComponent(scheduleId)}`;
+}

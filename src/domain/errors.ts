@@ -106,6 +106,12 @@ export const ErrorType = {
   /** Temporal's frontend could not be reached. */
   TemporalUnreachable: 'SluiceTemporalUnreachable',
 
+  // --- Drill schedules (issue 13) ------------------------------------------------------------------
+  /** `--every` / `--cron` missing, both given, or not a valid interval or cron expression. */
+  InvalidDrillSchedule: 'SluiceInvalidDrillSchedule',
+  /** No drill schedule with that service, environment and kind. */
+  DrillScheduleNotFound: 'SluiceDrillScheduleNotFound',
+
   // --- Notifications -------------------------------------------------------------------------------
   /** A sink's secret (or secret URL) is not in the worker's environment or file, or is malformed. */
   NotificationSecretUnavailable: 'SluiceNotificationSecretUnavailable',

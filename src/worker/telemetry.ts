@@ -1,13 +1,14 @@
 /**
  * Everything a worker process exports, assembled once for the production entry point and for the
  * tests' worker processes: the prom-client registry (process, activity and release metrics), the
- * state gauges read from visibility, Temporal Core's page appended to /metrics, the loopback
+ * state gauges and the delivery record read from visibility, Temporal Core's page appended to /metrics, the loopback
  * server, and the worker's file-SD entry for Prometheus job sluice-worker.
  */
 import type { Client } from '@temporalio/client';
 import type { CoreMetricsEndpoint } from './core-metrics';
 import { coreMetricsSource } from './core-metrics';
 import { createWorkerMetrics, serveMetrics, type WorkerMetrics } from './metrics';
+import { registerDeliveryRecord, visibilityDeliveryLister } from './delivery-record';
 import { registerReleaseState, visibilityReleaseLister } from './release-state';
 import { registerScrapeTarget, type ScrapeRegistration } from './scrape-registration';
 
@@ -43,6 +44,9 @@ export async function startWorkerTelemetry(options: WorkerTelemetryOptions): Pro
     registerReleaseState(metrics.registry, visibilityReleaseLister(client, { taskQueue }), {
       ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
       onError: (err) => options.onError?.(err, 'reading running releases from visibility'),
+    });
+    registerDeliveryRecord(metrics.registry, visibilityDeliveryLister(client, { taskQueue }), {
+      onError: (err) => options.onError?.(err, 'reading the delivery record from visibility'),
     });
   }
   const served = await serveMetrics(metrics, { host: options.host, port: options.port, extra: options.core ? [coreMetricsSource(options.core)] : [] });
