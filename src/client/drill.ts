@@ -107,16 +107,20 @@ function refusal(err: unknown): string | undefined {
  * the drill's workflow id when it aborted one.
  */
 export async function abortRunningDrill(temporal: Client, service: string, environment: string, by: string): Promise<string | undefined> {
-  const workflowId = drillWorkflowId(service, environment);
-  const handle = await running(temporal, workflowId);
-  if (!handle) return undefined;
-  await handle.cancel().catch((err: unknown) => {
-    if (!(err instanceof WorkflowNotFoundError)) throw err;
-  });
-  const closed = handle.result().then(
-    () => true,
-    () => true,
-  );
+  const drills = await runningDrills(temporal, service, environment);
+  if (drills.length === 0) return undefined;
+  const ids = drills.map((d) => d.workflowId).join(', ');
+  const closed = Promise.all(
+    drills.map(async (handle) => {
+      await handle.cancel().catch((err: unknown) => {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      });
+      await handle.result().then(
+        () => undefined,
+        () => undefined,
+      );
+    }),
+  ).then(() => true);
   const timeout = new Promise<false>((resolve) => {
     const t = setTimeout(() => resolve(false), DRILL_ABORT_WAIT_MS);
     void closed.then(() => clearTimeout(t));
@@ -124,8 +128,32 @@ export async function abortRunningDrill(temporal: Client, service: string, envir
   if (!(await Promise.race([closed, timeout]))) {
     throw new SluiceClientError(
       ErrorType.DeploymentInProgress,
-      `a drill of ${service} in ${environment} (${workflowId}) was asked to stop by ${by} but has not closed; the release was not started`,
+      `a drill of ${service} in ${environment} (${ids}) was asked to stop by ${by} but has not closed; the release was not started`,
     );
   }
-  return workflowId;
+  return ids;
+}
+
+/**
+ * The running drills of a service and environment: the one `sluice drill run` starts under
+ * drill/<service>/<environment>, and those a Temporal Schedule starts, whose ids carry the
+ * scheduled time after that prefix (found through visibility, by their search attributes).
+ */
+async function runningDrills(temporal: Client, service: string, environment: string): Promise<WorkflowHandle[]> {
+  const byId = await running(temporal, drillWorkflowId(service, environment));
+  const found = new Map<string, WorkflowHandle>(byId ? [[byId.workflowId, byId]] : []);
+  const query = [
+    `WorkflowType = '${DRILL_WORKFLOW}'`,
+    `ExecutionStatus = 'Running'`,
+    `${SluiceService.name} = ${quote(service)}`,
+    `${SluiceEnvironment.name} = ${quote(environment)}`,
+  ].join(' AND ');
+  for await (const info of temporal.workflow.list({ query, pageSize: 20 })) {
+    if (!found.has(info.workflowId)) found.set(info.workflowId, temporal.workflow.getHandle(info.workflowId, info.runId));
+  }
+  return [...found.values()];
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
