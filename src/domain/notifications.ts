@@ -9,7 +9,14 @@
  */
 import { z } from 'zod';
 
-export const NOTIFICATION_EVENTS = ['started', 'awaiting-approval', 'promoted', 'rolled-back', 'aborted', 'failed'] as const;
+export const RELEASE_EVENTS = ['started', 'awaiting-approval', 'promoted', 'rolled-back', 'aborted', 'failed'] as const;
+/**
+ * A rollback drill's events (docs/drills.md). Named apart from the release's (`drill.failed`, not
+ * `failed`) so a sink's `events` filter and a receiver tell a rehearsal from a real release.
+ */
+export const DRILL_EVENTS = ['drill.started', 'drill.passed', 'drill.failed', 'drill.aborted'] as const;
+export type DrillEventType = (typeof DRILL_EVENTS)[number];
+export const NOTIFICATION_EVENTS = [...RELEASE_EVENTS, ...DRILL_EVENTS] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENTS)[number];
 export const NotificationEventType = z.enum(NOTIFICATION_EVENTS);
 
@@ -84,8 +91,12 @@ export function sinkWants(sink: Pick<NotificationSink, 'events'>, event: Notific
   return sink.events === undefined || sink.events.includes(event);
 }
 
+export function isDrillEvent(event: NotificationEventType): event is DrillEventType {
+  return event.startsWith('drill.');
+}
+
 /**
- * One event of one release, as the workflow decides it (workflow time, deterministic). The
+ * One event of one release or drill, as the workflow decides it (workflow time, deterministic). The
  * delivery activity adds the Web UI link (the worker knows the UI's address) and renders it per
  * sink kind. `id` is the Standard Webhooks `webhook-id`: the same on every retry of the event.
  */
@@ -107,10 +118,13 @@ export interface NotificationMessage {
   errorType?: string;
   timeToDetectMs?: number | null;
   timeToRestoreMs?: number | null;
+  /** Drill events: the drill's kind and its budget for detection plus restore. */
+  drillKind?: string;
+  budgetMs?: number;
   /** awaiting-approval: what waits, and who may approve (empty = anyone). */
   gate?: string;
   approvers?: string[];
-  /** The release workflow, for the Web UI link. */
+  /** The release (or drill) workflow, for the Web UI link. */
   workflowId: string;
   runId: string;
   namespace: string;

@@ -37,6 +37,7 @@ import { compensationActivity, deploy, health, undo, withSummary } from './activ
 import { targetRef } from './context';
 import { deployWorkflow } from './deploy';
 import { deployWorkflowId, rollbackWorkflowId } from './ids';
+import { DrillNotifier } from './drill-notify';
 import { recordDrillEnd, recordDrillStart } from './metrics';
 import { rollbackWorkflow } from './rollback';
 import { describeError } from './saga';
@@ -97,6 +98,9 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
   }
   const live = await deploy.currentRelease(ref);
   if (!live) refuse(`nothing is live for ${spec.service} in ${spec.environment}: a drill needs a live version to break and restore`);
+  // A refused drill changed nothing and announces nothing; from here on it reports to the spec's sinks.
+  const notifier = new DrillNotifier(spec, kind, budgetMs);
+  notifier.started(live);
 
   let verdict: Verdict;
   try {
@@ -128,6 +132,8 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
     finishedAt: new Date(Date.now()).toISOString(),
   };
   recordDrillEnd(result);
+  notifier.finished(result);
+  await notifier.settle();
   if (result.outcome === 'failed') {
     // Red in the Temporal UI, non-zero for `drill run --wait`, and a Schedule's pause-on-failure.
     throw ApplicationFailure.create({ type: ErrorType.DrillFailed, message: `${result.reason}: ${result.message}`, nonRetryable: true, details: [result] });

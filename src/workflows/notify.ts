@@ -70,25 +70,11 @@ export class Notifier {
       namespace: info.namespace,
       ...details,
     };
-    // Non-cancellable: a cancelled release still announces that it was aborted, and cancelling
-    // the release never reaches a delivery already under way (ABANDON both ways).
-    const started = CancellationScope.nonCancellable(() =>
-      startChild(notifyWorkflow, {
-        workflowId: id,
-        args: [{ message, sinks }],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        cancellationType: ChildWorkflowCancellationType.ABANDON,
-        staticSummary: `notify ${event}: ${sinks.map((s) => s.name ?? s.kind).join(', ')}`,
-      }),
-    );
     this.starts.push(
-      started.then(
-        () => undefined,
-        (err: unknown) => {
-          log.warn('notification could not start', { event, id, error: describeError(err) });
-          this.tracker.event('info', `notification ${event} could not start: ${describeError(err)}`);
-        },
-      ),
+      startNotification(message, sinks, (error) => {
+        log.warn('notification could not start', { event, id, error });
+        this.tracker.event('info', `notification ${event} could not start: ${error}`);
+      }),
     );
   }
 
@@ -115,4 +101,26 @@ export class Notifier {
     if (this.starts.length === 0) return;
     await CancellationScope.nonCancellable(() => Promise.all(this.starts));
   }
+}
+
+/**
+ * Starts the delivery child of one event (its workflow id is the event id) and resolves once it
+ * has started; `failed` hears why it could not. Shared by releases and drills (drill-notify.ts).
+ * Non-cancellable: a cancelled release or drill still announces how it ended, and cancelling it
+ * never reaches a delivery already under way (ABANDON both ways).
+ */
+export function startNotification(message: NotificationMessage, sinks: NotificationSink[], failed: (error: string) => void): Promise<void> {
+  const started = CancellationScope.nonCancellable(() =>
+    startChild(notifyWorkflow, {
+      workflowId: message.id,
+      args: [{ message, sinks }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      cancellationType: ChildWorkflowCancellationType.ABANDON,
+      staticSummary: `notify ${message.event}: ${sinks.map((s) => s.name ?? s.kind).join(', ')}`,
+    }),
+  );
+  return started.then(
+    () => undefined,
+    (err: unknown) => failed(describeError(err)),
+  );
 }

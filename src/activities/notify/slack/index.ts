@@ -14,6 +14,10 @@ const EMOJI: Record<RenderedMessage['event'], string> = {
   'rolled-back': ':rewind:',
   aborted: ':octagonal_sign:',
   failed: ':x:',
+  'drill.started': ':fire_drill:',
+  'drill.passed': ':white_check_mark:',
+  'drill.failed': ':rotating_light:',
+  'drill.aborted': ':octagonal_sign:',
 };
 
 /** Slack's mrkdwn treats &, < and > specially. */
@@ -23,11 +27,13 @@ function escape(text: string): string {
 
 function fields(m: RenderedMessage): string[] {
   const out = [`*Service*\n${escape(m.service)}`, `*Environment*\n${escape(m.environment)}`];
+  if (m.drillKind) out.push(`*Drill*\n${escape(m.drillKind)}`);
   if (m.version) out.push(`*Version*\n${escape(m.version)}`);
   if (m.previousVersion) out.push(`*Previous*\n${escape(m.previousVersion)}`);
   if (m.reason) out.push(`*Reason*\n${escape(m.reason)}`);
   if (m.timeToDetectMs != null) out.push(`*Time to detect*\n${formatDuration(m.timeToDetectMs)}`);
   if (m.timeToRestoreMs != null) out.push(`*Time to restore*\n${formatDuration(m.timeToRestoreMs)}`);
+  if (m.budgetMs != null) out.push(`*Budget*\n${formatDuration(m.budgetMs)}`);
   return out.slice(0, 10); // Slack's limit per section
 }
 
