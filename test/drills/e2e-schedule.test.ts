@@ -69,9 +69,7 @@ function fields(steps: Steps = ANALYSED): SpecFields {
 const ref = (kind: DrillKind) => ({ service: svc.service, environment: svc.environment, kind });
 
 async function history(kind: DrillKind): Promise<DrillHistoryEntry[]> {
-  return (await listDrillHistory(ctx, { service: svc.service, environment: svc.environment }, { limit: 50 })).filter(
-    (e) => e.execution === 'RUNNING' || e.kind === kind,
-  );
+  return (await listDrillHistory(ctx, { service: svc.service, environment: svc.environment }, { limit: 50 })).filter((e) => e.execution === 'RUNNING' || e.kind === kind);
 }
 
 /** Once no drill of the schedule runs (by the schedule's own account and by visibility). */
@@ -134,7 +132,9 @@ before(async () => {
   );
   ctx = { temporal: sluice.temporal, taskQueue: sluice.taskQueue, namespace: sluice.namespace, uiUrl: sluice.settings.uiUrl };
   for (const v of [V1, V2]) {
-    const res = await settleDeployment((await svc.deploy(v, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } })).result() as ReturnType<typeof deployWorkflow>);
+    const res = await settleDeployment(
+      (await svc.deploy(v, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } })).result() as ReturnType<typeof deployWorkflow>,
+    );
     assert.equal(res.outcome, 'promoted', res.message);
   }
   assert.deepEqual(await svc.versionsThroughRouter(5), { [V2]: 5 });
@@ -184,11 +184,7 @@ test('a release started while a scheduled drill runs aborts it and starts after 
   ]);
   await scheduleDrill(ctx, svc.spec(V2, slow), 'bad-canary', { every: EVERY });
   await eventually("the scheduled drill's canary to take traffic", () => drillRelease((s) => s.weight === 20 && s.phase === 'canary'), 60_000);
-  const running = await eventually(
-    'the scheduled drill in visibility',
-    async () => (await history('bad-canary')).find((e) => e.execution === 'RUNNING'),
-    30_000,
-  );
+  const running = await eventually('the scheduled drill in visibility', async () => (await history('bad-canary')).find((e) => e.execution === 'RUNNING'), 30_000);
   assert.notEqual(running.workflowId, drillWorkflowId(svc.service, svc.environment), 'a scheduled drill, not a `drill run`');
   // No further drill from the schedule while the release runs.
   await deleteDrillSchedule(ctx, ref('bad-canary'));

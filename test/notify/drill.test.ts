@@ -7,7 +7,8 @@
  *   the reason, time to detect and to restore against the budget, and the Web UI link; its own
  *   release sends no release event;
  * - a drill whose fault no check sees sends `drill.failed`, and a sink filtered on
- *   `events: [drill.failed]` gets that and nothing else.
+ *   `events: [drill.failed]` gets that and nothing else; Slack gets it as a headline;
+ * - a drill aborted by a release sends `drill.aborted`, and the release none of its own (no sinks).
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -29,12 +30,14 @@ import { startReceiver, type ReceivedRequest, type Receiver } from './receiver';
 const V1 = '1.0.0+ccc3333';
 const SECRET = `whsec_${randomBytes(24).toString('base64')}`;
 const SECRET_ENV = 'SLUICE_TEST_DRILL_WEBHOOK_SECRET';
+const SLACK_ENV = 'SLUICE_TEST_DRILL_SLACK_URL';
 
 let e2e: E2eWorker;
 let svc: ProcessService;
 let sluice: SluiceClient;
 let webhook: Receiver;
 let failures: Receiver;
+let slack: Receiver;
 
 interface Envelope {
   type: string;
@@ -93,6 +96,8 @@ before(async () => {
   process.env[SECRET_ENV] = SECRET;
   webhook = await startReceiver();
   failures = await startReceiver();
+  slack = await startReceiver();
+  process.env[SLACK_ENV] = `${slack.url}/services/T000/B000/${randomBytes(8).toString('hex')}`;
   e2e = await startE2eWorker('drill-notify');
   svc = await ProcessService.create(e2e, { prefix: 'drill-notify', versions: [V1] });
   sluice = await SluiceClient.connect(
@@ -100,7 +105,9 @@ before(async () => {
     { taskQueue: e2e.taskQueue },
   );
   // The live version, released without sinks: whatever the receivers get comes from drills.
-  const res = await settleDeployment((await svc.deploy(V1, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } })).result() as ReturnType<typeof deployWorkflow>);
+  const res = await settleDeployment(
+    (await svc.deploy(V1, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } })).result() as ReturnType<typeof deployWorkflow>,
+  );
   assert.equal(res.outcome, 'promoted', res.message);
 });
 
@@ -109,6 +116,7 @@ after(async () => {
   await e2e?.stop(() => svc.ref(), svc.releases());
   await webhook?.close();
   await failures?.close();
+  await slack?.close();
 });
 
 test('a drill with a webhook sink sends signed drill.started and drill.passed with its figures; its release sends nothing', { timeout: 300000 }, async () => {
@@ -140,9 +148,13 @@ test('a drill with a webhook sink sends signed drill.started and drill.passed wi
   assert.equal(failures.received.length, 0);
 });
 
-test('a drill whose fault goes undetected sends drill.failed, also to a sink filtered on it', { timeout: 300000 }, async () => {
+test('a drill whose fault goes undetected sends drill.failed, also to a sink filtered on it and to Slack', { timeout: 300000 }, async () => {
   const before = webhook.received.length;
-  const { result, runId } = await drill(blind, [sink(`${webhook.url}/drills`), sink(`${failures.url}/only-failures`, 'failures', ['drill.failed'])]);
+  const { result, runId } = await drill(blind, [
+    sink(`${webhook.url}/drills`),
+    sink(`${failures.url}/only-failures`, 'failures', ['drill.failed']),
+    { kind: 'slack', url: { env: SLACK_ENV }, events: ['drill.failed'] },
+  ]);
   assert.equal(result.outcome, 'failed');
   assert.equal(result.reason, Reason.DrillFaultUndetected);
 
@@ -156,4 +168,25 @@ test('a drill whose fault goes undetected sends drill.failed, also to a sink fil
   const [only] = (await eventsOf(failures, runId, 1)) as [Envelope];
   assert.equal(only.type, 'drill.failed');
   assert.equal(failures.received.length, 1);
+  const [chat] = await eventually('the Slack message', async () => (slack.received.length >= 1 ? slack.received : undefined));
+  const text = (JSON.parse(chat!.body) as { text: string }).text;
+  assert.match(text, new RegExp(`${svc.service} ${V1.replace(/[+.]/g, '\\$&')} bad-canary drill FAILED in e2e \\(DrillFaultUndetected\\)`));
+  assert.match(text, /budget 5 min 0 s/);
+});
+
+test('a drill aborted by a release sends drill.aborted', { timeout: 300000 }, async () => {
+  const before = webhook.received.length;
+  // A canary that holds: the drill still runs when the release comes.
+  const slow: SpecFields = { ...analysed, strategy: { kind: 'canary', steps: [steps[0], { kind: 'pause', duration: '5m' }, steps[2]], scaleDownDelay: '0s' } };
+  const started = await sluice.drill(svc.spec(V1, { ...slow, notifications: [sink(`${webhook.url}/drills`)] }), 'bad-canary', { by: 'drill notification test' });
+  await eventsOf(webhook, started.runId, 1);
+  const release = await sluice.deploy(svc.spec(V1, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } }));
+  assert.equal(release.abortedDrill, started.workflowId);
+  const [first, aborted] = (await eventsOf(webhook, started.runId, 2)) as [Envelope, Envelope];
+  assert.deepEqual([first.type, aborted.type], ['drill.started', 'drill.aborted']);
+  assert.equal(aborted.data.outcome, 'aborted');
+  assert.equal(aborted.data.reason, Reason.DrillAborted);
+  await settleDeployment(e2e.client.workflow.getHandle(release.workflowId, release.runId).result() as ReturnType<typeof deployWorkflow>);
+  assert.equal(webhook.received.length - before, 2);
+  assert.deepEqual(await svc.versionsThroughRouter(10), { [V1]: 10 });
 });

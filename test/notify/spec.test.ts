@@ -41,7 +41,7 @@ test('no notifications by default; webhook and slack sinks with secret reference
       notifications: [
         { kind: 'webhook', url: 'https://hooks.example.test/sluice', secret: { env: 'SLUICE_WEBHOOK_SECRET' }, events: ['rolled-back', 'failed'] },
         { kind: 'webhook', name: 'audit', url: { file: '/run/secrets/audit-url' }, secret: { file: '/run/secrets/audit-secret' } },
-        { kind: 'slack', url: { env: 'SLACK_WEBHOOK_URL' } },
+        { kind: 'slack', url: { env: 'SLACK_WEBHOOK_URL' }, events: ['failed', 'drill.failed', 'drill.passed'] },
       ],
     },
     catalogue,
@@ -49,6 +49,8 @@ test('no notifications by default; webhook and slack sinks with secret reference
   assert.ok(parsed.ok, parsed.ok ? '' : JSON.stringify(parsed.errors));
   assert.equal(parsed.spec.notifications.length, 3);
   assert.deepEqual(parsed.spec.notifications[0]!.events, ['rolled-back', 'failed']);
+  // Drill events have their own names, so a filter can take a drill's result and not a release's.
+  assert.deepEqual(parsed.spec.notifications[2]!.events, ['failed', 'drill.failed', 'drill.passed']);
 });
 
 test('bad sink configurations are refused with the field and a message a person can act on', () => {
@@ -71,6 +73,7 @@ test('bad sink configurations are refused with the field and a message a person 
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'not a name' } }]).join('\n'), /notifications\[0\]\.url/);
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'A', file: '/x' } }]).join('\n'), /notifications\[0\]\.url/);
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'A' }, events: ['deployed'] }]).join('\n'), /notifications\[0\]\.events\[0\]/);
+  assert.match(errorsFor([{ kind: 'slack', url: { env: 'A' }, events: ['drill.skipped'] }]).join('\n'), /notifications\[0\]\.events\[0\]/);
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'A' }, events: [] }]).join('\n'), /notifications\[0\]\.events: lists at least one event/);
   assert.match(errorsFor([{ kind: 'slack', url: { env: 'A' }, retries: 3 }]).join('\n'), /notifications\[0\]/);
   assert.deepEqual(
