@@ -35,6 +35,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { eventually, stack } from '../helpers/stack';
+import { notificationTrace } from '../notify/drill-history';
 import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { ProcessService, type SpecFields } from '../workflows/support/process-service';
 
@@ -164,6 +165,9 @@ for (const kind of DRILL_KINDS) {
         assert.ok((run.timeToDetectMs ?? 0) + run.timeToRestoreMs <= run.budgetMs);
         const result = (await e2e.client.workflow.getHandle(run.workflowId, run.runId).result()) as DrillResult;
         assert.deepEqual([result.live?.version, result.after?.version], [V2, V2]);
+        // No sinks in the spec: no notification command, not even the patch marker.
+        const trace = await notificationTrace(e2e.client, run.workflowId, run.runId);
+        assert.ok(!trace.patches.includes('drill-notifications') && !trace.children.includes('notifyWorkflow'), JSON.stringify(trace));
         console.log(`scheduled ${kind} ${run.workflowId}: ${result.message}`);
       }
       assert.ok(new Set(runs.map((r) => r.workflowId)).size >= 2, 'two distinct scheduled runs');

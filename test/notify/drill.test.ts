@@ -25,6 +25,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { eventually, stack } from '../helpers/stack';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { ProcessService, type SpecFields } from '../workflows/support/process-service';
+import { notificationTrace } from './drill-history';
 import { startReceiver, type ReceivedRequest, type Receiver } from './receiver';
 
 const V1 = '1.0.0+ccc3333';
@@ -143,6 +144,13 @@ test('a drill with a webhook sink sends signed drill.started and drill.passed wi
     'one delivery per event, its webhook-id from the drill run',
   );
   assert.equal(webhook.received.length, 2, "the drill's own release sent no release event");
+  // Behind its own patch, one abandoned notifyWorkflow child per event (beside the drill's release).
+  const trace = await notificationTrace(e2e.client, workflowId, runId);
+  assert.ok(trace.patches.includes('drill-notifications'), JSON.stringify(trace.patches));
+  assert.deepEqual(
+    trace.children.filter((c) => c === 'notifyWorkflow'),
+    ['notifyWorkflow', 'notifyWorkflow'],
+  );
   // A sink filtered on drill.failed hears nothing of a passed drill: the drill completed only once
   // every delivery child had started, and none was started for it.
   assert.equal(failures.received.length, 0);
