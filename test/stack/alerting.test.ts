@@ -34,9 +34,9 @@ test('Prometheus has loaded the shipped rules and sends to the stack Alertmanage
   const rules = await getJson<RulesAnswer>(`${prometheusUrl(stack)}/api/v1/rules`);
   const shipped = rules.data.groups.filter((g) => g.file.startsWith(stack.prometheus.rulesDir));
   const names = shipped.map((g) => g.name).sort();
-  assert.deepEqual(names, ['sluice-release-alerts', 'sluice-service-alerts', 'sluice-service-recording', 'sluice-worker-alerts']);
+  assert.deepEqual(names, ['sluice-drill-alerts', 'sluice-release-alerts', 'sluice-service-alerts', 'sluice-service-recording', 'sluice-worker-alerts']);
   const alerts = shipped.flatMap((g) => g.rules.filter((r) => r.type === 'alerting').map((r) => r.name));
-  for (const name of ['SluiceReleaseRolledBack', 'SluiceErrorRatioOverBudget', 'SluiceWorkerDown', 'TemporalWorkerNoTaskSlots']) {
+  for (const name of ['SluiceReleaseRolledBack', 'SluiceErrorRatioOverBudget', 'SluiceWorkerDown', 'TemporalWorkerNoTaskSlots', 'SluiceDrillFailed']) {
     assert.ok(alerts.includes(name), `${name} is loaded`);
   }
 
