@@ -1,8 +1,10 @@
 /**
  * Drill schedules end to end on the real Temporal dev server: a real Schedule starts the drill
  * workflow by itself, SKIP keeps it from overlapping a running one, and pause, unpause, trigger,
- * delete and history work. The drill workflow is the fake on purpose (support.ts) until the real
- * one lands; the schedule, its policies, the visibility query and the search attributes are real.
+ * delete and history work. The drill workflow here is a fake on purpose (support.ts): it holds for
+ * a set time, so overlap and pause are checked without a service to break; the schedule, its
+ * policies, the visibility query and the search attributes are real. Real drills started by a
+ * real Schedule are test/drills/e2e-schedule.test.ts.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
