@@ -13,6 +13,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { cachedRead } from './cached-read';
 import { computeDeliveryRecord, type DeliveryGroup, type DeliveryHistory } from '../domain/delivery-record';
 import { readDeliveryHistory, type DeliveryHistoryOptions } from '../lib/delivery-history';
 
@@ -48,43 +49,14 @@ export function registerDeliveryRecord(registry: Registry, list: DeliveryLister,
   const days = `${Math.round(windowMs / 86_400_000)}d`;
   const errors = new Counter({ name: 'sluice_delivery_record_errors_total', help: 'Failed visibility reads behind the delivery record gauges.', registers: [registry] });
 
-  let snapshot: { atMs: number; groups: DeliveryGroup[] } | undefined;
-  let refreshing: Promise<void> | undefined;
-  let lastReadMs = -Infinity;
-  // One wait per scrape, shared by every gauge: eight gauges must not wait waitMs each.
-  let waiting: Promise<void> | undefined;
-  const refresh = (): Promise<void> => {
-    if (refreshing) return refreshing;
-    lastReadMs = Date.now();
+  const readGroups = async (): Promise<DeliveryGroup[]> => {
     const until = new Date();
     const since = new Date(until.getTime() - windowMs);
-    refreshing = list(since)
-      .then(
-        (history) => {
-          snapshot = { atMs: Date.now(), groups: computeDeliveryRecord(history, since, until).groups };
-        },
-        (err: Error) => {
-          errors.inc();
-          options.onError?.(err);
-          if (snapshot && Date.now() - snapshot.atMs > staleMs) snapshot = undefined;
-        },
-      )
-      .finally(() => {
-        refreshing = undefined;
-      });
-    return refreshing;
+    return computeDeliveryRecord(await list(since), since, until).groups;
   };
-  const current = async (): Promise<DeliveryGroup[]> => {
-    if (!waiting && (refreshing || Date.now() - lastReadMs >= maxAgeMs)) {
-      let timer: NodeJS.Timeout | undefined;
-      waiting = Promise.race([refresh(), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]).finally(() => {
-        clearTimeout(timer);
-        waiting = undefined;
-      });
-    }
-    if (waiting) await waiting;
-    return snapshot?.groups ?? [];
-  };
+  // One wait per scrape, shared by every gauge: eight gauges must not wait waitMs each.
+  const read = cachedRead(readGroups, { maxAgeMs, waitMs, staleMs, errors, ...(options.onError ? { onError: options.onError } : {}) });
+  const current = async (): Promise<DeliveryGroup[]> => (await read()) ?? [];
 
   const labelNames = ['service', 'environment'] as const;
   /** One gauge per figure; `value` returns undefined when the figure has no data (no sample exported). */

@@ -11,6 +11,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { Counter, Gauge, type Registry } from 'prom-client';
+import { cachedRead } from './cached-read';
 import { SluiceEnvironment, SluicePhase, SluiceService, SluiceStrategy, SluiceVersion, SluiceWeight } from '../domain/search-attributes';
 
 export interface RunningRelease {
@@ -85,40 +86,8 @@ export function registerReleaseState(registry: Registry, list: ReleaseLister, op
     help: 'Failed visibility reads behind sluice_release_info and sluice_canary_weight.',
     registers: [registry],
   });
-  let snapshot: { atMs: number; releases: RunningRelease[] } | undefined;
-  let refreshing: Promise<void> | undefined;
-  // Counted from the start of the last read, failed or not: a failing server is asked once per
-  // maxAge too, not on every scrape.
-  let lastReadMs = -Infinity;
-
-  const refresh = (): Promise<void> => {
-    if (refreshing) return refreshing;
-    lastReadMs = Date.now();
-    refreshing = list()
-      .then(
-        (releases) => {
-          snapshot = { atMs: Date.now(), releases };
-        },
-        (err: Error) => {
-          errors.inc();
-          options.onError?.(err);
-          if (snapshot && Date.now() - snapshot.atMs > staleMs) snapshot = undefined;
-        },
-      )
-      .finally(() => {
-        refreshing = undefined;
-      });
-    return refreshing;
-  };
-
-  const current = async (): Promise<RunningRelease[]> => {
-    if (refreshing || Date.now() - lastReadMs >= maxAgeMs) {
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([refresh(), new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
-      clearTimeout(timer);
-    }
-    return snapshot?.releases ?? [];
-  };
+  const read = cachedRead(list, { maxAgeMs, waitMs, staleMs, errors, ...(options.onError ? { onError: options.onError } : {}) });
+  const current = async (): Promise<RunningRelease[]> => (await read()) ?? [];
 
   new Gauge({
     name: 'sluice_release_info',
