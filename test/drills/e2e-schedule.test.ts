@@ -28,7 +28,6 @@ import {
 } from '../../src/client';
 import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { DRILL_KINDS, drillScheduleId, drillWorkflowId, type DrillKind, type DrillResult } from '../../src/domain/drill';
-import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import type { DeploymentStatus } from '../../src/domain/status';
 import type { deployWorkflow } from '../../src/workflows';
@@ -38,6 +37,7 @@ import { eventually, stack } from '../helpers/stack';
 import { notificationTrace } from '../notify/drill-history';
 import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { ProcessService, type SpecFields } from '../workflows/support/process-service';
+import { assertReleaseWaitedForAbortedDrill } from '../workflows/support/drill';
 
 const V1 = '1.0.0+ddd4444';
 const V2 = '1.1.0+eee5555';
@@ -195,14 +195,6 @@ test('a release started while a scheduled drill runs aborts it and starts after 
 
   const release = await sluice.deploy(svc.spec(V2, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } }));
   assert.equal(release.abortedDrill, running.workflowId);
-  const drill = await e2e.client.workflow.getHandle(running.workflowId, running.runId).describe();
-  assert.notEqual(drill.status.name, 'RUNNING');
-  const drillResult = (await e2e.client.workflow.getHandle(running.workflowId, running.runId).result()) as DrillResult;
-  assert.equal(drillResult.outcome, 'aborted');
-  assert.equal(drillResult.reason, Reason.DrillAborted);
-  const rel = await e2e.client.workflow.getHandle(release.workflowId, release.runId).describe();
-  assert.ok(drill.closeTime && rel.startTime >= drill.closeTime, `the release started (${rel.startTime.toISOString()}) after the drill closed (${drill.closeTime?.toISOString()})`);
-  const res = await settleDeployment(e2e.client.workflow.getHandle(release.workflowId, release.runId).result() as ReturnType<typeof deployWorkflow>);
-  assert.equal(res.reason, Reason.AlreadyLive, res.message);
+  await assertReleaseWaitedForAbortedDrill(e2e.client, running, release);
   assert.deepEqual(await svc.versionsThroughRouter(10), { [V2]: 10 });
 });

@@ -34,6 +34,7 @@ import { catalogue, eventually, freePort, repoRoot, stack, uniqueName } from '..
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { retainBinary, startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
+import { assertReleaseWaitedForAbortedDrill } from './support/drill';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -270,15 +271,7 @@ test('a release started during a drill aborts it and starts once the drill has c
 
   const release = await sluice.deploy(specFor(V2, { steps: [{ kind: 'setWeight', weight: 100 }] }));
   assert.equal(release.abortedDrill, drillWorkflowId(service, environment));
-  const drill = await e2e.client.workflow.getHandle(started.workflowId, started.runId).describe();
-  assert.notEqual(drill.status.name, 'RUNNING');
-  const drillResult = (await e2e.client.workflow.getHandle(started.workflowId, started.runId).result()) as DrillResult;
-  assert.equal(drillResult.outcome, 'aborted');
-  assert.equal(drillResult.reason, Reason.DrillAborted);
-  const rel = await e2e.client.workflow.getHandle(release.workflowId, release.runId).describe();
-  assert.ok(drill.closeTime && rel.startTime >= drill.closeTime, `the release started (${rel.startTime.toISOString()}) after the drill closed (${drill.closeTime?.toISOString()})`);
-  const res = await settleDeployment(e2e.client.workflow.getHandle(release.workflowId, release.runId).result() as ReturnType<typeof deployWorkflow>);
-  assert.equal(res.reason, Reason.AlreadyLive, res.message);
+  await assertReleaseWaitedForAbortedDrill(e2e.client, started, release);
   assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 });
 });
 
