@@ -120,6 +120,30 @@ test('direction check: a faster canary is never rolled back', () => {
   assert.ok(probabilityCanarySlower([0, 0, 10], [10, 0, 0]) === 1);
 });
 
+test('looks before both roles have minRequests never lower the p-value (scrape skew on few requests)', () => {
+  // Look 1: a few slow canary requests in a window the baseline's shifted scrape missed: e is large.
+  // Look 2: with more traffic the two roles match again and the evidence is gone.
+  const looks = [
+    { canaryBuckets: [10, 0, 14, 14], baselineBuckets: [38, 0, 0, 0] },
+    { canaryBuckets: [70, 0, 0, 0], baselineBuckets: [50, 0, 14, 14] },
+  ];
+  const run = (minRequests: number) => {
+    const config = SequentialJudgeConfig.parse({ kind: 'sequential', alpha: 0.05, metrics: [{ kind: 'latency', name: 'latency', minRequests }] });
+    let s = initialSequentialState(config);
+    for (const [i, l] of looks.entries()) s = lookSequential(config, s, { elapsedMs: (i + 1) * 1000, metrics: { latency: { kind: 'latency', ...l } } });
+    return s;
+  };
+  const ungated = run(0);
+  assert.equal(ungated.phase, 'Failed', 'without a minimum the first look alone rejects');
+  const gated = run(50);
+  const [first, second] = gated.metrics.latency!.state.looks;
+  assert.ok(first!.eValue >= 20, `look 1 e=${first!.eValue}`);
+  assert.equal(first!.pValue, 1, 'look 1 had 38 requests per role, under minRequests');
+  assert.ok(second!.eValue < 1, `look 2 e=${second!.eValue}`);
+  assert.equal(second!.pValue, 1);
+  assert.equal(gated.phase, 'Running');
+});
+
 test('bucketIncrements de-cumulates Prometheus buckets and survives counter resets', () => {
   assert.deepEqual(bucketIncrements([5, 8, 10], [2, 4, 5]), [3, 1, 1]);
   assert.deepEqual(bucketIncrements([5, 8, 10]), [5, 3, 2]);

@@ -58,6 +58,7 @@ export function lookCount(rule: CountRule, state: CountState, inc: CountIncremen
     baselineRequests,
     logE,
     canaryWorse: canaryWorse(rule.direction, canaryErrors, canaryRequests, baselineErrors, baselineRequests),
+    minRequests: rule.minRequests,
   });
   return { canaryErrors, baselineErrors, canaryRequests, baselineRequests, pValue: look.pValue, looks: [...state.looks, look] };
 }

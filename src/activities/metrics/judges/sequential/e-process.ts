@@ -54,11 +54,22 @@ export function nextPValue(previousP: number, logE: number): number {
   return Math.min(previousP, 1, Math.exp(-logE));
 }
 
-/** One look's record: this look's e-value and the running anytime-valid p-value after it. */
+/**
+ * One look's record: this look's e-value and the running anytime-valid p-value after it.
+ *
+ * A look counts towards the p-value only once both roles have `minRequests` requests. Prometheus
+ * scrapes the canary and the baseline at different moments, so a look's two counts cover windows
+ * that are shifted by up to one scrape interval. On a handful of requests that skew alone can look
+ * like strong evidence (seen here: e = 50 on the first look of two identical builds, gone a look
+ * later), and a running minimum never forgets it. Once both roles have enough requests the skew
+ * is a small share of the counts. Taking the minimum over a subset of looks keeps Ville's bound,
+ * so α still holds.
+ */
 export function recordLook(
   previous: { pValue: number; looks: readonly SequentialLook[] },
-  look: { elapsedMs: number; canaryRequests: number; baselineRequests: number; logE: number; canaryWorse: boolean },
+  look: { elapsedMs: number; canaryRequests: number; baselineRequests: number; logE: number; canaryWorse: boolean; minRequests: number },
 ): SequentialLook {
+  const counted = look.canaryRequests >= look.minRequests && look.baselineRequests >= look.minRequests;
   return {
     look: previous.looks.length + 1,
     elapsedMs: look.elapsedMs,
@@ -66,7 +77,7 @@ export function recordLook(
     baselineRequests: look.baselineRequests,
     logEValue: look.logE,
     eValue: boundedE(look.logE),
-    pValue: nextPValue(previous.pValue, look.logE),
+    pValue: counted ? nextPValue(previous.pValue, look.logE) : previous.pValue,
     canaryWorse: look.canaryWorse,
   };
 }

@@ -114,6 +114,7 @@ export function lookLatency(rule: LatencyRule, state: LatencyState, inc: Latency
     baselineRequests: baseline.reduce((a, b) => a + b, 0),
     logE,
     canaryWorse: worse(rule.direction, canary, baseline),
+    minRequests: rule.minRequests,
   });
   return { canary, baseline, pValue: look.pValue, looks: [...state.looks, look] };
 }
