@@ -8,9 +8,9 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { DRILL_WORKFLOW, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../domain/drill';
+import { DRILL_KIND_VALUE, DRILL_WORKFLOW, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../domain/drill';
 import { ErrorType } from '../domain/errors';
-import { drillResultFromError } from '../domain/result';
+import { drillResultFromError, failureOfType } from '../domain/result';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
 import { deployWorkflowId } from '../workflows/ids';
@@ -63,7 +63,7 @@ export async function startDrill(temporal: Client, taskQueue: string, spec: Rele
       typedSearchAttributes: new TypedSearchAttributes([
         { key: SluiceService, value: spec.service },
         { key: SluiceEnvironment, value: spec.environment },
-        { key: SluiceKind, value: 'drill' },
+        { key: SluiceKind, value: DRILL_KIND_VALUE },
       ]),
       memo: { requestedBy: options.by, drillKind: kind },
     });
@@ -85,20 +85,10 @@ export async function drillResult(handle: WorkflowHandle): Promise<DrillResult> 
   } catch (err) {
     const carried = drillResultFromError(err);
     if (carried) return carried;
-    const refused = refusal(err);
-    if (refused) throw new SluiceClientError(ErrorType.DrillRefused, refused, { cause: err });
+    const refused = failureOfType(err, ErrorType.DrillRefused);
+    if (refused) throw new SluiceClientError(ErrorType.DrillRefused, refused.message, { cause: err });
     throw err;
   }
-}
-
-function refusal(err: unknown): string | undefined {
-  let current: unknown = err;
-  for (let depth = 0; current && depth < 8; depth++) {
-    const c = current as { type?: string; message?: string; cause?: unknown };
-    if (c.type === ErrorType.DrillRefused) return c.message;
-    current = c.cause;
-  }
-  return undefined;
 }
 
 /**
@@ -135,9 +125,10 @@ export async function abortRunningDrill(temporal: Client, service: string, envir
 }
 
 /**
- * The running drills of a service and environment: the one `sluice drill run` starts under
- * drill/<service>/<environment>, and those a Temporal Schedule starts, whose ids carry the
- * scheduled time after that prefix (found through visibility, by their search attributes).
+ * The running drills of a service and environment: every drill runs under
+ * drill/<service>/<environment>; visibility also finds those started directly by a Schedule
+ * created before scheduled runs took the lock (src/workflows/scheduled-drill.ts), whose ids
+ * carry the scheduled time after that prefix.
  */
 async function runningDrills(temporal: Client, service: string, environment: string): Promise<WorkflowHandle[]> {
   const byId = await running(temporal, drillWorkflowId(service, environment));

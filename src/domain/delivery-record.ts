@@ -20,6 +20,7 @@
  *   aborted drill restored the environment but measured nothing).
  */
 import { compare, valid } from 'semver';
+import type { DrillOutcome } from './drill';
 
 export interface DeployRecord {
   service: string;
@@ -61,8 +62,8 @@ export interface DrillRecord {
   workflowId: string;
   runId: string;
   kind: string;
-  /** `aborted`: cancelled before it could judge (a release started, a person); neither a pass nor a failure. */
-  outcome: 'passed' | 'failed' | 'aborted';
+  /** `aborted` (cancelled before it could judge) and `skipped` (a scheduled drill that found one running) are neither a pass nor a failure. */
+  outcome: DrillOutcome;
   timeToDetectMs: number | null;
   timeToRestoreMs: number | null;
   budgetMs: number | null;
@@ -91,8 +92,8 @@ export interface DeliveryFigures {
   changeFailRate: { failures: number; deployments: number; rate: number | null };
   recoveryTime: Distribution;
   reworkRate: { rework: number; deployments: number; rate: number | null };
-  /** count: drills that judged (passed or failed); aborted ones are counted apart. */
-  drills: { count: number; passed: number; aborted: number; passRate: number | null; restoreMedianMs: number | null; restoreWorstMs: number | null };
+  /** count: drills that judged (passed or failed); aborted and skipped ones are counted apart. */
+  drills: { count: number; passed: number; aborted: number; skipped: number; passRate: number | null; restoreMedianMs: number | null; restoreWorstMs: number | null };
 }
 
 export interface DeliveryGroup {
@@ -189,8 +190,9 @@ export function computeFigures(history: DeliveryHistory, days: number): Delivery
   const reworkedReleases = promoted.filter((d) => olderThan(d.version, d.previousVersion)).length;
   const reworkDeployments = promoted.length + rollbacks.length;
 
-  const drills = history.drills.filter((d) => d.outcome !== 'aborted');
-  const aborted = history.drills.length - drills.length;
+  const drills = history.drills.filter((d) => d.outcome === 'passed' || d.outcome === 'failed');
+  const aborted = history.drills.filter((d) => d.outcome === 'aborted').length;
+  const skipped = history.drills.filter((d) => d.outcome === 'skipped').length;
   const passed = drills.filter((d) => d.outcome === 'passed').length;
   const restores = drills.map((d) => d.timeToRestoreMs).filter((v): v is number => v !== null && v > 0);
   return {
@@ -207,6 +209,7 @@ export function computeFigures(history: DeliveryHistory, days: number): Delivery
       count: drills.length,
       passed,
       aborted,
+      skipped,
       passRate: drills.length > 0 ? passed / drills.length : null,
       restoreMedianMs: median(restores),
       restoreWorstMs: restores.length > 0 ? Math.max(...restores) : null,

@@ -22,11 +22,14 @@ export interface DrillRequest {
 }
 
 /**
- * `aborted`: the drill was cancelled before it could judge (a release started during it, or a
- * person); it restored the live version and counts neither as a pass nor as a failure.
+ * - `aborted`: the drill was cancelled before it could judge (a release started during it, or a
+ *   person); it restored the live version and counts neither as a pass nor as a failure.
+ * - `skipped`: a scheduled drill found a release or another drill of the service and environment
+ *   running, so it changed nothing. Neither a pass nor a failure, and no reason to pause the
+ *   schedule: the next one runs as planned.
  */
-export type DrillOutcome = 'passed' | 'failed' | 'aborted';
-export const DRILL_OUTCOMES: readonly DrillOutcome[] = ['passed', 'failed', 'aborted'];
+export type DrillOutcome = 'passed' | 'failed' | 'aborted' | 'skipped';
+export const DRILL_OUTCOMES: readonly DrillOutcome[] = ['passed', 'failed', 'aborted', 'skipped'];
 
 export interface DrillResult {
   kind: DrillKind;
@@ -49,8 +52,21 @@ export interface DrillResult {
 }
 
 export const DRILL_WORKFLOW = 'drillWorkflow';
+/** SluiceKind of drills, and of the releases and rollbacks they run (`SluiceKind IS NULL` selects real releases). */
+export const DRILL_KIND_VALUE = 'drill';
+/**
+ * SluiceKind of a scheduled drill's own run while it holds or waits for nothing of interest: the
+ * drill it starts is the record. One that ends `skipped` becomes DRILL_KIND_VALUE, so the skip is
+ * listed with the drills.
+ */
+export const SCHEDULED_DRILL_KIND_VALUE = 'scheduled-drill';
+/** What a drill schedule starts: it runs DRILL_WORKFLOW under the drill lock, or ends `skipped`. */
+export const SCHEDULED_DRILL_WORKFLOW = 'scheduledDrillWorkflow';
 
-/** One drill per service and environment at a time; the id is the lock, as for releases. */
+/**
+ * One drill per service and environment at a time, of any kind, manual or scheduled: every drill
+ * runs under this id, which is the lock, as for releases.
+ */
 export function drillWorkflowId(service: string, environment: string): string {
   return `drill/${service}/${environment}`;
 }

@@ -36,5 +36,7 @@ export const Reason = {
   DrillRestoreFailed: 'DrillRestoreFailed',
   /** The drill was cancelled (a release started during it, or a person); the live version was restored. */
   DrillAborted: 'DrillAborted',
+  /** A scheduled drill found a release or another drill of the service and environment running, and did not start. */
+  DrillSkipped: 'DrillSkipped',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];

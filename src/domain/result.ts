@@ -9,15 +9,18 @@ import type { DrillResult } from './drill';
 import type { DeploymentResult, RollbackResult } from './status';
 import { ErrorType } from './errors';
 
-function failureDetail<T>(err: unknown, type: string): T | undefined {
+/** The ApplicationFailure of `type` in an error's cause chain (a child's failure arrives wrapped). */
+export function failureOfType(err: unknown, type: string): ApplicationFailure | undefined {
   let current: unknown = err;
   for (let depth = 0; current && depth < 8; depth++) {
-    if (current instanceof ApplicationFailure && current.type === type) {
-      return current.details?.[0] as T | undefined;
-    }
+    if (current instanceof ApplicationFailure && current.type === type) return current;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+function failureDetail<T>(err: unknown, type: string): T | undefined {
+  return failureOfType(err, type)?.details?.[0] as T | undefined;
 }
 
 /** The DeploymentResult carried by a failed deployWorkflow, or undefined for any other error. */

@@ -11,14 +11,12 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { DeliveryHistory, DeployRecord, DrillRecord, RollbackRecord } from '../domain/delivery-record';
-import { DRILL_WORKFLOW, type DrillResult } from '../domain/drill';
+import { DRILL_KIND_VALUE, DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, type DrillResult } from '../domain/drill';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../domain/search-attributes';
 import type { DeploymentResult, RollbackResult } from '../domain/status';
 
 export const DEPLOY_WORKFLOW_TYPE = 'deployWorkflow';
 export const ROLLBACK_WORKFLOW_TYPE = 'rollbackWorkflow';
-/** SluiceKind of drill executions. */
-export const DRILL_KIND_VALUE = 'drill';
 /** The release memo field carrying the released commit's time (ISO 8601), set by the client. */
 export const COMMIT_TIME_MEMO = 'commitTime';
 
@@ -43,13 +41,20 @@ export function quoteVisibility(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/**
+ * Drills in visibility: every drill that ran (drillWorkflow, manual or started by a schedule) and
+ * the scheduled runs that were skipped, which carry SluiceKind = 'drill' only then.
+ */
+export function drillsClause(): string[] {
+  return [`WorkflowType IN (${[DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW].map(quoteVisibility).join(', ')})`, `${SluiceKind.name} = ${quoteVisibility(DRILL_KIND_VALUE)}`];
+}
+
 /** The visibility query for one kind of execution in a scope (the same text works in the Web UI). */
 export function deliveryQuery(workflowType: string, scope: DeliveryScope): string {
   return [
-    `WorkflowType = ${quoteVisibility(workflowType)}`,
+    ...(workflowType === DRILL_WORKFLOW ? drillsClause() : [`WorkflowType = ${quoteVisibility(workflowType)}`]),
     `ExecutionStatus != 'Running'`,
     `CloseTime >= ${quoteVisibility(scope.since.toISOString())}`,
-    ...(workflowType === DRILL_WORKFLOW ? [`${SluiceKind.name} = ${quoteVisibility(DRILL_KIND_VALUE)}`] : []),
     ...(scope.service ? [`${SluiceService.name} = ${quoteVisibility(scope.service)}`] : []),
     ...(scope.environment ? [`${SluiceEnvironment.name} = ${quoteVisibility(scope.environment)}`] : []),
     ...(scope.taskQueue ? [`TaskQueue = ${quoteVisibility(scope.taskQueue)}`] : []),
@@ -137,7 +142,11 @@ export async function drillRecord(client: Client, info: WorkflowExecutionInfo): 
   const result = settledTo as (Partial<Omit<DrillResult, 'outcome'>> & { outcome?: string }) | undefined;
   const status = info.status.name;
   const outcome =
-    result?.outcome === 'passed' || result?.outcome === 'aborted' ? result.outcome : !result && (status === 'TERMINATED' || status === 'CANCELLED') ? 'aborted' : 'failed';
+    result?.outcome === 'passed' || result?.outcome === 'aborted' || result?.outcome === 'skipped'
+      ? result.outcome
+      : !result && (status === 'TERMINATED' || status === 'CANCELLED')
+        ? 'aborted'
+        : 'failed';
   const kind = result?.kind ?? (typeof info.memo?.drillKind === 'string' ? info.memo.drillKind : 'unknown');
   return {
     ...id,

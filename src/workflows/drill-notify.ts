@@ -17,7 +17,8 @@ import { notificationId, startNotification } from './notify';
 
 export const PATCH_DRILL_NOTIFICATIONS = 'drill-notifications';
 
-const FINAL_EVENT: Record<DrillResult['outcome'], DrillEventType> = {
+/** The outcomes of a drill that ran; a skipped scheduled run never started one and announces nothing. */
+const FINAL_EVENT: Record<Exclude<DrillResult['outcome'], 'skipped'>, DrillEventType> = {
   passed: 'drill.passed',
   failed: 'drill.failed',
   aborted: 'drill.aborted',
@@ -43,6 +44,7 @@ export class DrillNotifier {
   }
 
   finished(result: DrillResult): void {
+    if (result.outcome === 'skipped') return;
     this.notify(FINAL_EVENT[result.outcome], result.live, {
       message: result.message,
       outcome: result.outcome,

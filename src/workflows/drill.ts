@@ -23,7 +23,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, type DrillOutcome, type DrillRequest, type DrillResult } from '../domain/drill';
+import { DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, DRILL_KIND_VALUE, type DrillOutcome, type DrillRequest, type DrillResult } from '../domain/drill';
 import { formatMs, toMs } from '../domain/duration';
 import { ErrorType } from '../domain/errors';
 import type { WorkflowsPort } from '../domain/ports';
@@ -88,7 +88,7 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
   upsertSearchAttributes([
     { key: SluiceService, value: spec.service },
     { key: SluiceEnvironment, value: spec.environment },
-    { key: SluiceKind, value: 'drill' },
+    { key: SluiceKind, value: DRILL_KIND_VALUE },
   ]);
   recordDrillStart(spec.service, spec.environment, kind);
 
@@ -172,7 +172,7 @@ async function badCanary(spec: ReleaseSpec, live: Release, budgetMs: number): Pr
         { key: SluiceService, value: spec.service },
         { key: SluiceEnvironment, value: spec.environment },
         { key: SluicePhase, value: 'pending' },
-        { key: SluiceKind, value: 'drill' },
+        { key: SluiceKind, value: DRILL_KIND_VALUE },
       ],
       staticSummary: `drill: ${live.version} as a bad canary (${Object.keys(faultEnv).join(', ')})`,
     });
@@ -248,7 +248,7 @@ async function rollbackChild(spec: ReleaseSpec, request: RollbackRequest, direct
       args: [request],
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      typedSearchAttributes: [{ key: SluiceKind, value: 'drill' }],
+      typedSearchAttributes: [{ key: SluiceKind, value: DRILL_KIND_VALUE }],
       staticSummary: `drill: rollback ${direction}${request.toVersion ? ` to ${request.toVersion}` : ''}`,
     });
   } catch (err) {

@@ -7,3 +7,4 @@ export { rollbackWorkflow } from './rollback';
 export { analysisWorkflow } from './analysis';
 export { notifyWorkflow } from './notification';
 export { drillWorkflow } from './drill';
+export { scheduledDrillWorkflow } from './scheduled-drill';

@@ -6,9 +6,10 @@
  * - each kind, on its own schedule every 15 s, runs twice by itself and passes on the healthy
  *   service; `drill history` shows both runs with their times and who asked; after each run the
  *   live version answers through the router again;
+ * - drills of both kinds share one lock: a rollback-restore schedule firing while a scheduled
+ *   bad-canary drill runs ends `skipped`, and its schedule is not paused;
  * - a release started (SluiceClient.deploy) while a scheduled drill runs aborts it and starts
- *   after it closed: the client finds the drill through visibility, its id carrying the
- *   scheduled time.
+ *   after it closed.
  * (test/drills/schedule.test.ts checks the schedule's own policies against a fake drill.)
  */
 import assert from 'node:assert/strict';
@@ -22,6 +23,7 @@ import {
   pauseDrillSchedule,
   scheduleDrill,
   SluiceClient,
+  triggerDrillSchedule,
   unpauseDrillSchedule,
   type DrillHistoryEntry,
   type ScheduleContext,
@@ -157,7 +159,10 @@ for (const kind of DRILL_KINDS) {
       for (const run of runs) {
         assert.equal(run.outcome, 'passed', `${run.workflowId}: ${run.execution}`);
         assert.equal(run.requestedBy, `schedule:${id}`, 'started by the schedule, not by the test');
-        assert.ok(run.workflowId.startsWith(`${drillWorkflowId(svc.service, svc.environment)}-`), `${run.workflowId}: the schedule appends the scheduled time`);
+        // The drill runs under the drill lock, as the child of the schedule's run (whose id carries the scheduled time).
+        assert.equal(run.workflowId, drillWorkflowId(svc.service, svc.environment));
+        const parent = (await e2e.client.workflow.getHandle(run.workflowId, run.runId).describe()).parentExecution?.workflowId;
+        assert.ok(parent?.startsWith(`${id}-`), `${parent}: the schedule appends the scheduled time`);
         assert.equal(run.budgetMs, 5 * 60_000);
         assert.ok(run.timeToRestoreMs !== null && run.timeToRestoreMs !== undefined && run.timeToRestoreMs >= 0, `time to restore ${run.timeToRestoreMs}`);
         if (kind === 'bad-canary') assert.ok(typeof run.timeToDetectMs === 'number' && run.timeToDetectMs > 0, `time to detect ${run.timeToDetectMs}`);
@@ -170,7 +175,7 @@ for (const kind of DRILL_KINDS) {
         assert.ok(!trace.patches.includes('drill-notifications') && !trace.children.includes('notifyWorkflow'), JSON.stringify(trace));
         console.log(`scheduled ${kind} ${run.workflowId}: ${result.message}`);
       }
-      assert.ok(new Set(runs.map((r) => r.workflowId)).size >= 2, 'two distinct scheduled runs');
+      assert.ok(new Set(runs.map((r) => r.runId)).size >= 2, 'two distinct scheduled runs');
     } finally {
       await deleteDrillSchedule(ctx, ref(kind));
       await quiet(kind);
@@ -179,7 +184,7 @@ for (const kind of DRILL_KINDS) {
   });
 }
 
-test('a release started while a scheduled drill runs aborts it and starts after it closed', { timeout: 300_000 }, async () => {
+test('a drill of the other kind fired meanwhile is skipped; a release started while a scheduled drill runs aborts it', { timeout: 300_000 }, async () => {
   // A canary that holds: the scheduled drill is still running when the release comes.
   const slow = fields([
     { kind: 'setWeight', weight: 20 },
@@ -189,9 +194,20 @@ test('a release started while a scheduled drill runs aborts it and starts after 
   await scheduleDrill(ctx, svc.spec(V2, slow), 'bad-canary', { every: EVERY });
   await eventually("the scheduled drill's canary to take traffic", () => drillRelease((s) => s.weight === 20 && s.phase === 'canary'), 60_000);
   const running = await eventually('the scheduled drill in visibility', async () => (await history('bad-canary')).find((e) => e.execution === 'RUNNING'), 30_000);
-  assert.notEqual(running.workflowId, drillWorkflowId(svc.service, svc.environment), 'a scheduled drill, not a `drill run`');
+  const scheduledRun = (await e2e.client.workflow.getHandle(running.workflowId, running.runId).describe()).parentExecution?.workflowId;
+  assert.ok(scheduledRun?.startsWith(`${drillScheduleId(svc.service, svc.environment, 'bad-canary')}-`), `${scheduledRun}: a scheduled drill, not a \`drill run\``);
   // No further drill from the schedule while the release runs.
   await deleteDrillSchedule(ctx, ref('bad-canary'));
+
+  // The other kind's schedule fires now: it finds the drill's release running and skips, unpaused.
+  await scheduleDrill(ctx, svc.spec(V2, fields()), 'rollback-restore', { every: '1h' });
+  await triggerDrillSchedule(ctx, ref('rollback-restore'));
+  const skipped = await eventually('the rollback-restore run to end skipped', async () => (await history('rollback-restore')).find((e) => e.outcome === 'skipped'), 60_000);
+  const skippedResult = (await e2e.client.workflow.getHandle(skipped.workflowId, skipped.runId).result()) as DrillResult;
+  assert.match(skippedResult.message, /is running/);
+  assert.equal((await describeDrillSchedule(ctx, ref('rollback-restore'))).paused, false, 'a skip is no failure: the schedule runs on');
+  await deleteDrillSchedule(ctx, ref('rollback-restore'));
+  assert.equal((await history('bad-canary')).find((e) => e.execution === 'RUNNING')?.runId, running.runId, 'the bad-canary drill runs on, untouched');
 
   const release = await sluice.deploy(svc.spec(V2, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } }));
   assert.equal(release.abortedDrill, running.workflowId);

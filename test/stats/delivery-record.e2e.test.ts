@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { deliveryRecord, SluiceClient } from '../../src/client';
 import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
-import { DRILL_WORKFLOW, drillWorkflowId, type DrillRequest, type DrillResult } from '../../src/domain/drill';
+import { DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, drillWorkflowId, type DrillRequest, type DrillResult } from '../../src/domain/drill';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../../src/domain/search-attributes';
 import type { DeploymentResult } from '../../src/domain/status';
 import { settleDeployment } from '../../src/domain/result';
@@ -36,7 +36,9 @@ before(async () => {
   drills = await startFakeDrillWorker((request) =>
     request.requestedBy === 'test:pass'
       ? { outcome: 'passed', timeToDetectMs: 700, timeToRestoreMs: 1200, budgetMs: 300_000, holdMs: 0 }
-      : { outcome: 'failed', timeToDetectMs: null, timeToRestoreMs: 9000, budgetMs: 300_000, holdMs: 0 },
+      : request.requestedBy === 'test:skip'
+        ? { outcome: 'skipped', timeToDetectMs: null, timeToRestoreMs: null, budgetMs: 300_000, holdMs: 0 }
+        : { outcome: 'failed', timeToDetectMs: null, timeToRestoreMs: 9000, budgetMs: 300_000, holdMs: 0 },
   );
   client = await SluiceClient.connect(
     { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
@@ -103,12 +105,12 @@ test('the delivery record of a scripted history gives the hand-computed figures 
     ]),
   });
   assert.equal((await settleDeployment(drillRelease.result() as Promise<DeploymentResult>)).outcome, 'promoted');
-  // ... and two drills, one passed (restore 1.2s) and one failed (restore 9s).
+  // ... and three scheduled drills: one passed (restore 1.2s), one failed (restore 9s), one skipped.
   const drillResults: DrillResult[] = [];
-  for (const [i, requestedBy] of ['test:pass', 'test:fail'].entries()) {
+  for (const [i, requestedBy] of ['test:pass', 'test:fail', 'test:skip'].entries()) {
     const request: DrillRequest = { kind: 'bad-canary', spec: spec(service, '1.2.1+3333333'), requestedBy };
     drillResults.push(
-      await client.temporal.workflow.execute<(r: DrillRequest) => Promise<DrillResult>>(DRILL_WORKFLOW, {
+      await client.temporal.workflow.execute<(r: DrillRequest) => Promise<DrillResult>>(SCHEDULED_DRILL_WORKFLOW, {
         taskQueue: drills.taskQueue,
         workflowId: `${drillWorkflowId(service, env)}/${i}`,
         args: [request],
@@ -130,7 +132,7 @@ test('the delivery record of a scripted history gives the hand-computed figures 
       const [deploys, rollbacks, drillRuns] = await Promise.all(
         ['deployWorkflow', 'rollbackWorkflow', DRILL_WORKFLOW].map((type) => client.temporal.workflow.count(deliveryQuery(type, scope)).then((c) => c.count)),
       );
-      return deploys === 5 && rollbacks === 1 && drillRuns === 2 ? true : undefined;
+      return deploys === 5 && rollbacks === 1 && drillRuns === 3 ? true : undefined;
     },
     30_000,
   );
@@ -150,11 +152,12 @@ test('the delivery record of a scripted history gives the hand-computed figures 
     recoveryTime: { samples: 2, ...recovery },
     // The rollback and R4 (1.0.5 replacing 1.2.1), over three promotions and one rollback.
     reworkRate: { rework: 2, deployments: 4, rate: 0.5 },
-    drills: { count: 2, passed: 1, aborted: 0, passRate: 0.5, restoreMedianMs: (1200 + 9000) / 2, restoreWorstMs: 9000 },
+    // The skipped one judged nothing: counted apart, out of the pass rate.
+    drills: { count: 2, passed: 1, aborted: 0, skipped: 1, passRate: 0.5, restoreMedianMs: (1200 + 9000) / 2, restoreWorstMs: 9000 },
   };
   assert.deepEqual(
     drillResults.map((d) => d.outcome),
-    ['passed', 'failed'],
+    ['passed', 'failed', 'skipped'],
   );
 
   const record = await deliveryRecord(client.temporal, { service, environment: env, windowMs: DAY });

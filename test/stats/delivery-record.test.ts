@@ -164,6 +164,7 @@ test('drills: count, pass rate, restore median and worst over drills that judged
         drill({ outcome: 'failed', timeToRestoreMs: 400_000 }),
         drill({ timeToRestoreMs: null }),
         drill({ outcome: 'aborted', timeToRestoreMs: 1 }),
+        drill({ outcome: 'skipped', timeToRestoreMs: null }),
         drill({ service: 'web', finishedAt: iso(T - 5 * 86_400_000) }),
       ],
     },
@@ -178,7 +179,15 @@ test('drills: count, pass rate, restore median and worst over drills that judged
       ['web', 1, 0],
     ],
   );
-  assert.deepEqual(record.groups[0]!.figures.drills, { count: 3, passed: 2, aborted: 1, passRate: 2 / 3, restoreMedianMs: (3000 + 400_000) / 2, restoreWorstMs: 400_000 });
+  assert.deepEqual(record.groups[0]!.figures.drills, {
+    count: 3,
+    passed: 2,
+    aborted: 1,
+    skipped: 1,
+    passRate: 2 / 3,
+    restoreMedianMs: (3000 + 400_000) / 2,
+    restoreWorstMs: 400_000,
+  });
   assert.deepEqual(record.total.deploymentFrequency, { deployments: 2, perDay: 1, bucket: 'on-demand' });
   assert.equal(record.total.changeFailRate.rate, 0);
   assert.equal(record.total.reworkRate.rate, 0);

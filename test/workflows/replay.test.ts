@@ -8,6 +8,7 @@ import { workflowBundle } from './support/harness';
 import { historyFromCliJson } from './support/history';
 import { PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
 import { PATCH_BAKE } from '../../src/workflows/bake';
+import { PATCH_DRILL_NOTIFICATIONS } from '../../src/workflows/drill-notify';
 
 /**
  * Versioning discipline: every recorded history must replay on the current workflow code. A
@@ -67,16 +68,31 @@ test('histories recorded after a patch carry its marker, older ones do not', () 
   assert.ok(markers('canary-promoted.v2.json') >= 1, `the ${PATCH_REMOVE_PROMOTED_CANDIDATE} patch marker is recorded`);
 });
 
+function patchIds(file: string): string[] {
+  return (
+    JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      events: { markerRecordedEventAttributes?: { markerName?: string; details?: { 'patch-data'?: { payloads?: { data?: string }[] } } } }[];
+    }
+  ).events.flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
+    return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
+  });
+}
+
 test('histories of a bake carry the bake patch marker; histories without postPromotion do not', () => {
-  const patchIds = (file: string) =>
-    (
-      JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-        events: { markerRecordedEventAttributes?: { markerName?: string; details?: { 'patch-data'?: { payloads?: { data?: string }[] } } } }[];
-      }
-    ).events.flatMap((e) => {
-      const data = e.markerRecordedEventAttributes?.markerName === 'core_patch' ? e.markerRecordedEventAttributes.details?.['patch-data']?.payloads?.[0]?.data : undefined;
-      return data ? [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { id: string }).id] : [];
-    });
   for (const file of ['canary-baked.v3.json', 'canary-bake-alert.v3.json']) assert.ok(patchIds(file).includes(PATCH_BAKE), `${file}: ${patchIds(file).join(', ')}`);
   for (const file of files.filter((f) => !f.includes('bake'))) assert.ok(!patchIds(file).includes(PATCH_BAKE), file);
+});
+
+test('drill histories are recorded for both kinds, scheduled and skipped runs; only the one with sinks carries the drill-notifications marker', () => {
+  const types = (file: string) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }[] }).events[0]
+      ?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+  const drills = files.filter((f) => f.startsWith('drill-'));
+  const scheduled = files.filter((f) => f.startsWith('scheduled-drill'));
+  assert.ok(drills.some((f) => f.includes('bad-canary')) && drills.some((f) => f.includes('rollback-restore')), drills.join(', '));
+  assert.ok(scheduled.some((f) => f.includes('skipped')) && scheduled.some((f) => !f.includes('skipped')), scheduled.join(', '));
+  for (const f of drills) assert.equal(types(f), 'drillWorkflow', f);
+  for (const f of scheduled) assert.equal(types(f), 'scheduledDrillWorkflow', f);
+  for (const f of drills) assert.equal(patchIds(f).includes(PATCH_DRILL_NOTIFICATIONS), f.includes('notified'), `${f}: ${patchIds(f).join(', ')}`);
 });

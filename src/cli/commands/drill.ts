@@ -37,7 +37,7 @@ export function registerDrillCommands(program: Command): Command {
   return drill;
 }
 
-/** The exit code of a drill: 0 passed, 1 failed (loud on purpose), 4 aborted. */
+/** The exit code of a drill: 0 passed, 1 failed (loud on purpose), 4 aborted or skipped (only a scheduled drill skips). */
 export function exitCodeForDrill(result: DrillResult): ExitCode {
   switch (result.outcome) {
     case 'passed':
@@ -45,6 +45,7 @@ export function exitCodeForDrill(result: DrillResult): ExitCode {
     case 'failed':
       return ExitCode.Failed;
     case 'aborted':
+    case 'skipped':
       return ExitCode.Aborted;
     default: {
       const unhandled: never = result.outcome;

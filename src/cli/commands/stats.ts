@@ -30,7 +30,9 @@ function row(service: string, environment: string, f: DeliveryFigures): string[]
     `${pct(f.changeFailRate.rate)} (${f.changeFailRate.failures}/${f.changeFailRate.deployments})`,
     `${ms(f.recoveryTime.medianMs)} / ${ms(f.recoveryTime.p90Ms)}`,
     `${pct(f.reworkRate.rate)} (${f.reworkRate.rework}/${f.reworkRate.deployments})`,
-    f.drills.count === 0 ? '-' : `${f.drills.count}, ${pct(f.drills.passRate)} passed, restore ${ms(f.drills.restoreMedianMs)} / worst ${ms(f.drills.restoreWorstMs)}`,
+    f.drills.count === 0
+      ? '-'
+      : `${f.drills.count}, ${pct(f.drills.passRate)} passed, restore ${ms(f.drills.restoreMedianMs)} / worst ${ms(f.drills.restoreWorstMs)}${f.drills.skipped > 0 ? `, ${f.drills.skipped} skipped` : ''}`,
   ];
 }
 

@@ -3,9 +3,9 @@
  * from Temporal visibility (SluiceKind = 'drill'), each closed one with its DrillResult.
  */
 import type { Client } from '@temporalio/client';
-import { DRILL_WORKFLOW } from '../../domain/drill';
-import { SluiceEnvironment, SluiceKind, SluiceService } from '../../domain/search-attributes';
-import { DRILL_KIND_VALUE, drillRecord, quoteVisibility } from '../../lib/delivery-history';
+import type { DrillOutcome } from '../../domain/drill';
+import { SluiceEnvironment, SluiceService } from '../../domain/search-attributes';
+import { drillRecord, drillsClause, quoteVisibility } from '../../lib/delivery-history';
 import { workflowUiLink } from '../links';
 
 export interface DrillHistoryEntry {
@@ -14,7 +14,7 @@ export interface DrillHistoryEntry {
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, ... */
   execution: string;
   kind?: string;
-  outcome?: 'passed' | 'failed' | 'aborted';
+  outcome?: DrillOutcome;
   timeToDetectMs?: number | null;
   timeToRestoreMs?: number | null;
   budgetMs?: number | null;
@@ -25,12 +25,7 @@ export interface DrillHistoryEntry {
 }
 
 export function drillHistoryQuery(service: string, environment: string): string {
-  return [
-    `WorkflowType = ${quoteVisibility(DRILL_WORKFLOW)}`,
-    `${SluiceKind.name} = ${quoteVisibility(DRILL_KIND_VALUE)}`,
-    `${SluiceService.name} = ${quoteVisibility(service)}`,
-    `${SluiceEnvironment.name} = ${quoteVisibility(environment)}`,
-  ].join(' AND ');
+  return [...drillsClause(), `${SluiceService.name} = ${quoteVisibility(service)}`, `${SluiceEnvironment.name} = ${quoteVisibility(environment)}`].join(' AND ');
 }
 
 export async function listDrillHistory(

@@ -1,29 +1,31 @@
 /**
  * `sluice drill schedule|list|pause|unpause|delete|trigger`: drills on Temporal Schedules. The
- * schedule's action starts DRILL_WORKFLOW with a DrillRequest built from the validated spec.
+ * schedule's action starts SCHEDULED_DRILL_WORKFLOW with a DrillRequest built from the validated
+ * spec; that run starts the drill itself under the drill lock, or ends `skipped`.
  *
  * Policies, and why:
  * - overlap SKIP: a drill never starts while the previous one of the same schedule runs (a drill
  *   can take minutes; a 5-second interval in a test or a slow restore must not stack them up).
- *   Across schedules and with releases, the drill workflow's own lock decides (docs/drills.md).
+ *   Across schedules, manual drills and releases, the drill lock decides (docs/drills.md): a
+ *   scheduled run that finds one running ends `skipped`, which does not pause the schedule.
  * - catch-up window 1h: after a Temporal outage a drill missed by less than an hour still runs;
  *   an older one is dropped rather than fired at a time nobody planned for.
- * - pause on failure: a drill workflow that fails (not a drill that fails its budget, which
- *   completes with outcome `failed`, but one that errors or times out) pauses the schedule, so a
- *   broken environment is not drilled again and again until a person looks.
+ * - pause on failure: a failed drill (fault undetected, over budget, restore failed) fails its
+ *   run on purpose, as does one that errors or times out, and that pauses the schedule, so a
+ *   broken environment is not drilled again and again until a person looks. A skipped run is
+ *   no failure.
  * - Scheduling again with the same service, environment and kind updates the schedule in place
  *   (new cadence, new spec), keeping its paused state: `drill schedule` is idempotent, like
  *   `kubectl apply`, so CI can run it on every merge.
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { DRILL_WORKFLOW, drillScheduleId, drillWorkflowId, type DrillKind, type DrillRequest } from '../../domain/drill';
+import { SCHEDULED_DRILL_KIND_VALUE, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, type DrillKind, type DrillRequest } from '../../domain/drill';
 import { ErrorType } from '../../domain/errors';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../../domain/search-attributes';
 import type { ReleaseSpec } from '../../domain/spec';
 import { SluiceClientError } from '../errors';
 import { scheduleUiLink, workflowUiLink } from '../links';
-import { DRILL_KIND_VALUE } from '../../lib/delivery-history';
 import { describeCadence, type DrillCadence } from './cadence';
 
 export const DRILL_CATCHUP_WINDOW = '1h';
@@ -78,16 +80,17 @@ function action(
   const request: DrillRequest = { kind, spec, requestedBy: `schedule:${scheduleId}` };
   return {
     type: 'startWorkflow',
-    workflowType: DRILL_WORKFLOW,
-    // Temporal appends the scheduled time to this id; the drill workflow's own lock keeps drills
-    // of one service and environment apart across schedules and manual runs.
-    workflowId: drillWorkflowId(spec.service, spec.environment),
+    // The scheduled run starts the drill under the one drill id of the service and environment
+    // (src/workflows/scheduled-drill.ts): Temporal appends the scheduled time to this id, so the
+    // id itself keeps nothing apart.
+    workflowType: SCHEDULED_DRILL_WORKFLOW,
+    workflowId: scheduleId,
     taskQueue: ctx.taskQueue,
     args: [request],
     // The action's memo can change on update (the schedule's own cannot): it carries the cadence as given.
     memo: { requestedBy: request.requestedBy, scheduleId, cadence: describeCadence(cadence) },
     typedSearchAttributes: new TypedSearchAttributes([
-      { key: SluiceKind, value: DRILL_KIND_VALUE },
+      { key: SluiceKind, value: SCHEDULED_DRILL_KIND_VALUE },
       { key: SluiceService, value: spec.service },
       { key: SluiceEnvironment, value: spec.environment },
     ]),

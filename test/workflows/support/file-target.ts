@@ -99,6 +99,8 @@ const same = (a: Release | null | undefined, b: Release) => !!a && a.version ===
 const FileFakeSettings = z.strictObject({
   deployMs: z.number().int().min(0).default(0),
   promoteMs: z.number().int().min(0).default(0),
+  /** How long a rollback to a release takes (a drill's rollback-restore holds its lock this long, twice). */
+  rollbackMs: z.number().int().min(0).default(0),
   /** Promotion fails with a non-retryable error (a broken target). */
   failPromote: z.boolean().default(false),
 });
@@ -159,6 +161,9 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
         if (input.role === 'canary') s.canary = { release: input.release, weight: 0 };
         else if (input.role === 'preview') s.preview = input.release;
       });
+      // A candidate with extra environment (a drill's fault) answers its health checks 503, as
+      // the example service does with FAULT_ERROR_RATE: the health server fails tags with "bad".
+      const faulty = input.env !== undefined && Object.keys(input.env).length > 0;
       record({
         name: 'deployCandidate',
         service: input.service,
@@ -166,7 +171,7 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
         role: input.role,
         ...(input.env && Object.keys(input.env).length > 0 ? { note: `env ${Object.keys(input.env).sort().join(',')}` } : {}),
       });
-      return { role: input.role, release: input.release, url: urlFor(input.release) };
+      return { role: input.role, release: input.release, url: faulty ? `${urlFor(input.release)}-bad-fault` : urlFor(input.release) };
     },
     async setTrafficWeight(input) {
       update(input, (s) => {
@@ -201,6 +206,7 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
       record({ name: 'removeCandidate', service: input.service, version: input.release.version, role: input.role });
     },
     async rollbackToRelease(input) {
+      await work(knobs(input).rollbackMs);
       update(input, (s) => {
         if (input.from) {
           const from = input.from;

@@ -15,7 +15,12 @@ import { packageRoot } from '../../../src/lib/paths';
 import { createNotifyActivities } from '../../../src/activities/notify';
 import { alertSignal, approveUpdate } from '../../../src/workflows/definitions';
 import { startReceiver } from '../../notify/receiver';
-import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
+import { newService, release, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
+import { writeRetained } from './file-target';
+import { createWorkflowsActivities } from '../../../src/activities/workflows';
+import { DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../../../src/domain/drill';
+import type { ReleaseSpec, ReleaseSpecInput } from '../../../src/domain/spec';
+import { temporalClient } from '../../helpers/stack';
 
 type Scenario = (h: Harness, sinks: { webhookUrl: string }) => Promise<{ workflowId: string }>;
 
@@ -102,14 +107,79 @@ const scenarios: Record<string, Scenario> = {
     await result(handle);
     return { workflowId: handle.workflowId };
   },
+  // A bad-canary drill without sinks: the child release with the fault, detected by the health
+  // window, the restore check; no notification command, not even the patch marker.
+  'drill-bad-canary': async (h) => {
+    const s = drillEnvironment(h, 'rec-drill');
+    const handle = await startDrillRun(h, s, 'bad-canary');
+    await handle.result();
+    return { workflowId: handle.workflowId };
+  },
+  // A rollback-restore drill with a webhook and a Slack sink (patch 'drill-notifications').
+  'drill-rollback-restore-notified': async (h, sinks) => {
+    const s = drillEnvironment(h, 'rec-drill-rr', {
+      notifications: [
+        { kind: 'webhook', url: sinks.webhookUrl, secret: { env: 'RECORDER_WEBHOOK_SECRET' } },
+        { kind: 'slack', url: { env: 'RECORDER_SLACK_URL' } },
+      ],
+    });
+    const handle = await startDrillRun(h, s, 'rollback-restore');
+    await handle.result();
+    return { workflowId: handle.workflowId };
+  },
+  // A scheduled run that starts its drill as a child under the drill lock.
+  'scheduled-drill': async (h) => {
+    const s = drillEnvironment(h, 'rec-sched');
+    const handle = await startScheduledRun(h, s, 'rollback-restore');
+    await handle.result();
+    return { workflowId: handle.workflowId };
+  },
+  // A scheduled run that finds a release running: skipped.
+  'scheduled-drill-skipped': async (h) => {
+    const s = drillEnvironment(h, 'rec-skip');
+    const releaseHandle = await startDeploy(h, spec(s.service, '1.2.0+ccccccc', { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] } }));
+    await waitForStatus(releaseHandle, 'gate', (st) => st.phase === 'awaiting-approval');
+    const handle = await startScheduledRun(h, s, 'bad-canary');
+    await handle.result();
+    await releaseHandle.signal('abort', 'recording', 'recorder');
+    await result(releaseHandle);
+    return { workflowId: handle.workflowId };
+  },
 };
+
+/** 1.1.0 live, 1.0.0 retained before it: what both drill kinds need. */
+function drillEnvironment(h: Harness, prefix: string, overrides: Partial<ReleaseSpecInput> = {}): ReleaseSpec {
+  const service = newService(prefix);
+  seedStable(h, service, '1.1.0+bbbbbbb');
+  writeRetained(h.dir, service, [release(service, '1.0.0+aaaaaaa'), release(service, '1.1.0+bbbbbbb')]);
+  return spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { analysis: { window: '1s' } }] }, ...overrides });
+}
+
+function startDrillRun(h: Harness, s: ReleaseSpec, kind: DrillKind) {
+  return h.client.workflow.start<(r: DrillRequest) => Promise<DrillResult>>(DRILL_WORKFLOW, {
+    taskQueue: h.taskQueue,
+    workflowId: drillWorkflowId(s.service, s.environment),
+    args: [{ kind, spec: s, requestedBy: 'recorder' }],
+  });
+}
+
+function startScheduledRun(h: Harness, s: ReleaseSpec, kind: DrillKind) {
+  const scheduleId = drillScheduleId(s.service, s.environment, kind);
+  return h.client.workflow.start<(r: DrillRequest) => Promise<DrillResult>>(SCHEDULED_DRILL_WORKFLOW, {
+    taskQueue: h.taskQueue,
+    workflowId: `${scheduleId}-recorded`,
+    args: [{ kind, spec: s, requestedBy: `schedule:${scheduleId}` }],
+  });
+}
 
 async function main(): Promise<void> {
   const [generation, ...only] = process.argv.slice(2);
   if (!generation || !/^v\d+$/.test(generation)) throw new Error('usage: record-histories <generation, e.g. v2> [scenario...]');
   const receiver = await startReceiver();
   const env = { RECORDER_WEBHOOK_SECRET: 'whsec_cmVjb3JkZXItb25seS1ub3QtYS1zZWNyZXQ=', RECORDER_SLACK_URL: `${receiver.url}/slack` };
-  const h = await startHarness({ buildMs: 0, activities: createNotifyActivities({ env }) });
+  // A drill asks Temporal whether a release runs (the WorkflowsPort activity).
+  const temporal = await temporalClient();
+  const h = await startHarness({ buildMs: 0, activities: { ...createNotifyActivities({ env }), ...createWorkflowsActivities({ client: temporal.client }) } });
   try {
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const { workflowId } = await run(h, { webhookUrl: `${receiver.url}/webhook` });
@@ -127,6 +197,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await h.close();
+    await temporal.connection.close();
     await receiver.close();
   }
 }
