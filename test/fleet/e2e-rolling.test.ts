@@ -23,11 +23,13 @@ import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { steadyLoad } from '../helpers/steady-load';
-import { adapterConfig, catalogue, eventually, freePort, uniqueName } from '../helpers/stack';
+import { adapterConfig, catalogue, eventually, freePort, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import pino from 'pino';
 import { agentActivities } from '../../src/worker/agent';
-import { startE2eWorker, versionsThroughRouter, type E2eWorker } from '../workflows/support/e2e';
+import { retainBinary, startE2eWorker, versionsThroughRouter, type E2eWorker } from '../workflows/support/e2e';
+import { SluiceClient } from '../../src/client';
+import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -101,6 +103,8 @@ before(async () => {
   listenPort = await freePort();
   basePort = await freePortBlock(5);
   binaries = Object.fromEntries(await Promise.all([V1, V2, V3, V4].map(async (v) => [v, await serviceBinary(v)] as const)));
+  // Retained as a build would retain them, so `sluice rollback` finds the older versions.
+  for (const v of [V1, V2, V3, V4]) retainBinary(join(e2e.dir, 'artifacts'), service, v, binaries[v]!);
   await Promise.all(hosts.map(startAgent));
   const first = await settleDeployment(deploy(spec(V1)).then((h) => h.result()));
   assert.equal(first.outcome, 'promoted', first.message);
@@ -190,4 +194,25 @@ test('an agent that does not come back within agentTimeout: the release is rolle
   // The hosts that changed are back; the lost host was never touched and still serves V3.
   assert.deepEqual(await versionsOnHosts(), all(V3));
   await startAgent(victim);
+});
+
+test('sluice rollback of a fleet restores every host, half the fleet serving at a time, dropping no request', { timeout: 300_000 }, async () => {
+  const sluice = await SluiceClient.connect(
+    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
+    { taskQueue: e2e.taskQueue },
+  );
+  const load = steadyLoad(`http://127.0.0.1:${listenPort}/version`, RATE);
+  let rolled;
+  try {
+    rolled = await sluice.rollback({ service, environment }, { wait: true });
+  } finally {
+    const report = await load.stop();
+    await sluice.close();
+    assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
+    console.log(`sluice rollback V3 → V2 across three hosts: ${report.sent} requests, ${report.failed.length} failed, ${rolled?.result?.durationMs} ms`);
+  }
+  assert.equal(rolled.result?.outcome, 'rolled-back', rolled.result?.message);
+  assert.deepEqual([rolled.result?.from?.version, rolled.result?.to?.version], [V3, V2]);
+  assert.deepEqual(await versionsOnHosts(), all(V2));
+  assert.deepEqual(await versionsThroughRouter(listenPort, 9), { [V2]: 9 });
 });

@@ -13,25 +13,16 @@
  * (every changed host is restored by the saga), `skip` leaves the host drained and goes on while
  * at most `maxUnavailable` hosts are out.
  */
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, TimeoutFailure } from '@temporalio/workflow';
 import { toMs } from '../../domain/duration';
-import { ErrorType } from '../../domain/errors';
 import type { FleetHost } from '../../domain/fleet';
-import type { CandidateInfo } from '../../domain/ports';
 import { Reason } from '../../domain/reasons';
 import type { Release } from '../../domain/release';
 import type { ReleaseSpec, RollingStrategy } from '../../domain/spec';
 import { compensationActivity, deployActivity, withSummary } from '../activities';
 import { runCheck } from '../checks';
 import type { DeployContext } from '../context';
-import { fleet, fleetUndo, hostDeploy, hostRef } from '../hosts';
-
-/** Port every host's instance answers on, from the URL its agent reported. */
-function addressOf(candidate: CandidateInfo): { address: string; port: number } {
-  const m = /^https?:\/\/([^/:]+|\[[^\]]+\]):(\d+)/.exec(candidate.url);
-  if (!m) throw ApplicationFailure.create({ type: ErrorType.InvalidTargetSettings, message: `cannot route to ${candidate.url}`, nonRetryable: true });
-  return { address: m[1]!, port: Number(m[2]) };
-}
+import { fleet, fleetUndo, hostDeploy, hostRef, switchHost } from '../hosts';
 
 /** True when the agent never took the step: a schedule-to-start timeout on its queue. */
 function agentLost(err: unknown): boolean {
@@ -75,34 +66,44 @@ export async function runRolling(ctx: DeployContext, strategy: RollingStrategy):
 }
 
 async function updateHost(ctx: DeployContext, strategy: RollingStrategy, host: FleetHost, agentTimeoutMs: number): Promise<void> {
-  const { spec, ref, release, saga, control, tracker } = ctx;
+  const { spec, release, saga, control, tracker } = ctx;
   const agent = hostDeploy(host.name, agentTimeoutMs);
-  const target = hostRef(spec, host);
-  const previous = await control.uninterrupted(() => withSummary(agent.currentRelease, deployActivity, `${host.name}: live version`, target));
+  const previous = await control.uninterrupted(() => withSummary(agent.currentRelease, deployActivity, `${host.name}: live version`, hostRef(spec, host)));
   const undoName = `restore ${host.name} to ${previous?.version ?? 'nothing'}`;
   saga.add(undoName, () => restoreHost(spec, host, previous, release, agentTimeoutMs));
-  await control.uninterrupted(() => withSummary(fleet.fleetDrainHost, deployActivity, `${host.name}: drain`, { ...ref, host: host.name }));
-  const candidate = await control.uninterrupted(() =>
-    withSummary(agent.rollbackToRelease, deployActivity, `${host.name}: switch to ${release.version}`, { ...target, release, from: previous }),
+  await control.uninterrupted(() =>
+    switchHost(
+      spec,
+      host,
+      { release, from: previous },
+      {
+        agentTimeoutMs,
+        beforeReady: async (candidate) => {
+          tracker.markCandidateStarted();
+          tracker.event('info', `${host.name} runs ${release.version} at ${candidate.url}`, { host: host.name, url: candidate.url });
+          if (strategy.checks) await runCheck(ctx, strategy.checks, candidate, `${host.name} check`);
+        },
+      },
+    ),
   );
-  tracker.markCandidateStarted();
-  tracker.event('info', `${host.name} runs ${release.version} at ${candidate.url}`, { host: host.name, url: candidate.url });
-  if (strategy.checks) await runCheck(ctx, strategy.checks, candidate, `${host.name} check`);
-  const { address, port } = addressOf(candidate);
-  await control.uninterrupted(() => withSummary(fleet.fleetReadyHost, deployActivity, `${host.name}: back in the router`, { ...ref, host: host.name, address, port, weight: 100 }));
 }
 
-/** A host's undo: out of the router, back to the version it had, and in again once it answers. */
+/** A host's undo: out of the router, back to the version it had, and in again. */
 async function restoreHost(spec: ReleaseSpec, host: FleetHost, previous: Release | null, from: Release, agentTimeoutMs: number): Promise<void> {
-  const ref = { service: spec.service, environment: spec.environment, target: spec.target, router: spec.router };
-  const agent = hostDeploy(host.name, agentTimeoutMs, 'undo');
-  const target = hostRef(spec, host);
-  await withSummary(fleetUndo.fleetDrainHost, compensationActivity, `undo: drain ${host.name}`, { ...ref, host: host.name });
-  if (!previous) {
-    await withSummary(agent.retireRelease, compensationActivity, `undo: stop ${from.version} on ${host.name}`, { ...target, release: from });
+  if (previous) {
+    await switchHost(spec, host, { release: previous, from }, { agentTimeoutMs, kind: 'undo', label: 'undo: ' });
     return;
   }
-  const restored = await withSummary(agent.rollbackToRelease, compensationActivity, `undo: ${host.name} back to ${previous.version}`, { ...target, release: previous, from });
-  const { address, port } = addressOf(restored);
-  await withSummary(fleetUndo.fleetReadyHost, compensationActivity, `undo: ${host.name} back in the router`, { ...ref, host: host.name, address, port, weight: 100 });
+  // A first release on this host: nothing to go back to, so it leaves the router and stops.
+  await withSummary(fleetUndo.fleetDrainHost, compensationActivity, `undo: drain ${host.name}`, {
+    service: spec.service,
+    environment: spec.environment,
+    target: spec.target,
+    router: spec.router,
+    host: host.name,
+  });
+  await withSummary(hostDeploy(host.name, agentTimeoutMs, 'undo').retireRelease, compensationActivity, `undo: stop ${from.version} on ${host.name}`, {
+    ...hostRef(spec, host),
+    release: from,
+  });
 }
