@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
-import { Supervisor, type ProcessState } from './supervisor';
+import type { ProcessRunner, ProcessState } from './runner';
+import { createProcessRunner, ProcessSupervisor } from './select-runner';
 import {
   endpointsOf,
   freeStableSlot,
@@ -29,13 +30,15 @@ export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape)
     /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
     stateDir: z.string().optional(),
     stopTimeoutMs: z.number().int().min(0).default(15000),
+    /** What runs the instances: supervisord (restarts crashed processes) or pid files (default from AdapterConfig, else pid files). */
+    supervisor: ProcessSupervisor.optional(),
   });
 export type ProcessTargetSettings = z.infer<typeof ProcessTargetSettings>;
 
 /**
- * Versioned binaries run as detached processes under a pid-file supervisor: "stop old, start
- * new, keep old binaries for rollback". Every released binary is copied into the state dir, so
- * a rollback works after the artifact store pruned it.
+ * Versioned binaries run under a ProcessRunner (supervisord, or pid files where no supervisor is
+ * wanted): "stop old, start new, keep old binaries for rollback". Every released binary is
+ * copied into the state dir, so a rollback works after the artifact store pruned it.
  */
 export class ProcessTarget implements Target {
   readonly kind = 'process';
@@ -44,6 +47,7 @@ export class ProcessTarget implements Target {
   constructor(
     rawSettings: unknown,
     private readonly defaultStateRoot: string,
+    private readonly defaultSupervisor?: ProcessSupervisor,
   ) {
     this.settings = parseSettings(ProcessTargetSettings, rawSettings, 'process target');
   }
@@ -52,8 +56,14 @@ export class ProcessTarget implements Target {
     return this.settings.stateDir ?? join(this.defaultStateRoot, 'processes', safeName(scope.service), safeName(scope.environment));
   }
 
-  private supervisor(scope: TargetScope): Supervisor {
-    return new Supervisor(this.dir(scope));
+  private supervisor(scope: TargetScope): ProcessRunner {
+    return createProcessRunner({
+      chosen: this.settings.supervisor,
+      fallback: this.defaultSupervisor,
+      stateDir: this.dir(scope),
+      scope,
+      stopTimeoutMs: this.settings.stopTimeoutMs,
+    });
   }
 
   async instances(scope: TargetScope): Promise<Instance[]> {
@@ -202,5 +212,5 @@ export const processAdapter = loopbackTargetAdapter({
   kind: 'process',
   artifact: 'binary',
   settings: ProcessTargetSettings,
-  create: (settings, config) => new ProcessTarget(settings, config.stateDir),
+  create: (settings, config) => new ProcessTarget(settings, config.stateDir, config.processSupervisor),
 });
