@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ProcessSupervisor } from './targets/process/select-runner';
+import type { ProcessSupervisor } from './targets/process/supervisor-setting';
 
 /**
  * Where the shared services the adapters use live (Docker engine, process state, HAProxy), as

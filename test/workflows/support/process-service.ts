@@ -5,7 +5,7 @@
  * worker. Tests add their strategy, analysis and the rest as spec fields.
  */
 import { join } from 'node:path';
-import type { ProcessSupervisor } from '../../../src/activities/targets/process/select-runner';
+import type { ProcessSupervisor } from '../../../src/activities/targets/process/supervisor-setting';
 import type { TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
 import type { ReleaseSpecInput } from '../../../src/domain/spec';

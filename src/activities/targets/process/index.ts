@@ -7,7 +7,8 @@ import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
 import type { ProcessRunner, ProcessState } from './runner';
-import { createProcessRunner, ProcessSupervisor } from './select-runner';
+import { createProcessRunner } from './select-runner';
+import { ProcessSupervisor } from './supervisor-setting';
 import {
   endpointsOf,
   freeStableSlot,

@@ -1,28 +1,16 @@
-import { z } from 'zod';
 import { programsDirOfSocket } from '../../../lib/supervisord-instance';
 import { SupervisordClient } from '../../../lib/supervisord-rpc';
 import { ErrorType, badInput } from '../../../domain/errors';
 import type { TargetScope } from '../target';
 import { PidFileRunner } from './pidfile';
 import type { ProcessRunner } from './runner';
+import type { ProcessSupervisor } from './supervisor-setting';
 import { SupervisordRunner } from './supervisord';
 
 /**
- * Which runner runs the process target's instances: `target.settings.supervisor`, else the
- * worker's (or a host agent's) AdapterConfig.processSupervisor, else pid files.
+ * The runner for the process target's instances: `target.settings.supervisor` (chosen), else the
+ * worker's or a host agent's AdapterConfig.processSupervisor (fallback), else pid files.
  */
-export const ProcessSupervisor = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('supervisord'),
-    /** supervisord's XML-RPC unix socket (default: the one AdapterConfig.processSupervisor names). */
-    socket: z.string().min(1).optional(),
-    /** Its include directory (default: `programs/` beside the socket's `run/` directory, as src/lib/supervisord-instance.ts lays it out). */
-    programsDir: z.string().min(1).optional(),
-  }),
-  z.object({ kind: z.literal('pidfile') }),
-]);
-export type ProcessSupervisor = z.infer<typeof ProcessSupervisor>;
-
 export function createProcessRunner(opts: {
   chosen: ProcessSupervisor | undefined;
   fallback: ProcessSupervisor | undefined;
