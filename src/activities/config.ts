@@ -14,6 +14,11 @@ export interface AdapterConfig {
    * otherwise (pid files when unset). A host's agent names its own supervisord here.
    */
   processSupervisor?: ProcessSupervisor;
+  /**
+   * This host's supervisord (its XML-RPC unix socket), used when the chosen supervisor is
+   * supervisord and names no socket: the embedded stack's, or an agent's own.
+   */
+  supervisordSocket?: string;
   /** Docker engine socket of the docker target, unless a spec's target.settings.socket names another. */
   dockerSocket: string;
   /** A Docker client for `dockerSocket` to share (the worker's); one per socket is made otherwise. */

@@ -48,7 +48,7 @@ export class ProcessTarget implements Target {
   constructor(
     rawSettings: unknown,
     private readonly defaultStateRoot: string,
-    private readonly defaultSupervisor?: ProcessSupervisor,
+    private readonly host: { supervisor?: ProcessSupervisor; supervisordSocket?: string } = {},
   ) {
     this.settings = parseSettings(ProcessTargetSettings, rawSettings, 'process target');
   }
@@ -60,7 +60,8 @@ export class ProcessTarget implements Target {
   private supervisor(scope: TargetScope): ProcessRunner {
     return createProcessRunner({
       chosen: this.settings.supervisor,
-      fallback: this.defaultSupervisor,
+      fallback: this.host.supervisor,
+      hostSocket: this.host.supervisordSocket,
       stateDir: this.dir(scope),
       scope,
       stopTimeoutMs: this.settings.stopTimeoutMs,
@@ -213,5 +214,9 @@ export const processAdapter = loopbackTargetAdapter({
   kind: 'process',
   artifact: 'binary',
   settings: ProcessTargetSettings,
-  create: (settings, config) => new ProcessTarget(settings, config.stateDir, config.processSupervisor),
+  create: (settings, config) =>
+    new ProcessTarget(settings, config.stateDir, {
+      ...(config.processSupervisor ? { supervisor: config.processSupervisor } : {}),
+      ...(config.supervisordSocket ? { supervisordSocket: config.supervisordSocket } : {}),
+    }),
 });

@@ -14,6 +14,8 @@ import { SupervisordRunner } from './supervisord';
 export function createProcessRunner(opts: {
   chosen: ProcessSupervisor | undefined;
   fallback: ProcessSupervisor | undefined;
+  /** The host's supervisord socket, for a supervisord choice that names none. */
+  hostSocket: string | undefined;
   stateDir: string;
   scope: TargetScope;
   stopTimeoutMs: number;
@@ -23,12 +25,15 @@ export function createProcessRunner(opts: {
     case 'pidfile':
       return new PidFileRunner(opts.stateDir);
     case 'supervisord': {
-      const host = opts.fallback?.kind === 'supervisord' ? opts.fallback : undefined;
-      const socket = choice.socket ?? host?.socket;
+      const fallback = opts.fallback?.kind === 'supervisord' && !choice.socket ? opts.fallback : undefined;
+      const socket = choice.socket ?? fallback?.socket ?? opts.hostSocket;
       if (!socket) {
-        throw badInput(ErrorType.InvalidTargetSettings, 'process target: supervisor.kind supervisord needs a socket (in target.settings.supervisor or the worker configuration)');
+        throw badInput(
+          ErrorType.InvalidTargetSettings,
+          'process target: supervisor.kind supervisord names no socket, and the worker knows no supervisord of its host (AdapterConfig.supervisordSocket)',
+        );
       }
-      const programsDir = choice.programsDir ?? (choice.socket ? undefined : host?.programsDir) ?? programsDirOfSocket(socket);
+      const programsDir = choice.programsDir ?? fallback?.programsDir ?? programsDirOfSocket(socket);
       return new SupervisordRunner({
         client: new SupervisordClient(socket),
         programsDir,
