@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, copyFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,6 +10,7 @@ import type { AdapterConfig } from '../../src/activities/config';
 import type { TargetRef } from '../../src/domain/ports';
 import { startSupervisord, stopSupervisord, type SupervisordLayout } from '../../src/lib/supervisord-instance';
 import { SupervisordClient } from '../../src/lib/supervisord-rpc';
+import { SupervisordRunner } from '../../src/activities/targets/process/supervisord';
 import { adapterConfig, eventually, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, sample, serviceBinary } from './fixtures';
 
@@ -189,4 +190,54 @@ test('a service process killed with SIGKILL under supervisord comes back (new pi
   assert.equal(share(await sample(`http://127.0.0.1:${base + 5}/`, 10), v1.version), 1);
   const [after] = (await target.instances(ref)).filter((i) => i.running);
   assert.equal(after?.generation, back.generation);
+});
+
+test('the supervisord runner is idempotent: the same program applied twice keeps its process; stopping twice is fine', async () => {
+  const service = uniqueName('tgt-sv-idem');
+  const [port, logDir] = [await freePortBlock(1), await mkdtemp(join(tmpdir(), 'sluice-proc-sv-'))];
+  cleanups.push(() => rm(logDir, { recursive: true, force: true }));
+  const runner = new SupervisordRunner({
+    client: new SupervisordClient(sv.socket),
+    programsDir: sv.programsDir,
+    logDir,
+    scope: { service, environment: 'test', workflowId: `test/${service}` },
+    stopTimeoutMs: 5000,
+  });
+  const input = {
+    binary: await serviceBinary('3.0.0+eee5555'),
+    slot: 'stable-a',
+    version: '3.0.0+eee5555',
+    port,
+    generation: 1,
+    configHash: 'h1',
+    workflowId: `test/${service}`,
+    env: { ...FAST_STOP_ENV, ADDR: `127.0.0.1:${port}`, PORT: String(port), NOTE: 'a,b#c; 100%' },
+  };
+  const first = await runner.start(input);
+  cleanups.push(() => runner.stop(first, 5000));
+  assert.ok(first.pid > 0);
+  const again = await runner.start(input);
+  assert.equal(again.pid, first.pid, 'the same program applied twice keeps its process');
+  assert.equal(again.startTime, first.startTime);
+  // The environment reaches the process as written (commas, #, ;, %), on top of supervisord's PATH only.
+  const environ = Object.fromEntries(
+    (await readFile(`/proc/${first.pid}/environ`, 'utf8'))
+      .split('\0')
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  assert.equal(environ.NOTE, 'a,b#c; 100%');
+  assert.deepEqual(
+    Object.keys(environ)
+      // SUPERVISOR_* are supervisord's own; LC_CTYPE is Python's C-locale coercion (PEP 538) in supervisord.
+      .filter((k) => !k.startsWith('SUPERVISOR_') && k !== 'LC_CTYPE')
+      .sort(),
+    ['ADDR', 'DRAIN_DELAY', 'NOTE', 'PATH', 'PORT', 'SHUTDOWN_GRACE'],
+  );
+  const [state] = await runner.list();
+  assert.deepEqual([state?.alive, state?.record.pid], [true, first.pid]);
+  await runner.stop(first, 5000);
+  await runner.stop(first, 5000);
+  assert.deepEqual(await runner.list(), []);
+  assert.equal(await new SupervisordClient(sv.socket).processInfo(`${service}`), undefined);
 });

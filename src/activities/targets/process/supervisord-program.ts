@@ -54,7 +54,7 @@ export function renderProgram(name: string, spec: ProgramSpec): string {
     `stopwaitsecs=${Math.max(1, Math.ceil(spec.stopTimeoutMs / 1000))}`,
     'stopasgroup=true',
     'killasgroup=true',
-    `stdout_logfile=${escapePercent(labels.log)}`,
+    `stdout_logfile=${escapePercent(logPath(labels.log))}`,
     'redirect_stderr=true',
     'stdout_logfile_maxbytes=10MB',
     'stdout_logfile_backups=2',
@@ -78,9 +78,23 @@ function escapePercent(value: string): string {
   return value.replace(/%/g, '%%');
 }
 
+/**
+ * supervisord's configuration parser ends a value at an inline comment (`;` or `#` after
+ * whitespace) and at a line break, so such text cannot be written into a program file.
+ */
+function refuseUnwritable(what: string, value: string): void {
+  if (/\s[;#]|[\n\r]/.test(value)) throw badInput(ErrorType.InvalidTargetSettings, `${what} cannot be written into a supervisord program (line break, or ; or # after a space)`);
+}
+
+function logPath(path: string): string {
+  refuseUnwritable(`log path ${JSON.stringify(path)}`, path);
+  return path;
+}
+
 function quoteCommand(binary: string): string {
   // The command is split like a POSIX shell line; a path with quotes or newlines is refused.
-  if (/["\\\n]/.test(binary)) throw badInput(ErrorType.InvalidTargetSettings, `binary path ${JSON.stringify(binary)} cannot be written into a supervisord program`);
+  refuseUnwritable(`binary path ${JSON.stringify(binary)}`, binary);
+  if (/["\\]/.test(binary)) throw badInput(ErrorType.InvalidTargetSettings, `binary path ${JSON.stringify(binary)} cannot be written into a supervisord program`);
   return `"${escapePercent(binary)}"`;
 }
 
@@ -93,8 +107,9 @@ function renderEnvironment(env: Record<string, string>): string {
   return Object.entries(env)
     .map(([key, value]) => {
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw badInput(ErrorType.InvalidTargetSettings, `environment name ${JSON.stringify(key)} cannot be passed through supervisord`);
+      refuseUnwritable(`the value of ${key}`, value);
       const quote = value.includes('"') ? "'" : '"';
-      if (value.includes(quote) || /[\n\r]/.test(value) || /^['"]|['"]$/.test(value)) {
+      if (value.includes(quote) || /^['"]|['"]$/.test(value)) {
         throw badInput(ErrorType.InvalidTargetSettings, `the value of ${key} cannot be passed through supervisord (quotes or newlines)`);
       }
       return `${key}=${quote}${escapePercent(value)}${quote}`;

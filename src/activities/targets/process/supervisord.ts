@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SupervisordClient } from '../../../lib/supervisord-rpc';
+import { SupervisordFault, SupervisordRpcError, type SupervisordClient } from '../../../lib/supervisord-rpc';
+import { ErrorType, badInput } from '../../../domain/errors';
 import { sleepMs } from '../activity-context';
 import type { TargetScope } from '../target';
 import { logName, type ProcessRecord, type ProcessRunner, type ProcessState, type StartInput } from './runner';
@@ -67,13 +68,22 @@ export class SupervisordRunner implements ProcessRunner {
     const labels: ProgramLabels = { ...rest, service: this.o.scope.service, environment: this.o.scope.environment, log: join(this.o.logDir, logName(input.version, input.slot)) };
     const file = this.file(input.slot);
     const text = renderProgram(name, { labels, env, stopTimeoutMs: this.o.stopTimeoutMs });
-    if ((await readFile(file, 'utf8').catch(() => undefined)) !== text) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, text, { mode: 0o600 });
-      await rename(tmp, file);
-    }
+    const previous = await readFile(file, 'utf8').catch(() => undefined);
+    if (previous !== text) await writeAtomically(file, text);
     const client = this.o.client;
-    const diff = await client.reloadConfig();
+    let diff: Awaited<ReturnType<SupervisordClient['reloadConfig']>>;
+    try {
+      diff = await client.reloadConfig();
+    } catch (err) {
+      // One unreadable file stops supervisord from rereading any program of any service: ours
+      // goes back to what it was, and the release fails for good.
+      if (err instanceof SupervisordRpcError && err.faultCode === SupervisordFault.CantReread && err.message.includes(file)) {
+        if (previous === undefined) await rm(file, { force: true });
+        else await writeAtomically(file, previous);
+        throw badInput(ErrorType.InvalidTargetSettings, `supervisord cannot read the program of the ${input.slot} slot: ${err.message}`);
+      }
+      throw err;
+    }
     if (diff.changed.includes(name)) {
       // A new command or environment for the slot: supervisord applies it by replacing the group.
       await client.stopProcess(name, this.o.stopTimeoutMs + 15000);
@@ -102,6 +112,12 @@ export class SupervisordRunner implements ProcessRunner {
     await this.o.client.removeProcessGroup(name);
     await rm(this.file(record.slot), { force: true });
   }
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await rename(tmp, file);
 }
 
 function toRecord(labels: ProgramLabels, pid: number, startTime: string): ProcessRecord {
