@@ -1,9 +1,9 @@
 /**
  * A release across a fleet, end to end (issue 14): three hosts on this machine at 127.0.0.2, .3
  * and .4, each with its own agent process (`sluice agent`, real, on its own task queue and state
- * directory) running the example service under the process target; the central worker (wired
- * like production) runs the workflow and the HAProxy in front of the three hosts. Traffic is
- * measured where users see it, through HAProxy, at 200 requests per second.
+ * directory) and its own supervisord running the example service under the process target; the
+ * central worker (wired like production) runs the workflow and the HAProxy in front of the three
+ * hosts. Traffic is measured where users see it, through HAProxy, at 200 requests per second.
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
@@ -27,6 +27,7 @@ import { adapterConfig, catalogue, eventually, freePort, stack, uniqueName } fro
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import pino from 'pino';
 import { agentActivities } from '../../src/worker/agent';
+import { stopSupervisord, supervisordLayout } from '../../src/lib/supervisord-instance';
 import { retainBinary, startE2eWorker, versionsThroughRouter, type E2eWorker } from '../workflows/support/e2e';
 import { SluiceClient } from '../../src/client';
 import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
@@ -115,7 +116,11 @@ after(async () => {
   // Stop the service on every host through its agent's own code path, then the agents.
   for (const child of agents.values()) await killHard(child);
   for (const h of hosts) {
-    const acts = agentActivities({ ...adapterConfig, stateDir: join(stateRoot, h.name) }, pino({ level: 'silent' }));
+    const supervisord = supervisordLayout(join(stateRoot, h.name, 'supervisord'));
+    const acts = agentActivities(
+      { ...adapterConfig, stateDir: join(stateRoot, h.name), processSupervisor: { kind: 'supervisord' }, supervisordSocket: supervisord.socket },
+      pino({ level: 'silent' }),
+    );
     for (const v of [V1, V2, V3, V4]) {
       await acts
         .retireRelease({
@@ -127,6 +132,7 @@ after(async () => {
         })
         .catch(() => undefined);
     }
+    await stopSupervisord(join(stateRoot, h.name, 'supervisord'));
   }
   await e2e?.stop(() => ({ service, environment, target: { kind: 'process', settings: {} }, router: { kind: 'haproxy', settings: { listenPort } } }), []);
   rmSync(stateRoot, { recursive: true, force: true });
@@ -194,6 +200,24 @@ test('an agent that does not come back within agentTimeout: the release is rolle
   // The hosts that changed are back; the lost host was never touched and still serves V3.
   assert.deepEqual(await versionsOnHosts(), all(V3));
   await startAgent(victim);
+});
+
+test('onAgentLost skip: a host whose agent is gone stays out of the router and the others are released', { timeout: 300_000 }, async () => {
+  const victim = hosts[2]!;
+  await killHard(agents.get(victim.name)!);
+  try {
+    const res = await settleDeployment(deploy(spec(V4, { agentTimeout: '5s', onAgentLost: 'skip', maxUnavailable: 1 })).then((h) => h.result()));
+    assert.equal(res.outcome, 'promoted', res.message);
+    assert.deepEqual(await versionsOnHosts(), { ...all(V4), [victim.name]: V3 });
+    // Only the released hosts take traffic.
+    assert.deepEqual(await versionsThroughRouter(listenPort, 9), { [V4]: 9 });
+  } finally {
+    await startAgent(victim);
+  }
+  // A later release brings the host back in.
+  const again = await settleDeployment(deploy(spec(V3)).then((h) => h.result()));
+  assert.equal(again.outcome, 'promoted', again.message);
+  assert.deepEqual(await versionsOnHosts(), all(V3));
 });
 
 test('sluice rollback of a fleet restores every host, half the fleet serving at a time, dropping no request', { timeout: 300_000 }, async () => {

@@ -54,6 +54,9 @@ export async function runRolling(ctx: DeployContext, strategy: RollingStrategy):
       const lost = `the agent of host ${host.name} did not take its step within ${strategy.agentTimeout}`;
       if (strategy.onAgentLost === 'skip' && unavailable.length < strategy.maxUnavailable) {
         unavailable.push(host.name);
+        // The router is central: it takes the host out even though its agent is gone, so no
+        // request meets a version this release cannot vouch for. A later release brings it back.
+        await withSummary(fleet.fleetDrainHost, deployActivity, `${host.name}: out of the router (agent lost)`, { ...ref, host: host.name });
         tracker.event('info', `${lost}: the host stays out of the router (${unavailable.length}/${strategy.maxUnavailable} unavailable allowed)`);
         continue;
       }
