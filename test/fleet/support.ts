@@ -1,0 +1,149 @@
+/**
+ * A fleet on this machine for tests and benchmarks: hosts at 127.0.0.2, .3, …, each with its own
+ * `sluice agent` process (real, on its own task queue), state directory and supervisord, the
+ * example service under the process target, and the HAProxy router in front of every host run by
+ * an in-process worker wired like production.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import pino from 'pino';
+import type { FleetHost } from '../../src/domain/fleet';
+import type { ReleaseSpecInput } from '../../src/domain/spec';
+import { validateReleaseSpec } from '../../src/domain/validate';
+import { stopSupervisord, supervisordLayout } from '../../src/lib/supervisord-instance';
+import { packageRoot } from '../../src/lib/paths';
+import { agentActivities } from '../../src/worker/agent';
+import type { deployWorkflow } from '../../src/workflows';
+import { deployWorkflowId } from '../../src/workflows/ids';
+import { killHard, spawnNode, waitForLine } from '../helpers/child';
+import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
+import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
+
+export type RollingInput = Extract<ReleaseSpecInput['strategy'], { kind: 'rolling' }>;
+
+export class Fleet {
+  readonly agents = new Map<string, ChildProcess>();
+
+  private constructor(
+    readonly e2e: E2eWorker,
+    readonly service: string,
+    readonly environment: string,
+    readonly hosts: FleetHost[],
+    readonly listenPort: number,
+    readonly basePort: number,
+    readonly binaries: Record<string, string>,
+    private readonly stateRoot: string,
+  ) {}
+
+  /** `count` hosts from 127.0.0.2 up, their agents started, every version's binary retained. */
+  static async create(prefix: string, count: number, versions: readonly string[]): Promise<Fleet> {
+    const e2e = await startE2eWorker(prefix);
+    const hosts = Array.from({ length: count }, (_, i) => ({ name: uniqueName(`${prefix}h${i + 1}`).slice(0, 40), address: `127.0.0.${i + 2}` }));
+    const binaries = Object.fromEntries(await Promise.all(versions.map(async (v) => [v, await serviceBinary(v)] as const)));
+    const fleet = new Fleet(
+      e2e,
+      uniqueName(prefix).slice(0, 40),
+      'e2e',
+      hosts,
+      await freePort(),
+      await freePortBlock(5),
+      binaries,
+      mkdtempSync(join(tmpdir(), `sluice-${prefix}-`)),
+    );
+    // Retained as a build would retain them, so `sluice rollback` finds the older versions.
+    for (const v of versions) retainBinary(join(e2e.dir, 'artifacts'), fleet.service, v, binaries[v]!);
+    await Promise.all(hosts.map((h) => fleet.startAgent(h)));
+    return fleet;
+  }
+
+  async startAgent(host: FleetHost): Promise<void> {
+    const child = spawnNode(join(packageRoot(), 'bin', 'sluice.js'), ['agent', '--host', host.name, '--host-address', host.address, '--state-dir', this.hostDir(host)]);
+    this.agents.set(host.name, child);
+    await waitForLine(child, 'agent started', 60_000);
+  }
+
+  killAgent(host: FleetHost): Promise<void> {
+    return killHard(this.agents.get(host.name)!);
+  }
+
+  private hostDir(host: FleetHost): string {
+    return join(this.stateRoot, host.name);
+  }
+
+  spec(version: string, strategy: Partial<RollingInput> = {}) {
+    return validateReleaseSpec(
+      {
+        service: this.service,
+        environment: this.environment,
+        source: { kind: 'prebuilt', version, binaryPath: this.binaries[version]! },
+        target: { kind: 'process', settings: { basePort: this.basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000 } },
+        router: { kind: 'haproxy', settings: { listenPort: this.listenPort, drainTimeoutMs: 2000 } },
+        strategy: { kind: 'rolling', canaryHosts: 1, batchSize: 1, checks: { window: '1s' }, agentTimeout: '30s', ...strategy },
+        hosts: this.hosts,
+        healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
+      } satisfies ReleaseSpecInput,
+      catalogue,
+    );
+  }
+
+  deploy(spec: ReturnType<Fleet['spec']>): Promise<WorkflowHandle<typeof deployWorkflow>> {
+    return this.e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+      taskQueue: this.e2e.taskQueue,
+      workflowId: deployWorkflowId(this.service, this.environment),
+      args: [spec],
+    });
+  }
+
+  /** What each host's instance answers on its own address (its stable slot's port is basePort). */
+  async versionsOnHosts(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const h of this.hosts) {
+      const res = await fetch(`http://${h.address}:${this.basePort}/version`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+      out[h.name] = res?.ok ? ((await res.json()) as { version: string }).version : 'down';
+    }
+    return out;
+  }
+
+  all(version: string): Record<string, string> {
+    return Object.fromEntries(this.hosts.map((h) => [h.name, version]));
+  }
+
+  /** Stops the agents, then every instance on every host through the agent's own code, each host's supervisord, the router and the worker. */
+  async stop(): Promise<void> {
+    for (const child of this.agents.values()) await killHard(child);
+    for (const h of this.hosts) {
+      const supervisord = join(this.hostDir(h), 'supervisord');
+      const acts = agentActivities(
+        { ...adapterConfig, stateDir: this.hostDir(h), processSupervisor: { kind: 'supervisord' }, supervisordSocket: supervisordLayout(supervisord).socket },
+        pino({ level: 'silent' }),
+      );
+      const target = { kind: 'process', settings: { basePort: this.basePort, host: h.address } };
+      for (const version of Object.keys(this.binaries)) {
+        await acts
+          .retireRelease({
+            service: this.service,
+            environment: this.environment,
+            target,
+            router: { kind: 'none', settings: {} },
+            release: { service: this.service, version, imageTag: '', commit: '' },
+          })
+          .catch(() => undefined);
+      }
+      await stopSupervisord(supervisord);
+    }
+    await this.e2e.stop(
+      () => ({
+        service: this.service,
+        environment: this.environment,
+        target: { kind: 'process', settings: {} },
+        router: { kind: 'haproxy', settings: { listenPort: this.listenPort } },
+      }),
+      [],
+    );
+    rmSync(this.stateRoot, { recursive: true, force: true });
+  }
+}
