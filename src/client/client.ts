@@ -1,4 +1,5 @@
 import type { FleetHost } from '../domain/fleet';
+import type { HostInventory } from '../domain/ports';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -25,6 +26,7 @@ import {
   DEFAULT_TASK_QUEUE,
   DEPLOY_WORKFLOW,
   deploymentWorkflowId,
+  FLEET_INVENTORY_WORKFLOW,
   pauseSignal,
   resumeSignal,
   ROLLBACK_WORKFLOW,
@@ -357,6 +359,29 @@ export class SluiceClient implements DeploymentReader {
   async drill(spec: ReleaseSpec, kind: DrillKind, options: { wait?: boolean; by?: string } = {}): Promise<DrillStarted & { link: string }> {
     const started = await startDrill(this.temporal, this.taskQueue, spec, kind, { by: options.by ?? defaultActor(), ...(options.wait ? { wait: true } : {}) });
     return { ...started, link: this.link(started.workflowId, started.runId) };
+  }
+
+  /**
+   * What each host of a fleet runs and keeps, asked of the hosts' agents (a short read-only
+   * workflow); undefined when the service does not run on a fleet.
+   */
+  async fleetInventory(ref: DeploymentRef, options: { spec?: SpecLike } = {}): Promise<HostInventory[] | undefined> {
+    const where = options.spec ?? (await this.lastSpec(ref));
+    if (!where.hosts) return undefined;
+    return this.temporal.workflow.execute<(r: unknown) => Promise<HostInventory[]>>(FLEET_INVENTORY_WORKFLOW, {
+      taskQueue: this.taskQueue,
+      workflowId: `inventory/${ref.service}/${ref.environment}/${Date.now().toString(36)}`,
+      args: [
+        {
+          service: ref.service,
+          environment: ref.environment,
+          target: where.target,
+          router: where.router ?? { kind: 'none', settings: {} },
+          hosts: where.hosts,
+          ...(where.strategy?.agentTimeout ? { agentTimeout: where.strategy.agentTimeout } : {}),
+        },
+      ],
+    });
   }
 
   /** The spec the latest release of this service and environment started with (its workflow input). */

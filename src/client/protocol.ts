@@ -12,6 +12,8 @@ export { TERMINAL_PHASES } from '../domain/status';
 /** Workflow type names as registered by the worker (the exported function names). */
 export const DEPLOY_WORKFLOW = 'deployWorkflow';
 export const ROLLBACK_WORKFLOW = 'rollbackWorkflow';
+/** What each host of a fleet runs and keeps (src/workflows/inventory.ts). */
+export const FLEET_INVENTORY_WORKFLOW = 'fleetInventoryWorkflow';
 /** Same default as src/worker (kept here so the client does not load worker code). */
 export const DEFAULT_TASK_QUEUE = 'sluice';
 

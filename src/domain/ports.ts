@@ -136,6 +136,20 @@ export interface FleetPort {
   fleetHosts(input: TargetRef): Promise<FleetHostState[]>;
 }
 
+/** What one host runs and keeps, asked of its agent (src/worker/agent.ts). */
+export interface HostInventoryPort {
+  /** The versions the host keeps locally (retained binaries), newest last as the target lists them; [] when its target keeps none. */
+  retainedOnHost(input: TargetRef): Promise<string[]>;
+}
+export interface HostInventory {
+  host: string;
+  address: string;
+  live: string | null;
+  retained: string[];
+  /** Why the host could not be asked (its agent did not answer in time). */
+  error?: string;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Temporal itself (src/activities/workflows): what workflow code cannot ask the server.
 export interface WorkflowsPort {

@@ -14,7 +14,8 @@ import type pino from 'pino';
 import type { AdapterConfig } from '../activities/config';
 import { createDeployActivities } from '../activities/deploy';
 import { hostTaskQueue } from '../domain/fleet';
-import type { DeployPort } from '../domain/ports';
+import type { DeployPort, HostInventoryPort } from '../domain/ports';
+import { createTarget } from '../activities/targets/registry';
 
 export interface AgentOptions {
   host: string;
@@ -44,10 +45,16 @@ export function heartbeating<T extends object>(activities: T): T {
   return out as T;
 }
 
-export function agentActivities(adapters: AdapterConfig, logger: pino.Logger): Omit<DeployPort, 'probeHealth'> {
+export function agentActivities(adapters: AdapterConfig, logger: pino.Logger): Omit<DeployPort, 'probeHealth'> & HostInventoryPort {
   const { probeHealth: _unused, ...deploy } = createDeployActivities({ config: adapters, logger });
   void _unused;
-  return heartbeating(deploy);
+  const inventory: HostInventoryPort = {
+    async retainedOnHost(ref) {
+      const target = createTarget(ref.target.kind, ref.target.settings, adapters);
+      return target.retained ? target.retained({ service: ref.service, environment: ref.environment, workflowId: 'inventory' }) : [];
+    },
+  };
+  return heartbeating({ ...deploy, ...inventory });
 }
 
 /** Runs the agent until SIGINT/SIGTERM, then drains running steps and stops. */

@@ -8,3 +8,4 @@ export { analysisWorkflow } from './analysis';
 export { notifyWorkflow } from './notification';
 export { drillWorkflow } from './drill';
 export { scheduledDrillWorkflow } from './scheduled-drill';
+export { fleetInventoryWorkflow } from './inventory';

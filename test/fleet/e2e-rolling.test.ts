@@ -19,6 +19,9 @@ import { steadyLoad } from '../helpers/steady-load';
 import { eventually, stack } from '../helpers/stack';
 import { versionsThroughRouter } from '../workflows/support/e2e';
 import { Fleet, type RollingInput } from './support';
+import { tmpdir } from 'node:os';
+import type { HostInventory } from '../../src/domain/ports';
+import { runCli } from '../cli/helpers';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -156,4 +159,19 @@ test('sluice rollback of a fleet restores every host, half the fleet serving at 
   assert.deepEqual([rolled.result?.from?.version, rolled.result?.to?.version], [V3, V2]);
   assert.deepEqual(await versionsOnHosts(), all(V2));
   assert.deepEqual(await versionsThroughRouter(fleet.listenPort, 9), { [V2]: 9 });
+});
+
+test('sluice releases of a fleet lists what each host runs and keeps, asked of its agent', { timeout: 120_000 }, async () => {
+  const cli = await runCli(['releases', fleet.service, fleet.environment, '--task-queue', fleet.e2e.taskQueue, '--output', 'json'], { cwd: tmpdir() });
+  assert.equal(cli.code, 0, cli.stderr);
+  const out = JSON.parse(cli.stdout) as { hosts: HostInventory[] };
+  assert.deepEqual(
+    out.hosts.map((h) => [h.host, h.address, h.live]),
+    fleet.hosts.map((h) => [h.name, h.address, V2]),
+  );
+  // Every host kept each version it ran (the skip test left the lost host without V4).
+  for (const h of out.hosts) {
+    const expected = h.host === fleet.hosts[2]!.name ? [V1, V2, V3] : [V1, V2, V3, V4];
+    assert.deepEqual(h.retained, expected, h.host);
+  }
 });

@@ -108,6 +108,8 @@ export interface Target {
   retireRelease(scope: TargetScope, version: string): Promise<Instance[]>;
   /** Base URL per running role (the stable one is the current stable). */
   endpoints(scope: TargetScope): Promise<Partial<Record<Role, { url: string; release: Release }>>>;
+  /** Versions this place keeps and can start again without the artifact store (a fleet host's own copies); absent when it keeps none itself. */
+  retained?(scope: TargetScope): Promise<string[]>;
 }
 
 export function roleOfSlot(slot: Slot): Role {

@@ -38,9 +38,9 @@ export function registerReleasesCommand(program: Command): void {
       const { spec } = loadSpec({ ...opts, env: ref.environment });
       if (spec.service === ref.service && spec.source.kind === 'build') imageRepo = spec.source.imageRepo;
     }
-    const { releases, live, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    const { releases, live, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
     if (opts.output === 'json') {
-      console.log(JSON.stringify({ service: ref.service, environment: ref.environment, live: live ?? null, workflowId, link, releases }, null, 2));
+      console.log(JSON.stringify({ service: ref.service, environment: ref.environment, live: live ?? null, workflowId, link, releases, ...(hosts ? { hosts } : {}) }, null, 2));
       return;
     }
     if (releases.length === 0) console.log(`no retained releases of ${ref.service}`);
@@ -51,6 +51,15 @@ export function registerReleasesCommand(program: Command): void {
           releases.map((r) => [r.version === live ? '*' : '', r.version, r.imageTag, r.digest ? r.digest.slice(0, 19) : '-', r.binaryPath ? 'yes' : '-', r.builtAt ?? '']),
         ),
       );
+    if (hosts) {
+      console.log(`\nhosts (asked of their agents):`);
+      console.log(
+        table(
+          ['host', 'address', 'live', 'kept on the host'],
+          hosts.map((h) => [h.host, h.address, h.live ?? '-', h.error ? `agent did not answer: ${h.error}` : h.retained.join(', ') || '-']),
+        ),
+      );
+    }
     if (workflowId) console.log(`\n${live ? `* live in ${ref.environment}` : `live release in ${ref.environment} unknown`}\nworkflow ${workflowId}\nweb ui   ${link}`);
   });
 }

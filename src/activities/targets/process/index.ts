@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chmod, copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { compare, valid } from 'semver';
 import { z } from 'zod';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
@@ -128,6 +129,16 @@ export class ProcessTarget implements Target {
 
   async endpoints(scope: TargetScope) {
     return endpointsOf(await this.instances(scope));
+  }
+
+  /**
+   * The versions whose binaries this place keeps (retainBinary's directories), oldest first. A
+   * directory name is the version with its one `+` (semver build metadata) written as `_`.
+   */
+  async retained(scope: TargetScope): Promise<string[]> {
+    const names = await readdir(join(this.dir(scope), 'releases')).catch(() => [] as string[]);
+    const versions = names.map((n) => n.replace('_', '+')).filter((v) => valid(v) !== null);
+    return versions.sort(compare);
   }
 
   private async ensure(scope: TargetScope, slot: Slot, request: StartRequest): Promise<Instance> {
