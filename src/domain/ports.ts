@@ -130,8 +130,11 @@ export interface FleetPort {
   fleetEnsure(input: TargetRef & { hosts: string[] }): Promise<void>;
   /** Stops new requests to a host and waits until its in-flight ones finished (or the drain timeout). */
   fleetDrainHost(input: TargetRef & { host: string }): Promise<void>;
-  /** Points a host's server at its instance and makes it take traffic at `weight` (relative to the other hosts). */
-  fleetReadyHost(input: TargetRef & FleetHostAddress & { weight: number }): Promise<void>;
+  /**
+   * Points a host's server at its instance and makes it take traffic at `weight` (relative to the
+   * other hosts); with `version`, the instance is (re)registered for scraping with that version.
+   */
+  fleetReadyHost(input: TargetRef & FleetHostAddress & { weight: number; version?: string }): Promise<void>;
   /** What the fleet's proxy does now: every host's server. */
   fleetHosts(input: TargetRef): Promise<FleetHostState[]>;
 }

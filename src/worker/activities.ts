@@ -99,7 +99,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
     ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
   });
   const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
-  const fleet: FleetPort = createFleetActivities(adapters);
+  const fleet: FleetPort = createFleetActivities(adapters, deps.prometheusTargetsDir);
   const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows, ...fleet };
   void buildPort;
   void registryPort;

@@ -17,6 +17,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { steadyLoad } from '../helpers/steady-load';
 import { eventually, stack } from '../helpers/stack';
+import { promQuery } from '../helpers/exposition';
 import { versionsThroughRouter } from '../workflows/support/e2e';
 import { Fleet, type RollingInput } from './support';
 import { tmpdir } from 'node:os';
@@ -73,6 +74,17 @@ test(`a rolling release across three hosts, host by host through their agents, d
   assert.equal(res.previous?.version, V1);
   assert.deepEqual(await versionsOnHosts(), all(V2));
   assert.deepEqual(await versionsThroughRouter(fleet.listenPort, 9), { [V2]: 9 });
+  // Prometheus scrapes every host's instance, labelled with its host and the version it runs.
+  await eventually(
+    'every host scraped with V2',
+    async () => {
+      const up = await promQuery(`up{service="${fleet.service}",environment="${fleet.environment}"}`);
+      const seen = Object.fromEntries(up.filter((s) => s.value === 1).map((s) => [s.metric.host, s.metric.version]));
+      return JSON.stringify(seen) === JSON.stringify(all(V2)) ? true : undefined;
+    },
+    30_000,
+    500,
+  );
 });
 
 test('an abort after two hosts restores every host that changed, newest first, dropping no request', { timeout: 300_000 }, async () => {

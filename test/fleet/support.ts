@@ -19,7 +19,9 @@ import { agentActivities } from '../../src/worker/agent';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
-import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
+import { adapterConfig, catalogue, freePort, stack, uniqueName } from '../helpers/stack';
+import { hostGroupId } from '../../src/activities/metrics/scrape-groups';
+import { unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 
@@ -134,6 +136,7 @@ export class Fleet {
           .catch(() => undefined);
       }
       await stopSupervisord(supervisord);
+      await unregisterScrapeGroup(stack.prometheus.targetsDir, hostGroupId({ service: this.service, environment: this.environment, host: h.name }));
     }
     await this.e2e.stop(
       () => ({

@@ -7,8 +7,10 @@ import type { FleetPort, TargetRef } from '../../domain/ports';
 import { ErrorType, badInput } from '../../domain/errors';
 import type { AdapterConfig } from '../config';
 import { HaproxyFleetRouter } from '../routers/haproxy/fleet';
+import { registerHostInstance } from '../metrics/scrape-groups';
 
-export function createFleetActivities(config: AdapterConfig): FleetPort {
+/** `prometheusTargetsDir`: where host instances are registered for scraping (the worker's file-SD directory); none when unset. */
+export function createFleetActivities(config: AdapterConfig, prometheusTargetsDir?: string): FleetPort {
   const routerOf = (ref: TargetRef): HaproxyFleetRouter => {
     if (ref.router.kind !== 'haproxy') throw badInput(ErrorType.RouterUnsupported, `a fleet is fronted by the haproxy router, not "${ref.router.kind}"`);
     return new HaproxyFleetRouter(ref.router.settings, config.haproxy);
@@ -22,6 +24,15 @@ export function createFleetActivities(config: AdapterConfig): FleetPort {
     },
     async fleetReadyHost(input) {
       await routerOf(input).ready(input, input.host, { host: input.address, port: input.port }, input.weight);
+      if (prometheusTargetsDir && input.version) {
+        await registerHostInstance(prometheusTargetsDir, {
+          service: input.service,
+          environment: input.environment,
+          host: input.host,
+          version: input.version,
+          address: `${input.address}:${input.port}`,
+        });
+      }
     },
     async fleetHosts(input) {
       return routerOf(input).hosts(input);

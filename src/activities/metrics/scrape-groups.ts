@@ -93,3 +93,20 @@ export async function unregisterLive(targetsDir: string, key: GroupKey & { versi
 export async function liveGroup(targetsDir: string, key: GroupKey): Promise<ScrapeGroup | undefined> {
   return readScrapeGroup(targetsDir, liveGroupId(key));
 }
+
+/**
+ * A fleet host's instance (src/domain/fleet.ts): one group per host, `sluice-host_<service>_
+ * <environment>_<host>`, labelled like a live stable plus `host`, written by the fleet router
+ * activities on the central worker when a host comes back into the router with a version.
+ */
+export function hostGroupId(key: { service: string; environment: string; host: string }): string {
+  return `sluice-host_${sanitize(`${key.service}_${key.environment}_${key.host}`)}`;
+}
+
+export async function registerHostInstance(targetsDir: string, instance: { service: string; environment: string; host: string; version: string; address: string }): Promise<void> {
+  await registerScrapeGroup(targetsDir, {
+    id: hostGroupId(instance),
+    targets: [instance.address],
+    labels: { ...groupLabels({ service: instance.service, environment: instance.environment, role: 'stable', version: instance.version }), host: instance.host },
+  });
+}
