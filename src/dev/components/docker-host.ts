@@ -151,7 +151,27 @@ export async function stopDockerHost(stateDir: string, name: string, opts: { rem
   if (pid !== undefined && commandLine(pid).includes(paths.execRoot)) await stopDaemon(containerdPid, 10000);
   rmSync(paths.socket, { force: true });
   rmSync(paths.pidFile, { force: true });
-  if (opts.removeState) rmSync(join(stateDir, 'hosts', name), { recursive: true, force: true });
+  if (opts.removeState) {
+    const root = join(stateDir, 'hosts', name);
+    await unmountUnder(root);
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * dockerd leaves mounts under its exec root when it stops (the bind mount of the host's network
+ * namespace, exec/netns/default), and a mounted file cannot be deleted: they go first, deepest first.
+ */
+async function unmountUnder(dir: string): Promise<void> {
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .map((line) => line.split(' ')[4])
+    .filter((point): point is string => point !== undefined)
+    // mountinfo escapes space, tab, newline and backslash as octal.
+    .map((point) => point.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(parseInt(octal, 8))))
+    .filter((point) => point.startsWith(`${dir}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of mounts) await execFileAsync('umount', [point]);
 }
 
 function commandLine(pid: number): string {

@@ -90,7 +90,17 @@ export function dockerClientFor(engine: DockerEngine): Docker {
     const [ca, cert, key] = files.map((file) => readCertFile(file, engine.host));
     // The key goes into a native TLS context, not into dockerode's options: docker-modem prints
     // its request options when DEBUG=modem is set, a SecureContext prints as an empty object.
-    const agent = new Agent({ secureContext: createSecureContext({ ca, cert, key }), keepAlive: true });
+    let secureContext;
+    try {
+      secureContext = createSecureContext({ ca, cert, key });
+    } catch (err) {
+      // OpenSSL's reason ("no start line", "key values mismatch") names no file content.
+      throw badInput(
+        ErrorType.DockerEngineCertificates,
+        `TLS files in ${certDir} for the Docker engine ${engine.host} are not a usable client identity: ${(err as Error).message}`,
+      );
+    }
+    const agent = new Agent({ secureContext, keepAlive: true });
     // dockerode hands its options to docker-modem, which takes an agent; @types/dockerode omits it.
     const options: Docker.DockerOptions & { agent: Agent } = { protocol: 'https', host: at.address, port: at.port, agent };
     return new Docker(options);
