@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import pino from 'pino';
 import { createDeployActivities } from '../../src/activities/deploy';
 import { dockerClientFor } from '../../src/activities/targets/docker/engine';
