@@ -10,7 +10,8 @@ import { ErrorType, badInput } from '../../../domain/errors';
 /** The three files of Docker's DOCKER_CERT_PATH layout. */
 export const CERT_FILES = { ca: 'ca.pem', cert: 'cert.pem', key: 'key.pem' } as const;
 
-const UNIX = /^unix:\/\/(\/.+)$/;
+// Absolute in practice (unix:///run/docker.sock); a relative socket setting stays relative to the worker.
+const UNIX = /^unix:\/\/(.+)$/;
 // An IPv4 address or a host name, or a bracketed IPv6 address, then a port.
 const TCP = /^tcp:\/\/(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
