@@ -9,9 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { dockerClientFor } from '../../src/activities/targets/docker/engine';
 import { engineFor, DockerTargetSettings } from '../../src/activities/targets/docker';
+import { nothingListens } from '../../src/activities/targets/readiness';
 import { createTarget } from '../../src/activities/targets/registry';
 import { ErrorType } from '../../src/domain/errors';
 import type { ReleaseSpecInput } from '../../src/domain/spec';
@@ -125,4 +127,13 @@ test("Docker's environment conventions, read by the composition root", () => {
   assert.equal(workerOptionsFrom(['--docker-socket', '/x.sock'], env).dockerEngine, undefined);
   assert.equal(workerOptionsFrom([], { ...env, SLUICE_DOCKER_SOCKET: '/x.sock' }).dockerEngine, undefined);
   assert.throws(() => workerOptionsFrom([], { DOCKER_HOST: 'tcp://127.0.0.2:2375' }), isType(ErrorType.InsecureDockerEngine));
+});
+
+test("a remote host's port is checked by connecting: taken while something listens, free once it is gone", async () => {
+  const server = createServer((socket) => socket.destroy());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
+  const { port } = server.address() as AddressInfo;
+  assert.equal(await nothingListens('127.0.0.2', port), false);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  assert.equal(await nothingListens('127.0.0.2', port), true);
 });
