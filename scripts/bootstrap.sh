@@ -7,7 +7,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
 temporal_version=v1.5.1
-apt_packages=(docker.io docker-registry prometheus prometheus-alertmanager haproxy git ca-certificates openssl)
+apt_packages=(docker.io docker-registry prometheus prometheus-alertmanager haproxy supervisor git ca-certificates openssl)
 # Browser tests drive Debian's Chromium (no browser download is possible here).
 [ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
 
@@ -30,8 +30,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   as_root apt-get update -qq || die "apt-get update failed"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
     || die "apt-get install ${missing[*]} failed"
+  # Sluice starts its own supervisord per state dir (src/lib/supervisord-instance.ts) and never
+  # uses Debian's system service: one the package just started is stopped and disabled.
+  if [[ " ${missing[*]} " == *" supervisor "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet supervisor 2>/dev/null; then
+    as_root systemctl disable --now supervisor >/dev/null 2>&1 || say "could not stop Debian's supervisor service (harmless: Sluice uses its own)"
+  fi
 fi
-for bin in dockerd docker-registry prometheus promtool prometheus-alertmanager haproxy; do
+for bin in dockerd docker-registry prometheus promtool prometheus-alertmanager haproxy supervisord supervisorctl; do
   PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null || die "$bin not found after installing Debian packages"
 done
 

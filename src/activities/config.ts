@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { ProcessSupervisor } from './targets/process/supervisor-setting';
 
 /**
  * Where the shared services the adapters use live (Docker engine, process state, HAProxy), as
@@ -8,6 +9,16 @@ import type Docker from 'dockerode';
 export interface AdapterConfig {
   /** Root of the process target's pid files, logs and kept binaries (<root>/processes/...). */
   stateDir: string;
+  /**
+   * What runs the process target's instances unless a spec's target.settings.supervisor says
+   * otherwise (pid files when unset). A host's agent names its own supervisord here.
+   */
+  processSupervisor?: ProcessSupervisor;
+  /**
+   * This host's supervisord (its XML-RPC unix socket), used when the chosen supervisor is
+   * supervisord and names no socket: the embedded stack's, or an agent's own.
+   */
+  supervisordSocket?: string;
   /** Docker engine socket of the docker target, unless a spec's target.settings.socket names another. */
   dockerSocket: string;
   /** A Docker client for `dockerSocket` to share (the worker's); one per socket is made otherwise. */

@@ -12,6 +12,7 @@ import { registerReleasesCommand } from './commands/releases';
 import { registerRollbackCommand } from './commands/rollback';
 import { registerStatsCommand } from './commands/stats';
 import { registerWorkerCommand } from './commands/worker';
+import { registerAgentCommand } from './commands/agent';
 import { UsageError } from './context';
 import { registerDevCommands } from './dev';
 import { ExitCode } from './exit-codes';
@@ -55,6 +56,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerDrillScheduleCommands(program);
   registerStatsCommand(program);
   registerWorkerCommand(program);
+  registerAgentCommand(program);
   registerDemoCommand(program);
   registerAlertsCommands(program);
   return program;

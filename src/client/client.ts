@@ -1,3 +1,4 @@
+import type { FleetHost } from '../domain/fleet';
 import { createHash } from 'node:crypto';
 import {
   WorkflowExecutionAlreadyStartedError,
@@ -59,6 +60,8 @@ export interface SpecLike {
   target: TargetSpec;
   router?: RouterSpec;
   source?: { kind: string; imageRepo?: string; repoDir?: string; commit?: string };
+  hosts?: FleetHost[];
+  strategy?: { kind: string; agentTimeout?: string };
 }
 
 export interface RollbackOptions {
@@ -306,6 +309,7 @@ export class SluiceClient implements DeploymentReader {
       target: where.target,
       router: where.router ?? { kind: 'none', settings: {} },
       imageRepo: where.source?.imageRepo,
+      ...(where.hosts ? { hosts: where.hosts, ...(where.strategy?.agentTimeout ? { agentTimeout: where.strategy.agentTimeout } : {}) } : {}),
     };
     const workflowId = rollbackWorkflowId(ref.service, ref.environment);
     let handle: WorkflowHandleWithFirstExecutionRunId;

@@ -24,6 +24,8 @@ export interface StackConfig {
   alertReceiver: { host: string; port: number; tokenFile: string };
   /** The stack's own HAProxy (stats page) and the directory of the per-service HAProxy processes. */
   haproxy: { adminSocket: string; servicesDir: string; pidFile: string; statsPort: number };
+  /** The stack's supervisord (optional component): its own config, socket and include dir under `dir`. */
+  supervisord: { dir: string };
 }
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -110,6 +112,7 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       pidFile: join(stateDir, 'haproxy', 'haproxy.pid'),
       statsPort: portFromEnv(env, 'SLUICE_HAPROXY_STATS_PORT', 8404),
     },
+    supervisord: { dir: join(stateDir, 'supervisord') },
   };
 }
 

@@ -7,6 +7,7 @@ import { dockerdComponent } from './components/dockerd';
 import { haproxyComponent } from './components/haproxy';
 import { prometheusComponent } from './components/prometheus';
 import { registryComponent } from './components/registry';
+import { supervisordComponent } from './components/supervisord';
 import { KUBERNETES_COMPONENTS } from './components/kube-stack';
 import { temporalComponent } from './components/temporal';
 import { tcpOpen, waitFor } from './probe';
@@ -40,8 +41,11 @@ function tailOfLog(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Every component this stack knows: the core ones, then the optional Kubernetes control plane. */
-export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS];
+/** Started only when named (`dev up --only supervisord`): the process target's supervisord. */
+export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent];
+
+/** Every component this stack knows: the core ones, the optional Kubernetes control plane, the optional others. */
+export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS, ...OPTIONAL_COMPONENTS];
 
 export function selectComponents(names?: string[], opts: { kubernetes?: boolean } = {}): Component[] {
   if (!names || names.length === 0) return [...COMPONENTS, ...(opts.kubernetes ? KUBERNETES_COMPONENTS : [])];
@@ -101,7 +105,8 @@ export async function stackDown(config: StackConfig, components: Component[] = [
 /** The core components, plus the Kubernetes ones when asked for or when this state dir runs them. */
 export function componentsInUse(config: StackConfig, opts: { kubernetes?: boolean } = {}): Component[] {
   const kubernetesRunning = KUBERNETES_COMPONENTS.some((c) => livePid(pidFile(config, c.name)) !== undefined);
-  return selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning });
+  const optional = OPTIONAL_COMPONENTS.filter((c) => livePid(pidFile(config, c.name)) !== undefined);
+  return [...selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning }), ...optional];
 }
 
 export async function stackStatus(config: StackConfig, components: Component[] = componentsInUse(config)): Promise<ComponentStatus[]> {

@@ -113,6 +113,30 @@ export interface DeployPort {
 export type SluiceActivities = BuildPort & RegistryPort & DeployPort;
 
 // ---------------------------------------------------------------------------------------------
+// The fleet router (src/activities/fleet): traffic between the hosts of a fleet, on the central
+// worker. Each host's own instances are changed by its agent, through DeployPort on the host's
+// task queue (src/domain/fleet.ts).
+export interface FleetHostAddress {
+  host: string;
+  address: string;
+  port: number;
+}
+export interface FleetHostState extends FleetHostAddress {
+  weight: number;
+  state: 'ready' | 'drain' | 'maint';
+}
+export interface FleetPort {
+  /** Creates the fleet's proxy with one server per host (idempotent; no reload when nothing changed). */
+  fleetEnsure(input: TargetRef & { hosts: string[] }): Promise<void>;
+  /** Stops new requests to a host and waits until its in-flight ones finished (or the drain timeout). */
+  fleetDrainHost(input: TargetRef & { host: string }): Promise<void>;
+  /** Points a host's server at its instance and makes it take traffic at `weight` (relative to the other hosts). */
+  fleetReadyHost(input: TargetRef & FleetHostAddress & { weight: number }): Promise<void>;
+  /** What the fleet's proxy does now: every host's server. */
+  fleetHosts(input: TargetRef): Promise<FleetHostState[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Temporal itself (src/activities/workflows): what workflow code cannot ask the server.
 export interface WorkflowsPort {
   /** Whether a workflow with this id runs now (a drill asks before it starts whether a release does). */

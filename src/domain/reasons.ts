@@ -25,6 +25,8 @@ export const Reason = {
   RolledBackToRelease: 'RolledBackToRelease',
   NothingToRollBackTo: 'NothingToRollBackTo',
   ReleaseNotRetained: 'ReleaseNotRetained',
+  /** A fleet host's agent did not take its step in time (src/domain/fleet.ts); the release was rolled back. */
+  AgentLost: 'AgentLost',
   // --- Drills (src/domain/drill.ts) ------------------------------------------------------------
   /** The fault was detected (or both rollback directions ran) and the live version was back within the budget. */
   DrillPassed: 'DrillPassed',

@@ -4,6 +4,7 @@
  * workflow it is plain data (workflow code imports only the types from this file).
  */
 import { z } from 'zod';
+import { FleetHosts } from './fleet';
 import { AnalysisTemplate } from './analysis';
 import type { AdapterCatalogue, Capabilities } from './adapters';
 import { DURATION_PATTERN } from './duration';
@@ -138,7 +139,30 @@ export const RecreateStrategy = z.strictObject({
 });
 export type RecreateStrategy = z.infer<typeof RecreateStrategy>;
 
-export const Strategy = z.discriminatedUnion('kind', [CanaryStrategy, BlueGreenStrategy, RecreateStrategy]);
+/**
+ * Host by host across a fleet (`hosts`): a first batch of `canaryHosts`, then batches of
+ * `batchSize`. Each host is taken out of the fleet router, switched to the new version by its
+ * agent (direct replacement under the host's supervisor), checked, and put back; `checks` run
+ * between batches. Every host changed is restored, newest first, on rollback.
+ */
+export const RollingStrategy = z.strictObject({
+  kind: z.literal('rolling'),
+  canaryHosts: z.number().int().min(1).default(1),
+  batchSize: z.number().int().min(1).default(1),
+  checks: ChecksOrOff.default({}),
+  /** How long a host's step waits for its agent to take it before the agent counts as lost. */
+  agentTimeout: Duration.default('2m'),
+  /**
+   * What a lost agent does to the release: `rollback` (default) restores every host changed;
+   * `skip` leaves the host out of the router and goes on, as long as no more than
+   * `maxUnavailable` hosts are out.
+   */
+  onAgentLost: z.enum(['rollback', 'skip']).default('rollback'),
+  maxUnavailable: z.number().int().min(0).default(0),
+});
+export type RollingStrategy = z.infer<typeof RollingStrategy>;
+
+export const Strategy = z.discriminatedUnion('kind', [CanaryStrategy, BlueGreenStrategy, RecreateStrategy, RollingStrategy]);
 export type Strategy = z.infer<typeof Strategy>;
 export type StrategyKind = Strategy['kind'];
 
@@ -209,8 +233,22 @@ export const ReleaseSpecFields = z
     notifications: Notifications.default([]),
     /** Rollback drills of this environment (src/domain/drill.ts): the fault a bad-canary drill injects, the budget. */
     drill: DrillSettings.optional(),
+    /** The hosts of a fleet (src/domain/fleet.ts), each reached through its agent; released with the rolling strategy. */
+    hosts: FleetHosts.optional(),
   })
   .superRefine((spec, ctx) => {
+    if (spec.strategy.kind === 'rolling' && !spec.hosts) ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'the rolling strategy releases a fleet: name its hosts' });
+    if (spec.hosts && spec.strategy.kind !== 'rolling')
+      ctx.addIssue({ code: 'custom', path: ['strategy', 'kind'], message: 'a fleet (hosts) is released with the rolling strategy' });
+    // An analysis compares a canary with a baseline the central worker starts; across hosts that
+    // is the hosts already updated against the others, which is not built yet.
+    if (spec.strategy.kind === 'rolling' && spec.strategy.checks && spec.strategy.checks.templates?.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['strategy', 'checks', 'templates'],
+        message: 'analysis between batches of a fleet is not supported yet: a health window checks each host',
+      });
+    }
     const names = new Set(spec.analysis.templates.map((t) => t.name));
     const checkRefs: { path: (string | number)[]; templates?: string[] }[] = [];
     const strategy = spec.strategy;
@@ -225,6 +263,7 @@ export const ReleaseSpecFields = z
         if (strategy.postPromotionChecks) checkRefs.push({ path: ['strategy', 'postPromotionChecks', 'templates'], templates: strategy.postPromotionChecks.templates });
         break;
       case 'recreate':
+      case 'rolling':
         if (strategy.checks) checkRefs.push({ path: ['strategy', 'checks', 'templates'], templates: strategy.checks.templates });
         break;
       default: {

@@ -2,6 +2,7 @@
  * What a deployment looks like from outside: the `status` query, the event log and the final
  * result. Plain data, no zod (workflow code builds these).
  */
+import type { FleetHost } from './fleet';
 import type { Reason } from './reasons';
 import type { Release } from './release';
 import type { RouterSpec, StrategyKind, TargetSpec } from './spec';
@@ -145,6 +146,10 @@ export interface RollbackRequest {
   router: RouterSpec;
   /** Registry repository of the service's images (docker and kubernetes targets). */
   imageRepo?: string;
+  /** A fleet's hosts (src/domain/fleet.ts): each is rolled back through its agent. */
+  hosts?: FleetHost[];
+  /** How long a host's step waits for its agent (a fleet only; default 2m). */
+  agentTimeout?: string;
 }
 
 export interface RollbackResult {

@@ -5,6 +5,7 @@
 import type Docker from 'dockerode';
 import { createBuildActivities } from '../activities/build';
 import { createDeployActivities } from '../activities/deploy';
+import { createFleetActivities } from '../activities/fleet';
 import { createLoadActivities } from '../activities/load';
 import { createMetricsActivities } from '../activities/metrics';
 import { createNotifyActivities } from '../activities/notify';
@@ -13,7 +14,7 @@ import { createWorkflowsActivities } from '../activities/workflows';
 import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
-import type { BuildPort, DeployPort, RegistryPort, SluiceActivities, WorkflowsPort } from '../domain/ports';
+import type { BuildPort, DeployPort, FleetPort, RegistryPort, SluiceActivities, WorkflowsPort } from '../domain/ports';
 import type { AdapterConfig, DockerEngine } from '../activities/config';
 import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
@@ -101,7 +102,8 @@ export function createSluiceActivities(deps: ActivityDeps) {
     ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
   });
   const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
-  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows };
+  const fleet: FleetPort = createFleetActivities(adapters);
+  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows, ...fleet };
   void buildPort;
   void registryPort;
   return activities satisfies SluiceActivities;

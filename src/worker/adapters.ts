@@ -11,6 +11,7 @@ import { DockerEngineSettings } from '../activities/targets/docker/engine';
 import { parseSettings } from '../activities/targets/settings';
 import type { StackConfig } from '../dev/config';
 import { ErrorType, badInput } from '../domain/errors';
+import { supervisordLayout } from '../lib/supervisord-instance';
 
 export function adapterConfigFromStack(
   stack: StackConfig,
@@ -20,6 +21,8 @@ export function adapterConfigFromStack(
     stateDir: stack.stateDir,
     dockerSocket: extra.dockerSocket ?? stack.docker.socket,
     haproxy: { runDir: stack.haproxy.servicesDir },
+    // Known, not chosen: the process target uses it only when a spec asks for supervisord.
+    supervisordSocket: supervisordLayout(stack.supervisord.dir).socket,
     ...(extra.docker ? { docker: extra.docker } : {}),
     ...(extra.dockerEngine ? { dockerEngine: extra.dockerEngine } : {}),
     ...(extra.env ? { env: extra.env } : {}),

@@ -11,6 +11,7 @@ import { sameRelease, type Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, Outcome, Phase } from '../domain/status';
 import { deploy, retention } from './activities';
+import { fleetLiveRelease } from './hosts';
 import { type DeployContext, targetRef } from './context';
 import { Control, StopError, type StopRequest } from './control';
 import { Notifier } from './notify';
@@ -100,7 +101,11 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
 
   try {
     control.throwIfStopped(); // an abort sent with the start is honoured before any work
-    previous = await control.interruptible(() => deploy.currentRelease(ref));
+    // A fleet's live version is what its hosts run, asked of their agents (only fleets take this path).
+    const hosts = spec.hosts;
+    previous = await control.interruptible(() =>
+      hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : deploy.currentRelease(ref),
+    );
     release = await obtainRelease(spec, control, tracker);
     tracker.setReleases(release, previous);
     // Once the version is known, so the message can name it (a failed build sends only `failed`).

@@ -13,6 +13,9 @@ import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '..
 import type { RollbackRequest, RollbackResult } from '../domain/status';
 import { deploy, retention } from './activities';
 import { describeError } from './saga';
+import { toMs } from '../domain/duration';
+import type { FleetHost } from '../domain/fleet';
+import { fleetLiveRelease, hostDeploy, hostRef, switchHost, type FleetRef } from './hosts';
 import { ErrorType } from '../domain/errors';
 
 function toRelease(service: string, r: RetainedReleasePort): Release {
@@ -59,7 +62,10 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     { key: SluiceEnvironment, value: request.environment },
     { key: SluicePhase, value: 'rolling-back' },
   ]);
-  const current = await deploy.currentRelease(ref);
+  const hosts = request.hosts;
+  const agentTimeoutMs = toMs(request.agentTimeout ?? DEFAULT_AGENT_TIMEOUT);
+  // A fleet's live version is asked of its agents (only fleets take this path).
+  const current = hosts ? await fleetLiveRelease(ref, hosts, agentTimeoutMs) : await deploy.currentRelease(ref);
   const retained = await retention.listReleases({ service: request.service, ...(request.imageRepo ? { imageRepo: request.imageRepo } : {}) });
   const choice = chooseRollbackTarget(request.service, retained, current, request.toVersion);
 
@@ -72,9 +78,10 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   const to = choice.release;
   upsertSearchAttributes([{ key: SluiceVersion, value: to.version }]);
 
-  if (!sameRelease(current, to)) {
+  if (!sameRelease(current, to) || hosts) {
     try {
-      await deploy.rollbackToRelease({ ...ref, release: to, from: current });
+      if (hosts) await rollbackFleet(ref, hosts, to, agentTimeoutMs);
+      else await deploy.rollbackToRelease({ ...ref, release: to, from: current });
     } catch (err) {
       return fail(Reason.ActivityFailed, `could not roll back to ${to.version}: ${describeError(err)}`, to);
     }
@@ -88,4 +95,23 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     to,
     durationMs: Date.now() - started,
   };
+}
+
+const DEFAULT_AGENT_TIMEOUT = '2m';
+
+/**
+ * A fleet back to `to`: every host not on it yet, through its agent, in two halves, so one half
+ * serves while the other switches (a single host has nobody to stand in for it). A host already
+ * on `to` is only made sure to be back in the router.
+ */
+async function rollbackFleet(ref: FleetRef, hosts: readonly FleetHost[], to: Release, agentTimeoutMs: number): Promise<void> {
+  const half = Math.ceil(hosts.length / 2);
+  for (const group of [hosts.slice(0, half), hosts.slice(half)]) {
+    await Promise.all(
+      group.map(async (host) => {
+        const from = await hostDeploy(host.name, agentTimeoutMs).currentRelease(hostRef(ref, host));
+        await switchHost(ref, host, { release: to, from }, { agentTimeoutMs, label: 'rollback: ' });
+      }),
+    );
+  }
 }

@@ -36,7 +36,8 @@ export function uniqueName(prefix: string): string {
 /** A loopback TCP port that is free right now. */
 export const freePort = freeLoopbackPort;
 
-export async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 250): Promise<T> {
+/** `what` may be a function, read when the wait times out (to say where things stood then). */
+export async function eventually<T>(what: string | (() => string), fn: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -47,7 +48,7 @@ export async function eventually<T>(what: string, fn: () => Promise<T | undefine
       lastError = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'function' ? what() : what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
     }
     await new Promise((r) => setTimeout(r, everyMs));
   }

@@ -72,10 +72,16 @@ describe('kubernetes target: bake after promotion', { skip }, () => {
       catalogue,
     );
     const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, 'test'), args: [spec] });
+    // Where the release stood, for the failure message if the bake never comes.
+    let last = '';
     await eventually(
-      'the bake',
+      () => `the bake (last seen: ${last})`,
       async () => {
         const st = await handle.query(statusQuery);
+        last = `${st.phase}: ${st.events
+          .slice(-3)
+          .map((e) => `${e.at} ${e.message}`)
+          .join(' | ')}`;
         if (st.result) throw new Error(`ended before the bake: ${st.result.message}`);
         return st.phase === 'baking' ? st : undefined;
       },

@@ -80,7 +80,7 @@ test('cross-field rules: image targets need an image repository, templates must 
   assert.deepEqual(!unknownTemplate.ok && unknownTemplate.errors, [{ path: 'strategy.steps[0].templates', message: 'names unknown analysis template "error-rate"' }]);
 
   assert.throws(
-    () => validateReleaseSpec({ ...base, strategy: { kind: 'rolling' } }, 'sluice.yaml'),
+    () => validateReleaseSpec({ ...base, strategy: { kind: 'shadow' } }, 'sluice.yaml'),
     (err: unknown) => {
       assert.ok(err instanceof SpecValidationError);
       assert.equal(err.errors[0]?.path, 'strategy.kind');
@@ -88,6 +88,25 @@ test('cross-field rules: image targets need an image repository, templates must 
       return true;
     },
   );
+});
+
+test('a fleet: the rolling strategy needs hosts, hosts need the rolling strategy, host names are unique', () => {
+  const errorsOf = (fields: Record<string, unknown>) => {
+    const r = parseReleaseSpec({ ...base, ...fields });
+    return r.ok ? [] : r.errors;
+  };
+  assert.deepEqual(errorsOf({ strategy: { kind: 'rolling' } }), [{ path: 'hosts', message: 'the rolling strategy releases a fleet: name its hosts' }]);
+  const hosts = [
+    { name: 'web-1', address: '127.0.0.2' },
+    { name: 'web-2', address: '127.0.0.3' },
+  ];
+  assert.deepEqual(errorsOf({ hosts }), [{ path: 'strategy.kind', message: 'a fleet (hosts) is released with the rolling strategy' }]);
+  assert.deepEqual(errorsOf({ hosts: [...hosts, { name: 'web-1', address: '127.0.0.4' }], strategy: { kind: 'rolling' } }), [
+    { path: 'hosts[2].name', message: 'host "web-1" is named twice' },
+  ]);
+  const ok = parseReleaseSpec({ ...base, hosts, strategy: { kind: 'rolling', batchSize: 2 } });
+  assert.ok(ok.ok);
+  assert.deepEqual(ok.ok && ok.spec.strategy, { kind: 'rolling', canaryHosts: 1, batchSize: 2, checks: {}, agentTimeout: '2m', onAgentLost: 'rollback', maxUnavailable: 0 });
 });
 
 test('source names are refused at the edge by the rules the build and registry activities apply', () => {

@@ -3,6 +3,7 @@ import type { DeployContext } from '../context';
 import { runBlueGreen } from './blue-green';
 import { runCanary } from './canary';
 import { runRecreate } from './recreate';
+import { runRolling } from './rolling';
 
 /** The one switch over strategy kinds; a new kind fails to compile until it is handled here. */
 export async function runStrategy(ctx: DeployContext, strategy: Strategy): Promise<void> {
@@ -13,6 +14,8 @@ export async function runStrategy(ctx: DeployContext, strategy: Strategy): Promi
       return runBlueGreen(ctx, strategy);
     case 'recreate':
       return runRecreate(ctx, strategy);
+    case 'rolling':
+      return runRolling(ctx, strategy);
     default: {
       const unhandled: never = strategy;
       throw new Error(`unhandled strategy ${JSON.stringify(unhandled)}`);

@@ -5,6 +5,7 @@
  * worker. Tests add their strategy, analysis and the rest as spec fields.
  */
 import { join } from 'node:path';
+import type { ProcessSupervisor } from '../../../src/activities/targets/process/supervisor-setting';
 import type { TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
 import type { ReleaseSpecInput } from '../../../src/domain/spec';
@@ -27,6 +28,8 @@ export interface ProcessServiceOptions {
   /** Environment per version for the process target, e.g. a fault for the bad release. */
   releaseEnv?: Record<string, Record<string, string>>;
   drainTimeoutMs?: number;
+  /** What runs the instances (target.settings.supervisor); the target's default (pid files) when unset. */
+  supervisor?: ProcessSupervisor;
 }
 
 /** What a test may set on top of the base spec. */
@@ -69,6 +72,7 @@ export class ProcessService {
         stopTimeoutMs: 5000,
         readyTimeoutMs: 20000,
         ...(this.options.releaseEnv ? { releaseEnv: this.options.releaseEnv } : {}),
+        ...(this.options.supervisor ? { supervisor: this.options.supervisor } : {}),
       },
     };
   }

@@ -15,7 +15,14 @@ export interface ProxyOptions {
   host: string;
   listenPort: number;
   timeouts: { connect: string; client: string; server: string };
+  /**
+   * The backend's servers: the router slots (stable at weight 100, the others at 0) by default;
+   * a fleet names one server per host instead, each at weight 100 (src/activities/fleet).
+   */
+  servers?: readonly string[];
 }
+
+const SLOT_SERVERS = ['stable', 'canary', 'baseline'];
 
 /**
  * The whole configuration of one service's HAProxy process. It is written once; everything that
@@ -47,9 +54,7 @@ export function renderProxy(scope: RouterScope, instance: HaproxyInstance, o: Pr
     '  option redispatch 1',
     '  retry-on conn-failure empty-response response-timeout',
     '  load-server-state-from-file global',
-    '  server stable 127.0.0.1:1 weight 100 disabled',
-    '  server canary 127.0.0.1:1 weight 0 disabled',
-    '  server baseline 127.0.0.1:1 weight 0 disabled',
+    ...(o.servers ?? SLOT_SERVERS).map((s) => `  server ${s} 127.0.0.1:1 weight ${o.servers || s === 'stable' ? 100 : 0} disabled`),
     '',
   ].join('\n');
 }

@@ -90,17 +90,7 @@ export class HaproxyRouter implements Router {
   }
 
   async drain(scope: RouterScope, slot: RouterSlot): Promise<void> {
-    const instance = this.instance(scope);
-    const be = proxyName(scope);
-    const state = (await serverStates(instance.adminSocket, be)).find((s) => s.server === slot);
-    if (!state || state.adminState & ADMIN_MAINT) return; // already out
-    await this.apply(instance, [`set server ${be}/${slot} state drain`]);
-    const deadline = Date.now() + this.settings.drainTimeoutMs;
-    while (Date.now() < deadline) {
-      const sessions = sessionsOf(await haproxyCommand(instance.adminSocket, 'show stat'), be, slot);
-      if (!sessions) return;
-      await sleepMs(50);
-    }
+    await drainServer(this.instance(scope), proxyName(scope), slot, this.settings.drainTimeoutMs);
   }
 
   async disable(scope: RouterScope, slot: RouterSlot): Promise<void> {
@@ -118,7 +108,7 @@ export class HaproxyRouter implements Router {
       slot: r.server as RouterSlot,
       address: { host: r.address, port: r.port },
       weight: r.weight,
-      state: r.adminState & ADMIN_MAINT ? 'maint' : r.adminState & ADMIN_DRAIN ? 'drain' : 'ready',
+      state: adminStateOf(r.adminState),
     }));
   }
 
@@ -126,11 +116,33 @@ export class HaproxyRouter implements Router {
     await removeInstance(this.instance(scope));
   }
 
-  /** Runtime commands, then the state file, so a restarted process comes back with this routing. */
-  private async apply(instance: HaproxyInstance, commands: string[]): Promise<void> {
-    for (const c of commands) await haproxyAction(instance.adminSocket, c);
-    await saveServerState(instance);
+  private apply(instance: HaproxyInstance, commands: string[]): Promise<void> {
+    return applyCommands(instance, commands);
   }
+}
+
+/** Runtime commands, then the state file, so a restarted process comes back with this routing. */
+export async function applyCommands(instance: HaproxyInstance, commands: string[]): Promise<void> {
+  for (const c of commands) await haproxyAction(instance.adminSocket, c);
+  await saveServerState(instance);
+}
+
+/** Puts a server in drain (no new requests) and waits until its sessions ended or the timeout passed. */
+export async function drainServer(instance: HaproxyInstance, backend: string, server: string, timeoutMs: number): Promise<void> {
+  const state = (await serverStates(instance.adminSocket, backend)).find((s) => s.server === server);
+  if (!state || state.adminState & ADMIN_MAINT) return; // already out
+  await applyCommands(instance, [`set server ${backend}/${server} state drain`]);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const sessions = sessionsOf(await haproxyCommand(instance.adminSocket, 'show stat'), backend, server);
+    if (!sessions) return;
+    await sleepMs(50);
+  }
+}
+
+/** A server's admin state as ready, drain or maint. */
+export function adminStateOf(adminState: number): 'ready' | 'drain' | 'maint' {
+  return adminState & ADMIN_MAINT ? 'maint' : adminState & ADMIN_DRAIN ? 'drain' : 'ready';
 }
 
 function clampWeight(w: number): number {

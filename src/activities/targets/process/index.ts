@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
-import { Supervisor, type ProcessState } from './supervisor';
+import type { ProcessRunner, ProcessState } from './runner';
+import { createProcessRunner } from './select-runner';
+import { ProcessSupervisor } from './supervisor-setting';
 import {
   endpointsOf,
   freeStableSlot,
@@ -29,13 +31,15 @@ export const ProcessTargetSettings = PortSettings.extend(EnvSettings.shape)
     /** Where pid files, logs and retained binaries live (default <stack state>/processes/<service>/<env>). */
     stateDir: z.string().optional(),
     stopTimeoutMs: z.number().int().min(0).default(15000),
+    /** What runs the instances: supervisord (restarts crashed processes) or pid files (default from AdapterConfig, else pid files). */
+    supervisor: ProcessSupervisor.optional(),
   });
 export type ProcessTargetSettings = z.infer<typeof ProcessTargetSettings>;
 
 /**
- * Versioned binaries run as detached processes under a pid-file supervisor: "stop old, start
- * new, keep old binaries for rollback". Every released binary is copied into the state dir, so
- * a rollback works after the artifact store pruned it.
+ * Versioned binaries run under a ProcessRunner (supervisord, or pid files where no supervisor is
+ * wanted): "stop old, start new, keep old binaries for rollback". Every released binary is
+ * copied into the state dir, so a rollback works after the artifact store pruned it.
  */
 export class ProcessTarget implements Target {
   readonly kind = 'process';
@@ -44,6 +48,7 @@ export class ProcessTarget implements Target {
   constructor(
     rawSettings: unknown,
     private readonly defaultStateRoot: string,
+    private readonly host: { supervisor?: ProcessSupervisor; supervisordSocket?: string } = {},
   ) {
     this.settings = parseSettings(ProcessTargetSettings, rawSettings, 'process target');
   }
@@ -52,8 +57,15 @@ export class ProcessTarget implements Target {
     return this.settings.stateDir ?? join(this.defaultStateRoot, 'processes', safeName(scope.service), safeName(scope.environment));
   }
 
-  private supervisor(scope: TargetScope): Supervisor {
-    return new Supervisor(this.dir(scope));
+  private supervisor(scope: TargetScope): ProcessRunner {
+    return createProcessRunner({
+      chosen: this.settings.supervisor,
+      fallback: this.host.supervisor,
+      hostSocket: this.host.supervisordSocket,
+      stateDir: this.dir(scope),
+      scope,
+      stopTimeoutMs: this.settings.stopTimeoutMs,
+    });
   }
 
   async instances(scope: TargetScope): Promise<Instance[]> {
@@ -202,5 +214,9 @@ export const processAdapter = loopbackTargetAdapter({
   kind: 'process',
   artifact: 'binary',
   settings: ProcessTargetSettings,
-  create: (settings, config) => new ProcessTarget(settings, config.stateDir),
+  create: (settings, config) =>
+    new ProcessTarget(settings, config.stateDir, {
+      ...(config.processSupervisor ? { supervisor: config.processSupervisor } : {}),
+      ...(config.supervisordSocket ? { supervisordSocket: config.supervisordSocket } : {}),
+    }),
 });

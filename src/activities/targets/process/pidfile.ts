@@ -3,33 +3,22 @@ import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/p
 import { join } from 'node:path';
 import { z } from 'zod';
 import { sleepMs } from '../activity-context';
+import { logName, ProcessRecord, type ProcessRunner, type ProcessState, type StartInput } from './runner';
 
 /**
- * A small process supervisor whose only memory is its state directory: one pid file (JSON) per
- * slot, one log per version and slot. A pid file is believed only when /proc says that pid is
- * still the same program started at the same time, so a reused pid is never signalled.
+ * The runner for where no supervisor is wanted: a small process supervisor whose only memory is
+ * its state directory: one pid file (JSON) per slot, one log per version and slot. A pid file is
+ * believed only when /proc says that pid is still the same program started at the same time, so
+ * a reused pid is never signalled. A crashed process stays down until a release starts it again.
  */
-export const PidRecord = z.object({
+export const PidRecord = ProcessRecord.extend({
   pid: z.number().int().positive(),
   /** Field 22 of /proc/<pid>/stat: start time in clock ticks since boot. */
   startTime: z.string(),
-  binary: z.string(),
-  slot: z.string(),
-  version: z.string(),
-  port: z.number().int(),
-  generation: z.number(),
-  configHash: z.string(),
-  workflowId: z.string(),
-  log: z.string(),
 });
 export type PidRecord = z.infer<typeof PidRecord>;
 
-export interface ProcessState {
-  record: PidRecord;
-  alive: boolean;
-}
-
-export class Supervisor {
+export class PidFileRunner implements ProcessRunner {
   constructor(private readonly dir: string) {}
 
   private pidFile(slot: string): string {
@@ -56,12 +45,13 @@ export class Supervisor {
   }
 
   /** Starts `binary` detached (it outlives this worker), records it, returns the record. */
-  async start(input: Omit<PidRecord, 'pid' | 'startTime' | 'log'> & { env: Record<string, string> }): Promise<PidRecord> {
+  async start(input: StartInput): Promise<PidRecord> {
     await mkdir(join(this.dir, 'run'), { recursive: true });
     await mkdir(join(this.dir, 'logs'), { recursive: true });
-    const log = join(this.dir, 'logs', `${input.version.replace(/[^a-zA-Z0-9_.-]/g, '_')}-${input.slot}.log`);
+    const log = join(this.dir, 'logs', logName(input.version, input.slot));
     const fh = await open(log, 'a');
     try {
+      const { env: _env, ...labels } = input;
       const child = spawn(input.binary, [], {
         detached: true,
         stdio: ['ignore', fh.fd, fh.fd],
@@ -73,7 +63,7 @@ export class Supervisor {
       });
       child.unref();
       const pid = child.pid!;
-      const record: PidRecord = { ...input, pid, startTime: (await procStartTime(pid)) ?? '', log };
+      const record: PidRecord = { ...labels, pid, startTime: (await procStartTime(pid)) ?? '', log };
       const file = this.pidFile(input.slot);
       await writeFile(`${file}.tmp`, JSON.stringify(record));
       await rename(`${file}.tmp`, file);
@@ -84,7 +74,7 @@ export class Supervisor {
   }
 
   /** SIGTERM to the process group, SIGKILL after `timeoutMs`; then forgets the pid file. */
-  async stop(record: PidRecord, timeoutMs: number): Promise<void> {
+  async stop(record: ProcessRecord, timeoutMs: number): Promise<void> {
     if (await isSameProcess(record)) {
       signalGroup(record.pid, 'SIGTERM');
       const deadline = Date.now() + timeoutMs;
@@ -97,7 +87,7 @@ export class Supervisor {
     await this.forget(record);
   }
 
-  async forget(record: PidRecord): Promise<void> {
+  async forget(record: ProcessRecord): Promise<void> {
     // Only remove the pid file if it still names this process (a newer start may have replaced it).
     try {
       const current = PidRecord.parse(JSON.parse(await readFile(this.pidFile(record.slot), 'utf8')));
@@ -134,7 +124,8 @@ async function procStartTime(pid: number): Promise<string | undefined> {
 }
 
 /** The pid is alive, not a zombie, started when recorded and runs the recorded binary. */
-export async function isSameProcess(record: PidRecord): Promise<boolean> {
+export async function isSameProcess(record: ProcessRecord): Promise<boolean> {
+  if (record.pid <= 0) return false;
   const start = await procStartTime(record.pid);
   if (start === undefined || (record.startTime !== '' && start !== record.startTime)) return false;
   try {

@@ -1,0 +1,72 @@
+/**
+ * The Sluice agent (`sluice agent --host <name>`): a worker on one host of a fleet that runs that
+ * host's own deploy activities (its Docker engine, its processes, its files) on the host's task
+ * queue (src/domain/fleet.ts). No workflows: the release workflow on the central worker decides,
+ * the agent only acts. It dials out to Temporal, so the host needs no inbound port for Sluice.
+ *
+ * Every step heartbeats every second while it runs, so the workflow notices an agent that died
+ * mid-step within its heartbeat timeout (src/workflows/hosts.ts) and retries the step on the
+ * agent that comes back; the steps are idempotent (src/domain/ports.ts).
+ */
+import { Context } from '@temporalio/activity';
+import { NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
+import type pino from 'pino';
+import type { AdapterConfig } from '../activities/config';
+import { createDeployActivities } from '../activities/deploy';
+import { hostTaskQueue } from '../domain/fleet';
+import type { DeployPort } from '../domain/ports';
+
+export interface AgentOptions {
+  host: string;
+  address: string;
+  namespace: string;
+  connection: NativeConnectionOptions;
+  /** The host's own Docker socket, state directory (processes, retained binaries) and HAProxy run dir. */
+  adapters: AdapterConfig;
+  logger: pino.Logger;
+}
+
+const HEARTBEAT_EVERY_MS = 1000;
+
+/** Wraps each activity so it heartbeats while it runs. */
+export function heartbeating<T extends object>(activities: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities)) {
+    out[name] = async (...args: unknown[]) => {
+      const ticker = setInterval(() => Context.current().heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
+      } finally {
+        clearInterval(ticker);
+      }
+    };
+  }
+  return out as T;
+}
+
+export function agentActivities(adapters: AdapterConfig, logger: pino.Logger): Omit<DeployPort, 'probeHealth'> {
+  const { probeHealth: _unused, ...deploy } = createDeployActivities({ config: adapters, logger });
+  void _unused;
+  return heartbeating(deploy);
+}
+
+/** Runs the agent until SIGINT/SIGTERM, then drains running steps and stops. */
+export async function runAgent(options: AgentOptions): Promise<void> {
+  const connection = await NativeConnection.connect(options.connection);
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: options.namespace,
+      taskQueue: hostTaskQueue(options.host),
+      activities: agentActivities(options.adapters, options.logger),
+    });
+    const stop = () => worker.shutdown();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    options.logger.info({ host: options.host, address: options.address, taskQueue: hostTaskQueue(options.host) }, 'agent started');
+    await worker.run();
+    options.logger.info({ host: options.host }, 'agent stopped');
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Activity proxies for a fleet (src/domain/fleet.ts): the fleet router on the central worker,
+ * and each host's deploy activities on its agent's task queue. A host's step that its agent does
+ * not take within `agentTimeoutMs` fails with a schedule-to-start timeout (never retried), which
+ * the rolling strategy reads as a lost agent. Agents heartbeat while a step runs (src/worker/
+ * agent.ts), so an agent killed mid-step is noticed within the heartbeat timeout and the step is
+ * retried, on the agent that comes back.
+ */
+import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import { ErrorType } from '../domain/errors';
+import { hostTaskQueue, type FleetHost } from '../domain/fleet';
+import type { CandidateInfo, DeployPort, FleetPort, TargetRef } from '../domain/ports';
+import type { Release } from '../domain/release';
+import type { ReleaseSpec } from '../domain/spec';
+import { compensationActivity, deployActivity, withSummary } from './activities';
+
+/** What the host steps need of a spec or a rollback request. */
+export type FleetRef = Pick<ReleaseSpec, 'service' | 'environment' | 'target' | 'router'>;
+
+export const fleet = proxyActivities<FleetPort>(deployActivity);
+export const fleetUndo = proxyActivities<FleetPort>(compensationActivity);
+
+/** Heartbeats come every second from a live agent; ten missed ones mean it is gone. */
+const AGENT_HEARTBEAT_TIMEOUT = '10s';
+
+export function hostDeploy(host: string, agentTimeoutMs: number, kind: 'do' | 'undo' = 'do') {
+  const base: ActivityOptions = kind === 'undo' ? compensationActivity : deployActivity;
+  return proxyActivities<Omit<DeployPort, 'probeHealth'>>({
+    ...base,
+    taskQueue: hostTaskQueue(host),
+    scheduleToStartTimeout: agentTimeoutMs,
+    heartbeatTimeout: AGENT_HEARTBEAT_TIMEOUT,
+  });
+}
+
+/**
+ * A host's view of the release: the spec's target with the host's address as the instance
+ * address, and no router on the host (the fleet router in front of all hosts moves traffic).
+ */
+export function hostRef(spec: FleetRef, host: FleetHost): TargetRef {
+  return {
+    service: spec.service,
+    environment: spec.environment,
+    target: { kind: spec.target.kind, settings: { ...spec.target.settings, host: host.address } },
+    router: { kind: 'none', settings: {} },
+  };
+}
+
+/**
+ * The release most hosts run (the first host's on a tie), or null when none runs one. A host
+ * whose agent does not answer within the agent timeout is left out here; the rolling strategy
+ * meets it again and applies the lost-agent policy.
+ */
+export async function fleetLiveRelease(spec: FleetRef, hosts: readonly FleetHost[], agentTimeoutMs: number): Promise<Release | null> {
+  const live = await Promise.allSettled(hosts.map((h) => hostDeploy(h.name, agentTimeoutMs).currentRelease(hostRef(spec, h))));
+  const counts = new Map<string, { release: Release; n: number }>();
+  for (const settled of live) {
+    const r = settled.status === 'fulfilled' ? settled.value : null;
+    if (!r) continue;
+    const c = counts.get(r.version) ?? { release: r, n: 0 };
+    c.n++;
+    counts.set(r.version, c);
+  }
+  return [...counts.values()].sort((a, b) => b.n - a.n)[0]?.release ?? null;
+}
+
+/** The URL's address and port: what the fleet router points a host's server at. */
+export function addressOf(candidate: CandidateInfo): { address: string; port: number } {
+  const m = /^https?:\/\/([^/:]+|\[[^\]]+\]):(\d+)/.exec(candidate.url);
+  if (!m) throw ApplicationFailure.create({ type: ErrorType.InvalidTargetSettings, message: `cannot route to ${candidate.url}`, nonRetryable: true });
+  return { address: m[1]!, port: Number(m[2]) };
+}
+
+/**
+ * One host to `release`: out of the fleet router (in-flight requests finish), switched in place by
+ * its agent, `beforeReady` (a health window) and back in at full weight. `undo` uses the
+ * compensation options (retried longer).
+ */
+export async function switchHost(
+  ref: FleetRef,
+  host: FleetHost,
+  change: { release: Release; from: Release | null },
+  options: { agentTimeoutMs: number; kind?: 'do' | 'undo'; label?: string; beforeReady?: (candidate: CandidateInfo) => Promise<void> },
+): Promise<CandidateInfo> {
+  const kind = options.kind ?? 'do';
+  const activity = kind === 'undo' ? compensationActivity : deployActivity;
+  const router = kind === 'undo' ? fleetUndo : fleet;
+  const label = options.label ?? '';
+  const fleetRef: TargetRef = { service: ref.service, environment: ref.environment, target: ref.target, router: ref.router };
+  await withSummary(router.fleetDrainHost, activity, `${label}drain ${host.name}`, { ...fleetRef, host: host.name });
+  const agent = hostDeploy(host.name, options.agentTimeoutMs, kind);
+  const candidate = await withSummary(agent.rollbackToRelease, activity, `${label}${host.name} to ${change.release.version}`, { ...hostRef(ref, host), ...change });
+  await options.beforeReady?.(candidate);
+  const { address, port } = addressOf(candidate);
+  await withSummary(router.fleetReadyHost, activity, `${label}${host.name} back in the router`, { ...fleetRef, host: host.name, address, port, weight: 100 });
+  return candidate;
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { promisify } from 'node:util';
+import { createDeployActivities } from '../../src/activities/deploy';
+import { loadStackConfig } from '../../src/dev/config';
+import { supervisordLayout, supervisordAnswers } from '../../src/lib/supervisord-instance';
+import { adapterConfigFromStack } from '../../src/worker/adapters';
+import { spawnNode } from '../helpers/child';
+import { uniqueName } from '../helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, quiet, release, serviceBinary } from '../targets/fixtures';
+
+const execFileAsync = promisify(execFile);
+const cli = require.resolve('../../src/cli/main');
+
+/**
+ * The stack's optional supervisord component on a scratch state dir (never the shared stack's):
+ * `dev up --only supervisord` starts it, the worker's AdapterConfig names its socket, so a spec
+ * that only says `supervisor: {kind: 'supervisord'}` runs its instances there, supervisorctl
+ * sees them, and `dev down --only supervisord` stops it with its programs.
+ */
+const cleanups: (() => Promise<unknown>)[] = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+});
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnNode(cli, args, { ...process.env, ...env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+test('dev up --only supervisord: a spec asking for supervisord without a socket runs on the stack’s one; dev down stops it', async () => {
+  const stateDir = await mkdtemp(join(tmpdir(), 'sluice-state-'));
+  const env = { SLUICE_STATE_DIR: stateDir };
+  cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
+  cleanups.push(() => runCli(['dev', 'down', '--only', 'supervisord'], env));
+  const up = await runCli(['dev', 'up', '--only', 'supervisord', '--output', 'json'], env);
+  assert.equal(up.code, 0, up.stderr);
+  assert.deepEqual(JSON.parse(up.stdout), { supervisord: 'started' });
+
+  const stack = loadStackConfig({ ...process.env, ...env });
+  const layout = supervisordLayout(stack.supervisord.dir);
+  assert.equal((await stat(join(layout.socket, '..'))).mode & 0o777, 0o700, 'the socket directory is private');
+  const config = adapterConfigFromStack(stack);
+  const service = uniqueName('stack-sv');
+  const base = await freePortBlock(5);
+  const ref = {
+    service,
+    environment: 'test',
+    target: { kind: 'process', settings: { basePort: base, stateDir: join(stateDir, 'proc'), env: FAST_STOP_ENV, stopTimeoutMs: 5000, supervisor: { kind: 'supervisord' } } },
+    router: { kind: 'none', settings: {} },
+  };
+  const v1 = release(service, '3.2.0+abc7777', { binaryPath: await serviceBinary('3.2.0+abc7777') });
+  const acts = createDeployActivities({ config, logger: quiet });
+  await acts.deployCandidate({ ...ref, release: v1, role: 'canary' });
+  const stable = await acts.promoteCandidate({ ...ref, release: v1, role: 'canary', previous: null });
+  await acts.removeCandidate({ ...ref, release: v1, role: 'canary' });
+  assert.equal((await fetch(`${stable.url}/healthz`)).status, 200);
+
+  // supervisorctl (what an operator uses) sees the program running.
+  const { stdout } = await execFileAsync('supervisorctl', ['-c', layout.config, 'status']);
+  assert.match(stdout, new RegExp(`sluice-${service}-test-[0-9a-f]{6}-stable-a\\s+RUNNING`));
+
+  const down = await runCli(['dev', 'down', '--only', 'supervisord'], env);
+  assert.equal(down.code, 0, down.stderr);
+  assert.equal(await supervisordAnswers(layout.socket), false);
+  await assert.rejects(fetch(`${stable.url}/healthz`, { signal: AbortSignal.timeout(2000) }), 'supervisord stopped its programs on the way down');
+});
