@@ -23,8 +23,25 @@ export interface AdapterConfig {
   dockerSocket: string;
   /** A Docker client for `dockerSocket` to share (the worker's); one per socket is made otherwise. */
   docker?: Docker;
+  /**
+   * The docker target's default engine when it is not `dockerSocket`: a remote engine over TLS
+   * (DOCKER_HOST / DOCKER_CERT_PATH / DOCKER_TLS_VERIFY, read by the composition root), or an
+   * agent's own engine. A spec's target.settings.engine or .socket still wins.
+   */
+  dockerEngine?: DockerEngine;
   /** Where the HAProxy router keeps one HAProxy process per service + environment (HaproxyRouterDeps). */
   haproxy: { runDir: string; binary?: string };
   /** Environment the Kubernetes target reads its kubeconfig location from (default process.env). */
   env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Where a Docker engine listens: `unix:///path` or `tcp://<address>:<port>`. A tcp engine always
+ * has `tls`: `certDir` holds ca.pem, cert.pem and key.pem (Docker's DOCKER_CERT_PATH layout);
+ * the files are read when the client is made and never copied into settings, history or logs.
+ * Validated by DockerEngineSettings (src/activities/targets/docker/engine.ts).
+ */
+export interface DockerEngine {
+  host: string;
+  tls?: { certDir: string };
 }

@@ -69,6 +69,10 @@ export const ErrorType = {
   PortInUse: 'SluicePortInUse',
   /** The instance started but never answered /readyz (or exited) within the timeout. */
   InstanceNotReady: 'SluiceInstanceNotReady',
+  /** A Docker engine on tcp:// without TLS client certificates: refused, anyone on the path could run containers. */
+  InsecureDockerEngine: 'SluiceInsecureDockerEngine',
+  /** The TLS files of a remote Docker engine (ca.pem, cert.pem, key.pem in certDir) are missing or unreadable. */
+  DockerEngineCertificates: 'SluiceDockerEngineCertificates',
   /** The release has no digest-pinned image reference (Kubernetes pins by digest). */
   ImageNotPinned: 'SluiceImageNotPinned',
   /** The Deployment reported ProgressDeadlineExceeded: a failed check that triggers compensation. */

@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
 import type { BuildPort, DeployPort, FleetPort, RegistryPort, SluiceActivities, WorkflowsPort } from '../domain/ports';
-import type { AdapterConfig } from '../activities/config';
+import type { AdapterConfig, DockerEngine } from '../activities/config';
 import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
 import { createNotificationMetrics } from './notification-metrics';
@@ -35,6 +35,8 @@ export interface ActivityDeps {
   stack?: StackConfig;
   /** The Docker socket `docker` talks to (the docker target's default); default the stack's. */
   dockerSocket?: string;
+  /** The docker target's default engine when it is not `dockerSocket` (DOCKER_HOST, dockerEngineFromEnv). */
+  dockerEngine?: DockerEngine;
   /** The adapters' configuration, when not derived from `stack`. */
   adapters?: AdapterConfig;
   env?: NodeJS.ProcessEnv;
@@ -86,6 +88,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
     adapterConfigFromStack(deps.stack ?? loadStackConfig(deps.env), {
       docker: deps.docker,
       ...(deps.dockerSocket ? { dockerSocket: deps.dockerSocket } : {}),
+      ...(deps.dockerEngine ? { dockerEngine: deps.dockerEngine } : {}),
       ...(deps.env ? { env: deps.env } : {}),
     });
   const deploy: DeployPort = deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir });

@@ -3,12 +3,20 @@
  * adapters' configuration (the catalogue for spec validation is adapterCatalogue() in
  * src/activities/catalogue.ts).
  */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type Docker from 'dockerode';
-import type { AdapterConfig } from '../activities/config';
+import type { AdapterConfig, DockerEngine } from '../activities/config';
+import { DockerEngineSettings } from '../activities/targets/docker/engine';
+import { parseSettings } from '../activities/targets/settings';
 import type { StackConfig } from '../dev/config';
+import { ErrorType, badInput } from '../domain/errors';
 import { supervisordLayout } from '../lib/supervisord-instance';
 
-export function adapterConfigFromStack(stack: StackConfig, extra: { docker?: Docker; dockerSocket?: string; env?: NodeJS.ProcessEnv } = {}): AdapterConfig {
+export function adapterConfigFromStack(
+  stack: StackConfig,
+  extra: { docker?: Docker; dockerSocket?: string; dockerEngine?: DockerEngine; env?: NodeJS.ProcessEnv } = {},
+): AdapterConfig {
   return {
     stateDir: stack.stateDir,
     dockerSocket: extra.dockerSocket ?? stack.docker.socket,
@@ -16,6 +24,28 @@ export function adapterConfigFromStack(stack: StackConfig, extra: { docker?: Doc
     // Known, not chosen: the process target uses it only when a spec asks for supervisord.
     supervisordSocket: supervisordLayout(stack.supervisord.dir).socket,
     ...(extra.docker ? { docker: extra.docker } : {}),
+    ...(extra.dockerEngine ? { dockerEngine: extra.dockerEngine } : {}),
     ...(extra.env ? { env: extra.env } : {}),
   };
+}
+
+/**
+ * Docker's own conventions for where the engine is, as the docker CLI reads them: DOCKER_HOST
+ * (`unix:///path` or `tcp://addr:port`), DOCKER_TLS_VERIFY (any non-empty value turns TLS with
+ * verification on) and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem; default ~/.docker).
+ * Undefined when DOCKER_HOST is unset. A tcp host without DOCKER_TLS_VERIFY is refused
+ * (SluiceInsecureDockerEngine): Sluice never drives an engine over plain tcp.
+ */
+export function dockerEngineFromEnv(env: NodeJS.ProcessEnv = process.env): DockerEngine | undefined {
+  const host = env.DOCKER_HOST?.trim();
+  if (!host) return undefined;
+  const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
+  const certDir = resolve(env.DOCKER_CERT_PATH || join(env.HOME ?? homedir(), '.docker'));
+  if (host.startsWith('tcp://') && !verify) {
+    throw badInput(
+      ErrorType.InsecureDockerEngine,
+      `DOCKER_HOST=${host} is plain tcp, which Sluice refuses: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem)`,
+    );
+  }
+  return parseSettings(DockerEngineSettings, host.startsWith('tcp://') ? { host, tls: { certDir } } : { host }, 'DOCKER_HOST');
 }

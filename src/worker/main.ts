@@ -14,7 +14,9 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, type NativeConnectionOptions } from '@temporalio/worker';
 import { defaultArtifactStore } from '../activities/build';
 import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
+import type { DockerEngine } from '../activities/config';
 import { createSluiceActivities } from './activities';
+import { dockerEngineFromEnv } from './adapters';
 import { createPinoLogger, temporalLogger, type PinoLogger } from './logger';
 import { coreMetricsEndpoint, coreTelemetryOptions } from './core-metrics';
 import { DEFAULT_METRICS_PORT } from './metrics';
@@ -31,6 +33,12 @@ export interface WorkerMainOptions {
   /** 0 = pick a free port. */
   metricsPort: number;
   dockerSocket: string;
+  /**
+   * The docker target's engine from Docker's own variables (DOCKER_HOST, DOCKER_TLS_VERIFY,
+   * DOCKER_CERT_PATH), when neither --docker-socket nor SLUICE_DOCKER_SOCKET names a socket.
+   * Builds and pushes stay on `dockerSocket`.
+   */
+  dockerEngine: DockerEngine | undefined;
   artifactStore: string;
   prometheusUrl: string;
   prometheusTargetsDir: string;
@@ -67,6 +75,7 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
     metricsHost: '127.0.0.1',
     metricsPort,
     dockerSocket: values['docker-socket'] ?? env.SLUICE_DOCKER_SOCKET ?? stack.docker.socket,
+    dockerEngine: values['docker-socket'] === undefined && env.SLUICE_DOCKER_SOCKET === undefined ? dockerEngineFromEnv(env) : undefined,
     artifactStore: values['artifact-store'] ?? env.SLUICE_ARTIFACT_STORE ?? defaultArtifactStore(stack.stateDir),
     prometheusUrl: values['prometheus-url'] ?? env.SLUICE_PROMETHEUS_URL ?? prometheusUrl(stack),
     prometheusTargetsDir: stack.prometheus.targetsDir,
@@ -141,6 +150,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
       const activities = createSluiceActivities({
         docker: new Docker({ socketPath: options.dockerSocket }),
         dockerSocket: options.dockerSocket,
+        ...(options.dockerEngine ? { dockerEngine: options.dockerEngine } : {}),
         artifactStore: options.artifactStore,
         prometheusUrl: options.prometheusUrl,
         prometheusTargetsDir: options.prometheusTargetsDir,
@@ -150,7 +160,15 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
       });
       const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics });
       logger.info(
-        { taskQueue: options.taskQueue, address: options.address, namespace: options.namespace, metrics: telemetry.url, registration: telemetry.registration?.path },
+        {
+          taskQueue: options.taskQueue,
+          address: options.address,
+          namespace: options.namespace,
+          metrics: telemetry.url,
+          registration: telemetry.registration?.path,
+          // Where the docker target deploys by default: the address only, never key material.
+          dockerEngine: options.dockerEngine?.host ?? `unix://${options.dockerSocket}`,
+        },
         'sluice worker ready',
       );
       const stop = (signal: string) => {

@@ -86,12 +86,12 @@ export function release(service: string, version: string, artifact: { imageRef?:
   return { service, version, imageTag: imageTagForVersion(version), commit: commitFromVersion(version), ...artifact };
 }
 
-/** Five consecutive free loopback ports (a target's slot layout) plus one for the router. */
-export async function freePortBlock(count: number): Promise<number> {
+/** Five consecutive free loopback ports (a target's slot layout) plus one for the router, on `host`. */
+export async function freePortBlock(count: number, host = '127.0.0.1'): Promise<number> {
   for (let attempt = 0; attempt < 200; attempt++) {
     const base = 30000 + Math.floor(Math.random() * 25000);
     let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await portFree('127.0.0.1', base + i);
+    for (let i = 0; i < count && ok; i++) ok = await portFree(host, base + i);
     if (ok) return base;
   }
   throw new Error('no free block of loopback ports');

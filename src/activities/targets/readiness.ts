@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { heartbeatIfActivity, sleepMs } from './activity-context';
 
 /** One GET with a timeout; resolves to the status, or null when nothing answered. */
@@ -41,11 +41,32 @@ export function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Waits up to `timeoutMs` for a port to be released (a stopped instance's socket closing). */
-export async function waitPortFree(host: string, port: number, timeoutMs: number): Promise<boolean> {
+/**
+ * False when a TCP connect to host:port succeeds. This is how a port on another host looks taken
+ * from here (binding it is impossible). A refused connect means free; one that times out or fails
+ * otherwise (a firewall dropping it) cannot tell and counts as free: the instance's own bind decides.
+ */
+export function nothingListens(host: string, port: number, timeoutMs = 1000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (free: boolean) => {
+      socket.destroy();
+      resolve(free);
+    };
+    socket.setTimeout(timeoutMs, () => done(true));
+    socket.once('connect', () => done(false));
+    socket.once('error', () => done(true));
+  });
+}
+
+/**
+ * Waits up to `timeoutMs` for a port to be released (a stopped instance's socket closing).
+ * `free` says how to look: bind it here (portFree), or connect to it on a remote host (nothingListens).
+ */
+export async function waitPortFree(host: string, port: number, timeoutMs: number, free: (host: string, port: number) => Promise<boolean> = portFree): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (await portFree(host, port)) return true;
+    if (await free(host, port)) return true;
     if (Date.now() > deadline) return false;
     await sleepMs(100);
   }

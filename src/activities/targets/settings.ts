@@ -46,13 +46,28 @@ export function slotPort(layout: PortLayout, slot: Slot): number {
   return port;
 }
 
+/**
+ * Settings through their schema, or a non-retryable SluiceInvalidTargetSettings naming every bad
+ * field. A refinement may name a more precise type from the catalogue in its issue's
+ * `params.errorType` (the docker engine's plain-tcp refusal does), and that type is raised.
+ */
 export function parseSettings<T extends z.ZodType>(schema: T, raw: unknown, kind: string): z.infer<T> {
   const parsed = schema.safeParse(raw ?? {});
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`).join('; ');
-    throw badInput(ErrorType.InvalidTargetSettings, `invalid ${kind} settings: ${detail}`);
+    throw badInput(issueErrorType(parsed.error.issues) ?? ErrorType.InvalidTargetSettings, `invalid ${kind} settings: ${detail}`);
   }
   return parsed.data;
+}
+
+const KNOWN_TYPES = new Set<string>(Object.values(ErrorType));
+
+function issueErrorType(issues: readonly z.core.$ZodIssue[]): ErrorType | undefined {
+  for (const issue of issues) {
+    const type = issue.code === 'custom' ? (issue.params as { errorType?: unknown } | undefined)?.errorType : undefined;
+    if (typeof type === 'string' && KNOWN_TYPES.has(type)) return type as ErrorType;
+  }
+  return undefined;
 }
 
 /** Names Docker, HAProxy and file systems all accept. */

@@ -5,6 +5,34 @@ import { httpOk } from '../probe';
 import { livePid, spawnDaemon } from '../process';
 
 /**
+ * The flags of a private engine (the stack's, and each simulated host's in docker-host.ts): its
+ * own socket, data root, exec root and pid file; no bridge and no iptables, so containers share
+ * the host network and bind loopback; dockerd starts a containerd of its own under the exec root
+ * (a system containerd is never shared), in its own namespace.
+ */
+export function privateEngineArgs(engine: { socket: string; dataRoot: string; execRoot: string; pidFile: string; namespace: string }): string[] {
+  return [
+    '--host',
+    `unix://${engine.socket}`,
+    '--data-root',
+    engine.dataRoot,
+    '--exec-root',
+    engine.execRoot,
+    '--pidfile',
+    engine.pidFile,
+    '--bridge=none',
+    '--iptables=false',
+    '--ip6tables=false',
+    '--storage-driver',
+    'overlay2',
+    '--containerd-namespace',
+    engine.namespace,
+    '--containerd-plugins-namespace',
+    `${engine.namespace}-plugins`,
+  ];
+}
+
+/**
  * A private Docker engine: its own socket, data root and exec root, so it never touches a
  * system engine. No bridge and no iptables: containers share the host network and bind loopback.
  */
@@ -22,26 +50,7 @@ export const dockerdComponent: Component = {
       rmSync(config.docker.pidFile, { force: true });
       rmSync(config.docker.socket, { force: true });
     }
-    const args = [
-      '--host',
-      `unix://${config.docker.socket}`,
-      '--data-root',
-      config.docker.dataRoot,
-      '--exec-root',
-      config.docker.execRoot,
-      '--pidfile',
-      config.docker.pidFile,
-      '--bridge=none',
-      '--iptables=false',
-      '--ip6tables=false',
-      '--storage-driver',
-      'overlay2',
-      // A private containerd under the exec root, so a system containerd is never shared.
-      '--containerd-namespace',
-      'sluice',
-      '--containerd-plugins-namespace',
-      'sluice-plugins',
-    ];
+    const args = privateEngineArgs({ ...config.docker, namespace: 'sluice' });
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'dockerd'), pidFile: pidFile(config, 'dockerd') });
   },
   async afterStop(config: StackConfig) {

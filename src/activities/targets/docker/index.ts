@@ -1,9 +1,9 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { z } from 'zod';
-import type { AdapterConfig } from '../../config';
+import type { AdapterConfig, DockerEngine } from '../../config';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { heartbeatIfActivity } from '../activity-context';
-import { waitForReady, waitPortFree } from '../readiness';
+import { nothingListens, portFree, waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from '../settings';
 import {
   endpointsOf,
@@ -20,15 +20,23 @@ import {
   releaseFromLabels,
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
+import { DockerEngineSettings, dockerClientFor, isRemote, loopbackAddressOf, parseEngineHost } from './engine';
 
 export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape)
   .extend(ReadinessSettings.shape)
   .extend({
     /** Docker engine socket; by default the one the worker is configured with (AdapterConfig.dockerSocket). */
     socket: z.string().optional(),
+    /**
+     * The Docker engine, `unix:///path` or `tcp://addr:port` with TLS client certificates (a remote
+     * host's engine); by default AdapterConfig.dockerEngine, else the socket. `host` defaults to
+     * the engine's address when that is a loopback IP, so instances answer where the engine runs.
+     */
+    engine: DockerEngineSettings.optional(),
     /** SIGTERM, then SIGKILL after this many seconds (the example service drains for 2s + grace). */
     stopTimeoutSec: z.number().int().min(0).default(15),
-  });
+  })
+  .refine((s) => !(s.socket !== undefined && s.engine !== undefined), { path: ['engine'], message: 'give engine or socket, not both' });
 export type DockerTargetSettings = z.infer<typeof DockerTargetSettings>;
 
 export const LABEL = {
@@ -47,18 +55,28 @@ export const LABEL = {
 const SLOT_NAMES = new Set<string>(['stable-a', 'stable-b', 'canary', 'baseline', 'preview']);
 
 /**
- * Releases as containers on the host network, one loopback port per slot, images pinned by
- * digest. Everything the target knows it reads back from container labels.
+ * Releases as containers on the host network of the engine's host, one port per slot on
+ * `settings.host`, images pinned by digest. Everything the target knows it reads back from
+ * container labels.
  */
 export class DockerTarget implements Target {
   readonly kind = 'docker';
   private readonly settings: DockerTargetSettings;
+  /** Whether the engine is on another host: its ports are checked by connecting, not binding. */
+  private readonly remote: boolean;
 
+  /** `engine`: where `docker` points, when not the settings' own (AdapterConfig.dockerEngine). */
   constructor(
     private readonly docker: Docker,
     rawSettings: unknown,
+    engine?: DockerEngine,
   ) {
-    this.settings = parseSettings(DockerTargetSettings, rawSettings, 'docker target');
+    const settings = parseSettings(DockerTargetSettings, rawSettings, 'docker target');
+    const inEffect = settings.engine ?? engine;
+    const hostGiven = typeof (rawSettings as { host?: unknown } | undefined)?.host === 'string';
+    const engineAddress = inEffect ? loopbackAddressOf(inEffect) : undefined;
+    this.settings = !hostGiven && engineAddress ? { ...settings, host: engineAddress } : settings;
+    this.remote = inEffect ? isRemote(inEffect) : false;
   }
 
   private layout(scope: TargetScope): PortLayout {
@@ -160,7 +178,7 @@ export class DockerTarget implements Target {
       return same;
     }
     for (const old of inSlot) await this.removeInstance(scope, old);
-    if (!(await waitPortFree(this.settings.host, port, 5000))) {
+    if (!(await waitPortFree(this.settings.host, port, 5000, this.remote ? nothingListens : portFree))) {
       throw badInput(
         ErrorType.PortInUse,
         `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`,
@@ -264,22 +282,29 @@ function isStatus(err: unknown, code: number): boolean {
   return (err as { statusCode?: number } | undefined)?.statusCode === code;
 }
 
-const dockerClients = new Map<string, Docker>();
+/**
+ * The engine a call talks to: the spec's `engine`, else its `socket`, else the configured engine
+ * (an agent's, or DOCKER_HOST's as the worker read it), else the configured socket.
+ */
+export function engineFor(settings: DockerTargetSettings, config: AdapterConfig): DockerEngine {
+  if (settings.engine) return settings.engine;
+  if (settings.socket !== undefined) return { host: `unix://${settings.socket}` };
+  return config.dockerEngine ?? { host: `unix://${config.dockerSocket}` };
+}
 
-/** The configured client for the configured socket; one cached client per other socket. */
-function dockerFor(socket: string, config: AdapterConfig): Docker {
-  if (config.docker && socket === config.dockerSocket) return config.docker;
-  let docker = dockerClients.get(socket);
-  if (!docker) {
-    docker = new Docker({ socketPath: socket });
-    dockerClients.set(socket, docker);
-  }
-  return docker;
+/** The configured client for the configured socket; one cached client per other engine. */
+function dockerFor(engine: DockerEngine, config: AdapterConfig): Docker {
+  const at = parseEngineHost(engine.host);
+  if (config.docker && at?.kind === 'unix' && at.socketPath === config.dockerSocket) return config.docker;
+  return dockerClientFor(engine);
 }
 
 export const dockerAdapter = loopbackTargetAdapter({
   kind: 'docker',
   artifact: 'image',
   settings: DockerTargetSettings,
-  create: (settings, config) => new DockerTarget(dockerFor(typeof settings.socket === 'string' ? settings.socket : config.dockerSocket, config), settings),
+  create: (raw, config) => {
+    const engine = engineFor(parseSettings(DockerTargetSettings, raw, 'docker target'), config);
+    return new DockerTarget(dockerFor(engine, config), raw, engine);
+  },
 });
