@@ -92,6 +92,13 @@ export async function switchHost(
   const candidate = await withSummary(agent.rollbackToRelease, activity, `${label}${host.name} to ${change.release.version}`, { ...hostRef(ref, host), ...change });
   await options.beforeReady?.(candidate);
   const { address, port } = addressOf(candidate);
-  await withSummary(router.fleetReadyHost, activity, `${label}${host.name} back in the router`, { ...fleetRef, host: host.name, address, port, weight: 100, version: change.release.version });
+  await withSummary(router.fleetReadyHost, activity, `${label}${host.name} back in the router`, {
+    ...fleetRef,
+    host: host.name,
+    address,
+    port,
+    weight: 100,
+    version: change.release.version,
+  });
   return candidate;
 }

@@ -10,6 +10,10 @@ interface AgentCliOptions extends ConnectionCliOptions {
   supervisor: string;
 }
 
+function withEngine<T>(engine: T | undefined): { dockerEngine?: T } {
+  return engine ? { dockerEngine: engine } : {};
+}
+
 export function registerAgentCommand(program: Command): void {
   const cmd = program
     .command('agent')
@@ -30,7 +34,7 @@ export function registerAgentCommand(program: Command): void {
     // Loaded on demand, like the worker: the other commands never need the activities.
     const { runAgent } = require('../../worker/agent') as typeof import('../../worker/agent');
     const { loadStackConfig } = require('../../dev/config') as typeof import('../../dev/config');
-    const { adapterConfigFromStack } = require('../../worker/adapters') as typeof import('../../worker/adapters');
+    const { adapterConfigFromStack, dockerEngineFromEnv } = require('../../worker/adapters') as typeof import('../../worker/adapters');
     const { createPinoLogger } = require('../../worker/logger') as typeof import('../../worker/logger');
     const { startSupervisord } = require('../../lib/supervisord-instance') as typeof import('../../lib/supervisord-instance');
     if (opts.supervisor !== 'supervisord' && opts.supervisor !== 'pidfile') throw new Error(`--supervisor must be supervisord or pidfile, got ${opts.supervisor}`);
@@ -39,7 +43,8 @@ export function registerAgentCommand(program: Command): void {
     // The host's services outlive its agent: supervisord runs detached, and a restarted agent finds it.
     const supervisord = opts.supervisor === 'supervisord' ? await startSupervisord(join(stateDir, 'supervisord')) : undefined;
     const adapters = {
-      ...adapterConfigFromStack(stack, opts.dockerSocket ? { dockerSocket: opts.dockerSocket } : {}),
+      // The host's Docker engine: --docker-socket, else DOCKER_HOST / DOCKER_TLS_VERIFY / DOCKER_CERT_PATH as the docker CLI reads them, else the stack's.
+      ...adapterConfigFromStack(stack, opts.dockerSocket ? { dockerSocket: opts.dockerSocket } : withEngine(dockerEngineFromEnv(process.env))),
       stateDir,
       processSupervisor: supervisord ? ({ kind: 'supervisord' } as const) : ({ kind: 'pidfile' } as const),
       ...(supervisord ? { supervisordSocket: supervisord.socket } : {}),
