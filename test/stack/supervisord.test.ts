@@ -10,7 +10,7 @@ import { loadStackConfig } from '../../src/dev/config';
 import { supervisordLayout, supervisordAnswers } from '../../src/lib/supervisord-instance';
 import { adapterConfigFromStack } from '../../src/worker/adapters';
 import { spawnNode } from '../helpers/child';
-import { uniqueName } from '../helpers/stack';
+import { eventually, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, serviceBinary } from '../targets/fixtures';
 
 const execFileAsync = promisify(execFile);
@@ -64,9 +64,18 @@ test('dev up --only supervisord: a spec asking for supervisord without a socket 
   await acts.removeCandidate({ ...ref, release: v1, role: 'canary' });
   assert.equal((await fetch(`${stable.url}/healthz`)).status, 200);
 
-  // supervisorctl (what an operator uses) sees the program running.
-  const { stdout } = await execFileAsync('supervisorctl', ['-c', layout.config, 'status']);
-  assert.match(stdout, new RegExp(`sluice-${service}-test-[0-9a-f]{6}-stable-a\\s+RUNNING`));
+  // supervisorctl (what an operator uses) sees the program running: once it has stayed up for
+  // startsecs (1 s), which may be after it already answers, supervisord says RUNNING, not STARTING.
+  const running = new RegExp(`sluice-${service}-test-[0-9a-f]{6}-stable-a\\s+RUNNING`);
+  await eventually(
+    'supervisorctl to show the program RUNNING',
+    async () => {
+      const { stdout } = await execFileAsync('supervisorctl', ['-c', layout.config, 'status']).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+      return running.test(stdout) ? true : undefined;
+    },
+    10_000,
+    200,
+  );
 
   const down = await runCli(['dev', 'down', '--only', 'supervisord'], env);
   assert.equal(down.code, 0, down.stderr);
