@@ -80,6 +80,25 @@ function judge(totalMs: number, budgetMs: number, passed: string, ttd: number | 
   };
 }
 
+/**
+ * How a drill starts what it runs as a child: under an id that keeps others out, cancelled (and
+ * waited for) when the drill is, and tagged as a drill with the service and environment.
+ */
+export function drillChildOptions(spec: Pick<ReleaseSpec, 'service' | 'environment'>, workflowId: string, attributes: { key: typeof SluicePhase; value: string }[] = []) {
+  return {
+    workflowId,
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+    typedSearchAttributes: [
+      { key: SluiceService, value: spec.service },
+      { key: SluiceEnvironment, value: spec.environment },
+      ...attributes,
+      { key: SluiceKind, value: DRILL_KIND_VALUE },
+    ],
+  };
+}
+
 export async function drillWorkflow(request: DrillRequest): Promise<DrillResult> {
   const { kind, spec } = request;
   const startedAtMs = Date.now();
@@ -161,19 +180,10 @@ async function badCanary(spec: ReleaseSpec, live: Release, budgetMs: number): Pr
   const workflowId = deployWorkflowId(spec.service, spec.environment);
   let result: DeploymentResult;
   try {
+    // A drill that is cancelled or terminated still has its canary undone by the release's saga.
     result = await executeChild(deployWorkflow, {
-      workflowId,
+      ...drillChildOptions(spec, workflowId, [{ key: SluicePhase, value: 'pending' }]),
       args: [childSpec],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      // A drill that is cancelled or terminated still has its canary undone by the release's saga.
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-      typedSearchAttributes: [
-        { key: SluiceService, value: spec.service },
-        { key: SluiceEnvironment, value: spec.environment },
-        { key: SluicePhase, value: 'pending' },
-        { key: SluiceKind, value: DRILL_KIND_VALUE },
-      ],
       staticSummary: `drill: ${live.version} as a bad canary (${Object.keys(faultEnv).join(', ')})`,
     });
   } catch (err) {

@@ -11,7 +11,7 @@
  * nothing and it is no failure, so the schedule is not paused and the next drill runs as planned.
  * A drill that fails still fails this run (and so pauses the schedule), loudly.
  */
-import { ApplicationFailure, ChildWorkflowCancellationType, ParentClosePolicy, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, executeChild, proxyActivities, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DEFAULT_DRILL_BUDGET, DRILL_KIND_VALUE, drillWorkflowId, type DrillRequest, type DrillResult } from '../domain/drill';
 import { toMs } from '../domain/duration';
@@ -19,8 +19,8 @@ import { ErrorType } from '../domain/errors';
 import type { WorkflowsPort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import { drillResultFromError, failureOfType } from '../domain/result';
-import { SluiceEnvironment, SluiceKind, SluiceService } from '../domain/search-attributes';
-import { drillWorkflow } from './drill';
+import { SluiceKind } from '../domain/search-attributes';
+import { drillChildOptions, drillWorkflow } from './drill';
 import { deployWorkflowId } from './ids';
 import { recordDrillEnd, recordDrillStart } from './metrics';
 
@@ -35,18 +35,10 @@ export async function scheduledDrillWorkflow(request: DrillRequest): Promise<Dri
     return skipped(request, `a release of ${spec.service} to ${spec.environment} is running (${releaseId})`);
   }
   try {
+    // Cancelling this run (or the schedule's run being terminated) stops the drill, which restores the live version.
     return await executeChild(drillWorkflow, {
-      workflowId: lock,
+      ...drillChildOptions(spec, lock),
       args: [request],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      // Cancelling this run (or the schedule's run being terminated) stops the drill, which restores the live version.
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
-      typedSearchAttributes: [
-        { key: SluiceService, value: spec.service },
-        { key: SluiceEnvironment, value: spec.environment },
-        { key: SluiceKind, value: DRILL_KIND_VALUE },
-      ],
       memo: { requestedBy: request.requestedBy, drillKind: request.kind, scheduledRun: workflowInfo().workflowId },
       staticSummary: `${request.kind} drill, ${request.requestedBy}`,
     });
