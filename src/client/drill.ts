@@ -8,7 +8,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { DRILL_KIND_VALUE, DRILL_WORKFLOW, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../domain/drill';
+import { DRILL_KIND_VALUE, DRILL_WORKFLOW, drillUnsupported, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../domain/drill';
 import { ErrorType } from '../domain/errors';
 import { drillResultFromError, failureOfType } from '../domain/result';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../domain/search-attributes';
@@ -43,6 +43,8 @@ async function running(temporal: Client, workflowId: string): Promise<WorkflowHa
 }
 
 export async function startDrill(temporal: Client, taskQueue: string, spec: ReleaseSpec, kind: DrillKind, options: DrillRunOptions): Promise<DrillStarted> {
+  const unsupported = drillUnsupported(spec);
+  if (unsupported) throw new SluiceClientError(ErrorType.DrillRefused, unsupported);
   const releaseId = deployWorkflowId(spec.service, spec.environment);
   if (await running(temporal, releaseId)) {
     throw new SluiceClientError(

@@ -75,3 +75,12 @@ export function drillWorkflowId(service: string, environment: string): string {
 export function drillScheduleId(service: string, environment: string, kind: DrillKind): string {
   return `drill/${service}/${environment}/${kind}`;
 }
+
+/**
+ * Why this environment cannot be drilled, or undefined. A fleet (`hosts`) is released host by
+ * host through agents, with no canary to carry a fault and no single rollback to time: a drill
+ * there would measure nothing it claims, so it is refused until fleets have drills of their own.
+ */
+export function drillUnsupported(spec: Pick<ReleaseSpec, 'service' | 'environment' | 'hosts'>): string | undefined {
+  return spec.hosts ? `${spec.service} in ${spec.environment} runs on a fleet (hosts): drills on fleets are not supported yet` : undefined;
+}

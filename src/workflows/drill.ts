@@ -23,7 +23,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, DRILL_KIND_VALUE, type DrillOutcome, type DrillRequest, type DrillResult } from '../domain/drill';
+import { DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, DRILL_KIND_VALUE, drillUnsupported, type DrillOutcome, type DrillRequest, type DrillResult } from '../domain/drill';
 import { formatMs, toMs } from '../domain/duration';
 import { ErrorType } from '../domain/errors';
 import type { WorkflowsPort } from '../domain/ports';
@@ -111,6 +111,9 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
   ]);
   recordDrillStart(spec.service, spec.environment, kind);
 
+  // Histories recorded before fleets have no hosts, so they never take this branch.
+  const unsupported = drillUnsupported(spec);
+  if (unsupported) refuse(unsupported);
   const releaseId = deployWorkflowId(spec.service, spec.environment);
   if (await workflows.workflowRunning({ workflowId: releaseId })) {
     refuse(`a release of ${spec.service} to ${spec.environment} is running (${releaseId}); a drill never runs over a release`);

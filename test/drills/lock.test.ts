@@ -15,10 +15,11 @@ import { after, before, test } from 'node:test';
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { createWorkflowsActivities } from '../../src/activities/workflows';
-import { isClientError, listDrillHistory } from '../../src/client';
+import { isClientError, listDrillHistory, scheduleDrill } from '../../src/client';
 import { startDrill } from '../../src/client/drill';
 import { temporalUiUrl } from '../../src/dev/config';
 import {
+  DRILL_WORKFLOW,
   SCHEDULED_DRILL_KIND_VALUE,
   SCHEDULED_DRILL_WORKFLOW,
   drillScheduleId,
@@ -29,6 +30,7 @@ import {
 } from '../../src/domain/drill';
 import { ErrorType } from '../../src/domain/errors';
 import { Reason } from '../../src/domain/reasons';
+import { failureOfType } from '../../src/domain/result';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../../src/domain/search-attributes';
 import { eventually, stack, temporalClient } from '../helpers/stack';
 import { FILE_FAKE, readState, writeRetained } from '../workflows/support/file-target';
@@ -138,4 +140,21 @@ test('a scheduled run that finds a release running ends skipped and changes noth
   await releaseHandle.signal('abort', 'test', 'test');
   assert.equal((await result(releaseHandle)).outcome, 'aborted');
   assert.equal(readState(h.dir, service, 'test').stable?.version, V2);
+});
+
+test('a fleet is not drilled: the client refuses to run or schedule it, and the workflow refuses a raw start', { timeout: 60_000 }, async () => {
+  const service = newService('lock-fleet');
+  const s = spec(service, V2, { hosts: [{ name: 'web-1', address: '127.0.0.2' }], strategy: { kind: 'rolling' } });
+  const refused = (err: unknown) => isClientError(err) && err.type === ErrorType.DrillRefused && /drills on fleets are not supported yet/.test(err.message);
+  await assert.rejects(startDrill(client, h.taskQueue, s, 'bad-canary', { by: 'test' }), refused);
+  await assert.rejects(
+    scheduleDrill({ temporal: client, taskQueue: h.taskQueue, namespace: stack.temporal.namespace, uiUrl: temporalUiUrl(stack) }, s, 'bad-canary', { every: '1h' }),
+    refused,
+  );
+  const raw = await client.workflow.start<(r: DrillRequest) => Promise<DrillResult>>(DRILL_WORKFLOW, {
+    taskQueue: h.taskQueue,
+    workflowId: drillWorkflowId(service, 'test'),
+    args: [{ kind: 'bad-canary', spec: s, requestedBy: 'test' }],
+  });
+  await assert.rejects(raw.result(), (err: unknown) => failureOfType(err, ErrorType.DrillRefused) !== undefined);
 });

@@ -20,7 +20,7 @@
  */
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction, type ScheduleSpec } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { SCHEDULED_DRILL_KIND_VALUE, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, type DrillKind, type DrillRequest } from '../../domain/drill';
+import { SCHEDULED_DRILL_KIND_VALUE, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, drillUnsupported, type DrillKind, type DrillRequest } from '../../domain/drill';
 import { ErrorType } from '../../domain/errors';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../../domain/search-attributes';
 import type { ReleaseSpec } from '../../domain/spec';
@@ -104,6 +104,8 @@ export async function scheduleDrill(
   kind: DrillKind,
   cadence: DrillCadence,
 ): Promise<{ scheduleId: string; created: boolean; link: string }> {
+  const unsupported = drillUnsupported(spec);
+  if (unsupported) throw new SluiceClientError(ErrorType.DrillRefused, unsupported);
   const scheduleId = drillScheduleId(spec.service, spec.environment, kind);
   const memo: ScheduleMemo & Record<string, unknown> = { service: spec.service, environment: spec.environment, kind };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: DRILL_CATCHUP_WINDOW, pauseOnFailure: true };

@@ -1,7 +1,7 @@
 /**
  * Rolling across a fleet (issue 14, src/domain/fleet.ts): host by host, in batches, through each
  * host's agent. For one host:
- *   1. register its undo (drain, restore the version it had, health, back in the router);
+ *   1. register its undo (drain, restore the version it had, back in the router);
  *   2. drain it in the fleet router: no new requests, in-flight ones finish;
  *   3. its agent switches it to the new version in place (stop old, start new, wait ready);
  *   4. a health window on the host itself;
