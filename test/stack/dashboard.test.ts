@@ -80,6 +80,20 @@ test('every panel query parses and returns series after real releases', { timeou
   // A canary promoted after an approval and a passing analysis...
   const good = await deploy(V2, [{ kind: 'setWeight', weight: 30 }, { kind: 'pause' }, { kind: 'analysis', templates: ['errors'] }, { kind: 'setWeight', weight: 100 }]);
   await eventually('the approval gate', async () => ((await good.query(statusQuery)).awaitingApproval ? true : undefined), 60000);
+  // increase() needs a sample before the approval's observation: wait until Prometheus has scraped
+  // the approval-wait series at 0 (zeroed when the first release started). Otherwise, when the
+  // worker's first good scrape comes after the approval, the panel's increase() is 0 and its
+  // quantile NaN: no data, although a long-running worker in production always has that sample.
+  await eventually(
+    'the zeroed approval-wait series in Prometheus',
+    async () => {
+      const endS = Math.ceil(Date.now() / 1000);
+      const answer = await queryRange(`sluice_approval_wait_seconds_count{service="${svc.service}"} == 0`, endS - 2, endS);
+      return (answer.data?.result ?? []).some((s) => s.values.length > 0) ? true : undefined;
+    },
+    60000,
+    500,
+  );
   await good.signal(approveSignal, 'dashboard-test');
   const promoted = await settleDeployment(good.result());
   assert.equal(promoted.outcome, 'promoted', promoted.message);
