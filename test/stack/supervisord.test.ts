@@ -9,12 +9,11 @@ import { createDeployActivities } from '../../src/activities/deploy';
 import { loadStackConfig } from '../../src/dev/config';
 import { supervisordLayout, supervisordAnswers } from '../../src/lib/supervisord-instance';
 import { adapterConfigFromStack } from '../../src/worker/adapters';
-import { spawnNode } from '../helpers/child';
+import { runCli } from '../cli/helpers';
 import { eventually, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, release, serviceBinary } from '../targets/fixtures';
 
 const execFileAsync = promisify(execFile);
-const cli = require.resolve('../../src/cli/main');
 
 /**
  * The stack's optional supervisord component on a scratch state dir (never the shared stack's):
@@ -27,21 +26,12 @@ after(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
-function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnNode(cli, args, { ...process.env, ...env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 test('dev up --only supervisord: a spec asking for supervisord without a socket runs on the stack’s one; dev down stops it', async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'sluice-state-'));
   const env = { SLUICE_STATE_DIR: stateDir };
   cleanups.push(() => rm(stateDir, { recursive: true, force: true }));
-  cleanups.push(() => runCli(['dev', 'down', '--only', 'supervisord'], env));
-  const up = await runCli(['dev', 'up', '--only', 'supervisord', '--output', 'json'], env);
+  cleanups.push(() => runCli(['dev', 'down', '--only', 'supervisord'], { env }));
+  const up = await runCli(['dev', 'up', '--only', 'supervisord', '--output', 'json'], { env });
   assert.equal(up.code, 0, up.stderr);
   assert.deepEqual(JSON.parse(up.stdout), { supervisord: 'started' });
 
@@ -77,7 +67,7 @@ test('dev up --only supervisord: a spec asking for supervisord without a socket 
     200,
   );
 
-  const down = await runCli(['dev', 'down', '--only', 'supervisord'], env);
+  const down = await runCli(['dev', 'down', '--only', 'supervisord'], { env });
   assert.equal(down.code, 0, down.stderr);
   assert.equal(await supervisordAnswers(layout.socket), false);
   await assert.rejects(fetch(`${stable.url}/healthz`, { signal: AbortSignal.timeout(2000) }), 'supervisord stopped its programs on the way down');
