@@ -37,8 +37,8 @@ import type { deployWorkflow } from '../src/workflows';
 import { statusQuery } from '../src/workflows/definitions';
 import { deployWorkflowId } from '../src/workflows/ids';
 import { adapterConfig, catalogue, eventually, stack, uniqueName } from '../test/helpers/stack';
-import { FAST_STOP_ENV, quiet, serviceBinary } from '../test/targets/fixtures';
-import { BAKE_ALERT, ensureAlertPath, installAlertRule, quietPortBlock, setFault, startLoad } from '../test/workflows/support/bake';
+import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary } from '../test/targets/fixtures';
+import { BAKE_ALERT, ensureAlertPath, installAlertRule, setFault, startLoad } from '../test/workflows/support/bake';
 import { startE2eWorker, type E2eWorker } from '../test/workflows/support/e2e';
 import { release } from '../test/workflows/support/harness';
 import { serverStates } from '../src/lib/haproxy';
@@ -137,7 +137,7 @@ async function firstErrorSample(service: string, since: number): Promise<number 
 }
 
 async function runOnce(path: Path, run: number): Promise<Times> {
-  const basePort = await quietPortBlock(6);
+  const basePort = await freePortBlock(6);
   const s = { service: `${prefix}-${path === 'alert' ? 'alert' : 'anls'}${run}`, listenPort: basePort + 5, basePort };
   services.push(s);
   const base = {

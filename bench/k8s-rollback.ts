@@ -17,7 +17,7 @@ import { kubernetesBinariesBuilt, loadKubeStackConfig } from '../src/dev/compone
 import { createKubernetesTarget } from '../src/activities/targets/kubernetes';
 import { connectKubernetes, type KubeClients } from '../src/activities/targets/kubernetes/client';
 import type { Release } from '../src/domain/release';
-import { freeLoopbackPort as freePort } from '../src/lib/ports';
+import { freePort } from '../test/helpers/ports';
 
 function release(version: string): Release {
   const digest = createHash('sha256').update(`bench:${version}`).digest('hex');

@@ -5,7 +5,6 @@ import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { ensureBaseImages, type BaseImages } from '../../src/activities/build/base-images';
 import { loadStackConfig, registryAddress } from '../../src/dev/config';
-import { freeLoopbackPort } from '../../src/lib/ports';
 
 /** The repository root, found by walking up to package.json (works from test/ and dist/test/). */
 export function repoRoot(): string {
@@ -85,8 +84,8 @@ export class TestRepo {
   }
 }
 
-/** A loopback port nobody listens on (bound, then released). */
-export const freePort = freeLoopbackPort;
+/** A loopback port nobody listens on, claimed for this test process (../helpers/ports). */
+export { freePort } from '../helpers/ports';
 
 export const stack = loadStackConfig();
 export const REGISTRY = registryAddress(stack);

@@ -1,7 +1,6 @@
 import Docker from 'dockerode';
 import { Connection, Client } from '@temporalio/client';
 import { packageRoot } from '../../src/lib/paths';
-import { freeLoopbackPort } from '../../src/lib/ports';
 import { adapterCatalogue } from '../../src/activities/catalogue';
 import type { AdapterConfig } from '../../src/activities/config';
 import { loadStackConfig, temporalAddress, type StackConfig } from '../../src/dev/config';
@@ -33,8 +32,8 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid.toString(36)}-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
 
-/** A loopback TCP port that is free right now. */
-export const freePort = freeLoopbackPort;
+/** A loopback TCP port that is free now and claimed for this test process (./ports). */
+export { freePort } from './ports';
 
 /** `what` may be a function, read when the wait times out (to say where things stood then). */
 export async function eventually<T>(what: string | (() => string), fn: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 250): Promise<T> {

@@ -10,8 +10,8 @@ import tar from 'tar-fs';
 import type { Release } from '../../src/domain/release';
 import { commitFromVersion, imageTagForVersion } from '../../src/domain/release';
 import { registryAddress } from '../../src/dev/config';
-import { portFree } from '../../src/activities/targets/readiness';
 import { repoRoot, stack } from '../helpers/stack';
+export { freePortBlock } from '../helpers/ports';
 
 const execFileAsync = promisify(execFile);
 
@@ -84,17 +84,6 @@ function follow(docker: Docker, stream: NodeJS.ReadableStream, onEvent?: (e: unk
 
 export function release(service: string, version: string, artifact: { imageRef?: string; binaryPath?: string }): Release {
   return { service, version, imageTag: imageTagForVersion(version), commit: commitFromVersion(version), ...artifact };
-}
-
-/** Five consecutive free loopback ports (a target's slot layout) plus one for the router, on `host`. */
-export async function freePortBlock(count: number, host = '127.0.0.1'): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 30000 + Math.floor(Math.random() * 25000);
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await portFree(host, base + i);
-    if (ok) return base;
-  }
-  throw new Error('no free block of loopback ports');
 }
 
 /** GET `url` n times (sequentially, fresh connections) and count answers by body. */

@@ -29,8 +29,8 @@ import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { adapterConfig, catalogue, eventually, stack, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, serviceBinary } from '../targets/fixtures';
-import { BAKE_ALERT, ensureAlertPath, installAlertRule, quietPortBlock, setFault, startLoad } from './support/bake';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
+import { BAKE_ALERT, ensureAlertPath, installAlertRule, setFault, startLoad } from './support/bake';
 import { startReceiver } from '../notify/receiver';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
@@ -54,7 +54,7 @@ const children: ChildProcess[] = [];
 
 async function scenario(name: string): Promise<Scenario> {
   // Five instance slots, then the router's frontend.
-  const basePort = await quietPortBlock(6);
+  const basePort = await freePortBlock(6);
   const listenPort = basePort + 5;
   const s = { service: `${prefix}-${name}`, listenPort, basePort };
   scenarios.push(s);

@@ -12,7 +12,6 @@ import { alertmanagerComponent } from '../../../src/dev/components/alertmanager'
 import { reloadPrometheus } from '../../../src/dev/components/prometheus';
 import { prometheusUrl } from '../../../src/dev/config';
 import { stackUp } from '../../../src/dev/stack';
-import { portFree } from '../../../src/activities/targets/readiness';
 import { eventually, stack } from '../../helpers/stack';
 
 /** The stack's Alertmanager routes to the receiver and the receiver runs (both idempotent). */
@@ -117,20 +116,4 @@ export function startLoad(url: string, ratePerSecond: number): { samples: LoadSa
       await Promise.all([...inflight]);
     },
   };
-}
-
-/**
- * `count` consecutive free loopback ports below the kernel's ephemeral range (32768-60999 here)
- * and the process target's derived ports (20000-29999): the load these tests drive opens many
- * client sockets, and one of them could take a port in the ephemeral range between the check
- * and the instance's start.
- */
-export async function quietPortBlock(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const base = 10000 + Math.floor(Math.random() * (20000 - 10000 - count));
-    let ok = true;
-    for (let i = 0; i < count && ok; i++) ok = await portFree('127.0.0.1', base + i);
-    if (ok) return base;
-  }
-  throw new Error('no free block of loopback ports below 20000');
 }
