@@ -6,13 +6,15 @@
  * on the central worker. Agents dial out to Temporal: hosts need no inbound port for Sluice.
  */
 import { z } from 'zod';
+import { InstanceAddress } from './address';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** One host: its agent's name, and the address its instances answer on (traffic, scraping). */
 export const FleetHost = z.strictObject({
   name: z.string().regex(DNS_LABEL, 'must be a DNS label: lowercase letters, digits and dashes'),
-  address: z.string().min(1),
+  /** Where the host's instances answer (the router and Prometheus reach them there): an IP literal. */
+  address: InstanceAddress,
 });
 export type FleetHost = z.infer<typeof FleetHost>;
 

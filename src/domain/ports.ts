@@ -137,6 +137,28 @@ export interface FleetPort {
   fleetReadyHost(input: TargetRef & FleetHostAddress & { weight: number; version?: string }): Promise<void>;
   /** What the fleet's proxy does now: every host's server. */
   fleetHosts(input: TargetRef): Promise<FleetHostState[]>;
+  /**
+   * The role label of each host scraped for the fleet, for an analysis between batches:
+   * `canaryHosts` canary, hosts on `baselineVersion` baseline, every other stable (all stable
+   * when `canaryHosts` is empty). Returns the registered hosts as they are now.
+   */
+  fleetScrapeRoles(input: FleetScrapeRolesInput): Promise<FleetScrapedHost[]>;
+}
+
+export interface FleetScrapeRolesInput {
+  service: string;
+  environment: string;
+  hosts: string[];
+  canaryHosts: string[];
+  baselineVersion?: string;
+}
+
+export interface FleetScrapedHost {
+  host: string;
+  role: Role;
+  version: string;
+  /** host:port Prometheus scrapes. */
+  address: string;
 }
 
 /** What one host runs and keeps, asked of its agent (src/worker/agent.ts). */

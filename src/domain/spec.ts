@@ -159,6 +159,12 @@ export const RollingStrategy = z.strictObject({
    */
   onAgentLost: z.enum(['rollback', 'skip']).default('rollback'),
   maxUnavailable: z.number().int().min(0).default(0),
+  /**
+   * Analysis between batches: once a batch (not the last) is back in the router, the named
+   * templates judge the hosts on the new version (role canary) against the hosts still on the
+   * previous one (role baseline), on the traffic they serve. false: health windows only.
+   */
+  analysis: z.union([z.literal(false), CheckConfig.extend({ templates: z.array(z.string().min(1)).min(1) })]).default(false),
 });
 export type RollingStrategy = z.infer<typeof RollingStrategy>;
 
@@ -240,13 +246,13 @@ export const ReleaseSpecFields = z
     if (spec.strategy.kind === 'rolling' && !spec.hosts) ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'the rolling strategy releases a fleet: name its hosts' });
     if (spec.hosts && spec.strategy.kind !== 'rolling')
       ctx.addIssue({ code: 'custom', path: ['strategy', 'kind'], message: 'a fleet (hosts) is released with the rolling strategy' });
-    // An analysis compares a canary with a baseline the central worker starts; across hosts that
-    // is the hosts already updated against the others, which is not built yet.
+    // A host is checked while it is out of the router, with no traffic to judge: its check is a
+    // health window, and the analysis runs between batches, on the traffic the hosts serve.
     if (spec.strategy.kind === 'rolling' && spec.strategy.checks && spec.strategy.checks.templates?.length) {
       ctx.addIssue({
         code: 'custom',
         path: ['strategy', 'checks', 'templates'],
-        message: 'analysis between batches of a fleet is not supported yet: a health window checks each host',
+        message: "a fleet's hosts are checked by a health window; name analysis templates in strategy.analysis (between batches)",
       });
     }
     const names = new Set(spec.analysis.templates.map((t) => t.name));
@@ -263,8 +269,10 @@ export const ReleaseSpecFields = z
         if (strategy.postPromotionChecks) checkRefs.push({ path: ['strategy', 'postPromotionChecks', 'templates'], templates: strategy.postPromotionChecks.templates });
         break;
       case 'recreate':
-      case 'rolling':
         if (strategy.checks) checkRefs.push({ path: ['strategy', 'checks', 'templates'], templates: strategy.checks.templates });
+        break;
+      case 'rolling':
+        if (strategy.analysis) checkRefs.push({ path: ['strategy', 'analysis', 'templates'], templates: strategy.analysis.templates });
         break;
       default: {
         const unhandled: never = strategy;

@@ -6,12 +6,13 @@
  */
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { MetricsActivities } from '../activities/metrics';
-import type { CandidateInfo } from '../domain/ports';
+import type { CandidateInfo, Role } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import type { CheckConfig } from '../domain/spec';
 import { runAnalysis, selectTemplates, summarizeAnalysis } from './analysis-child';
 import { needsBaseline } from './judge-loops';
 import type { AnalysisLoad, AnalysisResult } from './analysis-types';
+import type { AnalysisTemplate } from '../domain/analysis';
 import { compensationActivity, deploy, deployActivity, undo, withSummary } from './activities';
 import type { DeployContext } from './context';
 
@@ -27,7 +28,7 @@ function hostPort(url: string): string {
 }
 
 /** Load straight at the instances (same rate each, so canary and baseline see equal traffic) or through the router. */
-function loadFor(ctx: DeployContext, instances: readonly { url: string }[]): AnalysisLoad | undefined {
+export function loadFor(ctx: DeployContext, instances: readonly { url: string }[]): AnalysisLoad | undefined {
   const load = ctx.spec.analysis.load;
   if (!load) return undefined;
   // The router's frontend (null when it has none) is adapter data the edge put on the spec.
@@ -79,9 +80,9 @@ async function stopBaseline(ctx: DeployContext): Promise<void> {
 }
 
 export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, candidate: CandidateInfo, label: string): Promise<AnalysisResult> {
-  const { control, tracker, spec } = ctx;
+  const { spec } = ctx;
   const templates = selectTemplates(spec.analysis.templates, check.templates);
-  tracker.event('check', `${label}: analysis ${templates.map((t) => t.name).join(', ')} on ${candidate.url}`);
+  ctx.tracker.event('check', `${label}: analysis ${templates.map((t) => t.name).join(', ')} on ${candidate.url}`);
 
   const baseline = candidate.role === 'canary' && needsBaseline(templates) ? await startBaseline(ctx) : undefined;
   const instances = [{ role: candidate.role, release: candidate.release, url: candidate.url }, ...(baseline ? [baseline] : [])];
@@ -94,31 +95,66 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
       targets: [hostPort(instance.url)],
     });
   }
-  // Measuring before Prometheus's first scrape would only ever see "no data".
-  for (const instance of instances) {
-    await control.interruptible(() => scrape.awaitScraped({ service: spec.service, environment: spec.environment, role: instance.role, version: instance.release.version }));
-  }
-  const phaseBefore = tracker.currentPhase();
-  tracker.setPhase('analysing', `${label}: analysing`);
+  return analyseAndDecide(ctx, label, {
+    templates,
+    ...(check.window ? { window: check.window } : {}),
+    candidate: { role: candidate.role, version: candidate.release.version },
+    scraped: instances.map((i) => ({ role: i.role, version: i.release.version })),
+    load: loadFor(ctx, instances),
+    // Scraping is only needed while the canary is judged.
+    release: async () => {
+      for (const instance of instances) await scrape.unregisterTargets({ service: spec.service, environment: spec.environment, role: instance.role });
+    },
+    // A passing canary goes on without its baseline; a failing one leaves it to the saga's undo.
+    afterMeasure: async (result) => {
+      if (baseline && result.decision !== 'rollback') await stopBaseline(ctx);
+    },
+  });
+}
+
+export interface AnalysisRun {
+  templates: AnalysisTemplate[];
+  window?: string;
+  /** Whose role and version the templates judge. */
+  candidate: { role: Role; version: string };
+  /** Every role and version Prometheus must have scraped before the first measurement, and how many instances each has (default 1). */
+  scraped: readonly { role: Role; version: string; instances?: number }[];
+  load: AnalysisLoad | undefined;
+  /** Undoes what made the instances scraped for the analysis; runs even on abort. */
+  release: () => Promise<void>;
+  afterMeasure?: (result: AnalysisResult) => Promise<void>;
+}
+
+/**
+ * Waits until Prometheus has scraped what the analysis reads, runs the analysisWorkflow child,
+ * and makes its decision the release's. Shared by a single candidate's check and a fleet's
+ * analysis between batches (strategies/rolling.ts).
+ */
+export async function analyseAndDecide(ctx: DeployContext, label: string, run: AnalysisRun): Promise<AnalysisResult> {
+  const { control, tracker, spec } = ctx;
   let result: AnalysisResult;
+  const phaseBefore = tracker.currentPhase();
   try {
+    // Measuring before Prometheus's first scrape would only ever see "no data".
+    for (const s of run.scraped) {
+      await control.interruptible(() =>
+        scrape.awaitScraped({ service: spec.service, environment: spec.environment, role: s.role, version: s.version, ...(s.instances ? { instances: s.instances } : {}) }),
+      );
+    }
+    tracker.setPhase('analysing', `${label}: analysing`);
     result = await control.interruptible(() =>
       runAnalysis({
         label: label.replace(/[^a-zA-Z0-9-]+/g, '-'),
-        templates,
-        context: { service: spec.service, environment: spec.environment, role: candidate.role, version: candidate.release.version, window: spec.analysis.rateWindow },
-        ...(check.window ? { window: check.window } : {}),
-        ...(loadFor(ctx, instances) ? { load: loadFor(ctx, instances)! } : {}),
+        templates: run.templates,
+        context: { service: spec.service, environment: spec.environment, role: run.candidate.role, version: run.candidate.version, window: spec.analysis.rateWindow },
+        ...(run.window ? { window: run.window } : {}),
+        ...(run.load ? { load: run.load } : {}),
       }),
     );
   } finally {
-    // Scraping is only needed while the canary is judged; this cleanup runs even on abort.
-    await CancellationScope.nonCancellable(async () => {
-      for (const instance of instances) await scrape.unregisterTargets({ service: spec.service, environment: spec.environment, role: instance.role });
-    });
+    await CancellationScope.nonCancellable(run.release);
   }
-  // A passing canary goes on without its baseline; a failing one leaves it to the saga's undo.
-  if (baseline && result.decision !== 'rollback') await stopBaseline(ctx);
+  await run.afterMeasure?.(result);
 
   const summary = summarizeAnalysis(result);
   tracker.recordCheck({ at: tracker.now(), ok: result.decision === 'promote', summary, consecutiveFailures: result.decision === 'promote' ? 0 : 1 });

@@ -19,10 +19,13 @@ import { steadyLoad } from '../helpers/steady-load';
 import { eventually, stack } from '../helpers/stack';
 import { promQuery } from '../helpers/exposition';
 import { versionsThroughRouter } from '../workflows/support/e2e';
-import { Fleet, type RollingInput } from './support';
+import { Fleet } from './support';
 import { tmpdir } from 'node:os';
 import type { HostInventory } from '../../src/domain/ports';
 import { runCli } from '../cli/helpers';
+import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
+import { hostGroupId } from '../../src/activities/metrics/scrape-groups';
+import { readScrapeGroup } from '../../src/lib/prometheus-sd';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -31,7 +34,7 @@ const V4 = '1.3.0+ddd4444';
 const RATE = 200;
 
 let fleet: Fleet;
-const spec = (version: string, strategy: Partial<RollingInput> = {}) => fleet.spec(version, strategy);
+const spec = (...args: Parameters<Fleet['spec']>) => fleet.spec(...args);
 const deploy = (s: ReturnType<typeof spec>) => fleet.deploy(s);
 const versionsOnHosts = () => fleet.versionsOnHosts();
 const all = (version: string) => fleet.all(version);
@@ -186,4 +189,68 @@ test('sluice releases of a fleet lists what each host runs and keeps, asked of i
     const expected = h.host === fleet.hosts[2]!.name ? [V1, V2, V3] : [V1, V2, V3, V4];
     assert.deepEqual(h.retained, expected, h.host);
   }
+});
+
+/**
+ * Analysis between batches on live traffic through the fleet's router: the hosts on the new
+ * version (scraped as canary) against those still on the previous one (scraped as baseline).
+ */
+const analysis = {
+  templates: [
+    { ...defaultThresholdTemplate({ interval: '1s', count: 4, initialDelay: '3s', inconclusivePolicy: 'rollback' }), name: 'errors' },
+    { ...defaultSequentialTemplate({ interval: '1s', maxDuration: '6s', minRequests: 40, inconclusivePolicy: 'rollback' }), name: 'sequential' },
+  ],
+  load: { ratePerSecond: 60, via: 'router' as const },
+  rateWindow: '4s',
+};
+// V4 is the faulty release here: 30% of its answers are 500s.
+const faulty = { releaseEnv: { [V4]: { FAULT_ERROR_RATE: '0.3' } } };
+
+async function hostRoles(): Promise<Record<string, string | undefined>> {
+  const out: Record<string, string | undefined> = {};
+  for (const h of fleet.hosts) {
+    const group = await readScrapeGroup(stack.prometheus.targetsDir, hostGroupId({ service: fleet.service, environment: fleet.environment, host: h.name }));
+    out[h.name] = group?.labels.role;
+  }
+  return out;
+}
+
+test('analysis between batches: a faulty version is judged on the canary host against the others and rolled back there', { timeout: 300_000 }, async () => {
+  const handle = await deploy(spec(V4, { analysis: { templates: ['errors', 'sequential'] } }, { target: faulty, analysis }));
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'rolled-back', res.message);
+  assert.equal(res.reason, Reason.AnalysisFailed, res.message);
+  assert.match(res.message, /batch 1 analysis/);
+  const events = (await handle.query(statusQuery)).events.map((e) => e.message);
+  const [h1, h2] = fleet.hosts.map((h) => h.name);
+  assert.ok(
+    events.some((m) => m.includes(`batch 1 analysis: errors, sequential on ${h1} against ${h2} (on ${V2})`)),
+    events.join('\n'),
+  );
+  // Only the canary host changed, and only it was restored; every host is scraped as stable again.
+  assert.deepEqual(
+    res.compensations.filter((c) => c.startsWith('restore ')),
+    [`restore ${h1} to ${V2}`],
+  );
+  assert.deepEqual(await versionsOnHosts(), all(V2));
+  assert.deepEqual(await hostRoles(), Object.fromEntries(fleet.hosts.map((h) => [h.name, 'stable'])));
+});
+
+test('analysis between batches: a good version passes the analysis after each batch but the last, and every host ends scraped as stable', { timeout: 300_000 }, async () => {
+  const handle = await deploy(spec(V3, { analysis: { templates: ['errors', 'sequential'] } }, { target: faulty, analysis }));
+  const res = await settleDeployment(handle.result());
+  assert.equal(res.outcome, 'promoted', res.message);
+  const events = (await handle.query(statusQuery)).events.map((e) => e.message);
+  const passed = events.filter((m) => /^batch \d analysis: analysis Successful → promote/.test(m));
+  assert.equal(passed.length, 2, events.join('\n'));
+  // Each batch's host against one host still on the previous version: equal shares of the traffic.
+  const [h1, h2, h3] = fleet.hosts.map((h) => h.name);
+  assert.ok(events.includes(`batch 2 analysis: errors, sequential on ${h2} against ${h3} (on ${V2})`), events.join('\n'));
+  assert.ok(
+    events.some((m) => m.startsWith(`batch 1 analysis: errors, sequential on ${h1} against `)),
+    events.join('\n'),
+  );
+  assert.ok(!events.some((m) => m.startsWith('batch 3 analysis')), 'no analysis after the last batch');
+  assert.deepEqual(await versionsOnHosts(), all(V3));
+  assert.deepEqual(await hostRoles(), Object.fromEntries(fleet.hosts.map((h) => [h.name, 'stable'])));
 });

@@ -76,17 +76,19 @@ export class Fleet {
     return join(this.stateRoot, host.name);
   }
 
-  spec(version: string, strategy: Partial<RollingInput> = {}) {
+  /** `extra`: target settings on top of the fixture's (releaseEnv for a faulty version), the spec's analysis settings. */
+  spec(version: string, strategy: Partial<RollingInput> = {}, extra: { target?: Record<string, unknown>; analysis?: ReleaseSpecInput['analysis'] } = {}) {
     return validateReleaseSpec(
       {
         service: this.service,
         environment: this.environment,
         source: { kind: 'prebuilt', version, binaryPath: this.binaries[version]! },
-        target: { kind: 'process', settings: { basePort: this.basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000 } },
+        target: { kind: 'process', settings: { basePort: this.basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 20000, ...extra.target } },
         router: { kind: 'haproxy', settings: { listenPort: this.listenPort, drainTimeoutMs: 2000 } },
         strategy: { kind: 'rolling', canaryHosts: 1, batchSize: 1, checks: { window: '1s' }, agentTimeout: '30s', ...strategy },
         hosts: this.hosts,
         healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
+        ...(extra.analysis ? { analysis: extra.analysis } : {}),
       } satisfies ReleaseSpecInput,
       catalogue,
     );

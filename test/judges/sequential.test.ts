@@ -120,6 +120,28 @@ test('direction check: a faster canary is never rolled back', () => {
   assert.ok(probabilityCanarySlower([0, 0, 10], [10, 0, 0]) === 1);
 });
 
+test('direction check: every request of both roles in one bucket is a tie, whatever the two counts (no float noise)', () => {
+  // Seen on a fleet: 74 canary and 23 baseline requests, all under 5 ms; q·n/n differed in the last
+  // bit between the roles, the canary "looked worse", and an unequal traffic split supplied the e-value.
+  const config = SequentialJudgeConfig.parse({ kind: 'sequential', metrics: [{ kind: 'latency', name: 'latency', minRequests: 0 }] });
+  let s = initialSequentialState(config);
+  for (const [i, [c, b]] of [
+    [14, 3],
+    [60, 20],
+    [20, 20],
+    [300, 100],
+  ].entries()) {
+    s = lookSequential(config, s, { elapsedMs: (i + 1) * 1000, metrics: { latency: { kind: 'latency', canaryBuckets: [c!, 0, 0], baselineBuckets: [b!, 0, 0] } } });
+  }
+  const looks = s.metrics.latency!.state.looks;
+  assert.ok(looks.at(-1)!.eValue > 1e3, 'the split alone is evidence against canaryShare 0.5');
+  assert.deepEqual(
+    looks.map((l) => l.canaryWorse),
+    [false, false, false, false],
+  );
+  assert.equal(s.phase, 'Running');
+});
+
 test('looks before both roles have minRequests never lower the p-value (scrape skew on few requests)', () => {
   // Look 1: a few slow canary requests in a window the baseline's shifted scrape missed: e is large.
   // Look 2: with more traffic the two roles match again and the evidence is gone.

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { instanceUrl } from '../../src/activities/targets/target';
 import { test } from 'node:test';
 import { relative, resolve } from 'node:path';
 import { buildImageInputSchema, resolveVersionInputSchema } from '../../src/activities/build/schema';
@@ -106,7 +107,55 @@ test('a fleet: the rolling strategy needs hosts, hosts need the rolling strategy
   ]);
   const ok = parseReleaseSpec({ ...base, hosts, strategy: { kind: 'rolling', batchSize: 2 } });
   assert.ok(ok.ok);
-  assert.deepEqual(ok.ok && ok.spec.strategy, { kind: 'rolling', canaryHosts: 1, batchSize: 2, checks: {}, agentTimeout: '2m', onAgentLost: 'rollback', maxUnavailable: 0 });
+  assert.deepEqual(ok.ok && ok.spec.strategy, {
+    kind: 'rolling',
+    canaryHosts: 1,
+    batchSize: 2,
+    checks: {},
+    agentTimeout: '2m',
+    onAgentLost: 'rollback',
+    maxUnavailable: 0,
+    analysis: false,
+  });
+  // A host is checked out of the router (no traffic): analysis goes between batches, by known templates.
+  assert.deepEqual(errorsOf({ hosts, strategy: { kind: 'rolling', checks: { templates: ['errors'] } } }), [
+    { path: 'strategy.checks.templates', message: "a fleet's hosts are checked by a health window; name analysis templates in strategy.analysis (between batches)" },
+  ]);
+  assert.deepEqual(errorsOf({ hosts, strategy: { kind: 'rolling', analysis: { templates: ['nope'] } } }), [
+    { path: 'strategy.analysis.templates', message: 'names unknown analysis template "nope"' },
+  ]);
+  assert.deepEqual(
+    errorsOf({ hosts, strategy: { kind: 'rolling', analysis: { templates: [] } } }).map((e) => e.path),
+    ['strategy.analysis.templates'],
+  );
+});
+
+test('addresses of hosts and instances are IP literals where they are reached; real hosts are not limited to loopback', () => {
+  const errorsOf = (fields: Record<string, unknown>) => {
+    const r = parseReleaseSpec({ ...base, strategy: { kind: 'rolling' }, ...fields });
+    return r.ok ? [] : r.errors;
+  };
+  // Validation only: nothing is sent to these addresses.
+  assert.deepEqual(
+    errorsOf({
+      hosts: [
+        { name: 'web-1', address: '10.0.0.11' },
+        { name: 'web-2', address: 'fd00::12' },
+      ],
+    }),
+    [],
+  );
+  assert.deepEqual(errorsOf({ hosts: [{ name: 'web-1', address: 'web-1.example.com' }] }), [{ path: 'hosts[0].address', message: 'must be an IP address' }]);
+  assert.deepEqual(errorsOf({ hosts: [{ name: 'web-1', address: '0.0.0.0' }] }), [
+    { path: 'hosts[0].address', message: 'must be the address it is reached at, not 0.0.0.0 or ::' },
+  ]);
+  const single = (settings: Record<string, unknown>) => {
+    const r = parseReleaseSpec({ ...base, target: { kind: 'docker', settings } });
+    return r.ok ? [] : r.errors.map((e) => `${e.path}: ${e.message}`);
+  };
+  assert.deepEqual(single({ host: '192.0.2.10' }), []);
+  assert.deepEqual(single({ host: '::' }), ['target.settings.host: must be the address it is reached at, not 0.0.0.0 or ::']);
+  assert.equal(instanceUrl({ host: '::1', port: 18080 }), 'http://[::1]:18080');
 });
 
 test('source names are refused at the edge by the rules the build and registry activities apply', () => {
@@ -202,11 +251,11 @@ test('kinds and settings are checked against the adapter catalogue, naming the f
     { path: 'target.kind', message: 'unknown target kind "ftp" (known: docker, process, kubernetes)' },
     { path: 'router.kind', message: 'unknown router kind "nginx" (known: haproxy, replica-ratio, gateway-httproute, none)' },
   ]);
-  const badSettings = parseReleaseSpec({ ...base, target: { kind: 'docker', settings: { host: '10.0.0.5', basePort: 80 } }, router: { kind: 'haproxy', settings: {} } });
+  const badSettings = parseReleaseSpec({ ...base, target: { kind: 'docker', settings: { host: 'db.internal', basePort: 80 } }, router: { kind: 'haproxy', settings: {} } });
   assert.equal(badSettings.ok, false);
   const paths = !badSettings.ok ? badSettings.errors.map((e) => e.path).sort() : [];
   assert.deepEqual(paths, ['router.settings.listenPort', 'target.settings.basePort', 'target.settings.host']);
-  assert.match(!badSettings.ok ? badSettings.errors.find((e) => e.path === 'target.settings.host')!.message : '', /loopback/);
+  assert.match(!badSettings.ok ? badSettings.errors.find((e) => e.path === 'target.settings.host')!.message : '', /must be an IP address/);
   const kube = parseReleaseSpec({
     ...base,
     source: { kind: 'prebuilt', version: '1.0.0', imageRef: `127.0.0.1:5000/x@sha256:${'a'.repeat(64)}` },

@@ -103,10 +103,23 @@ export function hostGroupId(key: { service: string; environment: string; host: s
   return `sluice-host_${sanitize(`${key.service}_${key.environment}_${key.host}`)}`;
 }
 
-export async function registerHostInstance(targetsDir: string, instance: { service: string; environment: string; host: string; version: string; address: string }): Promise<void> {
+export async function registerHostInstance(
+  targetsDir: string,
+  instance: { service: string; environment: string; host: string; version: string; address: string; role?: Role },
+): Promise<void> {
   await registerScrapeGroup(targetsDir, {
     id: hostGroupId(instance),
     targets: [instance.address],
-    labels: { ...groupLabels({ service: instance.service, environment: instance.environment, role: 'stable', version: instance.version }), host: instance.host },
+    labels: { ...groupLabels({ service: instance.service, environment: instance.environment, role: instance.role ?? 'stable', version: instance.version }), host: instance.host },
   });
+}
+
+/** A registered host as Prometheus scrapes it, or undefined when it is not registered. */
+export async function readHostInstance(
+  targetsDir: string,
+  key: { service: string; environment: string; host: string },
+): Promise<{ role: string; version: string; address: string } | undefined> {
+  const group = await readScrapeGroup(targetsDir, hostGroupId(key));
+  const [role, version, address] = [group?.labels.role, group?.labels.version, group?.targets[0]];
+  return role !== undefined && version !== undefined && address !== undefined ? { role, version, address } : undefined;
 }

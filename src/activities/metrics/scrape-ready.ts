@@ -17,6 +17,13 @@ const TargetsResponse = z.object({
 export interface ScrapeReadyInput {
   labels: Record<string, string>;
   timeoutMs: number;
+  /**
+   * How many instances with these labels must be up (default 1). A judge that reads cumulative
+   * counters takes its zero point at the first look: an instance that appears later would add
+   * everything it counted before the analysis (a fleet host relabelled as baseline has run for
+   * hours) as if it had happened during it.
+   */
+  instances?: number;
 }
 
 function activitySignal(): AbortSignal | undefined {
@@ -45,11 +52,11 @@ export async function awaitScraped(prometheusUrl: string, input: ScrapeReadyInpu
     const res = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
     if (res?.ok) {
       const parsed = TargetsResponse.safeParse(await res.json());
-      const target = parsed.success ? parsed.data.data.activeTargets.find((t) => matches(t.labels)) : undefined;
-      if (target && target.health === 'up' && !target.lastScrape.startsWith('0001-')) return { waitedMs: Date.now() - started };
+      const up = parsed.success ? parsed.data.data.activeTargets.filter((t) => matches(t.labels) && t.health === 'up' && !t.lastScrape.startsWith('0001-')) : [];
+      if (up.length >= (input.instances ?? 1)) return { waitedMs: Date.now() - started };
     }
     if (Date.now() - started > input.timeoutMs) {
-      throw new Error(`Prometheus at ${prometheusUrl} did not scrape ${JSON.stringify(input.labels)} within ${input.timeoutMs} ms`);
+      throw new Error(`Prometheus at ${prometheusUrl} did not scrape ${input.instances ?? 1} instance(s) with ${JSON.stringify(input.labels)} within ${input.timeoutMs} ms`);
     }
     heartbeat({ waitedMs: Date.now() - started });
     await new Promise((r) => setTimeout(r, 250));

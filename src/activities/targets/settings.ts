@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Slot } from './target';
 import { ErrorType, badInput } from '../../domain/errors';
-
-/** Loopback only: Sluice never binds or calls anything else (see the network rule in DESIGN). */
-export const LoopbackHost = z.string().refine((h) => /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::1', 'must be a loopback address (127.0.0.0/8 or ::1)');
+import { InstanceAddress } from '../../domain/address';
 
 const Port = z.number().int().min(1024).max(65535);
 
@@ -14,7 +12,7 @@ const Port = z.number().int().min(1024).max(65535);
  * environment names, so it is stable across runs without configuration.
  */
 export const PortSettings = z.strictObject({
-  host: LoopbackHost.default('127.0.0.1'),
+  host: InstanceAddress.default('127.0.0.1'),
   basePort: Port.max(65530).optional(),
   ports: z.strictObject({ stable: Port, stableAlt: Port, canary: Port, baseline: Port.optional(), preview: Port.optional() }).optional(),
 });

@@ -1,3 +1,4 @@
+import { urlHost } from '../../domain/address';
 import type pino from 'pino';
 import type { z } from 'zod';
 import type { Artifact } from '../../domain/adapters';
@@ -117,7 +118,7 @@ export function roleOfSlot(slot: Slot): Role {
 }
 
 export function instanceUrl(instance: Pick<Instance, 'host' | 'port'>): string {
-  return `http://${instance.host}:${instance.port}`;
+  return `http://${urlHost(instance.host)}:${instance.port}`;
 }
 
 /** The current stable among recovered instances: the newest running one. */

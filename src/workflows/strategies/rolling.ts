@@ -9,6 +9,10 @@
  * Hosts of a batch go side by side; the next batch starts once the whole batch is back. The other
  * hosts carry the traffic meanwhile, so no request is dropped as long as one host serves.
  *
+ * With `analysis`, every batch but the last is followed by an analysis on live traffic: the
+ * batch's hosts, scraped as canary, against as many hosts still on the previous version, scraped
+ * as baseline. A failed analysis rolls back every host changed so far.
+ *
  * An agent that does not take a step within `agentTimeout` is lost: `rollback` stops the release
  * (every changed host is restored by the saga), `skip` leaves the host drained and goes on while
  * at most `maxUnavailable` hosts are out.
@@ -18,8 +22,11 @@ import { toMs } from '../../domain/duration';
 import type { FleetHost } from '../../domain/fleet';
 import { Reason } from '../../domain/reasons';
 import type { Release } from '../../domain/release';
-import type { ReleaseSpec, RollingStrategy } from '../../domain/spec';
+import type { FleetScrapedHost } from '../../domain/ports';
+import type { CheckConfig, ReleaseSpec, RollingStrategy } from '../../domain/spec';
 import { compensationActivity, deployActivity, withSummary } from '../activities';
+import { analyseAndDecide, loadFor } from '../analysis-check';
+import { selectTemplates } from '../analysis-child';
 import { runCheck } from '../checks';
 import type { DeployContext } from '../context';
 import { fleet, fleetUndo, hostDeploy, hostRef, switchHost } from '../hosts';
@@ -44,12 +51,16 @@ export async function runRolling(ctx: DeployContext, strategy: RollingStrategy):
   const batches = batchesOf(hosts, strategy);
   const unavailable: string[] = [];
   for (const [i, batch] of batches.entries()) {
+    const updated: string[] = [];
     await control.checkpoint();
     tracker.setPhase('deploying', `batch ${i + 1}/${batches.length}: ${batch.map((h) => h.name).join(', ')}`);
     const results = await Promise.allSettled(batch.map((host) => updateHost(ctx, strategy, host, agentTimeoutMs)));
     for (const [j, r] of results.entries()) {
-      if (r.status === 'fulfilled') continue;
       const host = batch[j]!;
+      if (r.status === 'fulfilled') {
+        updated.push(host.name);
+        continue;
+      }
       if (!agentLost(r.reason)) throw r.reason;
       const lost = `the agent of host ${host.name} did not take its step within ${strategy.agentTimeout}`;
       if (strategy.onAgentLost === 'skip' && unavailable.length < strategy.maxUnavailable) {
@@ -64,6 +75,7 @@ export async function runRolling(ctx: DeployContext, strategy: RollingStrategy):
       control.throwIfStopped();
     }
     tracker.event('info', `batch ${i + 1}/${batches.length} done: ${batch.map((h) => h.name).join(', ')} on ${ctx.release.version}`);
+    if (strategy.analysis && i < batches.length - 1) await analyseBatch(ctx, strategy.analysis, updated, unavailable, `batch ${i + 1} analysis`);
   }
   if (unavailable.length > 0) tracker.event('info', `released with ${unavailable.join(', ')} out of the router: their agents were lost`);
 }
@@ -89,6 +101,40 @@ async function updateHost(ctx: DeployContext, strategy: RollingStrategy, host: F
       },
     ),
   );
+}
+
+/** The batch's hosts (canary) against as many on the previous version (baseline), on the traffic they serve (activities/fleet pairRoles). */
+async function analyseBatch(ctx: DeployContext, analysis: CheckConfig, updated: readonly string[], unavailable: readonly string[], label: string): Promise<void> {
+  const { spec, release, previous, tracker } = ctx;
+  const templates = selectTemplates(spec.analysis.templates, analysis.templates);
+  // A host left out of the router (its agent lost) serves nothing to compare.
+  const hosts = { service: spec.service, environment: spec.environment, hosts: (spec.hosts ?? []).map((h) => h.name).filter((h) => !unavailable.includes(h)) };
+  const scraped = await withSummary(fleet.fleetScrapeRoles, deployActivity, `${label}: hosts on ${release.version} scraped as canary`, {
+    ...hosts,
+    canaryHosts: [...updated],
+    ...(previous ? { baselineVersion: previous.version } : {}),
+  });
+  const canary = scraped.filter((h) => h.role === 'canary');
+  const baseline = scraped.filter((h) => h.role === 'baseline');
+  const names = (hs: readonly FleetScrapedHost[]) => hs.map((h) => h.host).join(', ') || 'none';
+  tracker.event('check', `${label}: ${templates.map((t) => t.name).join(', ')} on ${names(canary)} against ${names(baseline)} (on ${previous?.version ?? 'no previous version'})`);
+  await analyseAndDecide(ctx, label, {
+    templates,
+    ...(analysis.window ? { window: analysis.window } : {}),
+    candidate: { role: 'canary', version: release.version },
+    scraped: [
+      { role: 'canary', version: release.version, instances: canary.length },
+      ...(previous && baseline.length > 0 ? [{ role: 'baseline' as const, version: previous.version, instances: baseline.length }] : []),
+    ],
+    load: loadFor(
+      ctx,
+      [...canary, ...baseline].map((h) => ({ url: `http://${h.address}` })),
+    ),
+    // Every host back to stable, whatever the analysis decided.
+    release: async () => {
+      await withSummary(fleetUndo.fleetScrapeRoles, compensationActivity, `${label}: every host scraped as stable again`, { ...hosts, canaryHosts: [] });
+    },
+  });
 }
 
 /** A host's undo: out of the router, back to the version it had, and in again. */

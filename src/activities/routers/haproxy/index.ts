@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { haproxyAction, haproxyCommand, serverStates } from '../../../lib/haproxy';
 import { ensureInstance, findHaproxy, HaproxyConfigError, removeInstance, saveServerState, type HaproxyInstance } from '../../../lib/haproxy-instance';
 import { sleepMs } from '../../targets/activity-context';
-import { LoopbackHost, parseSettings } from '../../targets/settings';
+import { IpAddress, urlHost } from '../../../domain/address';
+import { parseSettings } from '../../targets/settings';
 import { proxyInstance, proxyName, renderProxy, sessionsOf } from './config';
 import type { Address, Router, RouterAdapter, RouterScope, RouterSlot, SlotState } from '../router';
 import { ErrorType, badInput } from '../../../domain/errors';
@@ -10,7 +11,7 @@ import { ErrorType, badInput } from '../../../domain/errors';
 export const HaproxyRouterSettings = z.strictObject({
   /** Where clients reach the service: HAProxy binds host:listenPort for it. */
   listenPort: z.number().int().min(1024).max(65535),
-  host: LoopbackHost.default('127.0.0.1'),
+  host: IpAddress.default('127.0.0.1'),
   /** How long a draining slot may keep in-flight requests before it is taken out anyway. */
   drainTimeoutMs: z.number().int().min(0).default(10000),
   timeouts: z
@@ -155,7 +156,7 @@ export const haproxyAdapter: RouterAdapter = {
   settings: HaproxyRouterSettings,
   frontendUrl: (settings) => {
     const s = HaproxyRouterSettings.parse(settings);
-    return `http://${s.host}:${s.listenPort}/`;
+    return `http://${urlHost(s.host)}:${s.listenPort}/`;
   },
   loopback: (settings, config) => new HaproxyRouter(settings, config.haproxy),
 };

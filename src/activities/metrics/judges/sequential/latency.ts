@@ -83,6 +83,13 @@ export function bucketQuantile(counts: readonly number[], q: number): number {
 const TRACKED_QUANTILES = [0.5, 0.9, 0.99];
 
 /**
+ * Quantiles closer than this (in bucket-index units) are equal. Two roles with every request in
+ * one bucket have the same quantiles, but q·n/n computed for two different n can differ in the
+ * last bit, and a sign test on that noise called a canary "slower".
+ */
+const QUANTILE_TOLERANCE = 1e-9;
+
+/**
  * Direction check. "Slower" = stochastically larger or slower at the median, p90 or p99, so a
  * tail-only regression (same median, fatter tail) still counts; "faster" must be faster on all
  * of them. The check only gates rejections: the α guarantee comes from the e-process alone.
@@ -90,8 +97,8 @@ const TRACKED_QUANTILES = [0.5, 0.9, 0.99];
 function worse(direction: Direction, canary: readonly number[], baseline: readonly number[]): boolean {
   const pSlower = probabilityCanarySlower(canary, baseline);
   const diffs = TRACKED_QUANTILES.map((q) => bucketQuantile(canary, q) - bucketQuantile(baseline, q));
-  const slower = pSlower > 0.5 || diffs.some((d) => d > 0);
-  const faster = pSlower < 0.5 || diffs.some((d) => d < 0);
+  const slower = pSlower > 0.5 + QUANTILE_TOLERANCE || diffs.some((d) => d > QUANTILE_TOLERANCE);
+  const faster = pSlower < 0.5 - QUANTILE_TOLERANCE || diffs.some((d) => d < -QUANTILE_TOLERANCE);
   if (direction === 'increase') return slower;
   if (direction === 'decrease') return faster;
   return slower || faster;
