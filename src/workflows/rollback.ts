@@ -4,6 +4,7 @@
  * Kubernetes). Without `toVersion` it goes back to the newest retained release older than the
  * live one.
  */
+import type { HostSwitch } from '../domain/spec';
 import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
 import compareVersions from 'semver/functions/compare';
 import type { RetainedReleasePort } from '../domain/ports';
@@ -80,7 +81,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
 
   if (!sameRelease(current, to) || hosts) {
     try {
-      if (hosts) await rollbackFleet(ref, hosts, to, agentTimeoutMs);
+      if (hosts) await rollbackFleet(ref, hosts, to, { agentTimeoutMs, mode: request.hostSwitch ?? 'inPlace' });
       else await deploy.rollbackToRelease({ ...ref, release: to, from: current });
     } catch (err) {
       return fail(Reason.ActivityFailed, `could not roll back to ${to.version}: ${describeError(err)}`, to);
@@ -100,17 +101,20 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
 const DEFAULT_AGENT_TIMEOUT = '2m';
 
 /**
- * A fleet back to `to`: every host not on it yet, through its agent, in two halves, so one half
- * serves while the other switches (a single host has nobody to stand in for it). A host already
- * on `to` is only made sure to be back in the router.
+ * A fleet back to `to`: every host not on it yet, through its agent. Switched in place, a host
+ * serves nothing meanwhile, so the fleet goes in two halves, one serving while the other switches
+ * (a single host has nobody to stand in for it). Switched blue-green, every host keeps serving,
+ * so all go at once. A host already on `to` is only made sure to be back in the router.
  */
-async function rollbackFleet(ref: FleetRef, hosts: readonly FleetHost[], to: Release, agentTimeoutMs: number): Promise<void> {
+async function rollbackFleet(ref: FleetRef, hosts: readonly FleetHost[], to: Release, options: { agentTimeoutMs: number; mode: HostSwitch }): Promise<void> {
+  const { agentTimeoutMs, mode } = options;
   const half = Math.ceil(hosts.length / 2);
-  for (const group of [hosts.slice(0, half), hosts.slice(half)]) {
+  const groups = mode === 'blueGreen' ? [hosts] : [hosts.slice(0, half), hosts.slice(half)];
+  for (const group of groups) {
     await Promise.all(
       group.map(async (host) => {
         const from = await hostDeploy(host.name, agentTimeoutMs).currentRelease(hostRef(ref, host));
-        await switchHost(ref, host, { release: to, from }, { agentTimeoutMs, label: 'rollback: ' });
+        await switchHost(ref, host, { release: to, from }, { agentTimeoutMs, mode, label: 'rollback: ' });
       }),
     );
   }
