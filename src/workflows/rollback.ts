@@ -4,8 +4,7 @@
  * Kubernetes). Without `toVersion` it goes back to the newest retained release older than the
  * live one.
  */
-import type { HostSwitch } from '../domain/spec';
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import compareVersions from 'semver/functions/compare';
 import type { RetainedReleasePort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
@@ -18,6 +17,8 @@ import { toMs } from '../domain/duration';
 import type { FleetHost } from '../domain/fleet';
 import { fleetLiveRelease, hostDeploy, hostRef, switchHost, type FleetRef } from './hosts';
 import { ErrorType } from '../domain/errors';
+import type { HostSwitch } from '../domain/spec';
+import { installChangeLock, PATCH_CHANGE_LOCK, rivalRunning } from './change-lock';
 
 function toRelease(service: string, r: RetainedReleasePort): Release {
   return {
@@ -63,6 +64,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     { key: SluiceEnvironment, value: request.environment },
     { key: SluicePhase, value: 'rolling-back' },
   ]);
+  installChangeLock();
   const hosts = request.hosts;
   const agentTimeoutMs = toMs(request.agentTimeout ?? DEFAULT_AGENT_TIMEOUT);
   // A fleet's live version is asked of its agents (only fleets take this path).
@@ -75,6 +77,14 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     const result: RollbackResult = { outcome: 'failed', reason, message, from: current, to, durationMs: Date.now() - started };
     throw ApplicationFailure.create({ type: ErrorType.RollbackFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
   };
+  const rival = patched(PATCH_CHANGE_LOCK) ? await rivalRunning('rollback', request.service, request.environment) : undefined;
+  if (rival) {
+    return fail(
+      Reason.ChangeInProgress,
+      `a release of ${request.service} to ${request.environment} is running (${rival}); abort it or wait for it (a failing release rolls itself back)`,
+      null,
+    );
+  }
   if ('reason' in choice) return fail(choice.reason, choice.message, null);
   const to = choice.release;
   upsertSearchAttributes([{ key: SluiceVersion, value: to.version }]);
