@@ -51,6 +51,25 @@ function waitForEvent(handle: WorkflowHandle<typeof deployWorkflow>, pattern: Re
   );
 }
 
+/** `sluice rollback` of the fleet at RATE requests per second through its router; no request may fail. */
+async function rollbackUnderLoad(what: string) {
+  const sluice = await SluiceClient.connect(
+    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
+    { taskQueue: fleet.e2e.taskQueue },
+  );
+  const load = steadyLoad(`http://127.0.0.1:${fleet.listenPort}/version`, RATE);
+  let rolled;
+  try {
+    rolled = await sluice.rollback({ service: fleet.service, environment: fleet.environment }, { wait: true });
+  } finally {
+    const report = await load.stop();
+    await sluice.close();
+    assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
+    console.log(`sluice rollback ${what}: ${report.sent} requests, ${report.failed.length} failed, ${rolled?.result?.durationMs} ms`);
+  }
+  return rolled;
+}
+
 before(async () => {
   fleet = await Fleet.create('fleet', 3, [V1, V2, V3, V4]);
   const first = await settleDeployment(deploy(spec(V1)).then((h) => h.result()));
@@ -156,20 +175,7 @@ test('onAgentLost skip: a host whose agent is gone stays out of the router and t
 });
 
 test('sluice rollback of a fleet restores every host, half the fleet serving at a time, dropping no request', { timeout: 300_000 }, async () => {
-  const sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: fleet.e2e.taskQueue },
-  );
-  const load = steadyLoad(`http://127.0.0.1:${fleet.listenPort}/version`, RATE);
-  let rolled;
-  try {
-    rolled = await sluice.rollback({ service: fleet.service, environment: fleet.environment }, { wait: true });
-  } finally {
-    const report = await load.stop();
-    await sluice.close();
-    assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
-    console.log(`sluice rollback V3 → V2 across three hosts: ${report.sent} requests, ${report.failed.length} failed, ${rolled?.result?.durationMs} ms`);
-  }
+  const rolled = await rollbackUnderLoad('V3 → V2 across three hosts');
   assert.equal(rolled.result?.outcome, 'rolled-back', rolled.result?.message);
   assert.deepEqual([rolled.result?.from?.version, rolled.result?.to?.version], [V3, V2]);
   assert.deepEqual(await versionsOnHosts(), all(V2));
@@ -281,20 +287,7 @@ test(
 );
 
 test('sluice rollback of a blue-green fleet switches every host at once, dropping no request', { timeout: 300_000 }, async () => {
-  const sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: fleet.e2e.taskQueue },
-  );
-  const load = steadyLoad(`http://127.0.0.1:${fleet.listenPort}/version`, RATE);
-  let rolled;
-  try {
-    rolled = await sluice.rollback({ service: fleet.service, environment: fleet.environment }, { wait: true });
-  } finally {
-    const report = await load.stop();
-    await sluice.close();
-    assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
-    console.log(`sluice rollback V4 → V3, blue-green, all hosts at once: ${report.sent} requests, ${report.failed.length} failed, ${rolled?.result?.durationMs} ms`);
-  }
+  const rolled = await rollbackUnderLoad('V4 → V3, blue-green, all hosts at once');
   assert.equal(rolled.result?.outcome, 'rolled-back', rolled.result?.message);
   assert.deepEqual([rolled.result?.from?.version, rolled.result?.to?.version], [V4, V3]);
   assert.deepEqual(await versionsOnHosts(), all(V3));

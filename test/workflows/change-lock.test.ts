@@ -39,14 +39,19 @@ async function rollbackOutcome(service: string) {
   }
 }
 
-test('a rollback while a release of the same service and environment runs is refused, naming it, and changes nothing', async () => {
-  const service = newService('lockrb');
+/** V2 live, V1 retained before it: what a rollback goes back to. */
+function liveWithHistory(service: string): void {
   seedStable(h, service, V2);
   writeRetained(
     h.dir,
     service,
     [V2, V1].map((v) => release(service, v)),
   );
+}
+
+test('a rollback while a release of the same service and environment runs is refused, naming it, and changes nothing', async () => {
+  const service = newService('lockrb');
+  liveWithHistory(service);
   // A release held at an approval gate.
   const deploy = await startDeploy(h, spec(service, V3, { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] } }));
   await waitForStatus(deploy, 'the release waiting for approval', (s) => s.phase === 'awaiting-approval');
@@ -68,12 +73,7 @@ test('a rollback while a release of the same service and environment runs is ref
 
 test('a release while a rollback of the same service and environment runs is refused, naming it, and changes nothing', async () => {
   const service = newService('lockdp');
-  seedStable(h, service, V2);
-  writeRetained(
-    h.dir,
-    service,
-    [V2, V1].map((v) => release(service, v)),
-  );
+  liveWithHistory(service);
   // A rollback that takes a while (the fake's knob).
   const rollback = await startRollback(service, { rollbackMs: 4000 });
   await eventually('the rollback switching', async () => {
