@@ -18,6 +18,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { runCli } from '../cli/helpers';
 import { steadyLoad, type LoadReport } from '../helpers/steady-load';
+import { promQuery } from '../helpers/exposition';
 import { eventually, stack } from '../helpers/stack';
 import { versionsThroughRouter } from '../workflows/support/e2e';
 import { hostDocker } from './docker-hosts';
@@ -89,6 +90,17 @@ test(`a rolling release across three docker hosts, each on its own engine, drops
   assert.deepEqual(await versionsThroughRouter(fleet.listenPort, 9), { [V2]: 9 });
   const onStackEngine = await fleet.e2e.docker.listContainers({ all: true, filters: { label: [`sluice.service=${fleet.service}`] } });
   assert.deepEqual(onStackEngine, [], 'nothing runs on the stack engine the images were built on');
+  // Prometheus scrapes every host's container, labelled with its host and the version it runs.
+  await eventually(
+    'every docker host scraped with V2',
+    async () => {
+      const up = await promQuery(`up{service="${fleet.service}",environment="${fleet.environment}"}`);
+      const seen = Object.fromEntries(up.filter((s) => s.value === 1).map((s) => [s.metric.host, s.metric.version]));
+      return JSON.stringify(seen) === JSON.stringify(fleet.all(V2)) ? true : undefined;
+    },
+    30_000,
+    500,
+  );
 });
 
 test('an abort after two docker hosts restores both, newest first, dropping no request', { timeout: 120_000 }, async () => {
