@@ -31,15 +31,15 @@ export function hostDocker(engine: DockerHost): Docker {
 }
 
 /**
- * Every container of `service` on each host's engine removed, then each engine stopped with its
- * state (data root, keys) deleted. Safe on hosts whose engine never started.
+ * Every container on each host's engine removed (the engine is the fleet's alone), then each
+ * engine stopped with its state (data root, keys) deleted. Safe on hosts whose engine never started.
  */
-export async function stopHostEngines(hosts: readonly FleetHost[], engines?: ReadonlyMap<string, DockerHost>, service?: string): Promise<void> {
+export async function stopHostEngines(hosts: readonly FleetHost[], engines?: ReadonlyMap<string, DockerHost>): Promise<void> {
   for (const h of hosts) {
     const engine = engines?.get(h.name);
-    if (engine && service) {
+    if (engine) {
       const docker = hostDocker(engine);
-      const list = await docker.listContainers({ all: true, filters: { label: [`sluice.service=${service}`] } }).catch(() => []);
+      const list = await docker.listContainers({ all: true }).catch(() => []);
       for (const c of list)
         await docker
           .getContainer(c.Id)

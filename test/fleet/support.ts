@@ -190,7 +190,7 @@ export class Fleet {
   }
 
   private async stopDockerHosts(): Promise<void> {
-    await stopHostEngines(this.hosts, this.engines, this.service);
+    await stopHostEngines(this.hosts, this.engines);
     for (const h of this.hosts) await this.unregisterHost(h);
     // The images built for the test on the stack's engine (the registry keeps its copies, as after any release).
     for (const ref of Object.values(this.images))
