@@ -19,7 +19,7 @@ import { workflowUiLink } from './links';
 import { deploymentResultFromError, rollbackResultFromError } from '../domain/result';
 import { Reason } from '../domain/reasons';
 import type { RetainedRelease } from '../domain/release';
-import type { RouterSpec, TargetSpec } from '../domain/spec';
+import type { HostSwitch, RouterSpec, TargetSpec } from '../domain/spec';
 import {
   abortSignal,
   approveUpdate,
@@ -63,7 +63,7 @@ export interface SpecLike {
   router?: RouterSpec;
   source?: { kind: string; imageRepo?: string; imageRef?: string; repoDir?: string; commit?: string };
   hosts?: FleetHost[];
-  strategy?: { kind: string; agentTimeout?: string };
+  strategy?: { kind: string; agentTimeout?: string; hostSwitch?: HostSwitch };
 }
 
 export interface RollbackOptions {
@@ -312,7 +312,13 @@ export class SluiceClient implements DeploymentReader {
       router: where.router ?? { kind: 'none', settings: {} },
       // A prebuilt release names its repository in its digest-pinned imageRef (as deploy and drills read it).
       imageRepo: where.source?.imageRepo ?? where.source?.imageRef?.split('@')[0],
-      ...(where.hosts ? { hosts: where.hosts, ...(where.strategy?.agentTimeout ? { agentTimeout: where.strategy.agentTimeout } : {}) } : {}),
+      ...(where.hosts
+        ? {
+            hosts: where.hosts,
+            ...(where.strategy?.agentTimeout ? { agentTimeout: where.strategy.agentTimeout } : {}),
+            ...(where.strategy?.hostSwitch ? { hostSwitch: where.strategy.hostSwitch } : {}),
+          }
+        : {}),
     };
     const workflowId = rollbackWorkflowId(ref.service, ref.environment);
     let handle: WorkflowHandleWithFirstExecutionRunId;

@@ -98,8 +98,10 @@ export interface DeployPort {
    * `release` (now in `role`) becomes the stable at 100%; `previous` keeps running, warm, at 0%.
    * The workflow then calls removeCandidate(release, role): a target that promotes by starting a
    * fresh stable instance leaves the candidate for that call; one that relabels it has nothing left.
+   * `beside`: start the new stable in the other stable slot even without a router that splits
+   * traffic (a fleet host switched blue-green: the fleet router in front moves the traffic).
    */
-  promoteCandidate(input: TargetRef & { release: Release; role: CandidateRole; previous: Release | null }): Promise<CandidateInfo>;
+  promoteCandidate(input: TargetRef & { release: Release; role: CandidateRole; previous: Release | null; beside?: boolean }): Promise<CandidateInfo>;
   /** Stop the candidate instance of `release` in `role` and take it out of the router. Absent is fine; never touches a stable instance. */
   removeCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<void>;
   /** `release` becomes the stable at 100% (started if needed, e.g. a retained version); `from` is removed. */

@@ -27,6 +27,11 @@ export const Reason = {
   ReleaseNotRetained: 'ReleaseNotRetained',
   /** A fleet host's agent did not take its step in time (src/domain/fleet.ts); the release was rolled back. */
   AgentLost: 'AgentLost',
+  /**
+   * A release found a rollback of the same service and environment running, or a rollback a
+   * release (src/workflows/change-lock.ts); it changed nothing.
+   */
+  ChangeInProgress: 'ChangeInProgress',
   // --- Drills (src/domain/drill.ts) ------------------------------------------------------------
   /** The fault was detected (or both rollback directions ran) and the live version was back within the budget. */
   DrillPassed: 'DrillPassed',

@@ -139,6 +139,9 @@ export const RecreateStrategy = z.strictObject({
 });
 export type RecreateStrategy = z.infer<typeof RecreateStrategy>;
 
+export const HostSwitch = z.enum(['inPlace', 'blueGreen']);
+export type HostSwitch = z.infer<typeof HostSwitch>;
+
 /**
  * Host by host across a fleet (`hosts`): a first batch of `canaryHosts`, then batches of
  * `batchSize`. Each host is taken out of the fleet router, switched to the new version by its
@@ -159,6 +162,14 @@ export const RollingStrategy = z.strictObject({
    */
   onAgentLost: z.enum(['rollback', 'skip']).default('rollback'),
   maxUnavailable: z.number().int().min(0).default(0),
+  /**
+   * How one host changes version. `inPlace`: out of the router, the old instance stopped, the new
+   * one started on the same port, back in (the host serves nothing meanwhile). `blueGreen`: the
+   * new instance starts beside the old one on the host's other stable port, is checked, the
+   * host's server in the router moves to it, then the old one stops (the host never stops
+   * serving; it needs room for two instances).
+   */
+  hostSwitch: HostSwitch.default('inPlace'),
   /**
    * Analysis between batches: once a batch (not the last) is back in the router, the named
    * templates judge the hosts on the new version (role canary) against the hosts still on the

@@ -5,7 +5,7 @@
 import type { FleetHost } from './fleet';
 import type { Reason } from './reasons';
 import type { Release } from './release';
-import type { RouterSpec, StrategyKind, TargetSpec } from './spec';
+import type { HostSwitch, RouterSpec, StrategyKind, TargetSpec } from './spec';
 
 export const PHASES = [
   'pending',
@@ -150,6 +150,8 @@ export interface RollbackRequest {
   hosts?: FleetHost[];
   /** How long a host's step waits for its agent (a fleet only; default 2m). */
   agentTimeout?: string;
+  /** How each host changes version (a fleet only; the spec's strategy.hostSwitch, default inPlace). */
+  hostSwitch?: HostSwitch;
 }
 
 export interface RollbackResult {

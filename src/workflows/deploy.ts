@@ -12,6 +12,7 @@ import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, Outcome, Phase } from '../domain/status';
 import { deploy, retention } from './activities';
 import { fleetLiveRelease } from './hosts';
+import { installChangeLock, PATCH_CHANGE_LOCK, rivalRunning } from './change-lock';
 import { type DeployContext, targetRef } from './context';
 import { Control, StopError, type StopRequest } from './control';
 import { Notifier } from './notify';
@@ -80,6 +81,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
   const tracker = new Tracker(spec);
   const control = new Control(tracker, spec.approval);
   control.install();
+  installChangeLock();
   const notifier = new Notifier(spec, tracker);
   control.onApprovalRequested = (gate, approvers) => notifier.awaitingApproval(gate, approvers);
   const saga = new Saga();
@@ -101,27 +103,34 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
 
   try {
     control.throwIfStopped(); // an abort sent with the start is honoured before any work
-    // A fleet's live version is what its hosts run, asked of their agents (only fleets take this path).
-    const hosts = spec.hosts;
-    previous = await control.interruptible(() =>
-      hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : deploy.currentRelease(ref),
-    );
-    release = await obtainRelease(spec, control, tracker);
-    tracker.setReleases(release, previous);
-    // Once the version is known, so the message can name it (a failed build sends only `failed`).
-    notifier.notify('started', {
-      message: `${spec.strategy.kind} release of ${spec.service} ${release.version} to ${spec.environment}${previous ? ` (live: ${previous.version})` : ''}`,
-    });
-    const drill = spec.drillRun !== undefined && previous !== null && patched(PATCH_DRILL_RUN);
-    if (drill) tracker.event('info', `drill: ${release.version} again as a candidate with the fault ${Object.keys(spec.drillRun?.faultEnv ?? {}).join(', ')}`);
-    if (sameRelease(previous, release) && !drill) {
-      reason = Reason.AlreadyLive;
-      tracker.markAlreadyLive();
-      message = `${release.version} is already live in ${spec.environment}; nothing to do`;
+    const rival = patched(PATCH_CHANGE_LOCK) ? await rivalRunning('release', spec.service, spec.environment) : undefined;
+    if (rival) {
+      outcome = 'failed';
+      reason = Reason.ChangeInProgress;
+      message = `a rollback of ${spec.service} in ${spec.environment} is running (${rival}); this release changed nothing`;
     } else {
-      const ctx: DeployContext = { spec, ref, release, previous, tracker, control, saga };
-      await runStrategy(ctx, spec.strategy);
-      message = `${release.version} promoted in ${spec.environment}${previous ? ` (was ${previous.version})` : ''}`;
+      // A fleet's live version is what its hosts run, asked of their agents (only fleets take this path).
+      const hosts = spec.hosts;
+      previous = await control.interruptible(() =>
+        hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : deploy.currentRelease(ref),
+      );
+      release = await obtainRelease(spec, control, tracker);
+      tracker.setReleases(release, previous);
+      // Once the version is known, so the message can name it (a failed build sends only `failed`).
+      notifier.notify('started', {
+        message: `${spec.strategy.kind} release of ${spec.service} ${release.version} to ${spec.environment}${previous ? ` (live: ${previous.version})` : ''}`,
+      });
+      const drill = spec.drillRun !== undefined && previous !== null && patched(PATCH_DRILL_RUN);
+      if (drill) tracker.event('info', `drill: ${release.version} again as a candidate with the fault ${Object.keys(spec.drillRun?.faultEnv ?? {}).join(', ')}`);
+      if (sameRelease(previous, release) && !drill) {
+        reason = Reason.AlreadyLive;
+        tracker.markAlreadyLive();
+        message = `${release.version} is already live in ${spec.environment}; nothing to do`;
+      } else {
+        const ctx: DeployContext = { spec, ref, release, previous, tracker, control, saga };
+        await runStrategy(ctx, spec.strategy);
+        message = `${release.version} promoted in ${spec.environment}${previous ? ` (was ${previous.version})` : ''}`;
+      }
     }
   } catch (err) {
     const stop = stopFor(err, control);

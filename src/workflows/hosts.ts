@@ -11,7 +11,7 @@ import { ErrorType } from '../domain/errors';
 import { hostTaskQueue, type FleetHost } from '../domain/fleet';
 import type { CandidateInfo, DeployPort, FleetPort, TargetRef } from '../domain/ports';
 import type { Release } from '../domain/release';
-import type { ReleaseSpec } from '../domain/spec';
+import type { HostSwitch, ReleaseSpec } from '../domain/spec';
 import { compensationActivity, deployActivity, withSummary } from './activities';
 
 /** What the host steps need of a spec or a rollback request. */
@@ -72,27 +72,42 @@ export function addressOf(candidate: CandidateInfo): { address: string; port: nu
 }
 
 /**
- * One host to `release`: out of the fleet router (in-flight requests finish), switched in place by
- * its agent, `beforeReady` (a health window) and back in at full weight. `undo` uses the
- * compensation options (retried longer).
+ * One host to `release`, by `mode` (RollingStrategy.hostSwitch):
+ * - inPlace: out of the fleet router (in-flight requests finish), switched in place by its agent,
+ *   `beforeReady` (a health window) and back in at full weight;
+ * - blueGreen: the new instance started beside the old one, `beforeReady`, the host's server
+ *   moved to it, then the old version stopped; the host serves throughout.
+ * `undo` uses the compensation options (retried longer).
  */
 export async function switchHost(
   ref: FleetRef,
   host: FleetHost,
   change: { release: Release; from: Release | null },
-  options: { agentTimeoutMs: number; kind?: 'do' | 'undo'; label?: string; beforeReady?: (candidate: CandidateInfo) => Promise<void> },
+  options: { agentTimeoutMs: number; kind?: 'do' | 'undo'; label?: string; mode?: HostSwitch; beforeReady?: (candidate: CandidateInfo) => Promise<void> },
 ): Promise<CandidateInfo> {
   const kind = options.kind ?? 'do';
   const activity = kind === 'undo' ? compensationActivity : deployActivity;
   const router = kind === 'undo' ? fleetUndo : fleet;
   const label = options.label ?? '';
   const fleetRef: TargetRef = { service: ref.service, environment: ref.environment, target: ref.target, router: ref.router };
-  await withSummary(router.fleetDrainHost, activity, `${label}drain ${host.name}`, { ...fleetRef, host: host.name });
   const agent = hostDeploy(host.name, options.agentTimeoutMs, kind);
-  const candidate = await withSummary(agent.rollbackToRelease, activity, `${label}${host.name} to ${change.release.version}`, { ...hostRef(ref, host), ...change });
+  const blueGreen = options.mode === 'blueGreen';
+  let candidate: CandidateInfo;
+  if (blueGreen) {
+    candidate = await withSummary(agent.promoteCandidate, activity, `${label}${host.name}: ${change.release.version} beside ${change.from?.version ?? 'nothing'}`, {
+      ...hostRef(ref, host),
+      release: change.release,
+      role: 'canary',
+      previous: change.from,
+      beside: true,
+    });
+  } else {
+    await withSummary(router.fleetDrainHost, activity, `${label}drain ${host.name}`, { ...fleetRef, host: host.name });
+    candidate = await withSummary(agent.rollbackToRelease, activity, `${label}${host.name} to ${change.release.version}`, { ...hostRef(ref, host), ...change });
+  }
   await options.beforeReady?.(candidate);
   const { address, port } = addressOf(candidate);
-  await withSummary(router.fleetReadyHost, activity, `${label}${host.name} back in the router`, {
+  await withSummary(router.fleetReadyHost, activity, blueGreen ? `${label}${host.name} moved to ${address}:${port}` : `${label}${host.name} back in the router`, {
     ...fleetRef,
     host: host.name,
     address,
@@ -100,5 +115,9 @@ export async function switchHost(
     weight: 100,
     version: change.release.version,
   });
+  if (blueGreen && change.from && change.from.version !== change.release.version) {
+    // Requests already on the old instance finish: it stops gracefully (the target's stop timeout).
+    await withSummary(agent.retireRelease, activity, `${label}${host.name}: stop ${change.from.version}`, { ...hostRef(ref, host), release: change.from });
+  }
   return candidate;
 }

@@ -4,7 +4,7 @@
  * Kubernetes). Without `toVersion` it goes back to the newest retained release older than the
  * live one.
  */
-import { ApplicationFailure, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import compareVersions from 'semver/functions/compare';
 import type { RetainedReleasePort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
@@ -17,6 +17,8 @@ import { toMs } from '../domain/duration';
 import type { FleetHost } from '../domain/fleet';
 import { fleetLiveRelease, hostDeploy, hostRef, switchHost, type FleetRef } from './hosts';
 import { ErrorType } from '../domain/errors';
+import type { HostSwitch } from '../domain/spec';
+import { installChangeLock, PATCH_CHANGE_LOCK, rivalRunning } from './change-lock';
 
 function toRelease(service: string, r: RetainedReleasePort): Release {
   return {
@@ -62,6 +64,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     { key: SluiceEnvironment, value: request.environment },
     { key: SluicePhase, value: 'rolling-back' },
   ]);
+  installChangeLock();
   const hosts = request.hosts;
   const agentTimeoutMs = toMs(request.agentTimeout ?? DEFAULT_AGENT_TIMEOUT);
   // A fleet's live version is asked of its agents (only fleets take this path).
@@ -74,13 +77,21 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     const result: RollbackResult = { outcome: 'failed', reason, message, from: current, to, durationMs: Date.now() - started };
     throw ApplicationFailure.create({ type: ErrorType.RollbackFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
   };
+  const rival = patched(PATCH_CHANGE_LOCK) ? await rivalRunning('rollback', request.service, request.environment) : undefined;
+  if (rival) {
+    return fail(
+      Reason.ChangeInProgress,
+      `a release of ${request.service} to ${request.environment} is running (${rival}); abort it or wait for it (a failing release rolls itself back)`,
+      null,
+    );
+  }
   if ('reason' in choice) return fail(choice.reason, choice.message, null);
   const to = choice.release;
   upsertSearchAttributes([{ key: SluiceVersion, value: to.version }]);
 
   if (!sameRelease(current, to) || hosts) {
     try {
-      if (hosts) await rollbackFleet(ref, hosts, to, agentTimeoutMs);
+      if (hosts) await rollbackFleet(ref, hosts, to, { agentTimeoutMs, mode: request.hostSwitch ?? 'inPlace' });
       else await deploy.rollbackToRelease({ ...ref, release: to, from: current });
     } catch (err) {
       return fail(Reason.ActivityFailed, `could not roll back to ${to.version}: ${describeError(err)}`, to);
@@ -100,17 +111,20 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
 const DEFAULT_AGENT_TIMEOUT = '2m';
 
 /**
- * A fleet back to `to`: every host not on it yet, through its agent, in two halves, so one half
- * serves while the other switches (a single host has nobody to stand in for it). A host already
- * on `to` is only made sure to be back in the router.
+ * A fleet back to `to`: every host not on it yet, through its agent. Switched in place, a host
+ * serves nothing meanwhile, so the fleet goes in two halves, one serving while the other switches
+ * (a single host has nobody to stand in for it). Switched blue-green, every host keeps serving,
+ * so all go at once. A host already on `to` is only made sure to be back in the router.
  */
-async function rollbackFleet(ref: FleetRef, hosts: readonly FleetHost[], to: Release, agentTimeoutMs: number): Promise<void> {
+async function rollbackFleet(ref: FleetRef, hosts: readonly FleetHost[], to: Release, options: { agentTimeoutMs: number; mode: HostSwitch }): Promise<void> {
+  const { agentTimeoutMs, mode } = options;
   const half = Math.ceil(hosts.length / 2);
-  for (const group of [hosts.slice(0, half), hosts.slice(half)]) {
+  const groups = mode === 'blueGreen' ? [hosts] : [hosts.slice(0, half), hosts.slice(half)];
+  for (const group of groups) {
     await Promise.all(
       group.map(async (host) => {
         const from = await hostDeploy(host.name, agentTimeoutMs).currentRelease(hostRef(ref, host));
-        await switchHost(ref, host, { release: to, from }, { agentTimeoutMs, label: 'rollback: ' });
+        await switchHost(ref, host, { release: to, from }, { agentTimeoutMs, mode, label: 'rollback: ' });
       }),
     );
   }

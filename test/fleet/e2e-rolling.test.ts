@@ -254,3 +254,56 @@ test('analysis between batches: a good version passes the analysis after each ba
   assert.deepEqual(await versionsOnHosts(), all(V3));
   assert.deepEqual(await hostRoles(), Object.fromEntries(fleet.hosts.map((h) => [h.name, 'stable'])));
 });
+
+test(
+  `hostSwitch blueGreen: each host starts the new version beside the old one and never stops serving; two hosts at once drop no request at ${RATE} req/s`,
+  { timeout: 300_000 },
+  async () => {
+    const before = await fleet.instancesOnHosts();
+    const load = steadyLoad(`http://127.0.0.1:${fleet.listenPort}/version`, RATE);
+    let res;
+    try {
+      res = await settleDeployment(deploy(spec(V4, { hostSwitch: 'blueGreen', canaryHosts: 1, batchSize: 2 })).then((h) => h.result()));
+    } finally {
+      const report = await load.stop();
+      assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
+      console.log(`blue-green per host V3 → V4, batches of 1 then 2: ${report.sent} requests, ${report.failed.length} failed, versions ${JSON.stringify(report.versions)}`);
+    }
+    assert.equal(res.outcome, 'promoted', res.message);
+    // Every host moved to its other stable port, and the old instance is gone.
+    const after = await fleet.instancesOnHosts();
+    for (const h of fleet.hosts) {
+      const [oldPort] = Object.keys(before[h.name]!).map(Number);
+      assert.deepEqual(after[h.name], { [oldPort === fleet.basePort ? fleet.basePort + 1 : fleet.basePort]: V4 }, h.name);
+    }
+    assert.deepEqual(await versionsThroughRouter(fleet.listenPort, 9), { [V4]: 9 });
+  },
+);
+
+test('sluice rollback of a blue-green fleet switches every host at once, dropping no request', { timeout: 300_000 }, async () => {
+  const sluice = await SluiceClient.connect(
+    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
+    { taskQueue: fleet.e2e.taskQueue },
+  );
+  const load = steadyLoad(`http://127.0.0.1:${fleet.listenPort}/version`, RATE);
+  let rolled;
+  try {
+    rolled = await sluice.rollback({ service: fleet.service, environment: fleet.environment }, { wait: true });
+  } finally {
+    const report = await load.stop();
+    await sluice.close();
+    assert.deepEqual(report.failed.slice(0, 5), [], `${report.failed.length} of ${report.sent} requests failed`);
+    console.log(`sluice rollback V4 → V3, blue-green, all hosts at once: ${report.sent} requests, ${report.failed.length} failed, ${rolled?.result?.durationMs} ms`);
+  }
+  assert.equal(rolled.result?.outcome, 'rolled-back', rolled.result?.message);
+  assert.deepEqual([rolled.result?.from?.version, rolled.result?.to?.version], [V4, V3]);
+  assert.deepEqual(await versionsOnHosts(), all(V3));
+  // All at once: every host's step is asked for in one go (in halves, the second half's hosts would
+  // only be asked after the first half's instances started).
+  const history = await fleet.e2e.client.workflow.getHandle(rolled.workflowId).fetchHistory();
+  const scheduled = (name: string) => (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name).map((e) => Number(e.eventId));
+  const asked = scheduled('currentRelease').slice(-fleet.hosts.length);
+  const started = scheduled('promoteCandidate');
+  assert.equal(started.length, fleet.hosts.length);
+  assert.ok(Math.max(...asked) < Math.min(...started), `live versions asked at events ${asked}, instances started at ${started}`);
+});

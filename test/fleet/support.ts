@@ -154,12 +154,29 @@ export class Fleet {
     });
   }
 
-  /** What each host's instance answers on its own address (its stable slot's port is basePort). */
+  /**
+   * What answers on each host's two stable ports (basePort, basePort + 1): one `port → version`
+   * entry per live instance. A host switched in place keeps its port; switched blue-green, it
+   * alternates, and only one instance may be left once a switch is done.
+   */
+  async instancesOnHosts(): Promise<Record<string, Record<number, string>>> {
+    const out: Record<string, Record<number, string>> = {};
+    for (const h of this.hosts) {
+      out[h.name] = {};
+      for (const port of [this.basePort, this.basePort + 1]) {
+        const res = await fetch(`http://${h.address}:${port}/version`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
+        if (res?.ok) out[h.name]![port] = ((await res.json()) as { version: string }).version;
+      }
+    }
+    return out;
+  }
+
+  /** The version each host serves: its one live instance's, or what is wrong ("down", or two instances). */
   async versionsOnHosts(): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    for (const h of this.hosts) {
-      const res = await fetch(`http://${h.address}:${this.basePort}/version`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
-      out[h.name] = res?.ok ? ((await res.json()) as { version: string }).version : 'down';
+    for (const [host, instances] of Object.entries(await this.instancesOnHosts())) {
+      const versions = Object.values(instances);
+      out[host] = versions.length === 1 ? versions[0]! : versions.length === 0 ? 'down' : `two instances: ${JSON.stringify(instances)}`;
     }
     return out;
   }

@@ -1,3 +1,4 @@
+import { PATCH_CHANGE_LOCK } from '../../src/workflows/change-lock';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -95,4 +96,9 @@ test('drill histories are recorded for both kinds, scheduled and skipped runs; o
   for (const f of drills) assert.equal(types(f), 'drillWorkflow', f);
   for (const f of scheduled) assert.equal(types(f), 'scheduledDrillWorkflow', f);
   for (const f of drills) assert.equal(patchIds(f).includes(PATCH_DRILL_NOTIFICATIONS), f.includes('notified'), `${f}: ${patchIds(f).join(', ')}`);
+});
+
+test('releases recorded since the change lock ask for a running rollback first; older histories never did', () => {
+  assert.ok(patchIds('canary-promoted.v5.json').includes(PATCH_CHANGE_LOCK), patchIds('canary-promoted.v5.json').join(', '));
+  for (const file of files.filter((f) => /\.v[1-4]\.json$/.test(f))) assert.ok(!patchIds(file).includes(PATCH_CHANGE_LOCK), file);
 });

@@ -116,6 +116,7 @@ test('a fleet: the rolling strategy needs hosts, hosts need the rolling strategy
     onAgentLost: 'rollback',
     maxUnavailable: 0,
     analysis: false,
+    hostSwitch: 'inPlace',
   });
   // A host is checked out of the router (no traffic): analysis goes between batches, by known templates.
   assert.deepEqual(errorsOf({ hosts, strategy: { kind: 'rolling', checks: { templates: ['errors'] } } }), [

@@ -79,9 +79,9 @@ export function loopbackDeploy(bind: (input: TargetRef) => Bound): Omit<DeployPo
       logger.info({ ...scope, version: input.release.version, weight, baselineWeight }, 'traffic weight set');
     },
 
-    async promoteCandidate(input: Input<{ release: Release; role: CandidateRole; previous: Release | null }>) {
+    async promoteCandidate(input: Input<{ release: Release; role: CandidateRole; previous: Release | null; beside?: boolean }>) {
       const { target, router, scope, logger } = bind(input);
-      const stable = await target.promoteCandidate(scope, { release: input.release, env: input.env, inPlace: !router.splitsTraffic });
+      const stable = await target.promoteCandidate(scope, { release: input.release, env: input.env, inPlace: !input.beside && !router.splitsTraffic });
       if (router.splitsTraffic) {
         await router.ensure(scope);
         await router.route(scope, { stable: { address: stable, weight: 100 }, canary: { weight: 0 }, baseline: { weight: 0 } });

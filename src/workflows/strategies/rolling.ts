@@ -1,7 +1,7 @@
 /**
  * Rolling across a fleet (issue 14, src/domain/fleet.ts): host by host, in batches, through each
- * host's agent. For one host:
- *   1. register its undo (drain, restore the version it had, back in the router);
+ * host's agent. For one host (hostSwitch inPlace; blueGreen in ../hosts.ts switchHost):
+ *   1. register its undo (restore the version it had, switched the same way);
  *   2. drain it in the fleet router: no new requests, in-flight ones finish;
  *   3. its agent switches it to the new version in place (stop old, start new, wait ready);
  *   4. a health window on the host itself;
@@ -23,7 +23,7 @@ import type { FleetHost } from '../../domain/fleet';
 import { Reason } from '../../domain/reasons';
 import type { Release } from '../../domain/release';
 import type { FleetScrapedHost } from '../../domain/ports';
-import type { CheckConfig, ReleaseSpec, RollingStrategy } from '../../domain/spec';
+import type { CheckConfig, HostSwitch, ReleaseSpec, RollingStrategy } from '../../domain/spec';
 import { compensationActivity, deployActivity, withSummary } from '../activities';
 import { analyseAndDecide, loadFor } from '../analysis-check';
 import { selectTemplates } from '../analysis-child';
@@ -85,7 +85,7 @@ async function updateHost(ctx: DeployContext, strategy: RollingStrategy, host: F
   const agent = hostDeploy(host.name, agentTimeoutMs);
   const previous = await control.uninterrupted(() => withSummary(agent.currentRelease, deployActivity, `${host.name}: live version`, hostRef(spec, host)));
   const undoName = `restore ${host.name} to ${previous?.version ?? 'nothing'}`;
-  saga.add(undoName, () => restoreHost(spec, host, previous, release, agentTimeoutMs));
+  saga.add(undoName, () => restoreHost(spec, host, previous, release, { agentTimeoutMs, mode: strategy.hostSwitch }));
   await control.uninterrupted(() =>
     switchHost(
       spec,
@@ -93,6 +93,7 @@ async function updateHost(ctx: DeployContext, strategy: RollingStrategy, host: F
       { release, from: previous },
       {
         agentTimeoutMs,
+        mode: strategy.hostSwitch,
         beforeReady: async (candidate) => {
           tracker.markCandidateStarted();
           tracker.event('info', `${host.name} runs ${release.version} at ${candidate.url}`, { host: host.name, url: candidate.url });
@@ -137,10 +138,11 @@ async function analyseBatch(ctx: DeployContext, analysis: CheckConfig, updated: 
   });
 }
 
-/** A host's undo: out of the router, back to the version it had, and in again. */
-async function restoreHost(spec: ReleaseSpec, host: FleetHost, previous: Release | null, from: Release, agentTimeoutMs: number): Promise<void> {
+/** A host's undo: back to the version it had, switched the way the release switched it. */
+async function restoreHost(spec: ReleaseSpec, host: FleetHost, previous: Release | null, from: Release, options: { agentTimeoutMs: number; mode: HostSwitch }): Promise<void> {
+  const { agentTimeoutMs, mode } = options;
   if (previous) {
-    await switchHost(spec, host, { release: previous, from }, { agentTimeoutMs, kind: 'undo', label: 'undo: ' });
+    await switchHost(spec, host, { release: previous, from }, { agentTimeoutMs, kind: 'undo', label: 'undo: ', mode });
     return;
   }
   // A first release on this host: nothing to go back to, so it leaves the router and stops.
