@@ -157,3 +157,23 @@ test("sluice releases of a docker fleet lists each host's live version and the i
   assert.deepEqual(h2!.retained, [V1, V2, V3], h2!.host);
   assert.deepEqual(h3!.retained.slice(0, 2), [V1, V2], h3!.host);
 });
+
+test(
+  `hostSwitch blueGreen on docker hosts: the new container beside the old one on each engine, the old one removed, no request dropped at ${RATE} req/s`,
+  { timeout: 120_000 },
+  async () => {
+    const before = await fleet.instancesOnHosts();
+    const { result: res } = await underLoad('blue-green per docker host V1 → V3, batches of 1 then 2', () =>
+      settleDeployment(fleet.deploy(fleet.spec(V3, { hostSwitch: 'blueGreen', canaryHosts: 1, batchSize: 2 })).then((h) => h.result())),
+    );
+    assert.equal(res.outcome, 'promoted', res.message);
+    // Every host moved to its other stable port, and its engine runs the new container only.
+    const after = await fleet.instancesOnHosts();
+    for (const h of fleet.hosts) {
+      const [oldPort] = Object.keys(before[h.name]!).map(Number);
+      assert.deepEqual(after[h.name], { [oldPort === fleet.basePort ? fleet.basePort + 1 : fleet.basePort]: V3 }, h.name);
+    }
+    assert.deepEqual(await containersOnHosts(), Object.fromEntries(fleet.hosts.map((h) => [h.name, [`${V3}/running`]])));
+    assert.deepEqual(await versionsThroughRouter(fleet.listenPort, 9), { [V3]: 9 });
+  },
+);
