@@ -9,7 +9,12 @@ import { TARGETS, type TargetRegistry } from './targets/registry';
  */
 export function adapterCatalogue(targets: TargetRegistry = TARGETS, routers: RouterRegistry = ROUTERS): AdapterCatalogue {
   return {
-    targets: Object.fromEntries(Object.values(targets).map((t) => [t.kind, { artifact: t.artifact, routers: routerKindsFor(t.routerFamily, routers), settings: t.settings }])),
+    targets: Object.fromEntries(
+      Object.values(targets).map((t) => [
+        t.kind,
+        { artifact: t.artifact, routers: routerKindsFor(t.routerFamily, routers), settings: t.settings, ...(t.rollsOut ? { rollsOut: true } : {}) },
+      ]),
+    ),
     routers: Object.fromEntries(Object.values(routers).map((r) => [r.kind, { settings: r.settings, ...(r.frontendUrl ? { frontendUrl: r.frontendUrl.bind(r) } : {}) }])),
   };
 }

@@ -15,6 +15,8 @@ export interface TargetCapabilities {
   routers: readonly string[];
   /** Schema of `target.settings` (the adapter's own). */
   settings: z.ZodType;
+  /** It replaces its own instances by a rolling update (Kubernetes): the rolling strategy needs no hosts there. */
+  rollsOut?: boolean;
 }
 
 export interface RouterCapabilities {

@@ -33,6 +33,8 @@ export const ErrorType = {
   UnsupportedQuery: 'SluiceUnsupportedQuery',
   /** The router cannot do what was asked (a partial weight without a proxy, a router of another family). */
   RouterUnsupported: 'SluiceRouterUnsupported',
+  /** The spec's strategy cannot run on its target (e.g. rolling without hosts on a target that does not roll its own instances). */
+  StrategyUnsupported: 'SluiceStrategyUnsupported',
 
   // --- Source and build ------------------------------------------------------------------------
   /** The directory is not a git work tree, or has no commit yet. */

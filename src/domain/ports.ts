@@ -114,6 +114,25 @@ export interface DeployPort {
 
 export type SluiceActivities = BuildPort & RegistryPort & DeployPort;
 
+/** How a target that rolls its own instances replaces them (Kubernetes: Deployment.spec.strategy.rollingUpdate). */
+export interface RollingUpdate {
+  /** Extra instances above the desired count during the update: a count or a percentage ("25%"). */
+  maxSurge: number | string;
+  /** Instances that may be unavailable during the update: a count or a percentage. */
+  maxUnavailable: number | string;
+  /** Past it without progress, the update has failed (the target's own setting when absent). */
+  progressDeadlineSeconds?: number;
+}
+
+/**
+ * The rolling strategy on a target that replaces its own instances (the catalogue's `rollsOut`):
+ * the stable moves to `release` by the target's rolling update, and the call returns once the
+ * update is complete; a missed progress deadline fails it for good.
+ */
+export interface RolloutPort {
+  rollOut(input: TargetRef & { release: Release; rollingUpdate: RollingUpdate }): Promise<CandidateInfo>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The fleet router (src/activities/fleet): traffic between the hosts of a fleet, on the central
 // worker. Each host's own instances are changed by its agent, through DeployPort on the host's

@@ -143,10 +143,14 @@ export const HostSwitch = z.enum(['inPlace', 'blueGreen']);
 export type HostSwitch = z.infer<typeof HostSwitch>;
 
 /**
- * Host by host across a fleet (`hosts`): a first batch of `canaryHosts`, then batches of
- * `batchSize`. Each host is taken out of the fleet router, switched to the new version by its
- * agent (direct replacement under the host's supervisor), checked, and put back; `checks` run
- * between batches. Every host changed is restored, newest first, on rollback.
+ * Rolling, two ways:
+ * - across a fleet (`hosts`): a first batch of `canaryHosts`, then batches of `batchSize`. Each
+ *   host is switched to the new version by its agent (`hostSwitch`), checked, and takes traffic
+ *   again; `analysis` runs between batches. Every host changed is restored, newest first, on
+ *   rollback.
+ * - on a target that replaces its own instances (the catalogue's `rollsOut`: Kubernetes): its own
+ *   rolling update with `maxSurge`, `maxUnavailable` and `progressDeadline`, then `checks`; the
+ *   undo goes back to the previous release's retained instances (the old ReplicaSet).
  */
 export const RollingStrategy = z.strictObject({
   kind: z.literal('rolling'),
@@ -161,7 +165,12 @@ export const RollingStrategy = z.strictObject({
    * `maxUnavailable` hosts are out.
    */
   onAgentLost: z.enum(['rollback', 'skip']).default('rollback'),
+  /** Hosts (a fleet, lost agents) or instances (a target's own rolling update) that may be out at once. */
   maxUnavailable: z.number().int().min(0).default(0),
+  /** A target's own rolling update only: instances above the desired count meanwhile, a count or "25%". */
+  maxSurge: z.union([z.number().int().min(0), z.string().regex(/^\d{1,3}%$/, 'is a count or a percentage such as 25%')]).default('25%'),
+  /** A target's own rolling update only: past it without progress the update failed (default: the target's setting). */
+  progressDeadline: Duration.optional(),
   /**
    * How one host changes version. `inPlace`: out of the router, the old instance stopped, the new
    * one started on the same port, back in (the host serves nothing meanwhile). `blueGreen`: the
@@ -254,7 +263,6 @@ export const ReleaseSpecFields = z
     hosts: FleetHosts.optional(),
   })
   .superRefine((spec, ctx) => {
-    if (spec.strategy.kind === 'rolling' && !spec.hosts) ctx.addIssue({ code: 'custom', path: ['hosts'], message: 'the rolling strategy releases a fleet: name its hosts' });
     if (spec.hosts && spec.strategy.kind !== 'rolling')
       ctx.addIssue({ code: 'custom', path: ['strategy', 'kind'], message: 'a fleet (hosts) is released with the rolling strategy' });
     // A host is checked while it is out of the router, with no traffic to judge: its check is a
@@ -307,6 +315,17 @@ function checkAdapters(spec: z.infer<typeof ReleaseSpecFields>, catalogue: Adapt
   }
   if (!router) {
     ctx.addIssue({ code: 'custom', path: ['router', 'kind'], message: `unknown router kind "${spec.router.kind}" (known: ${Object.keys(catalogue.routers).join(', ')})` });
+  }
+  // Rolling needs hosts to go through, unless the target replaces its own instances.
+  if (target && spec.strategy.kind === 'rolling' && !spec.hosts && !target.rollsOut) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hosts'],
+      message: `the rolling strategy releases a fleet: name its hosts (the ${spec.target.kind} target does not roll its own instances)`,
+    });
+  }
+  if (target?.rollsOut && spec.hosts) {
+    ctx.addIssue({ code: 'custom', path: ['hosts'], message: `the ${spec.target.kind} target places its own instances: a fleet's hosts run a target that does not` });
   }
   const paired = !target || target.routers.includes(spec.router.kind);
   if (router && !paired) {

@@ -62,7 +62,7 @@ test('unknown kinds and bad settings are non-retryable, typed errors', async () 
   assert.throws(() => createRouter('nginx', {}, adapterConfig), isType(ErrorType.UnknownAdapterKind));
   assert.throws(() => createRouter('replica-ratio', {}, adapterConfig), isType(ErrorType.RouterUnsupported));
   assert.throws(() => createKubernetesRouter('haproxy', {}), isType(ErrorType.RouterUnsupported));
-  assert.throws(() => createTarget('docker', { host: '10.0.0.5' }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
+  assert.throws(() => createTarget('docker', { host: 'db.internal' }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
   assert.throws(() => createTarget('process', { basePort: 80 }, adapterConfig), isType(ErrorType.InvalidTargetSettings));
   assert.throws(() => createRouter('haproxy', {}, adapterConfig), isType(ErrorType.InvalidTargetSettings));
   assert.throws(() => portLayout(PortSettings.parse({ ports: { stable: 31000, stableAlt: 31000, canary: 31001 } }), 's', 'e'), isType(ErrorType.InvalidTargetSettings));

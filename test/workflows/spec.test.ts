@@ -96,7 +96,9 @@ test('a fleet: the rolling strategy needs hosts, hosts need the rolling strategy
     const r = parseReleaseSpec({ ...base, ...fields });
     return r.ok ? [] : r.errors;
   };
-  assert.deepEqual(errorsOf({ strategy: { kind: 'rolling' } }), [{ path: 'hosts', message: 'the rolling strategy releases a fleet: name its hosts' }]);
+  assert.deepEqual(errorsOf({ strategy: { kind: 'rolling' } }), [
+    { path: 'hosts', message: 'the rolling strategy releases a fleet: name its hosts (the docker target does not roll its own instances)' },
+  ]);
   const hosts = [
     { name: 'web-1', address: '127.0.0.2' },
     { name: 'web-2', address: '127.0.0.3' },
@@ -117,6 +119,7 @@ test('a fleet: the rolling strategy needs hosts, hosts need the rolling strategy
     maxUnavailable: 0,
     analysis: false,
     hostSwitch: 'inPlace',
+    maxSurge: '25%',
   });
   // A host is checked out of the router (no traffic): analysis goes between batches, by known templates.
   assert.deepEqual(errorsOf({ hosts, strategy: { kind: 'rolling', checks: { templates: ['errors'] } } }), [
@@ -157,6 +160,22 @@ test('addresses of hosts and instances are IP literals where they are reached; r
   assert.deepEqual(single({ host: '192.0.2.10' }), []);
   assert.deepEqual(single({ host: '::' }), ['target.settings.host: must be the address it is reached at, not 0.0.0.0 or ::']);
   assert.equal(instanceUrl({ host: '::1', port: 18080 }), 'http://[::1]:18080');
+});
+
+test('rolling without hosts needs a target that rolls its own instances; such a target takes no hosts', () => {
+  const kube = {
+    ...base,
+    source: { kind: 'prebuilt', version: '1.0.0', imageRef: '127.0.0.1:5000/go-service@sha256:' + 'a'.repeat(64) },
+    target: { kind: 'kubernetes' },
+    router: { kind: 'none' },
+  };
+  const ok = parseReleaseSpec({ ...kube, strategy: { kind: 'rolling', maxSurge: 1, maxUnavailable: 1, progressDeadline: '90s' } });
+  assert.ok(ok.ok, JSON.stringify(!ok.ok && ok.errors));
+  const bad = parseReleaseSpec({ ...kube, strategy: { kind: 'rolling', maxSurge: 'lots' }, hosts: [{ name: 'web-1', address: '127.0.0.2' }] });
+  assert.deepEqual(!bad.ok && bad.errors.map((e) => `${e.path}: ${e.message}`), [
+    'strategy.maxSurge: is a count or a percentage such as 25%',
+    "hosts: the kubernetes target places its own instances: a fleet's hosts run a target that does not",
+  ]);
 });
 
 test('source names are refused at the edge by the rules the build and registry activities apply', () => {

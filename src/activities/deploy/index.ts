@@ -1,5 +1,6 @@
 import pino from 'pino';
-import type { DeployPort, HealthProbeInput, TargetRef } from '../../domain/ports';
+import type { DeployPort, HealthProbeInput, RolloutPort, TargetRef } from '../../domain/ports';
+import { ErrorType, badInput } from '../../domain/errors';
 import type { AdapterConfig } from '../config';
 import { probeHealth } from '../health';
 import { ROUTERS, type RouterRegistry } from '../routers/registry';
@@ -27,7 +28,7 @@ export interface DeployActivityDeps {
  * whose URL scheme the URL has, and to the HTTP probe otherwise. With `prometheusTargetsDir`, the
  * instances each call starts or stops are (un)registered for continuous scraping.
  */
-export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
+export function createDeployActivities(deps: DeployActivityDeps): DeployPort & RolloutPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
   const targets = deps.targets ?? TARGETS;
   const routers = deps.routers ?? ROUTERS;
@@ -42,7 +43,8 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
     }
     return activities;
   };
-  const call = <K extends keyof TargetActivities>(name: K): TargetActivities[K] => (async (input: TargetRef) => activitiesOf(input)[name](input as never)) as TargetActivities[K];
+  type Always = Omit<DeployPort, 'probeHealth'>;
+  const call = <K extends keyof Always>(name: K): Always[K] => (async (input: TargetRef) => activitiesOf(input)[name](input as never)) as Always[K];
 
   return {
     currentRelease: call('currentRelease'),
@@ -52,6 +54,11 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort {
     removeCandidate: call('removeCandidate'),
     rollbackToRelease: call('rollbackToRelease'),
     retireRelease: call('retireRelease'),
+    async rollOut(input) {
+      const rollOut = activitiesOf(input).rollOut;
+      if (!rollOut) throw badInput(ErrorType.StrategyUnsupported, `the ${input.target.kind} target does not roll its own instances: the rolling strategy needs hosts there`);
+      return rollOut(input);
+    },
     probeHealth: (input: HealthProbeInput) => {
       const owner = Object.values(targets).find((t) => t.urlScheme && t.probeHealth && input.url.startsWith(`${t.urlScheme}//`));
       return owner?.probeHealth ? owner.probeHealth(input) : probeHealth(input);

@@ -2,7 +2,7 @@ import { urlHost } from '../../domain/address';
 import type pino from 'pino';
 import type { z } from 'zod';
 import type { Artifact } from '../../domain/adapters';
-import type { CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, Role } from '../../domain/ports';
+import type { CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, Role, RolloutPort } from '../../domain/ports';
 import { commitFromVersion, imageTagForVersion, type Release } from '../../domain/release';
 import type { AdapterConfig } from '../config';
 import type { RouterFamily, RouterRegistry } from '../routers/router';
@@ -24,12 +24,14 @@ export interface TargetAdapter {
   readonly routerFamily: RouterFamily;
   readonly settings: z.ZodType;
   readonly urlScheme?: string;
+  /** The target replaces its own instances by a rolling update (RolloutPort): the rolling strategy without hosts. */
+  readonly rollsOut?: boolean;
   probeHealth?(input: HealthProbeInput): Promise<HealthProbeResult>;
   /** The deploy activities the workflows call (DeployPort), for this target and its router. */
   deployActivities(deps: TargetAdapterDeps): TargetActivities;
 }
 
-export type TargetActivities = Omit<DeployPort, 'probeHealth'>;
+export type TargetActivities = Omit<DeployPort, 'probeHealth'> & Partial<RolloutPort>;
 
 export interface TargetAdapterDeps {
   config: AdapterConfig;

@@ -1,4 +1,4 @@
-import type { CandidateInfo, DeployPort, HealthProbeInput, HealthProbeResult, TargetRef } from '../../../domain/ports';
+import type { CandidateInfo, DeployPort, HealthProbeInput, HealthProbeResult, RolloutPort, TargetRef } from '../../../domain/ports';
 import type { RouterRegistry } from '../../routers/router';
 import type { TargetAdapter } from '../target';
 import { connectKubernetes } from './client';
@@ -64,7 +64,7 @@ export interface KubernetesDeployDeps {
   routers?: RouterRegistry;
 }
 
-export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}): DeployPort {
+export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}): DeployPort & RolloutPort {
   const target = createKubernetesTarget({ env: deps.env, ...(deps.routers ? { routers: deps.routers } : {}) });
   return {
     currentRelease: (input) => target.currentRelease(toRef(input)),
@@ -80,6 +80,9 @@ export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}
       return withLocation(input, await target.rollbackToRelease({ ...toRef(input), release: input.release }));
     },
     retireRelease: (input) => target.retireRelease({ ...toRef(input), release: input.release }),
+    async rollOut(input) {
+      return withLocation(input, await target.rollOut({ ...toRef(input), release: input.release, rollingUpdate: input.rollingUpdate }));
+    },
     async probeHealth(input) {
       if (isKubernetesUrl(input.url)) return probeKubernetes(input);
       if (deps.probeHttp) return deps.probeHttp(input);
@@ -94,6 +97,7 @@ export const kubernetesAdapter: TargetAdapter = {
   routerFamily: 'kubernetes',
   settings: KubernetesTargetSettings,
   urlScheme: KUBERNETES_URL_SCHEME,
+  rollsOut: true,
   probeHealth: probeKubernetes,
   deployActivities: ({ config, routers }) => createKubernetesDeployActivities({ env: config.env, routers }),
 };

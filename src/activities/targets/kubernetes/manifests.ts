@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { RollingUpdate } from '../../../domain/ports';
 import type { Release } from '../../../domain/release';
 import type { k8s } from './client';
 import { type KubernetesTargetSettings } from './schema';
@@ -135,6 +136,7 @@ export function deploymentManifest(
   release: Release,
   replicas: number,
   template: k8s.V1PodTemplateSpec = podTemplate(scope, slot, release),
+  rolling: RollingUpdate = { maxSurge: '25%', maxUnavailable: 0 },
 ): k8s.V1Deployment {
   const { settings } = scope;
   return {
@@ -149,10 +151,10 @@ export function deploymentManifest(
     spec: {
       replicas,
       selector: { matchLabels: { ...scopeSelector(scope), [LABEL.slot]: slot } },
-      progressDeadlineSeconds: settings.progressDeadlineSeconds,
+      progressDeadlineSeconds: rolling.progressDeadlineSeconds ?? settings.progressDeadlineSeconds,
       minReadySeconds: settings.minReadySeconds,
       revisionHistoryLimit: settings.revisionHistoryLimit,
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: '25%', maxUnavailable: 0 } },
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: rolling.maxSurge, maxUnavailable: rolling.maxUnavailable } },
       template,
     },
   };

@@ -1,4 +1,5 @@
 import type { Release } from '../../../domain/release';
+import type { RollingUpdate } from '../../../domain/ports';
 import { FIELD_MANAGER, readOrUndefined, serverSideApply, type k8s, type KubeClients } from './client';
 import {
   ANNOTATION,
@@ -66,8 +67,9 @@ export async function applySlot(
   release: Release,
   replicas: number,
   template?: k8s.V1PodTemplateSpec,
+  rolling?: RollingUpdate,
 ): Promise<k8s.V1Deployment> {
-  await serverSideApply(ctx.clients, deploymentManifest(ctx.scope, slot, role, release, replicas, template));
+  await serverSideApply(ctx.clients, deploymentManifest(ctx.scope, slot, role, release, replicas, template, rolling));
   return waitForSlot(ctx, slot);
 }
 

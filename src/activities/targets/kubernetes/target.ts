@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { RollingUpdate } from '../../../domain/ports';
 import type { Release } from '../../../domain/release';
 import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
 import { connectKubernetes, serverSideApply } from './client';
@@ -255,10 +256,10 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
      * Rolling release: the stable Deployment's image moves to the digest-pinned release. A missed
      * progress deadline throws KubernetesProgressDeadlineExceeded (non-retryable) for the saga.
      */
-    async rollOut(ref: KubernetesTargetRef & { release: Release }): Promise<KubernetesCandidateInfo> {
+    async rollOut(ref: KubernetesTargetRef & { release: Release; rollingUpdate?: RollingUpdate }): Promise<KubernetesCandidateInfo> {
       const ctx = await open(ref);
       const slot = await stableSlotOf(ctx);
-      await applySlot(ctx, slot, 'stable', ref.release, ctx.scope.settings.replicas);
+      await applySlot(ctx, slot, 'stable', ref.release, ctx.scope.settings.replicas, undefined, ref.rollingUpdate);
       return info(ctx, 'stable', ref.release, slot);
     },
 
