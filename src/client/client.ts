@@ -61,7 +61,7 @@ export interface SpecLike {
   environment: string;
   target: TargetSpec;
   router?: RouterSpec;
-  source?: { kind: string; imageRepo?: string; repoDir?: string; commit?: string };
+  source?: { kind: string; imageRepo?: string; imageRef?: string; repoDir?: string; commit?: string };
   hosts?: FleetHost[];
   strategy?: { kind: string; agentTimeout?: string; hostSwitch?: HostSwitch };
 }
@@ -310,7 +310,8 @@ export class SluiceClient implements DeploymentReader {
       toVersion: options.toVersion,
       target: where.target,
       router: where.router ?? { kind: 'none', settings: {} },
-      imageRepo: where.source?.imageRepo,
+      // A prebuilt release names its repository in its digest-pinned imageRef (as deploy and drills read it).
+      imageRepo: where.source?.imageRepo ?? where.source?.imageRef?.split('@')[0],
       ...(where.hosts
         ? {
             hosts: where.hosts,

@@ -75,8 +75,26 @@ export async function instanceAnswers(instance: HaproxyInstance): Promise<boolea
   }
 }
 
-/** Writes `show servers state` to the state file atomically, for the next process to load. */
-export async function saveServerState(instance: HaproxyInstance): Promise<void> {
+/** The save of each state file in flight in this process (see saveServerState). */
+const saving = new Map<string, Promise<void>>();
+
+/**
+ * Writes `show servers state` to the state file atomically, for the next process to load. Saves
+ * of one instance run one after the other: a fleet's hosts change their servers side by side, and
+ * two saves at once would share the temporary file (one rename finds it gone) or let an older
+ * snapshot land last.
+ */
+export function saveServerState(instance: HaproxyInstance): Promise<void> {
+  const next = (saving.get(instance.stateFile) ?? Promise.resolve()).catch(() => undefined).then(() => writeServerState(instance));
+  saving.set(instance.stateFile, next);
+  const forget = () => {
+    if (saving.get(instance.stateFile) === next) saving.delete(instance.stateFile);
+  };
+  next.then(forget, forget);
+  return next;
+}
+
+async function writeServerState(instance: HaproxyInstance): Promise<void> {
   const text = await haproxyCommand(instance.adminSocket, 'show servers state');
   const body =
     text

@@ -3,7 +3,9 @@ import { Agent, createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readFile } from 'node:fs/promises';
 import { instancePid } from '../../src/lib/haproxy-instance';
+import { haproxyCommand } from '../../src/lib/haproxy';
 import { HaproxyRouter } from '../../src/activities/routers/haproxy';
 import { probeHealth } from '../../src/activities/health';
 import { haproxyComponent } from '../../src/dev/components/haproxy';
@@ -180,6 +182,21 @@ test('0 failed requests at 200 req/s on keep-alive connections while 10 other se
   assert.ok(sent >= 0.9 * 200 * (seconds - 0.5), `the load ran at 200 req/s throughout (${sent} requests in ${seconds.toFixed(1)} s)`);
   assert.equal(await instancePid(watched.router.instance(watched.scope)), pid, "the watched service's proxy was never restarted");
   assert.deepEqual(unhealthy, [], `the stack's HAProxy stayed healthy through ${healthChecks} checks`);
+});
+
+test("side-by-side runtime changes (a fleet's hosts) each save the server state: none fails, the file ends with the last state", async () => {
+  const { router, scope } = await routedService('tgt-router-save', 'A');
+  const instance = router.instance(scope);
+  // Ten changes at once, as hosts of one batch drain and come back side by side; each saves after its command.
+  const weights = Array.from({ length: 10 }, (_, i) => i + 1);
+  const saved = await Promise.allSettled(weights.map((w) => router.route(scope, { stable: { weight: w } })));
+  assert.deepEqual(
+    saved.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason)),
+    [],
+  );
+  const live = await haproxyCommand(instance.adminSocket, 'show servers state');
+  const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('#') && !/^\d+$/.test(l.trim()));
+  assert.deepEqual(lines(await readFile(instance.stateFile, 'utf8')), lines(live), 'the state file holds what HAProxy runs now');
 });
 
 test('probeHealth: one GET per path, failures are data, not exceptions', async () => {

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { compare } from 'semver';
 import { z } from 'zod';
 import type { AdapterConfig, DockerEngine } from '../../config';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
@@ -20,6 +21,8 @@ import {
   releaseFromLabels,
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
+import { imageTagForVersion } from '../../../domain/release';
+import { versionFromImageTag } from '../../build/version';
 import { DockerEngineSettings, dockerClientFor, isRemote, loopbackAddressOf, parseEngineHost } from './engine';
 
 export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape)
@@ -147,6 +150,25 @@ export class DockerTarget implements Target {
     return endpointsOf(await this.instances(scope));
   }
 
+  /**
+   * The versions whose images this engine still holds, oldest first: the version tags
+   * (`<repo>:<image tag>`, see tagRelease) of the repositories the service's containers run from.
+   * What a fleet host can start again, or had pulled, without asking anyone.
+   */
+  async retained(scope: TargetScope): Promise<string[]> {
+    const repos = new Set((await this.instances(scope)).flatMap((i) => (i.release.imageRef ? [repositoryOf(i.release.imageRef)] : [])));
+    if (repos.size === 0) return [];
+    const versions = new Set<string>();
+    for (const image of await this.docker.listImages()) {
+      for (const repoTag of image.RepoTags ?? []) {
+        const colon = repoTag.lastIndexOf(':');
+        const version = repos.has(repoTag.slice(0, colon)) ? versionFromImageTag(repoTag.slice(colon + 1))?.version : undefined;
+        if (version) versions.add(version);
+      }
+    }
+    return [...versions].sort(compare);
+  }
+
   async removeInstance(_scope: TargetScope, instance: Pick<Instance, 'id'>): Promise<void> {
     const c = this.docker.getContainer(instance.id);
     try {
@@ -185,6 +207,7 @@ export class DockerTarget implements Target {
       );
     }
     await this.ensureImage(imageRef);
+    await this.tagRelease(imageRef, request.release.version);
     const generation = Date.now();
     const labels: Record<string, string> = {
       [LABEL.service]: scope.service,
@@ -259,6 +282,19 @@ export class DockerTarget implements Target {
     }
   }
 
+  /**
+   * Names the digest-pinned image by its version tag on this engine, as `docker pull <repo>:<tag>`
+   * would have: an image pulled by digest has no tag, so nothing on the engine would say which
+   * version it is once its container is gone (retained reads these tags). Tagging again is a no-op.
+   * The tag is the one a Sluice build pushes (v1.4.3-a1b2c3d); a version that has no such tag (no
+   * commit in its build metadata) is left untagged rather than given a tag the registry lacks.
+   */
+  private async tagRelease(imageRef: string, version: string): Promise<void> {
+    const tag = imageTagForVersion(version);
+    if (versionFromImageTag(tag)?.version !== version) return;
+    await this.docker.getImage(imageRef).tag({ repo: repositoryOf(imageRef), tag });
+  }
+
   /** Pulls the digest-pinned image unless the engine already has it. */
   private async ensureImage(ref: string): Promise<void> {
     try {
@@ -276,6 +312,12 @@ export class DockerTarget implements Target {
       );
     });
   }
+}
+
+/** `127.0.0.1:5000/svc` of `127.0.0.1:5000/svc@sha256:…`. */
+function repositoryOf(imageRef: string): string {
+  const at = imageRef.lastIndexOf('@');
+  return at > 0 ? imageRef.slice(0, at) : imageRef;
 }
 
 function isStatus(err: unknown, code: number): boolean {
