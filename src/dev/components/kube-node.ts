@@ -6,10 +6,10 @@ import { httpOk, tcpOpen, waitFor } from '../probe';
 import { spawnDaemon } from '../process';
 import { apiStatus, connectKubernetes, readOrUndefined, type k8s, type KubeClients } from '../../lib/kubernetes';
 import { dockerdComponent } from './dockerd';
+import { ensureNodeIdentitiesLoaded } from './kube-apiserver';
 import { loadKubeStackConfig, requireBinary } from './kube-config';
 import { startContainerd, stopContainerd, writeContainerdFiles } from './kube-node-containerd';
 import { kubeNodeName, loadKubeNodeConfig, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig } from './kube-node-config';
-import { ensureNodeIdentities } from './kube-node-identity';
 import { kubeletArgs, kubeletConfigYaml } from './kube-node-kubelet';
 import { ensurePauseImage } from './kube-pause-image';
 import { nodeKubeconfig, writeIfChanged } from './kube-pki';
@@ -68,7 +68,7 @@ async function startNode(config: StackConfig, node: KubeNodeConfig): Promise<voi
       throw new Error(`${node.address}:${port} is already taken by another process; stop it or set SLUICE_KUBELET_PORT`);
     }
   }
-  await ensureNodeIdentities(config);
+  await ensureNodeIdentitiesLoaded(config);
   // Components start side by side: the sandbox image needs the engine and the registry first.
   await waitFor('dockerd', () => dockerdComponent.healthy(config), 60000, 'see the dockerd log');
   await waitFor('registry', () => registryComponent.healthy(config), 60000, 'see the registry log');
