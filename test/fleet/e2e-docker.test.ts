@@ -7,22 +7,16 @@
  * of the three hosts; traffic is measured through HAProxy at 200 requests per second.
  */
 import assert from 'node:assert/strict';
-import { tmpdir } from 'node:os';
 import { after, before, test } from 'node:test';
-import type { WorkflowHandle } from '@temporalio/client';
 import { SluiceClient } from '../../src/client';
 import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
-import type { HostInventory } from '../../src/domain/ports';
 import { settleDeployment } from '../../src/domain/result';
-import type { deployWorkflow } from '../../src/workflows';
-import { statusQuery } from '../../src/workflows/definitions';
-import { runCli } from '../cli/helpers';
 import { steadyLoad, type LoadReport } from '../helpers/steady-load';
 import { promQuery } from '../helpers/exposition';
 import { eventually, stack } from '../helpers/stack';
 import { versionsThroughRouter } from '../workflows/support/e2e';
 import { hostDocker } from './docker-hosts';
-import { Fleet } from './support';
+import { Fleet, waitForEvent } from './support';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -30,18 +24,6 @@ const V3 = '1.2.0+ccc3333';
 const RATE = 200;
 
 let fleet: Fleet;
-
-function waitForEvent(handle: WorkflowHandle<typeof deployWorkflow>, pattern: RegExp): Promise<unknown> {
-  return eventually(
-    `an event matching ${pattern}`,
-    async () => {
-      const st = await handle.query(statusQuery).catch(() => undefined);
-      return st?.events.some((e) => pattern.test(e.message)) ? st : undefined;
-    },
-    60_000,
-    200,
-  );
-}
 
 /** Runs `during` under a steady load through the fleet's HAProxy; every request must be answered. */
 async function underLoad<T>(what: string, during: () => Promise<T>): Promise<{ result: T; report: LoadReport }> {
@@ -106,7 +88,7 @@ test(`a rolling release across three docker hosts, each on its own engine, drops
 test('an abort after two docker hosts restores both, newest first, dropping no request', { timeout: 120_000 }, async () => {
   const { result: res } = await underLoad('abort V2 → V3 after two hosts', async () => {
     const handle = await fleet.deploy(fleet.spec(V3));
-    await waitForEvent(handle, /batch 2\/3 done/);
+    await waitForEvent(handle, /batch 2\/3 done/, 60_000);
     await handle.signal('abort', 'the test stops after two hosts', 'test');
     return settleDeployment(handle.result());
   });
@@ -124,7 +106,7 @@ test('an abort after two docker hosts restores both, newest first, dropping no r
 
 test("an agent SIGKILLed mid-release and restarted: the release resumes on its host's engine and finishes", { timeout: 120_000 }, async () => {
   const handle = await fleet.deploy(fleet.spec(V3));
-  await waitForEvent(handle, /batch 1\/3 done/);
+  await waitForEvent(handle, /batch 1\/3 done/, 60_000);
   const victim = fleet.hosts[1]!;
   await fleet.killAgent(victim);
   await new Promise((r) => setTimeout(r, 3000));
@@ -156,9 +138,7 @@ test('sluice rollback of a docker fleet restores every host, dropping no request
 });
 
 test("sluice releases of a docker fleet lists each host's live version and the images its engine keeps", { timeout: 60_000 }, async () => {
-  const cli = await runCli(['releases', fleet.service, fleet.environment, '--task-queue', fleet.e2e.taskQueue, '--output', 'json'], { cwd: tmpdir() });
-  assert.equal(cli.code, 0, cli.stderr);
-  const out = JSON.parse(cli.stdout) as { hosts: HostInventory[] };
+  const out = { hosts: await fleet.releasesByCli() };
   assert.deepEqual(
     out.hosts.map((h) => [h.host, h.address, h.live, h.error]),
     fleet.hosts.map((h) => [h.name, h.address, V2, undefined]),

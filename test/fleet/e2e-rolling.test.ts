@@ -7,22 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import type { WorkflowHandle } from '@temporalio/client';
 import { SluiceClient } from '../../src/client';
 import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
-import type { DeploymentStatus } from '../../src/domain/status';
-import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { steadyLoad } from '../helpers/steady-load';
 import { eventually, stack } from '../helpers/stack';
 import { promQuery } from '../helpers/exposition';
 import { versionsThroughRouter } from '../workflows/support/e2e';
-import { Fleet } from './support';
-import { tmpdir } from 'node:os';
-import type { HostInventory } from '../../src/domain/ports';
-import { runCli } from '../cli/helpers';
+import { Fleet, waitForEvent } from './support';
 import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { hostGroupId } from '../../src/activities/metrics/scrape-groups';
 import { readScrapeGroup } from '../../src/lib/prometheus-sd';
@@ -38,18 +32,6 @@ const spec = (...args: Parameters<Fleet['spec']>) => fleet.spec(...args);
 const deploy = (s: ReturnType<typeof spec>) => fleet.deploy(s);
 const versionsOnHosts = () => fleet.versionsOnHosts();
 const all = (version: string) => fleet.all(version);
-
-function waitForEvent(handle: WorkflowHandle<typeof deployWorkflow>, pattern: RegExp): Promise<DeploymentStatus> {
-  return eventually(
-    `an event matching ${pattern}`,
-    async () => {
-      const st = await handle.query(statusQuery).catch(() => undefined);
-      return st?.events.some((e) => pattern.test(e.message)) ? st : undefined;
-    },
-    120_000,
-    200,
-  );
-}
 
 /** `sluice rollback` of the fleet at RATE requests per second through its router; no request may fail. */
 async function rollbackUnderLoad(what: string) {
@@ -183,9 +165,7 @@ test('sluice rollback of a fleet restores every host, half the fleet serving at 
 });
 
 test('sluice releases of a fleet lists what each host runs and keeps, asked of its agent', { timeout: 120_000 }, async () => {
-  const cli = await runCli(['releases', fleet.service, fleet.environment, '--task-queue', fleet.e2e.taskQueue, '--output', 'json'], { cwd: tmpdir() });
-  assert.equal(cli.code, 0, cli.stderr);
-  const out = JSON.parse(cli.stdout) as { hosts: HostInventory[] };
+  const out = { hosts: await fleet.releasesByCli() };
   assert.deepEqual(
     out.hosts.map((h) => [h.host, h.address, h.live]),
     fleet.hosts.map((h) => [h.name, h.address, V2]),

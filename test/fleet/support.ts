@@ -5,7 +5,10 @@
  * dockerd, images pulled from the stack's registry by digest), and the HAProxy router in front of
  * every host run by an in-process worker wired like production.
  */
+import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import type { HostInventory } from '../../src/domain/ports';
+import { runCli } from '../cli/helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +24,9 @@ import { agentActivities } from '../../src/worker/agent';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
-import { adapterConfig, catalogue, freePort, stack, uniqueName } from '../helpers/stack';
+import { adapterConfig, catalogue, eventually, freePort, stack, uniqueName } from '../helpers/stack';
+import type { DeploymentStatus } from '../../src/domain/status';
+import { statusQuery } from '../../src/workflows/definitions';
 import { hostGroupId } from '../../src/activities/metrics/scrape-groups';
 import { unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
@@ -181,6 +186,13 @@ export class Fleet {
     return out;
   }
 
+  /** `sluice releases <service> <env> --output json`, as a person runs it: what each host runs and keeps. */
+  async releasesByCli(): Promise<HostInventory[]> {
+    const cli = await runCli(['releases', this.service, this.environment, '--task-queue', this.e2e.taskQueue, '--output', 'json'], { cwd: tmpdir() });
+    assert.equal(cli.code, 0, cli.stderr);
+    return (JSON.parse(cli.stdout) as { hosts: HostInventory[] }).hosts;
+  }
+
   all(version: string): Record<string, string> {
     return Object.fromEntries(this.hosts.map((h) => [h.name, version]));
   }
@@ -244,4 +256,17 @@ export class Fleet {
       await this.unregisterHost(h);
     }
   }
+}
+
+/** The release's status once an event matches `pattern` (queried every 200 ms). */
+export function waitForEvent(handle: WorkflowHandle<typeof deployWorkflow>, pattern: RegExp, timeoutMs = 120_000): Promise<DeploymentStatus> {
+  return eventually(
+    `an event matching ${pattern}`,
+    async () => {
+      const st = await handle.query(statusQuery).catch(() => undefined);
+      return st?.events.some((e) => pattern.test(e.message)) ? st : undefined;
+    },
+    timeoutMs,
+    200,
+  );
 }
