@@ -1,4 +1,5 @@
 import type { FleetHost } from '../domain/fleet';
+import { repositoryOf } from '../domain/references';
 import type { HostInventory } from '../domain/ports';
 import { createHash } from 'node:crypto';
 import {
@@ -311,7 +312,7 @@ export class SluiceClient implements DeploymentReader {
       target: where.target,
       router: where.router ?? { kind: 'none', settings: {} },
       // A prebuilt release names its repository in its digest-pinned imageRef (as deploy and drills read it).
-      imageRepo: where.source?.imageRepo ?? where.source?.imageRef?.split('@')[0],
+      imageRepo: where.source?.imageRepo ?? (where.source?.imageRef ? repositoryOf(where.source.imageRef) : undefined),
       ...(where.hosts
         ? {
             hosts: where.hosts,

@@ -59,6 +59,12 @@ export const ImageRefByDigest = z.string().refine(
   { message: 'must be pinned by digest in a registry repository: 127.0.0.1:5000/name@sha256:<64 hex>' },
 );
 
+/** The repository of an image reference: `127.0.0.1:5000/svc` of `127.0.0.1:5000/svc@sha256:…` (the reference itself when it has no digest). */
+export function repositoryOf(imageRef: string): string {
+  const at = imageRef.lastIndexOf('@');
+  return at > 0 ? imageRef.slice(0, at) : imageRef;
+}
+
 /** Git tags look like `<prefix><semver>`; monorepos use e.g. `go-service/v`. */
 export const TagPrefix = z.string().regex(TAG_PREFIX_PATTERN, 'tag prefix may hold up to 64 letters, digits, . _ / -');
 

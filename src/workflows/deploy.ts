@@ -4,6 +4,7 @@
  * compensates first, then fails the workflow with ApplicationFailure(SluiceDeploymentFailed)
  * carrying the same result (see src/domain/result.ts), so the Temporal UI marks it red.
  */
+import { repositoryOf } from '../domain/references';
 import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, sleep, TemporalFailure } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
@@ -190,7 +191,7 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
 
 /** Best effort: a registry hiccup after promotion must not turn a good release into a failure. */
 async function pruneRetainedReleases(spec: ReleaseSpec, release: Release, previous: Release | null, tracker: Tracker): Promise<void> {
-  const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : release.imageRef?.split('@')[0];
+  const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : release.imageRef ? repositoryOf(release.imageRef) : undefined;
   const protect = [release.imageTag, ...(previous ? [previous.imageTag] : [])];
   try {
     const pruned = await retention.pruneReleases({ service: spec.service, ...(imageRepo ? { imageRepo } : {}), keep: spec.retention.keep, protect });

@@ -10,6 +10,7 @@
  * Whatever happens, the drill ends by putting the version it found back (nonCancellable), so a
  * failed, cancelled or worker-killed drill still leaves the environment as it was.
  */
+import { repositoryOf } from '../domain/references';
 import {
   ApplicationFailure,
   CancellationScope,
@@ -235,7 +236,7 @@ async function badCanary(spec: ReleaseSpec, live: Release, budgetMs: number): Pr
  */
 async function rollbackRestore(spec: ReleaseSpec, live: Release, budgetMs: number): Promise<Verdict> {
   return CancellationScope.nonCancellable(async () => {
-    const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : live.imageRef?.split('@')[0];
+    const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : live.imageRef ? repositoryOf(live.imageRef) : undefined;
     const base: RollbackRequest = { service: spec.service, environment: spec.environment, target: spec.target, router: spec.router, ...(imageRepo ? { imageRepo } : {}) };
     const startedMs = Date.now();
     const back = await rollbackChild(spec, base, 'back');

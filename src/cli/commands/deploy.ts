@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { repositoryOf } from '../../domain/references';
 import type { Command } from 'commander';
 import { matchesVersion } from '../../domain/release';
 import { releaseSpecSchema, type ReleaseSpec } from '../../domain/spec';
@@ -102,7 +103,7 @@ function withWhatWasSeen(result: DeploymentResult, status: DeploymentStatus | un
  * artifact-store binary), and the spec's source becomes `prebuilt`, pinned by digest.
  */
 async function pinRetainedVersion(client: SluiceClient, spec: ReleaseSpec, wanted: string, file: string): Promise<ReleaseSpec> {
-  const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : spec.source.imageRef?.split('@')[0];
+  const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : spec.source.imageRef ? repositoryOf(spec.source.imageRef) : undefined;
   const retained = await client.releases(spec.service, { imageRepo: imageRepo ?? null });
   const match = retained.find((r) => matchesVersion({ version: r.version, imageTag: r.imageTag, imageRef: r.imageRef ?? undefined }, wanted));
   if (!match) {

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { repositoryOf } from '../../../domain/references';
 import { compare } from 'semver';
 import { z } from 'zod';
 import type { AdapterConfig, DockerEngine } from '../../config';
@@ -312,12 +313,6 @@ export class DockerTarget implements Target {
       );
     });
   }
-}
-
-/** `127.0.0.1:5000/svc` of `127.0.0.1:5000/svc@sha256:…`. */
-function repositoryOf(imageRef: string): string {
-  const at = imageRef.lastIndexOf('@');
-  return at > 0 ? imageRef.slice(0, at) : imageRef;
 }
 
 function isStatus(err: unknown, code: number): boolean {
