@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the local Kubernetes control plane from the Go module proxy: etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler, kubectl and kwok. The versions come from the wrapper
+# kube-controller-manager, kube-scheduler, kubectl and kwok, plus the kubelet of the real nodes. The versions come from the wrapper
 # modules under tools/k8s (one source of truth); the binaries are cached outside the repository,
 # keyed by version, so a second run takes milliseconds:
 #   $cache/kubernetes-v1.33.x/{kube-apiserver,kube-controller-manager,kube-scheduler,kubectl}
+#   $cache/kubelet-v1.33.x/kubelet   (its own dir: adding it did not force a control-plane rebuild)
 #   $cache/etcd-v3.5.x/etcd
 #   $cache/kwok-v0.x/kwok
 # Each build records its wall time in build-seconds beside the binaries (for the benchmark).
@@ -30,11 +31,12 @@ kwok_version=$(required kwok sigs.k8s.io/kwok)
 k8s_dir="$cache/kubernetes-$k8s_version"
 etcd_dir="$cache/etcd-$etcd_version"
 kwok_dir="$cache/kwok-$kwok_version"
+kubelet_dir="$cache/kubelet-$k8s_version"
 k8s_bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
 
 all_cached() {
   for b in "${k8s_bins[@]}"; do [ -x "$k8s_dir/$b" ] || return 1; done
-  [ -x "$etcd_dir/etcd" ] && [ -x "$kwok_dir/kwok" ]
+  [ -x "$etcd_dir/etcd" ] && [ -x "$kwok_dir/kwok" ] && [ -x "$kubelet_dir/kubelet" ]
 }
 
 if [ "${1:-}" = --check ]; then
@@ -65,23 +67,32 @@ build() {
   say "built $(basename "$dest") in $(cat "$dest/build-seconds") s"
 }
 
-need_k8s=0
-for b in "${k8s_bins[@]}"; do [ -x "$k8s_dir/$b" ] || need_k8s=1; done
-if [ "$need_k8s" = 1 ]; then
-  say "building Kubernetes $k8s_version (first run only; 20-40 minutes on 2 cores)"
-  # The same version stamps the upstream release build sets (hack/lib/version.sh), so
-  # `kubectl version` and the API server's /version report the real release. The build date is
-  # the module's publication time, which keeps the binaries reproducible.
+# The same version stamps the upstream release build sets (hack/lib/version.sh), so `kubectl
+# version`, the API server's /version and the kubelet's node status report the real release. The
+# build date is the module's publication time, which keeps the binaries reproducible.
+k8s_ldflags() {
+  local major minor published build_date ldflags="-s -w"
   major=${k8s_version#v}; major=${major%%.*}
   minor=${k8s_version#v*.}; minor=${minor%%.*}
   published=$(cd "$tools/kubernetes" && go mod download -json "k8s.io/kubernetes@$k8s_version" | sed -n 's/^\t"Info": "\(.*\)",$/\1/p')
   build_date=$(sed -n 's/.*"Time":"\([^"]*\)".*/\1/p' "$published" 2>/dev/null || true)
-  ldflags="-s -w"
   for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldflags+=" -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=$major -X $pkg.gitMinor=$minor"
     ldflags+=" -X $pkg.gitTreeState=clean -X $pkg.buildDate=${build_date:-1970-01-01T00:00:00Z}"
   done
-  build kubernetes "$k8s_dir" "$ldflags" $(printf 'k8s.io/kubernetes/cmd/%s ' "${k8s_bins[@]}")
+  printf '%s' "$ldflags"
+}
+
+need_k8s=0
+for b in "${k8s_bins[@]}"; do [ -x "$k8s_dir/$b" ] || need_k8s=1; done
+if [ "$need_k8s" = 1 ]; then
+  say "building Kubernetes $k8s_version (first run only; 20-40 minutes on 2 cores)"
+  build kubernetes "$k8s_dir" "$(k8s_ldflags)" $(printf 'k8s.io/kubernetes/cmd/%s ' "${k8s_bins[@]}")
+fi
+
+if [ ! -x "$kubelet_dir/kubelet" ]; then
+  say "building the kubelet $k8s_version (first run only; 5-15 minutes on 2 cores)"
+  build kubernetes "$kubelet_dir" "$(k8s_ldflags)" k8s.io/kubernetes/cmd/kubelet
 fi
 
 if [ ! -x "$etcd_dir/etcd" ]; then
@@ -98,3 +109,4 @@ fi
 say "kubernetes: $("$k8s_dir/kube-apiserver" --version)"
 say "etcd: $("$etcd_dir/etcd" --version | head -1)"
 say "kwok: $("$kwok_dir/kwok" --version 2>&1 | head -1)"
+say "kubelet: $("$kubelet_dir/kubelet" --version)"

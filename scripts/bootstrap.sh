@@ -7,7 +7,9 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
 temporal_version=v1.5.1
-apt_packages=(docker.io docker-registry prometheus prometheus-alertmanager haproxy supervisor git ca-certificates openssl)
+# containerd and runc come with docker.io, but the real Kubernetes nodes run them directly (one
+# containerd per node), so they are named here rather than left to docker.io's dependencies.
+apt_packages=(docker.io containerd runc docker-registry prometheus prometheus-alertmanager haproxy supervisor git ca-certificates openssl)
 # Browser tests drive Debian's Chromium (no browser download is possible here).
 [ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
 
@@ -36,7 +38,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root systemctl disable --now supervisor >/dev/null 2>&1 || say "could not stop Debian's supervisor service (harmless: Sluice uses its own)"
   fi
 fi
-for bin in dockerd docker-registry prometheus promtool prometheus-alertmanager haproxy supervisord supervisorctl; do
+for bin in dockerd containerd ctr runc docker-registry prometheus promtool prometheus-alertmanager haproxy supervisord supervisorctl; do
   PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null || die "$bin not found after installing Debian packages"
 done
 

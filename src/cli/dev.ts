@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackConfig } from '../dev/config';
+import { kubeNodeCountFromEnv, MAX_KUBE_NODES, parseKubeNodeCount } from '../dev/components/kube-node-config';
 import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
@@ -15,7 +16,7 @@ export function registerDevCommands(program: Command): void {
     .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, Alertmanager, HAProxy)')
     .addHelpText(
       'after',
-      '\nExamples:\n  sluice dev up\n  sluice dev up --kubernetes\n  sluice dev status --output json\n  sluice dev down\n\n' +
+      '\nExamples:\n  sluice dev up\n  sluice dev up --kubernetes\n  sluice dev up --kubernetes --kube-nodes 3\n  sluice dev status --output json\n  sluice dev down\n\n' +
         'State lives in $SLUICE_STATE_DIR (default ~/.sluice/state), one log per component under logs/.',
     );
 
@@ -24,11 +25,19 @@ export function registerDevCommands(program: Command): void {
     .description('start every component that is not already running and healthy (idempotent)')
     .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
     .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)')
+    .option(
+      '--kube-nodes <count>',
+      `with --kubernetes: also run this many real nodes (containerd + kubelet each, on 127.0.0.2 and up; 0-${MAX_KUBE_NODES}, default $SLUICE_KUBE_NODES or 0)`,
+      (value: string) => parseKubeNodeCount(value, '--kube-nodes'),
+    )
     .option('-o, --output <format>', 'text or json (json maps each component to started | reused-own | reused-external)', 'text')
-    .action(async (opts: { only?: string[]; kubernetes?: boolean; output: string }) => {
+    .action(async (opts: { only?: string[]; kubernetes?: boolean; kubeNodes?: number; output: string }) => {
       const config = loadStackConfig();
       const started = Date.now();
-      const result = await stackUp(config, selectComponents(opts.only, { kubernetes: opts.kubernetes }));
+      // Real nodes join the local control plane: SLUICE_KUBE_NODES applies only with --kubernetes.
+      if ((opts.kubeNodes ?? 0) > 0 && !opts.kubernetes) throw new Error('--kube-nodes needs --kubernetes: real nodes join the local control plane');
+      const kubeNodes = opts.kubeNodes ?? (opts.kubernetes ? kubeNodeCountFromEnv() : 0);
+      const result = await stackUp(config, selectComponents(opts.only, { kubernetes: opts.kubernetes, kubeNodes }));
       if (opts.output === 'json') {
         console.log(JSON.stringify(Object.fromEntries(result)));
         return;
@@ -52,10 +61,11 @@ export function registerDevCommands(program: Command): void {
     .command('status')
     .description('list each component with its URL and health; exits 1 when one is unhealthy')
     .option('--kubernetes', 'include the Kubernetes control plane even when it is not running')
+    .option('--kube-nodes <count>', 'include this many real nodes even when they are not running', (value: string) => parseKubeNodeCount(value, '--kube-nodes'))
     .option('-o, --output <format>', 'text or json', 'text')
-    .action(async (opts: { kubernetes?: boolean; output: string }) => {
+    .action(async (opts: { kubernetes?: boolean; kubeNodes?: number; output: string }) => {
       const config = loadStackConfig();
-      const rows = await stackStatus(config, componentsInUse(config, { kubernetes: opts.kubernetes }));
+      const rows = await stackStatus(config, componentsInUse(config, { kubernetes: opts.kubernetes, kubeNodes: opts.kubeNodes }));
       if (opts.output === 'json') {
         console.log(JSON.stringify(rows, null, 2));
       } else {

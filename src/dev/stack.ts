@@ -8,7 +8,9 @@ import { haproxyComponent } from './components/haproxy';
 import { prometheusComponent } from './components/prometheus';
 import { registryComponent } from './components/registry';
 import { supervisordComponent } from './components/supervisord';
-import { KUBERNETES_COMPONENTS } from './components/kube-stack';
+import { KUBE_NODE_COMPONENTS, KUBERNETES_COMPONENTS, kubeNodeComponents } from './components/kube-stack';
+import { containerdName } from './components/kube-node-containerd';
+import { loadKubeNodeConfig } from './components/kube-node-config';
 import { temporalComponent } from './components/temporal';
 import { tcpOpen, waitFor } from './probe';
 import { livePid, stopDaemon } from './process';
@@ -44,11 +46,18 @@ function tailOfLog(path: string, lines = 15): string {
 /** Started only when named (`dev up --only supervisord`): the process target's supervisord. */
 export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent];
 
-/** Every component this stack knows: the core ones, the optional Kubernetes control plane, the optional others. */
-export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS, ...OPTIONAL_COMPONENTS];
+/**
+ * Every component this stack knows: the core ones, the optional Kubernetes control plane and its
+ * real nodes, the optional others.
+ */
+export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS, ...KUBE_NODE_COMPONENTS, ...OPTIONAL_COMPONENTS];
 
-export function selectComponents(names?: string[], opts: { kubernetes?: boolean } = {}): Component[] {
-  if (!names || names.length === 0) return [...COMPONENTS, ...(opts.kubernetes ? KUBERNETES_COMPONENTS : [])];
+/**
+ * `kubeNodes`: how many real nodes to run with the control plane (0 = none, the default until
+ * the Kubernetes target moves onto them); only with `kubernetes`.
+ */
+export function selectComponents(names?: string[], opts: { kubernetes?: boolean; kubeNodes?: number } = {}): Component[] {
+  if (!names || names.length === 0) return [...COMPONENTS, ...(opts.kubernetes ? [...KUBERNETES_COMPONENTS, ...kubeNodeComponents(opts.kubeNodes ?? 0)] : [])];
   const known = new Map(ALL_COMPONENTS.map((c) => [c.name, c]));
   return names.map((name) => {
     const component = known.get(name);
@@ -102,11 +111,18 @@ export async function stackDown(config: StackConfig, components: Component[] = [
   return stopped;
 }
 
-/** The core components, plus the Kubernetes ones when asked for or when this state dir runs them. */
-export function componentsInUse(config: StackConfig, opts: { kubernetes?: boolean } = {}): Component[] {
+/** True while a real node's kubelet or containerd runs. */
+function kubeNodeRunning(config: StackConfig, index: number): boolean {
+  const node = loadKubeNodeConfig(config, index);
+  return livePid(pidFile(config, node.name)) !== undefined || livePid(pidFile(config, containerdName(node))) !== undefined;
+}
+
+/** The core components, plus the Kubernetes ones (and the real nodes that run) when asked for or when this state dir runs them. */
+export function componentsInUse(config: StackConfig, opts: { kubernetes?: boolean; kubeNodes?: number } = {}): Component[] {
   const kubernetesRunning = KUBERNETES_COMPONENTS.some((c) => livePid(pidFile(config, c.name)) !== undefined);
   const optional = OPTIONAL_COMPONENTS.filter((c) => livePid(pidFile(config, c.name)) !== undefined);
-  return [...selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning }), ...optional];
+  const nodes = KUBE_NODE_COMPONENTS.filter((_, i) => i < (opts.kubeNodes ?? 0) || kubeNodeRunning(config, i));
+  return [...selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning }), ...nodes, ...optional];
 }
 
 export async function stackStatus(config: StackConfig, components: Component[] = componentsInUse(config)): Promise<ComponentStatus[]> {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from '../../src/dev/config';
-import { stackUp } from '../../src/dev/stack';
-import { KUBERNETES_COMPONENTS } from '../../src/dev/components/kube-stack';
+import { stackUp, type Ownership } from '../../src/dev/stack';
+import { KUBERNETES_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
 import { kubernetesBinariesBuilt, loadKubeStackConfig, type KubeStackConfig } from '../../src/dev/components/kube-config';
 import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { uniqueName } from '../helpers/stack';
@@ -22,7 +22,7 @@ export function skipReason(): string | undefined {
 }
 
 /** A cross-process lock (test files run in parallel processes): exclusive create, stale after 3 min. */
-async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
   const lock = join(stackConfig.stateDir, 'locks', `${name}.lock`);
   mkdirSync(join(stackConfig.stateDir, 'locks'), { recursive: true });
   for (;;) {
@@ -53,6 +53,18 @@ export async function ensureCluster(): Promise<KubeClients> {
   // stackUp reuses healthy components; the lock keeps two test files from starting two etcds.
   await withLock('kubernetes-up', () => stackUp(stackConfig, [...KUBERNETES_COMPONENTS]));
   return connectKubernetes({ kubeconfig: kube.kubeconfig });
+}
+
+/**
+ * Makes sure the first `count` real nodes run and are Ready (`dev up --kubernetes --kube-nodes
+ * <count>` does the same), starting what is missing. Says which components it started, so a test
+ * can stop what it started and leave the shared stack as it found it.
+ */
+export async function ensureRealNodes(count: number): Promise<{ clients: KubeClients; ownership: Map<string, Ownership>; ms: number }> {
+  const clients = await ensureCluster();
+  const started = Date.now();
+  const ownership = await withLock('kubernetes-up', () => stackUp(stackConfig, kubeNodeComponents(count)));
+  return { clients, ownership, ms: Date.now() - started };
 }
 
 /** A namespace of its own per test, deleted (with everything in it) at the end. */

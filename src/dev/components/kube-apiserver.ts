@@ -1,14 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logFile, pidFile, type Component } from '../component';
+import type { StackConfig } from '../config';
 import { waitFor } from '../probe';
-import { spawnDaemon } from '../process';
+import { livePid, spawnDaemon, stopDaemon } from '../process';
 import { packageRoot } from '../../lib/paths';
 import { etcdClientUrl, etcdHealthy } from './etcd';
 import { apiserverUrl, loadKubeStackConfig, requireBinary } from './kube-config';
 import { applyManifests } from './kube-apply';
 import { ensurePki } from './kube-pki';
-import { apiserverReady } from './kube-probe';
+import { apiserverReady, waitForApiserver } from './kube-probe';
+import { apiserverKnowsNodeIdentities } from './kube-node-identity';
 
 /** The Gateway API CRDs the project ships (deploy/gateway-api), applied on every `dev up`. */
 export function gatewayApiCrdsFile(): string {
@@ -53,6 +55,40 @@ export const kubeApiserverComponent: Component = {
   },
   async ensureConfigured(config) {
     const kube = loadKubeStackConfig(config);
+    await ensureNodeIdentitiesLoaded(config);
     await applyManifests(kube, readFileSync(gatewayApiCrdsFile(), 'utf8'));
   },
 };
+
+async function loadNodeIdentities(config: StackConfig): Promise<void> {
+  const kube = loadKubeStackConfig(config);
+  await waitForApiserver(kube);
+  if (await apiserverKnowsNodeIdentities(kube)) return;
+  // Every node identity is written up front, so this restart happens once per state dir, on the
+  // first `dev up --kubernetes` after real nodes were added to Sluice.
+  const pid = pidFile(config, kubeApiserverComponent.name);
+  if (livePid(pid) === undefined) {
+    throw new Error(`the running kube-apiserver was not started by this stack and does not know the node identities of ${kube.pki.tokenFile}; restart it`);
+  }
+  await stopDaemon(pid);
+  await kubeApiserverComponent.start(config);
+  await waitForApiserver(kube);
+  if (!(await apiserverKnowsNodeIdentities(kube))) throw new Error(`kube-apiserver still refuses the node tokens after a restart; see ${logFile(config, 'kube-apiserver')}`);
+}
+
+const loaded = new Map<string, Promise<void>>();
+
+/**
+ * Makes sure the API server authenticates the real nodes' kubelets, restarting this stack's API
+ * server if it predates their identities (it reads its token file only at start). `dev up`
+ * does it for a reused API server; nodes starting side by side share one check per state dir.
+ */
+export function ensureNodeIdentitiesLoaded(config: StackConfig): Promise<void> {
+  let pending = loaded.get(config.stateDir);
+  if (!pending) {
+    pending = loadNodeIdentities(config);
+    pending.catch(() => loaded.delete(config.stateDir));
+    loaded.set(config.stateDir, pending);
+  }
+  return pending;
+}
