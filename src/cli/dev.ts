@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadStackConfig } from '../dev/config';
-import { kubeNodeCountFromEnv, MAX_KUBE_NODES, parseKubeNodeCount } from '../dev/components/kube-node-config';
+import { DEFAULT_KUBE_NODES, kubeNodeCountFromEnv, MAX_KUBE_NODES, parseKubeNodeCount } from '../dev/components/kube-node-config';
 import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
@@ -24,10 +24,10 @@ export function registerDevCommands(program: Command): void {
     .command('up')
     .description('start every component that is not already running and healthy (idempotent)')
     .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
-    .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)')
+    .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) and its real nodes')
     .option(
       '--kube-nodes <count>',
-      `with --kubernetes: also run this many real nodes (containerd + kubelet each, on 127.0.0.2 and up; 0-${MAX_KUBE_NODES}, default $SLUICE_KUBE_NODES or 0)`,
+      `with --kubernetes: also run this many real nodes (containerd + kubelet each, on 127.0.0.2 and up; 0-${MAX_KUBE_NODES}, default $SLUICE_KUBE_NODES or ${DEFAULT_KUBE_NODES}; 0 = kwok's fake nodes only)`,
       (value: string) => parseKubeNodeCount(value, '--kube-nodes'),
     )
     .option('-o, --output <format>', 'text or json (json maps each component to started | reused-own | reused-external)', 'text')

@@ -53,8 +53,8 @@ export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent];
 export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS, ...KUBE_NODE_COMPONENTS, ...OPTIONAL_COMPONENTS];
 
 /**
- * `kubeNodes`: how many real nodes to run with the control plane (0 = none, the default until
- * the Kubernetes target moves onto them); only with `kubernetes`.
+ * `kubeNodes`: how many real nodes to run with the control plane (0 = none; the CLI's default is
+ * DEFAULT_KUBE_NODES); only with `kubernetes`.
  */
 export function selectComponents(names?: string[], opts: { kubernetes?: boolean; kubeNodes?: number } = {}): Component[] {
   if (!names || names.length === 0) return [...COMPONENTS, ...(opts.kubernetes ? [...KUBERNETES_COMPONENTS, ...kubeNodeComponents(opts.kubeNodes ?? 0)] : [])];

@@ -54,9 +54,15 @@ export function kubeNodeAddress(index: number): string {
   return `127.0.0.${index + 2}`;
 }
 
-/** How many real nodes `dev up --kubernetes` starts: SLUICE_KUBE_NODES, 0 (none) unless set. */
+/**
+ * Real nodes `dev up --kubernetes` starts unless told otherwise: three, so a Deployment of two
+ * replicas still has a node free for its surge pod (one pod of a slot per node, see docs).
+ */
+export const DEFAULT_KUBE_NODES = 3;
+
+/** How many real nodes `dev up --kubernetes` starts: SLUICE_KUBE_NODES (0 = kwok's fake nodes only), else DEFAULT_KUBE_NODES. */
 export function kubeNodeCountFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  return parseKubeNodeCount(env.SLUICE_KUBE_NODES ?? '0', 'SLUICE_KUBE_NODES');
+  return parseKubeNodeCount(env.SLUICE_KUBE_NODES ?? String(DEFAULT_KUBE_NODES), 'SLUICE_KUBE_NODES');
 }
 
 export function parseKubeNodeCount(raw: string, what: string): number {
