@@ -5,6 +5,7 @@
  */
 import type { FleetPort, FleetScrapedHost, Role, TargetRef } from '../../domain/ports';
 import { ErrorType, badInput } from '../../domain/errors';
+import { urlHost } from '../../domain/address';
 import type { AdapterConfig } from '../config';
 import { HaproxyFleetRouter } from '../routers/haproxy/fleet';
 import { readHostInstance, registerHostInstance } from '../metrics/scrape-groups';
@@ -30,7 +31,8 @@ export function createFleetActivities(config: AdapterConfig, prometheusTargetsDi
           environment: input.environment,
           host: input.host,
           version: input.version,
-          address: `${input.address}:${input.port}`,
+          // An IPv6 host address needs brackets before the port, as in a URL.
+          address: `${urlHost(input.address)}:${input.port}`,
         });
       }
     },
