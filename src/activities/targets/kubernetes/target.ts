@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { RollingUpdate } from '../../../domain/ports';
+import { ErrorType, badInput } from '../../../domain/errors';
 import type { Release } from '../../../domain/release';
 import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
 import { connectKubernetes, serverSideApply } from './client';
 import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './history';
 import { LABEL, baseName, deploymentName, podTemplate, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterRegistry } from '../../routers/router';
+import { deploymentOfUrl, readyPodUrls } from './instances';
 import { deploymentRolloutStatus, type RolloutStatus } from './rollout';
 import { parseKubernetesSettings } from './schema';
 import {
@@ -261,6 +263,14 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       const slot = await stableSlotOf(ctx);
       await applySlot(ctx, slot, 'stable', ref.release, ctx.scope.settings.replicas, undefined, ref.rollingUpdate);
       return info(ctx, 'stable', ref.release, slot);
+    },
+
+    /** Base URLs of the ready pods behind a candidate URL of this scope (kubernetes://<namespace>/deployments/<name>). */
+    async readyInstances(ref: KubernetesTargetRef & { url: string }): Promise<string[]> {
+      const ctx = await open(ref);
+      const where = deploymentOfUrl(ref.url);
+      if (!where) throw badInput(ErrorType.NoReadyInstances, `${ref.url} names no Deployment (kubernetes://<namespace>/deployments/<name>)`);
+      return readyPodUrls(ctx.clients, where, ctx.scope.settings.containerName);
     },
 
     /** `kubectl rollout status` of the stable Deployment, without waiting. */
