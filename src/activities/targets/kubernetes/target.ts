@@ -206,7 +206,10 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     async rollbackToRelease(ref: KubernetesTargetRef & { release?: Release }): Promise<KubernetesCandidateInfo> {
       const ctx = await open(ref);
       const total = ctx.scope.settings.replicas;
-      await restoreStable(ctx);
+      // A canary that still runs pods leaves first. One at 0 pods already gave its traffic back;
+      // restoring anyway would wait on the stable's rollout, which has failed for good when the
+      // stable missed its progress deadline: the very state this rollback repairs.
+      if (((await readDeployment(ctx, 'canary'))?.spec?.replicas ?? 0) > 0) await restoreStable(ctx);
       const deployments = (await listDeployments(ctx)).items;
       const stable = deployments.find((d) => roleOf(d) === 'stable');
       const warm = ref.release
