@@ -23,6 +23,9 @@ type Config struct {
 	FaultErrorRate float64
 	FaultLatency   time.Duration
 	FaultHealthz   bool
+	// FaultReadyz keeps /readyz at 503: an instance that starts but never becomes ready, as an
+	// orchestrator's readiness probe sees it.
+	FaultReadyz bool
 	// FaultControl mounts PUT /debug/fault (loopback callers only) to change the error rate and
 	// latency of a running process: drills and tests of watching after promotion. Off by default.
 	FaultControl bool
@@ -45,6 +48,7 @@ func parseConfig(args []string, getenv func(string) string) (Config, error) {
 	errRate := fs.String("fault-error-rate", env("FAULT_ERROR_RATE", "0"), "share of / requests answered 500, 0..1 (env FAULT_ERROR_RATE)")
 	latency := fs.String("fault-latency-ms", env("FAULT_LATENCY_MS", "0"), "latency added to / in milliseconds (env FAULT_LATENCY_MS)")
 	healthz := fs.String("fault-healthz-fail", env("FAULT_HEALTHZ_FAIL", "false"), "make /healthz answer 503 (env FAULT_HEALTHZ_FAIL)")
+	readyz := fs.String("fault-readyz-fail", env("FAULT_READYZ_FAIL", "false"), "make /readyz answer 503 (env FAULT_READYZ_FAIL)")
 	control := fs.String("fault-control", env("FAULT_CONTROL", "false"), "mount PUT /debug/fault for loopback callers (env FAULT_CONTROL)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
@@ -71,6 +75,9 @@ func parseConfig(args []string, getenv func(string) string) (Config, error) {
 	cfg.FaultLatency = time.Duration(ms) * time.Millisecond
 	if cfg.FaultHealthz, err = strconv.ParseBool(*healthz); err != nil {
 		return Config{}, fmt.Errorf("fault healthz fail %q: must be true or false", *healthz)
+	}
+	if cfg.FaultReadyz, err = strconv.ParseBool(*readyz); err != nil {
+		return Config{}, fmt.Errorf("fault readyz fail %q: must be true or false", *readyz)
 	}
 	if cfg.FaultControl, err = strconv.ParseBool(*control); err != nil {
 		return Config{}, fmt.Errorf("fault control %q: must be true or false", *control)

@@ -60,7 +60,7 @@ func run(ctx context.Context, cfg Config, log *slog.Logger, onListen func(main, 
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "pprof", cfg.PprofAddr != "",
 		"fault_error_rate", cfg.FaultErrorRate, "fault_latency_ms", cfg.FaultLatency.Milliseconds(),
-		"fault_healthz_fail", cfg.FaultHealthz, "fault_control", cfg.FaultControl)
+		"fault_healthz_fail", cfg.FaultHealthz, "fault_readyz_fail", cfg.FaultReadyz, "fault_control", cfg.FaultControl)
 	if onListen != nil {
 		onListen(ln.Addr(), pprofAddr)
 	}

@@ -102,7 +102,7 @@ func TestEndpoints(t *testing.T) {
 }
 
 func TestFaultInjection(t *testing.T) {
-	svc := newService(testConfig(t, map[string]string{"FAULT_ERROR_RATE": "0.5", "FAULT_HEALTHZ_FAIL": "true", "FAULT_LATENCY_MS": "30"}), discard())
+	svc := newService(testConfig(t, map[string]string{"FAULT_ERROR_RATE": "0.5", "FAULT_HEALTHZ_FAIL": "true", "FAULT_READYZ_FAIL": "true", "FAULT_LATENCY_MS": "30"}), discard())
 	draws := []float64{0.1, 0.9}
 	svc.rand = func() float64 { d := draws[0]; draws = draws[1:]; return d }
 	h := svc.Handler()
@@ -118,6 +118,9 @@ func TestFaultInjection(t *testing.T) {
 	}
 	if rec := get(t, h, "/healthz"); rec.Code != 503 {
 		t.Fatalf("/healthz = %d, want 503", rec.Code)
+	}
+	if rec := get(t, h, "/readyz"); rec.Code != 503 {
+		t.Fatalf("/readyz = %d, want 503", rec.Code)
 	}
 	if !strings.Contains(get(t, h, "/metrics").Body.String(), `http_requests_total{code="500",handler="root"} 1`) {
 		t.Fatalf("500s not counted")

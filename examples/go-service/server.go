@@ -184,6 +184,10 @@ func (s *Service) healthz(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (s *Service) readyz(w http.ResponseWriter, _ *http.Request) {
+	if s.cfg.FaultReadyz {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "reason": "fault injection"})
+		return
+	}
 	if !s.ready.Load() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "reason": "draining"})
 		return

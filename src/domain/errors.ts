@@ -83,6 +83,8 @@ export const ErrorType = {
   RolloutTimeout: 'SluiceRolloutTimeout',
   /** A rollback found no earlier ReplicaSet (or none holding the named release). */
   NoRollbackRevision: 'SluiceNoRollbackRevision',
+  /** An analysis found no ready instance behind a candidate (a replica-ratio canary at weight 0 runs no pod). */
+  NoReadyInstances: 'SluiceNoReadyInstances',
 
   // --- Analysis ----------------------------------------------------------------------------------
   /** The judge rejected its input (bad condition, mismatched data). */

@@ -133,6 +133,16 @@ export interface RolloutPort {
   rollOut(input: TargetRef & { release: Release; rollingUpdate: RollingUpdate }): Promise<CandidateInfo>;
 }
 
+/**
+ * The instances behind a candidate whose URL is not itself an instance (the catalogue's
+ * `urlScheme`: a `kubernetes://` Deployment runs several pods). An analysis scrapes and loads
+ * each of them; a loopback http URL is its own one instance.
+ */
+export interface InstancesPort {
+  /** Base URLs (no trailing slash) of the ready instances behind `url`, the candidate of `role`, now. */
+  readyInstances(input: TargetRef & { role: Role; url: string }): Promise<string[]>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The fleet router (src/activities/fleet): traffic between the hosts of a fleet, on the central
 // worker. Each host's own instances are changed by its agent, through DeployPort on the host's

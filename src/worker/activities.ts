@@ -14,7 +14,7 @@ import { createWorkflowsActivities } from '../activities/workflows';
 import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
-import type { BuildPort, DeployPort, FleetPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
+import type { BuildPort, DeployPort, FleetPort, InstancesPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
 import type { AdapterConfig, DockerEngine } from '../activities/config';
 import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
@@ -91,7 +91,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
       ...(deps.dockerEngine ? { dockerEngine: deps.dockerEngine } : {}),
       ...(deps.env ? { env: deps.env } : {}),
     });
-  const deploy: DeployPort & Partial<RolloutPort> =
+  const deploy: DeployPort & Partial<RolloutPort> & Partial<InstancesPort> =
     deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();

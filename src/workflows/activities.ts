@@ -3,7 +3,7 @@
  * work. Only types come from outside the workflow sandbox (src/domain/ports.ts).
  */
 import { proxyActivities, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
-import type { BuildPort, DeployPort, RegistryPort } from '../domain/ports';
+import type { BuildPort, DeployPort, InstancesPort, RegistryPort } from '../domain/ports';
 
 /** Builds stream progress as heartbeats; a silent minute means the worker died. */
 export const buildActivity: ActivityOptions = {
@@ -54,6 +54,12 @@ export const probeActivity: ActivityOptions = {
   cancellationType: 'TRY_CANCEL',
 };
 
+/** Which instances run behind a candidate now: one read of the target, retried briefly (a pod restarting). */
+export const lookupActivity: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 6 },
+};
+
 export const registryMaintenanceActivity: ActivityOptions = {
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', maximumAttempts: 3 },
@@ -66,6 +72,7 @@ export const retention = proxyActivities<Pick<RegistryPort, 'listReleases' | 'pr
 export const deploy = proxyActivities<Omit<DeployPort, 'probeHealth'>>(deployActivity);
 export const undo = proxyActivities<Omit<DeployPort, 'probeHealth'>>(compensationActivity);
 export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActivity);
+export const lookup = proxyActivities<InstancesPort>(lookupActivity);
 
 /**
  * Calls an activity with a one-line summary the Temporal UI shows beside it ("deploy canary

@@ -4,7 +4,7 @@
  * decision becomes the release's: promote continues, pause waits for a person, rollback stops the
  * release at once, without waiting for the remaining windows or steps.
  */
-import { CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
 import type { MetricsActivities } from '../activities/metrics';
 import type { CandidateInfo, Role } from '../domain/ports';
 import { Reason } from '../domain/reasons';
@@ -13,7 +13,7 @@ import { runAnalysis, selectTemplates, summarizeAnalysis } from './analysis-chil
 import { needsBaseline } from './judge-loops';
 import type { AnalysisLoad, AnalysisResult } from './analysis-types';
 import type { AnalysisTemplate } from '../domain/analysis';
-import { compensationActivity, deploy, deployActivity, undo, withSummary } from './activities';
+import { compensationActivity, deploy, deployActivity, lookup, lookupActivity, undo, withSummary } from './activities';
 import type { DeployContext } from './context';
 
 const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets' | 'awaitScraped'>>({
@@ -21,6 +21,12 @@ const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unre
   heartbeatTimeout: '10s',
   retry: { maximumAttempts: 5 },
 });
+
+/**
+ * Recorded when a check first asks the target for the instances behind a candidate URL that is not
+ * itself an instance. Histories recorded before it registered such a URL as it was.
+ */
+export const PATCH_INSTANCES_BEHIND_URL = 'analysis-instances-behind-url';
 
 /** host:port of a loopback base URL such as http://127.0.0.1:18081. */
 function hostPort(url: string): string {
@@ -79,28 +85,54 @@ async function stopBaseline(ctx: DeployContext): Promise<void> {
   }
 }
 
+/** One role an analysis measures: its instance of record and the base URL of each instance behind it. */
+interface Measured extends CandidateInfo {
+  urls: string[];
+}
+
+/**
+ * The instances an analysis scrapes and loads for one role. A loopback http URL is the instance
+ * itself; any other (a `kubernetes://` Deployment) names instances only its target can list, so
+ * the target is asked, at every check: the replica-ratio router changes a canary's pod count with
+ * its weight. The scheme gates the call, so recorded histories (all http URLs) replay unchanged.
+ */
+async function instancesBehind(ctx: DeployContext, instance: CandidateInfo): Promise<Measured> {
+  const own = { role: instance.role, release: instance.release, url: instance.url };
+  if (/^https?:\/\//.test(instance.url) || !patched(PATCH_INSTANCES_BEHIND_URL)) return { ...own, urls: [instance.url] };
+  const urls = await ctx.control.interruptible(() =>
+    withSummary(lookup.readyInstances, lookupActivity, `instances of ${instance.role} ${instance.release.version}`, { ...ctx.ref, role: instance.role, url: instance.url }),
+  );
+  ctx.tracker.event('info', `${instance.role} ${instance.release.version}: ${urls.length} ready instance(s) ${urls.join(', ')}`);
+  return { ...own, urls };
+}
+
 export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, candidate: CandidateInfo, label: string): Promise<AnalysisResult> {
   const { spec } = ctx;
   const templates = selectTemplates(spec.analysis.templates, check.templates);
   ctx.tracker.event('check', `${label}: analysis ${templates.map((t) => t.name).join(', ')} on ${candidate.url}`);
 
   const baseline = candidate.role === 'canary' && needsBaseline(templates) ? await startBaseline(ctx) : undefined;
-  const instances = [{ role: candidate.role, release: candidate.release, url: candidate.url }, ...(baseline ? [baseline] : [])];
+  const instances: Measured[] = [];
+  for (const instance of [candidate, ...(baseline ? [baseline] : [])]) instances.push(await instancesBehind(ctx, instance));
   for (const instance of instances) {
     await scrape.registerTargets({
       service: spec.service,
       environment: spec.environment,
       role: instance.role,
       version: instance.release.version,
-      targets: [hostPort(instance.url)],
+      targets: instance.urls.map(hostPort),
     });
   }
   return analyseAndDecide(ctx, label, {
     templates,
     ...(check.window ? { window: check.window } : {}),
     candidate: { role: candidate.role, version: candidate.release.version },
-    scraped: instances.map((i) => ({ role: i.role, version: i.release.version })),
-    load: loadFor(ctx, instances),
+    // Every instance must have been scraped before the judges take their zero point.
+    scraped: instances.map((i) => ({ role: i.role, version: i.release.version, ...(i.urls.length > 1 ? { instances: i.urls.length } : {}) })),
+    load: loadFor(
+      ctx,
+      instances.flatMap((i) => i.urls.map((url) => ({ url }))),
+    ),
     // Scraping is only needed while the canary is judged.
     release: async () => {
       for (const instance of instances) await scrape.unregisterTargets({ service: spec.service, environment: spec.environment, role: instance.role });

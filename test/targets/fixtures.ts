@@ -44,13 +44,19 @@ export async function serviceBinary(version: string): Promise<string> {
   return out;
 }
 
-/** A FROM scratch image of the static binary, pushed to the stack's registry, pinned by digest. */
-export async function serviceImage(docker: Docker, repo: string, version: string): Promise<string> {
+/**
+ * A FROM scratch image of the static binary, pushed to the stack's registry, pinned by digest.
+ * `env` is baked into the image (`ENV`): a bad build (a fault) that follows the release wherever it
+ * runs, under every target's own environment. Give such an image a version of its own: the tag is
+ * the version's.
+ */
+export async function serviceImage(docker: Docker, repo: string, version: string, env: Record<string, string> = {}): Promise<string> {
   const binary = await serviceBinary(version);
   const ctx = await mkdtemp(join(tmpdir(), 'sluice-img-'));
   try {
     await copyFile(binary, join(ctx, 'go-service'));
-    await writeFile(join(ctx, 'Dockerfile'), 'FROM scratch\nCOPY go-service /go-service\nENTRYPOINT ["/go-service"]\n');
+    const envLines = Object.entries(env).map(([name, value]) => `ENV ${name}=${JSON.stringify(value)}\n`);
+    await writeFile(join(ctx, 'Dockerfile'), `FROM scratch\nCOPY go-service /go-service\n${envLines.join('')}ENTRYPOINT ["/go-service"]\n`);
     const name = `${registryAddress(stack)}/${repo}`;
     const tag = imageTagForVersion(version);
     const stream = await docker.buildImage(tar.pack(ctx) as unknown as NodeJS.ReadableStream, { t: `${name}:${tag}` });

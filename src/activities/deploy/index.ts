@@ -1,11 +1,12 @@
 import pino from 'pino';
-import type { DeployPort, HealthProbeInput, RolloutPort, TargetRef } from '../../domain/ports';
+import type { DeployPort, HealthProbeInput, InstancesPort, RolloutPort, TargetRef } from '../../domain/ports';
 import { ErrorType, badInput } from '../../domain/errors';
 import type { AdapterConfig } from '../config';
 import { probeHealth } from '../health';
 import { ROUTERS, type RouterRegistry } from '../routers/registry';
 import { TARGETS, targetAdapter, type TargetRegistry } from '../targets/registry';
 import type { TargetActivities } from '../targets/target';
+import { scrapeAddress } from '../metrics/scrape-groups';
 import { withLiveScrape } from './scrape';
 
 export interface DeployActivityDeps {
@@ -25,10 +26,11 @@ export interface DeployActivityDeps {
 /**
  * The deploy activities the workflows call (DeployPort): each call goes to the activities of the
  * adapter its `target.kind` names, looked up in the registry. Health probes go to the adapter
- * whose URL scheme the URL has, and to the HTTP probe otherwise. With `prometheusTargetsDir`, the
+ * whose URL scheme the URL has, and to the HTTP probe otherwise; the instances behind a URL to the
+ * adapter that made it. With `prometheusTargetsDir`, the
  * instances each call starts or stops are (un)registered for continuous scraping.
  */
-export function createDeployActivities(deps: DeployActivityDeps): DeployPort & RolloutPort {
+export function createDeployActivities(deps: DeployActivityDeps): DeployPort & RolloutPort & InstancesPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
   const targets = deps.targets ?? TARGETS;
   const routers = deps.routers ?? ROUTERS;
@@ -58,6 +60,13 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & R
       const rollOut = activitiesOf(input).rollOut;
       if (!rollOut) throw badInput(ErrorType.StrategyUnsupported, `the ${input.target.kind} target does not roll its own instances: the rolling strategy needs hosts there`);
       return rollOut(input);
+    },
+    async readyInstances(input) {
+      const own = activitiesOf(input).readyInstances;
+      if (own) return own(input);
+      // A loopback instance's URL is the instance itself.
+      if (scrapeAddress(input.url)) return [input.url];
+      throw badInput(ErrorType.NoReadyInstances, `the ${input.target.kind} target cannot list the instances behind ${input.url}`);
     },
     probeHealth: (input: HealthProbeInput) => {
       const owner = Object.values(targets).find((t) => t.urlScheme && t.probeHealth && input.url.startsWith(`${t.urlScheme}//`));

@@ -2,7 +2,7 @@ import { urlHost } from '../../domain/address';
 import type pino from 'pino';
 import type { z } from 'zod';
 import type { Artifact } from '../../domain/adapters';
-import type { CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, Role, RolloutPort } from '../../domain/ports';
+import type { CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, InstancesPort, Role, RolloutPort } from '../../domain/ports';
 import { commitFromVersion, imageTagForVersion, type Release } from '../../domain/release';
 import type { AdapterConfig } from '../config';
 import type { RouterFamily, RouterRegistry } from '../routers/router';
@@ -31,7 +31,8 @@ export interface TargetAdapter {
   deployActivities(deps: TargetAdapterDeps): TargetActivities;
 }
 
-export type TargetActivities = Omit<DeployPort, 'probeHealth'> & Partial<RolloutPort>;
+/** `readyInstances`: a target whose candidate URLs name more than one instance (its `urlScheme`) lists them. */
+export type TargetActivities = Omit<DeployPort, 'probeHealth'> & Partial<RolloutPort> & Partial<InstancesPort>;
 
 export interface TargetAdapterDeps {
   config: AdapterConfig;

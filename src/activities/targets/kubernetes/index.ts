@@ -1,8 +1,9 @@
-import type { CandidateInfo, DeployPort, HealthProbeInput, HealthProbeResult, RolloutPort, TargetRef } from '../../../domain/ports';
+import type { CandidateInfo, DeployPort, HealthProbeInput, HealthProbeResult, InstancesPort, RolloutPort, TargetRef } from '../../../domain/ports';
 import type { RouterRegistry } from '../../routers/router';
 import type { TargetAdapter } from '../target';
 import { connectKubernetes } from './client';
 import { createKubernetesTarget, type KubernetesCandidateInfo, type KubernetesTargetRef } from './target';
+import { deploymentOfUrl } from './instances';
 import { deploymentRolloutStatus } from './rollout';
 import { KubernetesTargetSettings, parseKubernetesSettings } from './schema';
 
@@ -39,14 +40,14 @@ export async function probeKubernetes(input: HealthProbeInput): Promise<HealthPr
     checks: [{ path: 'rollout', status, ok, ms: Date.now() - started, ...(error ? { error } : {}) }],
   });
   try {
+    const where = deploymentOfUrl(input.url);
+    if (!where) return check(false, null, `not a deployment URL: ${input.url}`);
     const url = new URL(input.url);
-    const [, kind, name] = url.pathname.split('/');
-    if (kind !== 'deployments' || !name) return check(false, null, `not a deployment URL: ${input.url}`);
     const clients = await connectKubernetes({
       kubeconfig: url.searchParams.get('kubeconfig') ?? undefined,
       context: url.searchParams.get('context') ?? undefined,
     });
-    const d = await clients.apps.readNamespacedDeployment({ name, namespace: url.hostname });
+    const d = await clients.apps.readNamespacedDeployment({ name: where.name, namespace: where.namespace });
     const status = deploymentRolloutStatus(d);
     const desired = d.spec?.replicas ?? 1;
     const available = d.status?.availableReplicas ?? 0;
@@ -64,7 +65,7 @@ export interface KubernetesDeployDeps {
   routers?: RouterRegistry;
 }
 
-export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}): DeployPort & RolloutPort {
+export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}): DeployPort & RolloutPort & InstancesPort {
   const target = createKubernetesTarget({ env: deps.env, ...(deps.routers ? { routers: deps.routers } : {}) });
   return {
     currentRelease: (input) => target.currentRelease(toRef(input)),
@@ -83,6 +84,7 @@ export function createKubernetesDeployActivities(deps: KubernetesDeployDeps = {}
     async rollOut(input) {
       return withLocation(input, await target.rollOut({ ...toRef(input), release: input.release, rollingUpdate: input.rollingUpdate }));
     },
+    readyInstances: (input) => target.readyInstances({ ...toRef(input), url: input.url }),
     async probeHealth(input) {
       if (isKubernetesUrl(input.url)) return probeKubernetes(input);
       if (deps.probeHttp) return deps.probeHttp(input);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RollingUpdate } from '../../../domain/ports';
 import type { Release } from '../../../domain/release';
 import type { k8s } from './client';
-import { type KubernetesTargetSettings } from './schema';
+import { HOST_NETWORK_ENV, MAX_SLOT_PORT_OFFSET, type KubernetesTargetSettings } from './schema';
 import { ErrorType, badInput } from '../../../domain/errors';
 
 /**
@@ -102,6 +102,61 @@ function releaseAnnotations(release: Release): Record<string, string> {
 }
 
 /**
+ * What each slot listens on with `network: host`: the pods of every slot share their node's
+ * network, and two pods on one node cannot bind the same port, so a canary (or a baseline, or the
+ * other blue-green slot) beside a stable pod needs a port of its own. Fixed per slot, so a pod
+ * template never depends on which slot happened to be free, and documented in docs/kubernetes.md.
+ */
+export const SLOT_PORT_OFFSET = { main: 0, canary: 1, blue: 2, green: 3, baseline: MAX_SLOT_PORT_OFFSET } as const satisfies Record<Slot, number>;
+
+/** The port a slot's pods listen on: `containerPort`, plus the slot's offset with `network: host`. */
+export function slotPort(settings: Pick<KubernetesTargetSettings, 'containerPort' | 'network'>, slot: Slot): number {
+  return settings.network === 'host' ? settings.containerPort + SLOT_PORT_OFFSET[slot] : settings.containerPort;
+}
+
+const HOSTNAME_TOPOLOGY = 'kubernetes.io/hostname';
+
+/**
+ * Where the pods may run and how they reach the network. Empty for the defaults, so the pod
+ * template of a `network: pod` release is what it was before these settings existed (same
+ * template hash, same ReplicaSet on a rollback).
+ */
+function placement(scope: Scope, slot: Slot): Partial<k8s.V1PodSpec> {
+  const { settings } = scope;
+  return {
+    ...(settings.network === 'host'
+      ? {
+          hostNetwork: true,
+          // Without it a hostNetwork pod resolves names with the node's resolver, not the cluster's.
+          dnsPolicy: 'ClusterFirstWithHostNet',
+          // One pod of a slot per node: they all bind the slot's port on the node's address.
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { ...scopeSelector(scope), [LABEL.slot]: slot } }, topologyKey: HOSTNAME_TOPOLOGY }],
+            },
+          },
+        }
+      : {}),
+    ...(Object.keys(settings.nodeSelector).length > 0 ? { nodeSelector: { ...settings.nodeSelector } } : {}),
+    ...(settings.tolerations.length > 0 ? { tolerations: settings.tolerations.map((t) => ({ ...t })) } : {}),
+  };
+}
+
+/**
+ * The container's environment. With `network: pod` the service listens on every interface of its
+ * own pod; with `network: host` on its node's address (the downward API's status.hostIP, which the
+ * kubelet expands into ADDR) and the slot's port, never on 0.0.0.0 of a shared network.
+ */
+function containerEnv(scope: Scope, slot: Slot, extraEnv: Record<string, string>): k8s.V1EnvVar[] {
+  const { settings } = scope;
+  const port = slotPort(settings, slot);
+  const plain = (values: Record<string, string>) => Object.entries(values).map(([name, value]) => ({ name, value }));
+  if (settings.network !== 'host') return plain({ ADDR: `0.0.0.0:${port}`, ...settings.env, ...extraEnv });
+  const own = Object.fromEntries(Object.entries({ ...settings.env, ...extraEnv }).filter(([name]) => !(HOST_NETWORK_ENV as readonly string[]).includes(name)));
+  return [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }, { name: 'ADDR', value: `$(HOST_IP):${port}` }, ...plain(own)];
+}
+
+/**
  * The pod template for a release in a slot. It holds nothing that changes between two deploys of
  * the same release (no workflow id, no timestamps), so rolling back to a release the Deployment
  * still has a ReplicaSet for scales that ReplicaSet up instead of creating a new one.
@@ -109,18 +164,22 @@ function releaseAnnotations(release: Release): Record<string, string> {
  */
 export function podTemplate(scope: Scope, slot: Slot, release: Release, extraEnv: Record<string, string> = {}): k8s.V1PodTemplateSpec {
   const { settings } = scope;
+  const port = slotPort(settings, slot);
   return {
     metadata: {
       labels: { ...commonLabels(scope), [LABEL.slot]: slot, [LABEL.release]: releaseLabel(release) },
       annotations: releaseAnnotations(release),
     },
     spec: {
+      ...placement(scope, slot),
       containers: [
         {
           name: settings.containerName,
           image: pinnedImage(release),
-          ports: [{ name: 'http', containerPort: settings.containerPort }],
-          env: Object.entries({ ADDR: `0.0.0.0:${settings.containerPort}`, ...settings.env, ...extraEnv }).map(([name, value]) => ({ name, value })),
+          // With hostNetwork the API server would default hostPort to the same value; written
+          // out, the template says what the node's port is.
+          ports: [{ name: 'http', containerPort: port, ...(settings.network === 'host' ? { hostPort: port } : {}) }],
+          env: containerEnv(scope, slot, extraEnv),
           readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
           livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
         },

@@ -1,11 +1,13 @@
 import { Context } from '@temporalio/activity';
 import type { RollingUpdate } from '../../../domain/ports';
+import { ErrorType, badInput } from '../../../domain/errors';
 import type { Release } from '../../../domain/release';
 import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
 import { connectKubernetes, serverSideApply } from './client';
 import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './history';
 import { LABEL, baseName, deploymentName, podTemplate, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterRegistry } from '../../routers/router';
+import { deploymentOfUrl, readyPodUrls } from './instances';
 import { deploymentRolloutStatus, type RolloutStatus } from './rollout';
 import { parseKubernetesSettings } from './schema';
 import {
@@ -204,7 +206,10 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     async rollbackToRelease(ref: KubernetesTargetRef & { release?: Release }): Promise<KubernetesCandidateInfo> {
       const ctx = await open(ref);
       const total = ctx.scope.settings.replicas;
-      await restoreStable(ctx);
+      // A canary that still runs pods leaves first. One at 0 pods already gave its traffic back;
+      // restoring anyway would wait on the stable's rollout, which has failed for good when the
+      // stable missed its progress deadline: the very state this rollback repairs.
+      if (((await readDeployment(ctx, 'canary'))?.spec?.replicas ?? 0) > 0) await restoreStable(ctx);
       const deployments = (await listDeployments(ctx)).items;
       const stable = deployments.find((d) => roleOf(d) === 'stable');
       const warm = ref.release
@@ -261,6 +266,14 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       const slot = await stableSlotOf(ctx);
       await applySlot(ctx, slot, 'stable', ref.release, ctx.scope.settings.replicas, undefined, ref.rollingUpdate);
       return info(ctx, 'stable', ref.release, slot);
+    },
+
+    /** Base URLs of the ready pods behind a candidate URL of this scope (kubernetes://<namespace>/deployments/<name>). */
+    async readyInstances(ref: KubernetesTargetRef & { url: string }): Promise<string[]> {
+      const ctx = await open(ref);
+      const where = deploymentOfUrl(ref.url);
+      if (!where) throw badInput(ErrorType.NoReadyInstances, `${ref.url} names no Deployment (kubernetes://<namespace>/deployments/<name>)`);
+      return readyPodUrls(ctx.clients, where, ctx.scope.settings.containerName);
     },
 
     /** `kubectl rollout status` of the stable Deployment, without waiting. */
