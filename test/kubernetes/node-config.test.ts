@@ -4,7 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import { loadStackConfig } from '../../src/dev/config';
 import { loadKubeStackConfig } from '../../src/dev/components/kube-config';
 import { containerdConfigToml } from '../../src/dev/components/kube-node-containerd';
-import { kubeNodeCountFromEnv, loadKubeNodeConfig, MAX_KUBE_NODES, parseKubeNodeCount } from '../../src/dev/components/kube-node-config';
+import { DEFAULT_KUBE_NODES, kubeNodeCountFromEnv, loadKubeNodeConfig, MAX_KUBE_NODES, parseKubeNodeCount } from '../../src/dev/components/kube-node-config';
 import { kubeletArgs, kubeletConfigYaml } from '../../src/dev/components/kube-node-kubelet';
 
 // Runs on: nothing but the functions that lay out and configure the real nodes (no daemon is
@@ -14,9 +14,11 @@ const stack = loadStackConfig({ SLUICE_STATE_DIR: '/tmp/sluice-node-config-test'
 const all = Array.from({ length: MAX_KUBE_NODES }, (_, i) => loadKubeNodeConfig(stack, i, {}));
 
 describe('real node layout and configuration', () => {
-  it('reads the node count from --kube-nodes or SLUICE_KUBE_NODES, 0 unless set', () => {
-    assert.equal(kubeNodeCountFromEnv({}), 0);
-    assert.equal(kubeNodeCountFromEnv({ SLUICE_KUBE_NODES: '3' }), 3);
+  it('reads the node count from --kube-nodes or SLUICE_KUBE_NODES, DEFAULT_KUBE_NODES unless set', () => {
+    assert.equal(kubeNodeCountFromEnv({}), DEFAULT_KUBE_NODES);
+    assert.equal(DEFAULT_KUBE_NODES, 3);
+    assert.equal(kubeNodeCountFromEnv({ SLUICE_KUBE_NODES: '0' }), 0);
+    assert.equal(kubeNodeCountFromEnv({ SLUICE_KUBE_NODES: '5' }), 5);
     assert.equal(parseKubeNodeCount(String(MAX_KUBE_NODES), '--kube-nodes'), MAX_KUBE_NODES);
     for (const bad of ['', '-1', '1.5', 'three', String(MAX_KUBE_NODES + 1)]) {
       assert.throws(() => parseKubeNodeCount(bad, '--kube-nodes'), /--kube-nodes must be a whole number from 0 to 8/, bad);
