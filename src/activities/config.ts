@@ -31,6 +31,8 @@ export interface AdapterConfig {
   dockerEngine?: DockerEngine;
   /** Where the HAProxy router keeps one HAProxy process per service + environment (HaproxyRouterDeps). */
   haproxy: { runDir: string; binary?: string };
+  /** The config centre a spec's `config: { source: etcd }` reads when it names no endpoints (etcd client URLs). */
+  configCentre?: { etcdEndpoints: string[] };
   /** Environment the Kubernetes target reads its kubeconfig location from (default process.env). */
   env?: NodeJS.ProcessEnv;
 }

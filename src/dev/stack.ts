@@ -3,6 +3,7 @@ import type { StackConfig } from './config';
 import { logFile, pidFile, type Component } from './component';
 import { alertReceiverComponent } from './components/alert-receiver';
 import { alertmanagerComponent } from './components/alertmanager';
+import { configEtcdComponent } from './components/config-etcd';
 import { dockerdComponent } from './components/dockerd';
 import { haproxyComponent } from './components/haproxy';
 import { prometheusComponent } from './components/prometheus';
@@ -42,7 +43,7 @@ function tailOfLog(path: string, lines = 15): string {
 }
 
 /** Started only when named (`dev up --only supervisord`): the process target's supervisord. */
-export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent];
+export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent, configEtcdComponent];
 
 /** Every component this stack knows: the core ones, the optional Kubernetes control plane, the optional others. */
 export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS, ...OPTIONAL_COMPONENTS];

@@ -6,6 +6,7 @@
  * Every deploy activity is idempotent: called twice with the same arguments it leaves the same
  * state, and "remove" of something absent succeeds. That is what makes the saga safe to replay.
  */
+import type { ConfigSpec, ResolvedConfig } from './config';
 import type { Release, ResolvedVersion } from './release';
 import type { RouterSpec, TargetSpec } from './spec';
 
@@ -113,6 +114,17 @@ export interface DeployPort {
 }
 
 export type SluiceActivities = BuildPort & RegistryPort & DeployPort;
+
+// ---------------------------------------------------------------------------------------------
+// Configuration (src/activities/config-sources; docs/config.md).
+export interface ConfigPort {
+  /**
+   * Reads the spec's configuration once, at one point in time (one etcd revision), refuses keys no
+   * process could take, and names it by content digest. The result holds plain values and secret
+   * names only: it goes into workflow history.
+   */
+  resolveConfigVersion(input: { service: string; environment: string; config: ConfigSpec }): Promise<ResolvedConfig>;
+}
 
 /** How a target that rolls its own instances replaces them (Kubernetes: Deployment.spec.strategy.rollingUpdate). */
 export interface RollingUpdate {
