@@ -1,3 +1,5 @@
+import type { ResolvedConfig } from './config';
+
 /**
  * A release: one built version of one service, the unit every target deploys and every rollback
  * names. Plain data (workflow code imports it), no zod here; spec.ts validates what comes in.
@@ -14,6 +16,12 @@ export interface Release {
   imageRef?: string;
   /** Versioned binary in the artifact store (process target). */
   binaryPath?: string;
+  /**
+   * The configuration it runs with (issue 16, docs/config.md), resolved once per release: its
+   * config version and plain values; secrets by name only, their values read where an instance
+   * starts. Absent for a spec without `config:` and for a release recovered from the world.
+   */
+  config?: ResolvedConfig;
 }
 
 /**

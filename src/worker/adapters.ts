@@ -25,6 +25,8 @@ export function adapterConfigFromStack(
     // Known, not chosen: the process target uses it only when a spec asks for supervisord.
     supervisordSocket: supervisordLayout(stack.supervisord.dir).socket,
     configCentre: { etcdEndpoints: configCentreEndpoints(stack, extra.env ?? process.env) },
+    // Secret values for instances this worker (or agent) starts: SLUICE_SECRETS_DIR, then the environment.
+    ...((extra.env ?? process.env).SLUICE_SECRETS_DIR ? { secretsDir: resolve((extra.env ?? process.env).SLUICE_SECRETS_DIR!) } : {}),
     ...(extra.docker ? { docker: extra.docker } : {}),
     ...(extra.dockerEngine ? { dockerEngine: extra.dockerEngine } : {}),
     ...(extra.env ? { env: extra.env } : {}),

@@ -20,6 +20,7 @@ import { Notifier } from './notify';
 import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
+import { resolveReleaseConfig } from './config';
 import { Tracker } from './tracker';
 import { recordReleaseEnd, recordReleaseStart } from './metrics';
 import { ErrorType } from '../domain/errors';
@@ -115,7 +116,9 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
       previous = await control.interruptible(() =>
         hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : deploy.currentRelease(ref),
       );
+      const config = await resolveReleaseConfig(spec, control, tracker);
       release = await obtainRelease(spec, control, tracker);
+      if (config) release = { ...release, config };
       tracker.setReleases(release, previous);
       // Once the version is known, so the message can name it (a failed build sends only `failed`).
       notifier.notify('started', {

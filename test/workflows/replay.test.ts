@@ -1,3 +1,4 @@
+import { PATCH_CONFIG_VERSION } from '../../src/workflows/config';
 import { PATCH_CHANGE_LOCK } from '../../src/workflows/change-lock';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -101,4 +102,17 @@ test('drill histories are recorded for both kinds, scheduled and skipped runs; o
 test('releases recorded since the change lock ask for a running rollback first; older histories never did', () => {
   assert.ok(patchIds('canary-promoted.v5.json').includes(PATCH_CHANGE_LOCK), patchIds('canary-promoted.v5.json').join(', '));
   for (const file of files.filter((f) => /\.v[1-4]\.json$/.test(f))) assert.ok(!patchIds(file).includes(PATCH_CHANGE_LOCK), file);
+});
+
+test('releases with config: resolve their config version behind its patch; histories without config never call it', () => {
+  const activities = (file: string) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+    );
+  assert.ok(patchIds('canary-config.v6.json').includes(PATCH_CONFIG_VERSION), patchIds('canary-config.v6.json').join(', '));
+  assert.deepEqual(activities('canary-config.v6.json').slice(0, 3), ['currentRelease', 'resolveConfigVersion', 'deployCandidate']);
+  for (const file of files.filter((f) => !f.includes('config'))) {
+    assert.ok(!patchIds(file).includes(PATCH_CONFIG_VERSION), file);
+    assert.ok(!activities(file).includes('resolveConfigVersion'), file);
+  }
 });

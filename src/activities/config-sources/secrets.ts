@@ -32,3 +32,8 @@ export async function readSecrets(names: readonly string[], sources: SecretSourc
   }
   return values;
 }
+
+/** The secret sources of an adapter configuration (AdapterConfig's `secretsDir` and `env`). */
+export function secretSourcesOf(config: { env?: NodeJS.ProcessEnv; secretsDir?: string }): SecretSources {
+  return { env: config.env ?? process.env, ...(config.secretsDir ? { dir: config.secretsDir } : {}) };
+}

@@ -38,17 +38,32 @@ export function registerReleasesCommand(program: Command): void {
       const { spec } = loadSpec({ ...opts, env: ref.environment });
       if (spec.service === ref.service && spec.source.kind === 'build') imageRepo = spec.source.imageRepo;
     }
-    const { releases, live, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    const { releases, live, liveConfig, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
     if (opts.output === 'json') {
-      console.log(JSON.stringify({ service: ref.service, environment: ref.environment, live: live ?? null, workflowId, link, releases, ...(hosts ? { hosts } : {}) }, null, 2));
+      console.log(
+        JSON.stringify(
+          { service: ref.service, environment: ref.environment, live: live ?? null, liveConfig: liveConfig ?? null, workflowId, link, releases, ...(hosts ? { hosts } : {}) },
+          null,
+          2,
+        ),
+      );
       return;
     }
     if (releases.length === 0) console.log(`no retained releases of ${ref.service}`);
     else
       console.log(
         table(
-          ['', 'version', 'image tag', 'digest', 'binary', 'built'],
-          releases.map((r) => [r.version === live ? '*' : '', r.version, r.imageTag, r.digest ? r.digest.slice(0, 19) : '-', r.binaryPath ? 'yes' : '-', r.builtAt ?? '']),
+          ['', 'version', 'config', 'image tag', 'digest', 'binary', 'built'],
+          releases.map((r) => [
+            r.version === live ? '*' : '',
+            r.version,
+            // The config version is recorded with a release, not with the build: known for the live one.
+            r.version === live && liveConfig ? liveConfig.id : '-',
+            r.imageTag,
+            r.digest ? r.digest.slice(0, 19) : '-',
+            r.binaryPath ? 'yes' : '-',
+            r.builtAt ?? '',
+          ]),
         ),
       );
     if (hosts) {
@@ -60,6 +75,9 @@ export function registerReleasesCommand(program: Command): void {
         ),
       );
     }
-    if (workflowId) console.log(`\n${live ? `* live in ${ref.environment}` : `live release in ${ref.environment} unknown`}\nworkflow ${workflowId}\nweb ui   ${link}`);
+    const liveLine = live
+      ? `* live in ${ref.environment}${liveConfig ? ` with config ${liveConfig.id} (${liveConfig.source}${liveConfig.revision !== null ? ` at revision ${liveConfig.revision}` : ''})` : ''}`
+      : `live release in ${ref.environment} unknown`;
+    if (workflowId) console.log(`\n${liveLine}\nworkflow ${workflowId}\nweb ui   ${link}`);
   });
 }

@@ -18,6 +18,7 @@ import { startReceiver } from '../../notify/receiver';
 import { newService, release, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
 import { writeRetained } from './file-target';
 import { createWorkflowsActivities } from '../../../src/activities/workflows';
+import { createConfigActivities } from '../../../src/activities/config-sources';
 import { DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../../../src/domain/drill';
 import type { ReleaseSpec, ReleaseSpecInput } from '../../../src/domain/spec';
 import { temporalClient } from '../../helpers/stack';
@@ -41,6 +42,20 @@ const scenarios: Record<string, Scenario> = {
     );
     await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
     await handle.executeUpdate(approveUpdate, { args: ['recorder'] });
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // A release with `config:` (patch config-version): the config activity, the memo, the values on the release.
+  'canary-config': async (h) => {
+    const service = newService('rec-config');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'canary', steps: [{ setWeight: 50 }] },
+        config: { source: 'env', values: { LOG_LEVEL: 'debug', FAULT_ERROR_RATE: '0' }, secrets: ['DB_PASSWORD'] },
+      }),
+    );
     await result(handle);
     return { workflowId: handle.workflowId };
   },
@@ -179,7 +194,10 @@ async function main(): Promise<void> {
   const env = { RECORDER_WEBHOOK_SECRET: 'whsec_cmVjb3JkZXItb25seS1ub3QtYS1zZWNyZXQ=', RECORDER_SLACK_URL: `${receiver.url}/slack` };
   // A drill asks Temporal whether a release runs (the WorkflowsPort activity).
   const temporal = await temporalClient();
-  const h = await startHarness({ buildMs: 0, activities: { ...createNotifyActivities({ env }), ...createWorkflowsActivities({ client: temporal.client }) } });
+  const h = await startHarness({
+    buildMs: 0,
+    activities: { ...createNotifyActivities({ env }), ...createWorkflowsActivities({ client: temporal.client }), ...createConfigActivities({ etcdEndpoints: [] }) },
+  });
   try {
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const { workflowId } = await run(h, { webhookUrl: `${receiver.url}/webhook` });

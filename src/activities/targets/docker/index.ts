@@ -3,10 +3,23 @@ import { repositoryOf } from '../../../domain/references';
 import { compare } from 'semver';
 import { z } from 'zod';
 import type { AdapterConfig, DockerEngine } from '../../config';
+import { secretSourcesOf, type SecretSources } from '../../config-sources/secrets';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { heartbeatIfActivity } from '../activity-context';
 import { nothingListens, portFree, waitForReady, waitPortFree } from '../readiness';
-import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from '../settings';
+import {
+  configHash,
+  EnvSettings,
+  ReadinessSettings,
+  instanceEnv,
+  instanceSecrets,
+  parseSettings,
+  portLayout,
+  PortSettings,
+  safeName,
+  slotPort,
+  type PortLayout,
+} from '../settings';
 import {
   endpointsOf,
   freeStableSlot,
@@ -69,11 +82,15 @@ export class DockerTarget implements Target {
   /** Whether the engine is on another host: its ports are checked by connecting, not binding. */
   private readonly remote: boolean;
 
-  /** `engine`: where `docker` points, when not the settings' own (AdapterConfig.dockerEngine). */
+  /**
+   * `engine`: where `docker` points, when not the settings' own (AdapterConfig.dockerEngine).
+   * `secretSources`: where a release's secrets are read when an instance starts.
+   */
   constructor(
     private readonly docker: Docker,
     rawSettings: unknown,
     engine?: DockerEngine,
+    private readonly secretSources: SecretSources = { env: process.env },
   ) {
     const settings = parseSettings(DockerTargetSettings, rawSettings, 'docker target');
     const inEffect = settings.engine ?? engine;
@@ -192,8 +209,10 @@ export class DockerTarget implements Target {
       throw badInput(ErrorType.MissingArtifact, `release ${request.release.version} of ${scope.service} has no imageRef; the docker target runs images pinned by digest`);
     }
     const port = slotPort(this.layout(scope), slot);
-    const env = { ...instanceEnv(this.settings, slot, request.release.version, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
-    const hash = configHash({ imageRef, env, port, slot });
+    const env = { ...instanceEnv(this.settings, slot, request.release, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
+    // Secrets by name in the hash (it is a label), their values only in the container's env.
+    const secretNames = request.release.config?.version.secrets ?? [];
+    const hash = configHash({ imageRef, env, port, slot, ...(secretNames.length > 0 ? { secrets: secretNames } : {}) });
     const inSlot = (await this.instances(scope)).filter((i) => i.slot === slot);
     const same = inSlot.find((i) => i.configHash === hash && i.running);
     if (same) {
@@ -207,6 +226,7 @@ export class DockerTarget implements Target {
         `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`,
       );
     }
+    const secrets = await instanceSecrets(request.release, this.secretSources);
     await this.ensureImage(imageRef);
     await this.tagRelease(imageRef, request.release.version);
     const generation = Date.now();
@@ -225,7 +245,7 @@ export class DockerTarget implements Target {
     const container = await this.docker.createContainer({
       name: safeName('sluice', scope.service, scope.environment, slot),
       Image: imageRef,
-      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Env: Object.entries({ ...env, ...secrets }).map(([k, v]) => `${k}=${v}`),
       Labels: labels,
       StopSignal: 'SIGTERM',
       StopTimeout: this.settings.stopTimeoutSec,
@@ -342,6 +362,6 @@ export const dockerAdapter = loopbackTargetAdapter({
   settings: DockerTargetSettings,
   create: (raw, config) => {
     const engine = engineFor(parseSettings(DockerTargetSettings, raw, 'docker target'), config);
-    return new DockerTarget(dockerFor(engine, config), raw, engine);
+    return new DockerTarget(dockerFor(engine, config), raw, engine, secretSourcesOf(config));
   },
 });
