@@ -42,7 +42,7 @@ function tailOfLog(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Started only when named (`dev up --only supervisord`): the process target's supervisord. */
+/** Started only when named (`dev up --only supervisord,config-etcd`): the process target's supervisord, the config centre. */
 export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent, configEtcdComponent];
 
 /** Every component this stack knows: the core ones, the optional Kubernetes control plane, the optional others. */
