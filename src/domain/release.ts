@@ -87,6 +87,27 @@ export function sameRelease(a: Release | null | undefined, b: Release | null | u
   return a.version === b.version;
 }
 
+/**
+ * Two releases run the same configuration: the same config digest, or neither has one. A build
+ * is not compared (sameRelease does that).
+ */
+export function sameConfig(a: Pick<Release, 'config'> | null | undefined, b: Pick<Release, 'config'> | null | undefined): boolean {
+  return (a?.config?.version.digest ?? null) === (b?.config?.version.digest ?? null);
+}
+
+/**
+ * The same build with the same configuration: what an instance must run to stand for a release
+ * (issue 16: a config-only release runs the live build with another config version).
+ */
+export function sameBuildAndConfig(a: Release | null | undefined, b: Release | null | undefined): boolean {
+  return sameRelease(a, b) && sameConfig(a, b);
+}
+
+/** `1.4.3+a1b2c3d` or `1.4.3+a1b2c3d with cfg-1a2b3c4d5e6f`: a release as people name the pair. */
+export function pairLabel(release: Pick<Release, 'version' | 'config'>): string {
+  return release.config ? `${release.version} with ${release.config.version.id}` : release.version;
+}
+
 /** A retained release matches a requested version by version, image tag, or digest reference. */
 export function matchesVersion(release: Pick<Release, 'version' | 'imageTag' | 'imageRef'>, wanted: string): boolean {
   const w = wanted.trim();

@@ -29,8 +29,9 @@ import { runCli } from '../cli/helpers';
 import { adapterConfig, catalogue, freePort, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary, serviceImage } from '../targets/fixtures';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
-import { release, waitForStatus } from '../workflows/support/harness';
+import { waitForStatus } from '../workflows/support/harness';
 import { skipReason, startScratchCentre, type ScratchCentre } from './centre';
+import { retireEverything, targetOf } from './instances';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -146,7 +147,8 @@ for (const kind of cases) {
       // This suite's instances and router entry; the worker is stopped once, after every suite.
       const ref = { service, environment: ENVIRONMENT, target: kind.target(service, basePort), router: router() };
       const deploy = createDeployActivities({ config: { ...adapterConfig, docker: e2e.docker }, logger: quiet, prometheusTargetsDir: stack.prometheus.targetsDir });
-      for (const version of [V1, V2]) await deploy.retireRelease({ ...ref, release: release(service, version) }).catch(() => undefined);
+      // Each instance's own release, config included: retireRelease stops one pair of build and config.
+      await retireEverything(ref, targetOf(ref, e2e.docker, adapterConfig.stateDir), deploy);
       await createRouter(ref.router.kind, ref.router.settings, adapterConfig)
         .remove({ service, environment: ENVIRONMENT })
         .catch(() => undefined);

@@ -35,7 +35,8 @@ import {
   releaseFromLabels,
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
-import { imageTagForVersion } from '../../../domain/release';
+import { imageTagForVersion, sameBuildAndConfig } from '../../../domain/release';
+import { readRecordedConfig, recordConfig } from '../recorded-config';
 import { versionFromImageTag } from '../../build/version';
 import { DockerEngineSettings, dockerClientFor, isRemote, loopbackAddressOf, parseEngineHost } from './engine';
 
@@ -67,6 +68,8 @@ export const LABEL = {
   image: 'sluice.image',
   generation: 'sluice.generation',
   config: 'sluice.config-hash',
+  /** The release's configuration (src/activities/targets/recorded-config.ts); absent without one. */
+  releaseConfig: 'sluice.release-config',
 } as const;
 
 const SLOT_NAMES = new Set<string>(['stable-a', 'stable-b', 'canary', 'baseline', 'preview']);
@@ -118,7 +121,7 @@ export class DockerTarget implements Target {
       out.push({
         role: roleOfSlot(slot as Slot),
         slot: slot as Slot,
-        release: releaseFromLabels(scope.service, version, l[LABEL.image] ?? c.Image),
+        release: releaseFromLabels(scope.service, version, l[LABEL.image] ?? c.Image, undefined, readRecordedConfig(l[LABEL.releaseConfig])),
         host: this.settings.host,
         port: Number(l[LABEL.port]),
         id: c.Id,
@@ -143,7 +146,8 @@ export class DockerTarget implements Target {
     const all = await this.instances(scope);
     // A stable of this release that already runs (a warm previous release, or this call's
     // earlier attempt) is reused as it is: rollback to it is then only a router flip.
-    const existing = all.filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version).sort((a, b) => b.generation - a.generation)[0];
+    // The same build with the same config: a config-only release needs a stable of its own.
+    const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await this.ready(existing))) return existing;
     return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
   }
@@ -241,6 +245,7 @@ export class DockerTarget implements Target {
       [LABEL.image]: imageRef,
       [LABEL.generation]: String(generation),
       [LABEL.config]: hash,
+      ...(request.release.config ? { [LABEL.releaseConfig]: recordConfig(request.release.config) } : {}),
     };
     const container = await this.docker.createContainer({
       name: safeName('sluice', scope.service, scope.environment, slot),
@@ -255,7 +260,7 @@ export class DockerTarget implements Target {
     const instance: Instance = {
       role: roleOfSlot(slot),
       slot,
-      release: releaseFromLabels(scope.service, request.release.version, imageRef),
+      release: releaseFromLabels(scope.service, request.release.version, imageRef, undefined, request.release.config),
       host: this.settings.host,
       port,
       id: container.id,

@@ -4,6 +4,7 @@ import { chmod, copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path';
 import { compare, valid } from 'semver';
 import { z } from 'zod';
+import { sameBuildAndConfig } from '../../../domain/release';
 import { secretSourcesOf, type SecretSources } from '../../config-sources/secrets';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
@@ -79,7 +80,7 @@ export class ProcessTarget implements Target {
     return {
       role: roleOfSlot(r.slot as Slot),
       slot: r.slot as Slot,
-      release: releaseFromLabels(scope.service, r.version, undefined, r.binary),
+      release: releaseFromLabels(scope.service, r.version, undefined, r.binary, r.config),
       host: this.settings.host,
       port: r.port,
       id: String(r.pid),
@@ -100,7 +101,8 @@ export class ProcessTarget implements Target {
 
   async promoteCandidate(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
     const all = await this.instances(scope);
-    const existing = all.filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version).sort((a, b) => b.generation - a.generation)[0];
+    // The same build with the same config: a config-only release needs a stable of its own.
+    const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await waitForReady(`${instanceUrl(existing)}${this.settings.readyPath}`, 0, async () => undefined)).ok) return existing;
     return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
   }
@@ -174,6 +176,7 @@ export class ProcessTarget implements Target {
       generation: Date.now(),
       configHash: hash,
       workflowId: scope.workflowId,
+      ...(request.release.config ? { config: request.release.config } : {}),
       env: { ...env, ...secrets },
     });
     const instance = this.toInstance(scope, { record, alive: true });
