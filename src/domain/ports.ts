@@ -50,6 +50,11 @@ export interface RegistryPort {
   pushImage(input: { imageRepo: string; tags: string[] }): Promise<{ digest: string; imageRef: string }>;
   listReleases(input: { service: string; imageRepo?: string }): Promise<RetainedReleasePort[]>;
   pruneReleases(input: { service: string; imageRepo?: string; keep: number; protect: string[] }): Promise<{ kept: string[]; deleted: { imageTag: string }[] }>;
+  /**
+   * The configuration a build was last live with in an environment (`version`), or a config
+   * version by id or digest (`configId`), as recorded when the pair went live; null when none was.
+   */
+  releasedConfig(input: { service: string; environment: string; version?: string; configId?: string }): Promise<ResolvedConfig | null>;
 }
 
 // ---------------------------------------------------------------------------------------------

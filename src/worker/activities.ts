@@ -93,7 +93,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
       ...(deps.env ? { env: deps.env } : {}),
     });
   const deploy: DeployPort & Partial<RolloutPort> =
-    deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir });
+    deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir, pairStore: deps.artifactStore });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();
   const env = deps.env ?? process.env;

@@ -1,4 +1,5 @@
-import { listRetainedReleases } from '../../client/releases';
+import { listReleasePairs, listRetainedReleases } from '../../client/releases';
+import type { PairRecord } from '../../activities/registry/pairs';
 import { deploymentWorkflowId, workflowUiLink, type DeploymentRef } from '../../client';
 import type { ConfigVersion } from '../../domain/config';
 import type { RetainedRelease } from '../../domain/release';
@@ -13,8 +14,9 @@ export async function listRetainedReleasesForCli(
   ref: DeploymentRef,
   imageRepo: string | undefined,
   opts: ConnectionCliOptions,
-): Promise<{ releases: RetainedRelease[]; live?: string; liveConfig?: ConfigVersion; hosts?: HostInventory[]; workflowId: string; link: string }> {
+): Promise<{ releases: RetainedRelease[]; pairs: PairRecord[]; live?: string; liveConfig?: ConfigVersion; hosts?: HostInventory[]; workflowId: string; link: string }> {
   const releases = await listRetainedReleases(ref.service, embeddedStackDefaults().releaseStore, { imageRepo });
+  const pairs = await listReleasePairs(ref.service, ref.environment, embeddedStackDefaults().releaseStore);
   const settings = connectionSettings(opts);
   const workflowId = deploymentWorkflowId(ref.service, ref.environment);
   let live: string | undefined;
@@ -33,6 +35,7 @@ export async function listRetainedReleasesForCli(
   }
   return {
     releases,
+    pairs,
     live,
     ...(liveConfig ? { liveConfig } : {}),
     ...(hosts ? { hosts } : {}),

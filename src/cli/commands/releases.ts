@@ -38,11 +38,23 @@ export function registerReleasesCommand(program: Command): void {
       const { spec } = loadSpec({ ...opts, env: ref.environment });
       if (spec.service === ref.service && spec.source.kind === 'build') imageRepo = spec.source.imageRepo;
     }
-    const { releases, live, liveConfig, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    const { releases, pairs, live, liveConfig, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    // Build × config: the config versions each build went live with here, values left out.
+    const pairRows = pairs.map((p) => ({ version: p.version, imageTag: p.imageTag, config: p.config.version, liveAt: p.liveAt }));
     if (opts.output === 'json') {
       console.log(
         JSON.stringify(
-          { service: ref.service, environment: ref.environment, live: live ?? null, liveConfig: liveConfig ?? null, workflowId, link, releases, ...(hosts ? { hosts } : {}) },
+          {
+            service: ref.service,
+            environment: ref.environment,
+            live: live ?? null,
+            liveConfig: liveConfig ?? null,
+            workflowId,
+            link,
+            releases,
+            pairs: pairRows,
+            ...(hosts ? { hosts } : {}),
+          },
           null,
           2,
         ),
@@ -53,17 +65,24 @@ export function registerReleasesCommand(program: Command): void {
     else
       console.log(
         table(
-          ['', 'version', 'config', 'image tag', 'digest', 'binary', 'built'],
-          releases.map((r) => [
-            r.version === live ? '*' : '',
-            r.version,
-            // The config version is recorded with a release, not with the build: known for the live one.
-            r.version === live && liveConfig ? liveConfig.id : '-',
-            r.imageTag,
-            r.digest ? r.digest.slice(0, 19) : '-',
-            r.binaryPath ? 'yes' : '-',
-            r.builtAt ?? '',
-          ]),
+          ['', 'version', 'config', 'live at', 'image tag', 'digest', 'binary', 'built'],
+          // One row per pair of build and config version that went live here (the newest first),
+          // one row for a build that went live with none recorded.
+          releases.flatMap((r) => {
+            const configs = pairRows.filter((p) => p.version === r.version);
+            const isLive = (id: string | undefined) => r.version === live && (id === undefined || !liveConfig || liveConfig.id === id);
+            const row = (id: string | undefined, liveAt: string) => [
+              isLive(id) ? '*' : '',
+              r.version,
+              id ?? (r.version === live && liveConfig ? liveConfig.id : '-'),
+              liveAt,
+              r.imageTag,
+              r.digest ? r.digest.slice(0, 19) : '-',
+              r.binaryPath ? 'yes' : '-',
+              r.builtAt ?? '',
+            ];
+            return configs.length > 0 ? configs.map((p) => row(p.config.id, p.liveAt)) : [row(undefined, '-')];
+          }),
         ),
       );
     if (hosts) {

@@ -293,5 +293,9 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
       record({ name: 'pruneReleases', service: input.service, note: input.protect.join(',') });
       return { kept: input.protect, deleted: [] };
     },
+    // The file target records no pairs of build and config (test/config/e2e-pairs.test.ts covers them).
+    async releasedConfig() {
+      return null;
+    },
   };
 }
