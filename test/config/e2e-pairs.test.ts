@@ -11,14 +11,16 @@
  *   rolled back; the live instance keeps the previous config version.
  * - `sluice rollback --to` an older build brings back the config version it was live with
  *   (cold: its instance was retired), and `--config-version` a config alone with the live build.
- * - A secret's value is in neither the histories, the memos, the pair records, `sluice status`
- *   nor `sluice releases`.
+ * - A secret's value is in neither the histories, the memos, the pair records, the worker's logs,
+ *   `sluice status` nor `sluice releases`.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Etcd3 } from 'etcd3';
 import { createDeployActivities } from '../../src/activities/deploy';
@@ -48,13 +50,21 @@ const INTERVAL_MS = 1000;
 let centre: ScratchCentre;
 let etcd: Etcd3;
 let e2e: E2eWorker;
+/** Everything the worker's activities logged (pino at debug), to look for the secret in. */
+const logged: string[] = [];
 
 before(async () => {
   if (skipReason()) return;
   process.env[SECRET_NAME] = secretValue;
   centre = await startScratchCentre();
   etcd = new Etcd3({ hosts: centre.url });
-  e2e = await startE2eWorker('cfgpair');
+  const logSink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logged.push(chunk.toString('utf8'));
+      done();
+    },
+  });
+  e2e = await startE2eWorker('cfgpair', { logger: pino({ level: 'debug' }, logSink) });
 });
 
 after(async () => {
@@ -255,6 +265,8 @@ for (const kind of cases) {
       }
       const recordsDir = join(e2e.dir, 'artifacts', service, '.pairs', ENVIRONMENT);
       for (const name of await readdir(recordsDir)) assert.ok(!(await readFile(join(recordsDir, name), 'utf8')).includes(secretValue), `not in the pair record ${name}`);
+      assert.ok(logged.length > 0, 'the worker logged');
+      assert.ok(!logged.join('').includes(secretValue), 'not in the worker’s logs');
       for (const args of [
         ['status', service, ENVIRONMENT, '--output', 'json'],
         ['releases', service, ENVIRONMENT],
