@@ -52,8 +52,8 @@ export async function listPairs(store: string, service: string, environment: str
   const names = await readdir(dir).catch(() => [] as string[]);
   const out: PairRecord[] = [];
   for (const name of names.filter((n) => n.endsWith('.json'))) {
-    const parsed = PairRecord.safeParse(JSON.parse(await readFile(join(dir, name), 'utf8').catch(() => 'null')));
-    if (parsed.success) out.push(parsed.data);
+    const parsed = PairRecord.safeParse(parseJson(await readFile(join(dir, name), 'utf8').catch(() => '')));
+    if (parsed.success) out.push(parsed.data); // a torn or foreign file is not a record
   }
   return out.sort((a, b) => b.liveAt.localeCompare(a.liveAt));
 }
@@ -69,4 +69,12 @@ export async function findReleasedConfig(store: string, query: { service: string
     ? pairs.find((p) => p.config.version.id === query.configId || p.config.version.digest === query.configId)
     : pairs.find((p) => p.version === query.version);
   return found?.config ?? null;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
