@@ -31,7 +31,14 @@ export interface AdapterConfig {
   dockerEngine?: DockerEngine;
   /** Where the HAProxy router keeps one HAProxy process per service + environment (HaproxyRouterDeps). */
   haproxy: { runDir: string; binary?: string };
-  /** Environment the Kubernetes target reads its kubeconfig location from (default process.env). */
+  /** The config centre a spec's `config: { source: etcd }` reads when it names no endpoints (etcd client URLs). */
+  configCentre?: { etcdEndpoints: string[] };
+  /**
+   * Where the targets read secret values when they start an instance (a release's
+   * config.secrets): a directory with one file per name, looked at before `env`.
+   */
+  secretsDir?: string;
+  /** Environment the Kubernetes target reads its kubeconfig location from, and the targets secret values (default process.env). */
   env?: NodeJS.ProcessEnv;
 }
 

@@ -103,10 +103,16 @@ export function loadSpec(opts: SpecCliOptions): { spec: ReleaseSpec; loaded: Loa
 
 function absolutizeSource(raw: Record<string, unknown>, base: string): void {
   const source = raw.source as Record<string, unknown> | undefined;
-  if (!source || typeof source !== 'object') return;
-  for (const key of ['repoDir', 'contextDir', 'binaryPath']) {
-    const v = source[key];
-    if (typeof v === 'string' && v !== '' && !isAbsolute(v)) source[key] = resolve(base, v);
+  if (source && typeof source === 'object') {
+    for (const key of ['repoDir', 'contextDir', 'binaryPath']) {
+      const v = source[key];
+      if (typeof v === 'string' && v !== '' && !isAbsolute(v)) source[key] = resolve(base, v);
+    }
+  }
+  // config: { source: dir, path } names a directory of the repository, relative to sluice.yaml.
+  const config = raw.config as Record<string, unknown> | undefined;
+  if (config && typeof config === 'object' && config.source === 'dir' && typeof config.path === 'string' && config.path !== '' && !isAbsolute(config.path)) {
+    config.path = resolve(base, config.path);
   }
 }
 

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isClientError } from '../client';
 import { packageVersion } from '../lib/paths';
 import { registerAlertsCommands } from './commands/alerts';
+import { registerConfigCommands } from './commands/config';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
 import { registerDrillScheduleCommands } from './commands/drill-schedule';
@@ -41,6 +42,7 @@ Examples:
   sluice history checkout production --phase rolled-back
   sluice drill schedule checkout production --kind bad-canary --every 168h
   sluice stats checkout production --since 30d
+  sluice config set checkout production LOG_LEVEL=debug
 
 Connection: --address/TEMPORAL_ADDRESS, --namespace/TEMPORAL_NAMESPACE, --api-key/TEMPORAL_API_KEY,
 --tls-cert/TEMPORAL_TLS_CERT, --tls-key/TEMPORAL_TLS_KEY, --tls-ca/TEMPORAL_TLS_CA, or a Temporal
@@ -59,6 +61,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerAgentCommand(program);
   registerDemoCommand(program);
   registerAlertsCommands(program);
+  registerConfigCommands(program);
   return program;
 }
 

@@ -70,6 +70,8 @@ export interface SpecLike {
 export interface RollbackOptions {
   /** A retained version, image tag or digest ref; default: the release before the live one. */
   toVersion?: string;
+  /** A config version (`cfg-…`) to restore, with the live build or `toVersion`'s (issue 16). */
+  toConfig?: string;
   /** Where the service runs; default: read from the latest release's input. */
   spec?: SpecLike;
   /** Wait for the rollback to finish and return its result. */
@@ -309,6 +311,7 @@ export class SluiceClient implements DeploymentReader {
       service: ref.service,
       environment: ref.environment,
       toVersion: options.toVersion,
+      ...(options.toConfig ? { toConfig: options.toConfig } : {}),
       target: where.target,
       router: where.router ?? { kind: 'none', settings: {} },
       // A prebuilt release names its repository in its digest-pinned imageRef (as deploy and drills read it).

@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import pino from 'pino';
 import { createRegistryActivities } from '../activities/registry';
+import { listPairs, type PairRecord } from '../activities/registry/pairs';
 import type { RetainedRelease } from '../domain/release';
 
 /**
@@ -35,4 +36,19 @@ export async function listRetainedReleases(service: string, store: ReleaseStoreS
   const docker = new Docker(store.dockerSocket ? { socketPath: store.dockerSocket } : undefined);
   const registry = createRegistryActivities({ docker, artifactStore, logger: pino({ level: 'silent' }) });
   return registry.listReleases({ service, imageRepo });
+}
+
+/**
+ * The pairs of build and config version a service went live with in an environment, the most
+ * recently live first, as the deploy activities recorded them in the artifact store
+ * (src/activities/registry/pairs.ts): what `rollback --to` and `--config` restore.
+ */
+export async function listReleasePairs(
+  service: string,
+  environment: string,
+  store: ReleaseStoreSettings,
+  options: Pick<ReleasesOptions, 'artifactStore'> = {},
+): Promise<PairRecord[]> {
+  const artifactStore = options.artifactStore ?? process.env.SLUICE_ARTIFACT_STORE ?? store.artifactStore;
+  return listPairs(artifactStore, service, environment);
 }

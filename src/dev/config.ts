@@ -40,6 +40,8 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   SluiceWeight: 'Int',
   /** `drill` on drills and the releases they run (src/domain/search-attributes.ts). */
   SluiceKind: 'Keyword',
+  /** The config version of a release with `config:` (issue 16, docs/config.md). */
+  SluiceConfigVersion: 'Keyword',
 } as const satisfies Record<string, 'Keyword' | 'Int'>;
 
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTE_TYPES;

@@ -3,6 +3,7 @@ import type { StackConfig } from './config';
 import { logFile, pidFile, type Component } from './component';
 import { alertReceiverComponent } from './components/alert-receiver';
 import { alertmanagerComponent } from './components/alertmanager';
+import { configEtcdComponent } from './components/config-etcd';
 import { dockerdComponent } from './components/dockerd';
 import { haproxyComponent } from './components/haproxy';
 import { prometheusComponent } from './components/prometheus';
@@ -43,8 +44,8 @@ function tailOfLog(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Started only when named (`dev up --only supervisord`): the process target's supervisord. */
-export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent];
+/** Started only when named (`dev up --only supervisord,config-etcd`): the process target's supervisord, the config centre. */
+export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent, configEtcdComponent];
 
 /**
  * Every component this stack knows: the core ones, the optional Kubernetes control plane and its

@@ -120,6 +120,16 @@ export const ErrorType = {
   /** No drill schedule with that service, environment and kind. */
   DrillScheduleNotFound: 'SluiceDrillScheduleNotFound',
 
+  // --- Configuration (issue 16; docs/config.md) ------------------------------------------------------
+  /** A config key is not an environment variable name, a value holds NUL, a secret is also a plain value, a dir source is missing. */
+  InvalidConfig: 'SluiceInvalidConfig',
+  /** A secret the spec names is in neither the environment nor the secrets directory where the instance starts. */
+  ConfigSecretMissing: 'SluiceConfigSecretMissing',
+  /** The config centre (etcd) could not be reached or did not answer in time: retried. */
+  ConfigSourceUnavailable: 'SluiceConfigSourceUnavailable',
+  /** A read at an etcd revision older than the last compaction: that history is gone. */
+  ConfigRevisionCompacted: 'SluiceConfigRevisionCompacted',
+
   // --- Notifications -------------------------------------------------------------------------------
   /** A sink's secret (or secret URL) is not in the worker's environment or file, or is malformed. */
   NotificationSecretUnavailable: 'SluiceNotificationSecretUnavailable',

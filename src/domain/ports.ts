@@ -6,6 +6,7 @@
  * Every deploy activity is idempotent: called twice with the same arguments it leaves the same
  * state, and "remove" of something absent succeeds. That is what makes the saga safe to replay.
  */
+import type { ConfigSpec, ResolvedConfig } from './config';
 import type { Release, ResolvedVersion } from './release';
 import type { RouterSpec, TargetSpec } from './spec';
 
@@ -49,6 +50,11 @@ export interface RegistryPort {
   pushImage(input: { imageRepo: string; tags: string[] }): Promise<{ digest: string; imageRef: string }>;
   listReleases(input: { service: string; imageRepo?: string }): Promise<RetainedReleasePort[]>;
   pruneReleases(input: { service: string; imageRepo?: string; keep: number; protect: string[] }): Promise<{ kept: string[]; deleted: { imageTag: string }[] }>;
+  /**
+   * The configuration a build was last live with in an environment (`version`), or a config
+   * version by id or digest (`configId`), as recorded when the pair went live; null when none was.
+   */
+  releasedConfig(input: { service: string; environment: string; version?: string; configId?: string }): Promise<ResolvedConfig | null>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,6 +119,17 @@ export interface DeployPort {
 }
 
 export type SluiceActivities = BuildPort & RegistryPort & DeployPort;
+
+// ---------------------------------------------------------------------------------------------
+// Configuration (src/activities/config-sources; docs/config.md).
+export interface ConfigPort {
+  /**
+   * Reads the spec's configuration once, at one point in time (one etcd revision), refuses keys no
+   * process could take, and names it by content digest. The result holds plain values and secret
+   * names only: it goes into workflow history.
+   */
+  resolveConfigVersion(input: { service: string; environment: string; config: ConfigSpec }): Promise<ResolvedConfig>;
+}
 
 /** How a target that rolls its own instances replaces them (Kubernetes: Deployment.spec.strategy.rollingUpdate). */
 export interface RollingUpdate {

@@ -25,6 +25,8 @@ export const Reason = {
   RolledBackToRelease: 'RolledBackToRelease',
   NothingToRollBackTo: 'NothingToRollBackTo',
   ReleaseNotRetained: 'ReleaseNotRetained',
+  /** `rollback --config <id>` names a config version the service never went live with there (issue 16). */
+  ConfigNotRecorded: 'ConfigNotRecorded',
   /** A fleet host's agent did not take its step in time (src/domain/fleet.ts); the release was rolled back. */
   AgentLost: 'AgentLost',
   /**

@@ -1,3 +1,5 @@
+import type { ResolvedConfig } from './config';
+
 /**
  * A release: one built version of one service, the unit every target deploys and every rollback
  * names. Plain data (workflow code imports it), no zod here; spec.ts validates what comes in.
@@ -14,6 +16,12 @@ export interface Release {
   imageRef?: string;
   /** Versioned binary in the artifact store (process target). */
   binaryPath?: string;
+  /**
+   * The configuration it runs with (issue 16, docs/config.md), resolved once per release: its
+   * config version and plain values; secrets by name only, their values read where an instance
+   * starts. Absent for a spec without `config:` and for a release recovered from the world.
+   */
+  config?: ResolvedConfig;
 }
 
 /**
@@ -77,6 +85,27 @@ export function sameRelease(a: Release | null | undefined, b: Release | null | u
   if (a.service !== b.service) return false;
   if (a.imageRef && b.imageRef) return a.imageRef === b.imageRef;
   return a.version === b.version;
+}
+
+/**
+ * Two releases run the same configuration: the same config digest, or neither has one. A build
+ * is not compared (sameRelease does that).
+ */
+export function sameConfig(a: Pick<Release, 'config'> | null | undefined, b: Pick<Release, 'config'> | null | undefined): boolean {
+  return (a?.config?.version.digest ?? null) === (b?.config?.version.digest ?? null);
+}
+
+/**
+ * The same build with the same configuration: what an instance must run to stand for a release
+ * (issue 16: a config-only release runs the live build with another config version).
+ */
+export function sameBuildAndConfig(a: Release | null | undefined, b: Release | null | undefined): boolean {
+  return sameRelease(a, b) && sameConfig(a, b);
+}
+
+/** `1.4.3+a1b2c3d` or `1.4.3+a1b2c3d with cfg-1a2b3c4d5e6f`: a release as people name the pair. */
+export function pairLabel(release: Pick<Release, 'version' | 'config'>): string {
+  return release.config ? `${release.version} with ${release.config.version.id}` : release.version;
 }
 
 /** A retained release matches a requested version by version, image tag, or digest reference. */

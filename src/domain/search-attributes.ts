@@ -16,3 +16,5 @@ export const SluicePhase = defineSearchAttributeKey('SluicePhase', SearchAttribu
 export const SluiceStrategy = defineSearchAttributeKey('SluiceStrategy', SearchAttributeType.KEYWORD);
 export const SluiceWeight = defineSearchAttributeKey('SluiceWeight', SearchAttributeType.INT);
 export const SluiceKind = defineSearchAttributeKey('SluiceKind', SearchAttributeType.KEYWORD);
+/** The config version a release runs with (`cfg-…`, issue 16), on releases with `config:`. */
+export const SluiceConfigVersion = defineSearchAttributeKey('SluiceConfigVersion', SearchAttributeType.KEYWORD);

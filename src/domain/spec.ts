@@ -4,6 +4,7 @@
  * workflow it is plain data (workflow code imports only the types from this file).
  */
 import { z } from 'zod';
+import { ConfigSpec } from './config';
 import { FleetHosts } from './fleet';
 import { AnalysisTemplate } from './analysis';
 import type { AdapterCatalogue, Capabilities } from './adapters';
@@ -261,6 +262,8 @@ export const ReleaseSpecFields = z
     drill: DrillSettings.optional(),
     /** The hosts of a fleet (src/domain/fleet.ts), each reached through its agent; released with the rolling strategy. */
     hosts: FleetHosts.optional(),
+    /** Where the release's configuration comes from (src/domain/config.ts, docs/config.md). */
+    config: ConfigSpec.optional(),
   })
   .superRefine((spec, ctx) => {
     if (spec.hosts && spec.strategy.kind !== 'rolling')

@@ -141,6 +141,12 @@ export interface RollbackRequest {
   environment: string;
   /** Version, image tag or digest ref of a retained release; omitted = the one before the live one. */
   toVersion?: string;
+  /**
+   * A config version (`cfg-…` or its digest) the service went live with in this environment: the
+   * rollback restores it, with the live build (or with `toVersion`'s). Without it a rollback
+   * restores the config the chosen build was last live with (issue 16, docs/config.md).
+   */
+  toConfig?: string;
   /** Where the service runs: the same target and router as its release spec. */
   target: TargetSpec;
   router: RouterSpec;

@@ -4,6 +4,7 @@
  */
 import type Docker from 'dockerode';
 import { createBuildActivities } from '../activities/build';
+import { createConfigActivities } from '../activities/config-sources';
 import { createDeployActivities } from '../activities/deploy';
 import { createFleetActivities } from '../activities/fleet';
 import { createLoadActivities } from '../activities/load';
@@ -14,7 +15,7 @@ import { createWorkflowsActivities } from '../activities/workflows';
 import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { NotifyPort } from '../domain/notifications';
-import type { BuildPort, DeployPort, FleetPort, InstancesPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
+import type { BuildPort, ConfigPort, DeployPort, FleetPort, InstancesPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
 import type { AdapterConfig, DockerEngine } from '../activities/config';
 import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
@@ -92,7 +93,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
       ...(deps.env ? { env: deps.env } : {}),
     });
   const deploy: DeployPort & Partial<RolloutPort> & Partial<InstancesPort> =
-    deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir });
+    deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir, pairStore: deps.artifactStore });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();
   const env = deps.env ?? process.env;
@@ -104,7 +105,8 @@ export function createSluiceActivities(deps: ActivityDeps) {
   });
   const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
   const fleet: FleetPort = createFleetActivities(adapters, deps.prometheusTargetsDir);
-  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows, ...fleet };
+  const config: ConfigPort = createConfigActivities({ etcdEndpoints: adapters.configCentre?.etcdEndpoints ?? [] });
+  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows, ...fleet, ...config };
   void buildPort;
   void registryPort;
   return activities satisfies SluiceActivities;

@@ -10,6 +10,7 @@ import type { AdapterConfig, DockerEngine } from '../activities/config';
 import { DockerEngineSettings } from '../activities/targets/docker/engine';
 import { parseSettings } from '../activities/targets/settings';
 import type { StackConfig } from '../dev/config';
+import { configEtcdUrl } from '../dev/components/config-etcd';
 import { ErrorType, badInput } from '../domain/errors';
 import { supervisordLayout } from '../lib/supervisord-instance';
 
@@ -23,10 +24,25 @@ export function adapterConfigFromStack(
     haproxy: { runDir: stack.haproxy.servicesDir },
     // Known, not chosen: the process target uses it only when a spec asks for supervisord.
     supervisordSocket: supervisordLayout(stack.supervisord.dir).socket,
+    configCentre: { etcdEndpoints: configCentreEndpoints(stack, extra.env ?? process.env) },
+    // Secret values for instances this worker (or agent) starts: SLUICE_SECRETS_DIR, then the environment.
+    ...((extra.env ?? process.env).SLUICE_SECRETS_DIR ? { secretsDir: resolve((extra.env ?? process.env).SLUICE_SECRETS_DIR!) } : {}),
     ...(extra.docker ? { docker: extra.docker } : {}),
     ...(extra.dockerEngine ? { dockerEngine: extra.dockerEngine } : {}),
     ...(extra.env ? { env: extra.env } : {}),
   };
+}
+
+/**
+ * The config centre's etcd client URLs: SLUICE_CONFIG_ETCD_ENDPOINTS (comma-separated) when set,
+ * else the embedded stack's config-etcd (`sluice dev up --only config-etcd`).
+ */
+export function configCentreEndpoints(stack: StackConfig, env: NodeJS.ProcessEnv = process.env): string[] {
+  const listed = (env.SLUICE_CONFIG_ETCD_ENDPOINTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return listed.length > 0 ? listed : [configEtcdUrl(stack, env)];
 }
 
 /**

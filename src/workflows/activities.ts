@@ -3,7 +3,7 @@
  * work. Only types come from outside the workflow sandbox (src/domain/ports.ts).
  */
 import { proxyActivities, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
-import type { BuildPort, DeployPort, InstancesPort, RegistryPort } from '../domain/ports';
+import type { BuildPort, ConfigPort, DeployPort, InstancesPort, RegistryPort } from '../domain/ports';
 
 /** Builds stream progress as heartbeats; a silent minute means the worker died. */
 export const buildActivity: ActivityOptions = {
@@ -60,6 +60,15 @@ export const lookupActivity: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 6 },
 };
 
+/**
+ * Reading the release's configuration: quick. An unreachable config centre is retried for about
+ * a minute, then the release fails before anything was deployed; a bad key is not retried.
+ */
+export const configActivity: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
+};
+
 export const registryMaintenanceActivity: ActivityOptions = {
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', maximumAttempts: 3 },
@@ -68,11 +77,12 @@ export const registryMaintenanceActivity: ActivityOptions = {
 export const git = proxyActivities<Pick<BuildPort, 'resolveVersion' | 'generateChangelog'>>(gitActivity);
 export const build = proxyActivities<Pick<BuildPort, 'buildImage' | 'buildBinary'>>(buildActivity);
 export const registry = proxyActivities<Pick<RegistryPort, 'pushImage'>>(pushActivity);
-export const retention = proxyActivities<Pick<RegistryPort, 'listReleases' | 'pruneReleases'>>(registryMaintenanceActivity);
+export const retention = proxyActivities<Pick<RegistryPort, 'listReleases' | 'pruneReleases' | 'releasedConfig'>>(registryMaintenanceActivity);
 export const deploy = proxyActivities<Omit<DeployPort, 'probeHealth'>>(deployActivity);
 export const undo = proxyActivities<Omit<DeployPort, 'probeHealth'>>(compensationActivity);
 export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActivity);
 export const lookup = proxyActivities<InstancesPort>(lookupActivity);
+export const config = proxyActivities<ConfigPort>(configActivity);
 
 /**
  * Calls an activity with a one-line summary the Temporal UI shows beside it ("deploy canary

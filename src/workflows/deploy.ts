@@ -8,7 +8,7 @@ import { repositoryOf } from '../domain/references';
 import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, sleep, TemporalFailure } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
-import { sameRelease, type Release } from '../domain/release';
+import { pairLabel, sameRelease, type Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, Outcome, Phase } from '../domain/status';
 import { deploy, retention } from './activities';
@@ -20,6 +20,7 @@ import { Notifier } from './notify';
 import { Saga, describeError, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
+import { configOnlyRelease, resolveReleaseConfig } from './config';
 import { Tracker } from './tracker';
 import { recordReleaseEnd, recordReleaseStart } from './metrics';
 import { ErrorType } from '../domain/errors';
@@ -115,7 +116,9 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
       previous = await control.interruptible(() =>
         hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : deploy.currentRelease(ref),
       );
+      const config = await resolveReleaseConfig(spec, control, tracker);
       release = await obtainRelease(spec, control, tracker);
+      if (config) release = { ...release, config };
       tracker.setReleases(release, previous);
       // Once the version is known, so the message can name it (a failed build sends only `failed`).
       notifier.notify('started', {
@@ -123,14 +126,18 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
       });
       const drill = spec.drillRun !== undefined && previous !== null && patched(PATCH_DRILL_RUN);
       if (drill) tracker.event('info', `drill: ${release.version} again as a candidate with the fault ${Object.keys(spec.drillRun?.faultEnv ?? {}).join(', ')}`);
-      if (sameRelease(previous, release) && !drill) {
+      // A new config version on the live build is a release of its own (issue 16).
+      const configOnly = !drill && configOnlyRelease(previous, release, tracker);
+      if (sameRelease(previous, release) && !drill && !configOnly) {
         reason = Reason.AlreadyLive;
         tracker.markAlreadyLive();
         message = `${release.version} is already live in ${spec.environment}; nothing to do`;
       } else {
         const ctx: DeployContext = { spec, ref, release, previous, tracker, control, saga };
         await runStrategy(ctx, spec.strategy);
-        message = `${release.version} promoted in ${spec.environment}${previous ? ` (was ${previous.version})` : ''}`;
+        message = configOnly
+          ? `${pairLabel(release)} promoted in ${spec.environment} (was ${pairLabel(previous!)})`
+          : `${release.version} promoted in ${spec.environment}${previous ? ` (was ${previous.version})` : ''}`;
       }
     }
   } catch (err) {

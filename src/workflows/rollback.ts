@@ -8,8 +8,8 @@ import { ApplicationFailure, patched, upsertSearchAttributes } from '@temporalio
 import compareVersions from 'semver/functions/compare';
 import type { RetainedReleasePort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
-import { matchesVersion, sameRelease, type Release } from '../domain/release';
-import { SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
+import { matchesVersion, pairLabel, sameBuildAndConfig, sameRelease, type Release } from '../domain/release';
+import { SluiceConfigVersion, SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
 import type { RollbackRequest, RollbackResult } from '../domain/status';
 import { deploy, retention } from './activities';
 import { describeError } from './saga';
@@ -85,11 +85,32 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
       null,
     );
   }
-  if ('reason' in choice) return fail(choice.reason, choice.message, null);
-  const to = choice.release;
-  upsertSearchAttributes([{ key: SluiceVersion, value: to.version }]);
+  // With `--config` alone the build stays the live one; otherwise the chosen retained build.
+  const configAlone = request.toConfig !== undefined && request.toVersion === undefined;
+  if (configAlone && !current) return fail(Reason.NothingToRollBackTo, `no live release of ${request.service} in ${request.environment} to run with ${request.toConfig}`, null);
+  if (!configAlone && 'reason' in choice) return fail(choice.reason, choice.message, null);
+  let to = configAlone ? buildOf(current!) : (choice as { release: Release }).release;
+  // The pair: the config the build was last live with, or the one asked for (issue 16). Requests
+  // that name a config, and releases recorded since, take the patched path; older histories
+  // replay the build-only rollback.
+  // Fleet hosts record no pairs (their agents keep no artifact store): a fleet rolls back builds.
+  if (hosts && request.toConfig !== undefined) return fail(Reason.ConfigNotRecorded, `a fleet rolls back builds only; --config needs a docker or process target`, null);
+  const pairs = !hosts && patched(PATCH_ROLLBACK_PAIR);
+  if (pairs) {
+    const config = await retention.releasedConfig({
+      service: request.service,
+      environment: request.environment,
+      ...(request.toConfig !== undefined ? { configId: request.toConfig } : { version: to.version }),
+    });
+    if (!config && request.toConfig !== undefined) {
+      return fail(Reason.ConfigNotRecorded, `${request.service} never went live in ${request.environment} with config ${request.toConfig}`, null);
+    }
+    if (config) to = { ...to, config };
+  }
+  upsertSearchAttributes([{ key: SluiceVersion, value: to.version }, ...(to.config ? [{ key: SluiceConfigVersion, value: to.config.version.id }] : [])]);
+  const alreadyLive = pairs ? sameBuildAndConfig(current, to) : sameRelease(current, to);
 
-  if (!sameRelease(current, to) || hosts) {
+  if (!alreadyLive || hosts) {
     try {
       if (hosts) await rollbackFleet(ref, hosts, to, { agentTimeoutMs, mode: request.hostSwitch ?? 'inPlace' });
       else await deploy.rollbackToRelease({ ...ref, release: to, from: current });
@@ -101,7 +122,11 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   return {
     outcome: 'rolled-back',
     reason: Reason.RolledBackToRelease,
-    message: sameRelease(current, to) ? `${to.version} is already live` : `rolled back from ${current?.version ?? 'nothing'} to ${to.version}`,
+    message: alreadyLive
+      ? `${pairs ? pairLabel(to) : to.version} is already live`
+      : pairs
+        ? `rolled back from ${current ? pairLabel(current) : 'nothing'} to ${pairLabel(to)}`
+        : `rolled back from ${current?.version ?? 'nothing'} to ${to.version}`,
     from: current,
     to,
     durationMs: Date.now() - started,
@@ -109,6 +134,15 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
 }
 
 const DEFAULT_AGENT_TIMEOUT = '2m';
+
+/** Rollbacks restore the pair of build and config version (issue 16); see rollbackWorkflow. */
+export const PATCH_ROLLBACK_PAIR = 'rollback-config-pair';
+
+/** The live build without the config it runs with: `--config` puts another one beside it. */
+function buildOf(release: Release): Release {
+  const { config: _config, ...build } = release;
+  return build;
+}
 
 /**
  * A fleet back to `to`: every host not on it yet, through its agent. Switched in place, a host

@@ -1,3 +1,5 @@
+import { PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_CONFIG_VERSION } from '../../src/workflows/config';
+import { PATCH_ROLLBACK_PAIR } from '../../src/workflows/rollback';
 import { PATCH_CHANGE_LOCK } from '../../src/workflows/change-lock';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -101,4 +103,34 @@ test('drill histories are recorded for both kinds, scheduled and skipped runs; o
 test('releases recorded since the change lock ask for a running rollback first; older histories never did', () => {
   assert.ok(patchIds('canary-promoted.v5.json').includes(PATCH_CHANGE_LOCK), patchIds('canary-promoted.v5.json').join(', '));
   for (const file of files.filter((f) => /\.v[1-4]\.json$/.test(f))) assert.ok(!patchIds(file).includes(PATCH_CHANGE_LOCK), file);
+});
+
+test('releases with config: resolve their config version behind its patch; histories without config never call it', () => {
+  const activities = (file: string) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+    );
+  assert.ok(patchIds('canary-config.v6.json').includes(PATCH_CONFIG_VERSION), patchIds('canary-config.v6.json').join(', '));
+  assert.deepEqual(activities('canary-config.v6.json').slice(0, 3), ['currentRelease', 'resolveConfigVersion', 'deployCandidate']);
+  for (const file of files.filter((f) => !f.includes('config'))) {
+    assert.ok(!patchIds(file).includes(PATCH_CONFIG_VERSION), file);
+    assert.ok(!activities(file).includes('resolveConfigVersion'), file);
+  }
+});
+
+test('a config-only release takes the strategy behind its patch; a rollback restores the pair behind its own', () => {
+  const activities = (file: string) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+    );
+  const configOnly = patchIds('canary-config-only.v7.json');
+  assert.ok(configOnly.includes(PATCH_CONFIG_ONLY_RELEASE) && configOnly.includes(PATCH_CONFIG_SEARCH_ATTRIBUTE), configOnly.join(', '));
+  assert.ok(activities('canary-config-only.v7.json').includes('deployCandidate'), 'the live build with a new config is deployed as a candidate');
+  assert.ok(patchIds('rollback-config.v7.json').includes(PATCH_ROLLBACK_PAIR), patchIds('rollback-config.v7.json').join(', '));
+  assert.deepEqual(activities('rollback-config.v7.json'), ['currentRelease', 'listReleases', 'releasedConfig', 'rollbackToRelease']);
+  // Recorded before: none of them asks for the new patches or the new activity.
+  for (const file of files.filter((f) => !f.endsWith('.v7.json'))) {
+    for (const id of [PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_ROLLBACK_PAIR]) assert.ok(!patchIds(file).includes(id), `${file}: ${id}`);
+    assert.ok(!activities(file).includes('releasedConfig'), file);
+  }
 });

@@ -7,6 +7,7 @@ import { ROUTERS, type RouterRegistry } from '../routers/registry';
 import { TARGETS, targetAdapter, type TargetRegistry } from '../targets/registry';
 import type { TargetActivities } from '../targets/target';
 import { scrapeAddress } from '../metrics/scrape-groups';
+import { withPairRecords } from './pairs';
 import { withLiveScrape } from './scrape';
 
 export interface DeployActivityDeps {
@@ -21,6 +22,11 @@ export interface DeployActivityDeps {
    * as it runs (./scrape.ts). The worker sets it; tests that drive targets alone leave it out.
    */
   prometheusTargetsDir?: string;
+  /**
+   * The artifact store: when set, every pair of build and config version that goes live is
+   * recorded there (./pairs.ts), so a rollback can restore the pair. The worker sets it.
+   */
+  pairStore?: string;
 }
 
 /**
@@ -41,6 +47,7 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & R
     if (!activities) {
       activities = adapter.deployActivities({ config: deps.config, routers, logger });
       if (deps.prometheusTargetsDir) activities = withLiveScrape(activities, deps.prometheusTargetsDir);
+      if (deps.pairStore) activities = withPairRecords(activities, deps.pairStore);
       built.set(adapter.kind, activities);
     }
     return activities;

@@ -2,7 +2,7 @@ import type pino from 'pino';
 import { z } from 'zod';
 import type { Artifact } from '../../domain/adapters';
 import type { CandidateInfo, CandidateRole, DeployPort, TargetRef } from '../../domain/ports';
-import type { Release } from '../../domain/release';
+import { sameBuildAndConfig, type Release } from '../../domain/release';
 import type { AdapterConfig } from '../config';
 import { createRouter } from '../routers/registry';
 import type { Router, RouterScope, RouterSlot } from '../routers/router';
@@ -109,7 +109,7 @@ export function loopbackDeploy(bind: (input: TargetRef) => Bound): Omit<DeployPo
       // Everything else goes: candidates, the release rolled back from, and any stable newer than
       // the one now serving (it would otherwise count as the current release).
       const victims = (await target.instances(scope)).filter(
-        (i) => i.id !== stable.id && (i.role !== 'stable' || i.generation > stable.generation || i.release.version === input.from?.version || !i.running),
+        (i) => i.id !== stable.id && (i.role !== 'stable' || i.generation > stable.generation || sameBuildAndConfig(i.release, input.from) || !i.running),
       );
       await stopRouted(b, victims);
       logger.info({ ...scope, version: input.release.version, from: input.from?.version, flippedMs, removed: victims.length }, 'rolled back');
@@ -118,7 +118,8 @@ export function loopbackDeploy(bind: (input: TargetRef) => Bound): Omit<DeployPo
 
     async retireRelease(input: Input<{ release: Release }>) {
       const b = bind(input);
-      const victims = (await b.target.instances(b.scope)).filter((i) => i.release.version === input.release.version);
+      // The build with this config: after a config-only release the same build runs on with the new one.
+      const victims = (await b.target.instances(b.scope)).filter((i) => sameBuildAndConfig(i.release, input.release));
       await stopRouted(b, victims);
       b.logger.info({ ...b.scope, version: input.release.version, removed: victims.length }, 'retired');
     },

@@ -64,7 +64,14 @@ export function withLiveScrape(activities: TargetActivities, targetsDir: string)
 
     async retireRelease(input) {
       await activities.retireRelease(input);
-      await unregisterRelease(targetsDir, input, input.release);
+      // After a config-only release the live stable has the retired build's version: its group stays.
+      const live = await activities.currentRelease(input);
+      if (live && live.version === input.release.version) {
+        for (const role of ROLES)
+          if (role !== 'stable') await unregisterLive(targetsDir, { service: input.service, environment: input.environment, role, version: input.release.version });
+      } else {
+        await unregisterRelease(targetsDir, input, input.release);
+      }
     },
   };
 }

@@ -4,6 +4,8 @@ import { loadRegistryCredentials, type RegistryCredentials } from './credentials
 import { pushImage, type PushImageInput, type PushImageResult } from './push';
 import { listReleases, pruneReleases, type ListReleasesInput, type PruneReleasesInput, type PruneReleasesResult } from './releases';
 import type { RetainedRelease } from '../../domain/release';
+import type { ResolvedConfig } from '../../domain/config';
+import { findReleasedConfig } from './pairs';
 
 export interface RegistryActivityDeps {
   docker: Docker;
@@ -28,6 +30,10 @@ export function createRegistryActivities(deps: RegistryActivityDeps) {
     },
     async pruneReleases(input: PruneReleasesInput): Promise<PruneReleasesResult> {
       return pruneReleases(releaseDeps, input);
+    },
+    /** The configuration a build was last live with, or a config version by id (./pairs.ts). */
+    async releasedConfig(input: { service: string; environment: string; version?: string; configId?: string }): Promise<ResolvedConfig | null> {
+      return findReleasedConfig(deps.artifactStore, input);
     },
   };
 }

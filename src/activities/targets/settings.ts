@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { readSecrets, type SecretSources } from '../config-sources/secrets';
 import type { Slot } from './target';
 import { ErrorType, badInput } from '../../domain/errors';
 import { InstanceAddress } from '../../domain/address';
+import type { Release } from '../../domain/release';
 
 const Port = z.number().int().min(1024).max(65535);
 
@@ -77,11 +79,6 @@ export function configHash(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
 }
 
-/**
- * Environment of an instance, configuration kept apart from code: `env` for every instance,
- * `candidateEnv` for canary and preview instances only, `releaseEnv[version]` for every instance
- * of one release (fault injection follows the bad release through promotion and rollback).
- */
 /** How a loopback target decides an instance is ready before it gets traffic. */
 export const ReadinessSettings = z.object({
   readyPath: z.string().startsWith('/').default('/readyz'),
@@ -95,7 +92,25 @@ export const EnvSettings = z.strictObject({
 });
 export type EnvSettings = z.infer<typeof EnvSettings>;
 
-export function instanceEnv(s: EnvSettings, slot: Slot, version: string, extra: Record<string, string> | undefined): Record<string, string> {
+/**
+ * Environment of an instance, configuration kept apart from code: `env` for every instance, the
+ * release's configuration (`release.config`), `candidateEnv` for canary and preview instances
+ * only, `releaseEnv[version]` for every instance of one release (fault injection follows the bad
+ * release through promotion and rollback). Secrets are added by the target where it starts the
+ * instance (instanceSecrets), never here: this env is hashed into labels.
+ */
+export function instanceEnv(s: EnvSettings, slot: Slot, release: Pick<Release, 'version' | 'config'>, extra: Record<string, string> | undefined): Record<string, string> {
   const candidate = slot === 'canary' || slot === 'preview' ? s.candidateEnv : {};
-  return { ...s.env, ...candidate, ...(s.releaseEnv[version] ?? {}), ...(extra ?? {}) };
+  // The release's configuration over the target's env; fault injection (candidateEnv, releaseEnv,
+  // a drill's extra env) still wins, so a drill's fault is never masked by a config value.
+  return { ...s.env, ...(release.config?.values ?? {}), ...candidate, ...(s.releaseEnv[release.version] ?? {}), ...(extra ?? {}) };
+}
+
+/**
+ * The values of the secrets the release's configuration names, read now, where the instance
+ * starts (src/activities/config-sources/secrets.ts), for that start only.
+ */
+export async function instanceSecrets(release: Pick<Release, 'config'>, sources: SecretSources): Promise<Record<string, string>> {
+  const names = release.config?.version.secrets ?? [];
+  return names.length > 0 ? readSecrets(names, sources) : {};
 }

@@ -1,3 +1,4 @@
+import type { ResolvedConfig } from '../../domain/config';
 import { urlHost } from '../../domain/address';
 import type pino from 'pino';
 import type { z } from 'zod';
@@ -150,7 +151,7 @@ export async function endpointsOf(instances: Instance[]): Promise<Partial<Record
 }
 
 /** A Release rebuilt from what the world records (container labels, pid files). */
-export function releaseFromLabels(service: string, version: string, imageRef?: string, binaryPath?: string): Release {
+export function releaseFromLabels(service: string, version: string, imageRef?: string, binaryPath?: string, config?: ResolvedConfig): Release {
   return {
     service,
     version,
@@ -158,5 +159,6 @@ export function releaseFromLabels(service: string, version: string, imageRef?: s
     commit: commitFromVersion(version),
     ...(imageRef ? { imageRef } : {}),
     ...(binaryPath ? { binaryPath } : {}),
+    ...(config ? { config } : {}),
   };
 }

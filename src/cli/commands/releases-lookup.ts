@@ -1,5 +1,7 @@
-import { listRetainedReleases } from '../../client/releases';
+import { listReleasePairs, listRetainedReleases } from '../../client/releases';
+import type { PairRecord } from '../../activities/registry/pairs';
 import { deploymentWorkflowId, workflowUiLink, type DeploymentRef } from '../../client';
+import type { ConfigVersion } from '../../domain/config';
 import type { RetainedRelease } from '../../domain/release';
 import type { HostInventory } from '../../domain/ports';
 import { connectionSettings, embeddedStackDefaults, withClient, type ConnectionCliOptions } from '../context';
@@ -12,22 +14,32 @@ export async function listRetainedReleasesForCli(
   ref: DeploymentRef,
   imageRepo: string | undefined,
   opts: ConnectionCliOptions,
-): Promise<{ releases: RetainedRelease[]; live?: string; hosts?: HostInventory[]; workflowId: string; link: string }> {
+): Promise<{ releases: RetainedRelease[]; pairs: PairRecord[]; live?: string; liveConfig?: ConfigVersion; hosts?: HostInventory[]; workflowId: string; link: string }> {
   const releases = await listRetainedReleases(ref.service, embeddedStackDefaults().releaseStore, { imageRepo });
+  const pairs = await listReleasePairs(ref.service, ref.environment, embeddedStackDefaults().releaseStore);
   const settings = connectionSettings(opts);
   const workflowId = deploymentWorkflowId(ref.service, ref.environment);
   let live: string | undefined;
+  let liveConfig: ConfigVersion | undefined;
   let hosts: HostInventory[] | undefined;
   try {
-    ({ live, hosts } = await withClient(opts, async (client) => {
+    ({ live, liveConfig, hosts } = await withClient(opts, async (client) => {
       const snap = await client.snapshot(ref);
       const s = snap.result ?? snap.status;
-      const version = !s ? undefined : 'outcome' in s && s.outcome === 'promoted' ? s.release?.version : (s.previous?.version ?? undefined);
+      const liveRelease = !s ? undefined : 'outcome' in s && s.outcome === 'promoted' ? s.release : (s.previous ?? undefined);
       // A fleet: each host's own copies and live version, from its agent.
-      return { live: version, hosts: await client.fleetInventory(ref).catch(() => undefined) };
+      return { live: liveRelease?.version, liveConfig: liveRelease?.config?.version, hosts: await client.fleetInventory(ref).catch(() => undefined) };
     }));
   } catch {
     live = undefined;
   }
-  return { releases, live, ...(hosts ? { hosts } : {}), workflowId, link: workflowUiLink(settings.uiUrl, settings.namespace, workflowId) };
+  return {
+    releases,
+    pairs,
+    live,
+    ...(liveConfig ? { liveConfig } : {}),
+    ...(hosts ? { hosts } : {}),
+    workflowId,
+    link: workflowUiLink(settings.uiUrl, settings.namespace, workflowId),
+  };
 }

@@ -38,17 +38,51 @@ export function registerReleasesCommand(program: Command): void {
       const { spec } = loadSpec({ ...opts, env: ref.environment });
       if (spec.service === ref.service && spec.source.kind === 'build') imageRepo = spec.source.imageRepo;
     }
-    const { releases, live, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    const { releases, pairs, live, liveConfig, hosts, workflowId, link } = await listRetainedReleasesForCli(ref, imageRepo, opts);
+    // Build × config: the config versions each build went live with here, values left out.
+    const pairRows = pairs.map((p) => ({ version: p.version, imageTag: p.imageTag, config: p.config.version, liveAt: p.liveAt }));
     if (opts.output === 'json') {
-      console.log(JSON.stringify({ service: ref.service, environment: ref.environment, live: live ?? null, workflowId, link, releases, ...(hosts ? { hosts } : {}) }, null, 2));
+      console.log(
+        JSON.stringify(
+          {
+            service: ref.service,
+            environment: ref.environment,
+            live: live ?? null,
+            liveConfig: liveConfig ?? null,
+            workflowId,
+            link,
+            releases,
+            pairs: pairRows,
+            ...(hosts ? { hosts } : {}),
+          },
+          null,
+          2,
+        ),
+      );
       return;
     }
     if (releases.length === 0) console.log(`no retained releases of ${ref.service}`);
     else
       console.log(
         table(
-          ['', 'version', 'image tag', 'digest', 'binary', 'built'],
-          releases.map((r) => [r.version === live ? '*' : '', r.version, r.imageTag, r.digest ? r.digest.slice(0, 19) : '-', r.binaryPath ? 'yes' : '-', r.builtAt ?? '']),
+          ['', 'version', 'config', 'live at', 'image tag', 'digest', 'binary', 'built'],
+          // One row per pair of build and config version that went live here (the newest first),
+          // one row for a build that went live with none recorded.
+          releases.flatMap((r) => {
+            const configs = pairRows.filter((p) => p.version === r.version);
+            const isLive = (id: string | undefined) => r.version === live && (id === undefined || !liveConfig || liveConfig.id === id);
+            const row = (id: string | undefined, liveAt: string) => [
+              isLive(id) ? '*' : '',
+              r.version,
+              id ?? (r.version === live && liveConfig ? liveConfig.id : '-'),
+              liveAt,
+              r.imageTag,
+              r.digest ? r.digest.slice(0, 19) : '-',
+              r.binaryPath ? 'yes' : '-',
+              r.builtAt ?? '',
+            ];
+            return configs.length > 0 ? configs.map((p) => row(p.config.id, p.liveAt)) : [row(undefined, '-')];
+          }),
         ),
       );
     if (hosts) {
@@ -60,6 +94,9 @@ export function registerReleasesCommand(program: Command): void {
         ),
       );
     }
-    if (workflowId) console.log(`\n${live ? `* live in ${ref.environment}` : `live release in ${ref.environment} unknown`}\nworkflow ${workflowId}\nweb ui   ${link}`);
+    const liveLine = live
+      ? `* live in ${ref.environment}${liveConfig ? ` with config ${liveConfig.id} (${liveConfig.source}${liveConfig.revision !== null ? ` at revision ${liveConfig.revision}` : ''})` : ''}`
+      : `live release in ${ref.environment} unknown`;
+    if (workflowId) console.log(`\n${liveLine}\nworkflow ${workflowId}\nweb ui   ${link}`);
   });
 }

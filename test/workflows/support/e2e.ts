@@ -42,6 +42,8 @@ export interface E2eWorkerOptions {
    * only the first worker of a test file may ask for it.
    */
   telemetry?: boolean;
+  /** The activities' logger (default: pino at warn, to stdout); a test that reads the logs passes its own. */
+  logger?: pino.Logger;
 }
 
 export async function startE2eWorker(prefix: string, options: E2eWorkerOptions = {}): Promise<E2eWorker> {
@@ -52,7 +54,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
   const docker = new Docker({ socketPath: stack.docker.socket });
   const { client, connection }: { client: Client; connection: Connection } = await temporalClient();
   const native = await NativeConnection.connect({ address: temporalAddress(stack) });
-  const logger = pino({ level: 'warn' });
+  const logger = options.logger ?? pino({ level: 'warn' });
   const activities = createSluiceActivities({
     docker,
     artifactStore: join(dir, 'artifacts'),

@@ -1,3 +1,4 @@
+import type { ResolvedConfig } from '../../../src/domain/config';
 /**
  * The `file-fake` target, a fake on purpose, registered only by tests: the "environment" is a
  * JSON file per service and environment in a temp dir, every activity call is appended to a log
@@ -71,6 +72,11 @@ export function writeState(dir: string, service: string, environment: string, st
   renameSync(`${path}.tmp`, path);
 }
 /** What the registry/artifact store would list for `service` (newest first). */
+/** The config each version was last live with, for the fake's releasedConfig. */
+export function writePairs(dir: string, service: string, pairs: Record<string, ResolvedConfig>): void {
+  writeFileSync(join(dir, `${service}.pairs.json`), JSON.stringify(pairs));
+}
+
 export function writeRetained(dir: string, service: string, releases: Release[]): void {
   const retained: RetainedReleasePort[] = releases.map((r) => ({
     version: r.version,
@@ -292,6 +298,14 @@ export function createFileTargetActivities(options: FileTargetOptions): SluiceAc
     async pruneReleases(input) {
       record({ name: 'pruneReleases', service: input.service, note: input.protect.join(',') });
       return { kept: input.protect, deleted: [] };
+    },
+    // Pairs of build and config, as a test writes them (writePairs); the real store is
+    // src/activities/registry/pairs.ts, covered by test/config/e2e-pairs.test.ts.
+    async releasedConfig(input) {
+      const path = join(dir, `${input.service}.pairs.json`);
+      const pairs = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as Record<string, ResolvedConfig>) : {};
+      if (input.configId) return Object.values(pairs).find((c) => c.version.id === input.configId) ?? null;
+      return pairs[input.version ?? ''] ?? null;
     },
   };
 }

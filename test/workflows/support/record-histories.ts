@@ -16,8 +16,14 @@ import { createNotifyActivities } from '../../../src/activities/notify';
 import { alertSignal, approveUpdate } from '../../../src/workflows/definitions';
 import { startReceiver } from '../../notify/receiver';
 import { newService, release, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
-import { writeRetained } from './file-target';
+import { FILE_FAKE, writePairs, writeRetained, writeState } from './file-target';
+import { configVersion } from '../../../src/domain/config-version';
+import type { ResolvedConfig } from '../../../src/domain/config';
+import type { RollbackRequest } from '../../../src/domain/status';
+import type { rollbackWorkflow } from '../../../src/workflows';
+import { rollbackWorkflowId } from '../../../src/workflows/ids';
 import { createWorkflowsActivities } from '../../../src/activities/workflows';
+import { createConfigActivities } from '../../../src/activities/config-sources';
 import { DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../../../src/domain/drill';
 import type { ReleaseSpec, ReleaseSpecInput } from '../../../src/domain/spec';
 import { temporalClient } from '../../helpers/stack';
@@ -42,6 +48,55 @@ const scenarios: Record<string, Scenario> = {
     await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
     await handle.executeUpdate(approveUpdate, { args: ['recorder'] });
     await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // A release with `config:` (patch config-version): the config activity, the memo, the values on the release.
+  'canary-config': async (h) => {
+    const service = newService('rec-config');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'canary', steps: [{ setWeight: 50 }] },
+        config: { source: 'env', values: { LOG_LEVEL: 'debug', FAULT_ERROR_RATE: '0' }, secrets: ['DB_PASSWORD'] },
+      }),
+    );
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // The live build with a new config version (patch config-only-release): a real canary release.
+  'canary-config-only': async (h) => {
+    const service = newService('rec-cfgonly');
+    writeState(h.dir, service, 'test', { stable: { ...release(service, '1.1.0+bbbbbbb'), config: resolved({ LOG_LEVEL: 'info' }) }, canary: null, preview: null, warm: [] });
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', {
+        strategy: { kind: 'canary', steps: [{ setWeight: 50 }], scaleDownDelay: '0s' },
+        config: { source: 'env', values: { LOG_LEVEL: 'debug' } },
+      }),
+    );
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
+  // rollback --to restores the config version the build was live with (patch rollback-config-pair).
+  'rollback-config': async (h) => {
+    const service = newService('rec-rbcfg');
+    writeState(h.dir, service, 'test', { stable: { ...release(service, '1.1.0+bbbbbbb'), config: resolved({ LOG_LEVEL: 'debug' }) }, canary: null, preview: null, warm: [] });
+    writeRetained(h.dir, service, [release(service, '1.0.0+aaaaaaa'), release(service, '1.1.0+bbbbbbb')]);
+    writePairs(h.dir, service, { '1.0.0+aaaaaaa': resolved({ LOG_LEVEL: 'info' }) });
+    const request: RollbackRequest = {
+      service,
+      environment: 'test',
+      toVersion: '1.0.0+aaaaaaa',
+      target: { kind: FILE_FAKE, settings: {} },
+      router: { kind: 'none', settings: {} },
+    };
+    const handle = await h.client.workflow.start<typeof rollbackWorkflow>('rollbackWorkflow', {
+      taskQueue: h.taskQueue,
+      workflowId: `${rollbackWorkflowId(service, 'test')}/recorded`,
+      args: [request],
+    });
+    await handle.result();
     return { workflowId: handle.workflowId };
   },
   // A failing health window and the compensations.
@@ -147,6 +202,11 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/** A resolved env config of `values`, as resolveConfigVersion returns it. */
+function resolved(values: Record<string, string>): ResolvedConfig {
+  return { version: configVersion({ values, secrets: [], source: 'env', sourceKind: 'env' }), values };
+}
+
 /** 1.1.0 live, 1.0.0 retained before it: what both drill kinds need. */
 function drillEnvironment(h: Harness, prefix: string, overrides: Partial<ReleaseSpecInput> = {}): ReleaseSpec {
   const service = newService(prefix);
@@ -179,7 +239,10 @@ async function main(): Promise<void> {
   const env = { RECORDER_WEBHOOK_SECRET: 'whsec_cmVjb3JkZXItb25seS1ub3QtYS1zZWNyZXQ=', RECORDER_SLACK_URL: `${receiver.url}/slack` };
   // A drill asks Temporal whether a release runs (the WorkflowsPort activity).
   const temporal = await temporalClient();
-  const h = await startHarness({ buildMs: 0, activities: { ...createNotifyActivities({ env }), ...createWorkflowsActivities({ client: temporal.client }) } });
+  const h = await startHarness({
+    buildMs: 0,
+    activities: { ...createNotifyActivities({ env }), ...createWorkflowsActivities({ client: temporal.client }), ...createConfigActivities({ etcdEndpoints: [] }) },
+  });
   try {
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const { workflowId } = await run(h, { webhookUrl: `${receiver.url}/webhook` });

@@ -3,10 +3,23 @@ import { repositoryOf } from '../../../domain/references';
 import { compare } from 'semver';
 import { z } from 'zod';
 import type { AdapterConfig, DockerEngine } from '../../config';
+import { secretSourcesOf, type SecretSources } from '../../config-sources/secrets';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { heartbeatIfActivity } from '../activity-context';
 import { nothingListens, portFree, waitForReady, waitPortFree } from '../readiness';
-import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort, type PortLayout } from '../settings';
+import {
+  configHash,
+  EnvSettings,
+  ReadinessSettings,
+  instanceEnv,
+  instanceSecrets,
+  parseSettings,
+  portLayout,
+  PortSettings,
+  safeName,
+  slotPort,
+  type PortLayout,
+} from '../settings';
 import {
   endpointsOf,
   freeStableSlot,
@@ -22,7 +35,8 @@ import {
   releaseFromLabels,
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
-import { imageTagForVersion } from '../../../domain/release';
+import { imageTagForVersion, sameBuildAndConfig } from '../../../domain/release';
+import { readRecordedConfig, recordConfig } from '../recorded-config';
 import { versionFromImageTag } from '../../build/version';
 import { DockerEngineSettings, dockerClientFor, isRemote, loopbackAddressOf, parseEngineHost } from './engine';
 
@@ -54,6 +68,8 @@ export const LABEL = {
   image: 'sluice.image',
   generation: 'sluice.generation',
   config: 'sluice.config-hash',
+  /** The release's configuration (src/activities/targets/recorded-config.ts); absent without one. */
+  releaseConfig: 'sluice.release-config',
 } as const;
 
 const SLOT_NAMES = new Set<string>(['stable-a', 'stable-b', 'canary', 'baseline', 'preview']);
@@ -69,11 +85,15 @@ export class DockerTarget implements Target {
   /** Whether the engine is on another host: its ports are checked by connecting, not binding. */
   private readonly remote: boolean;
 
-  /** `engine`: where `docker` points, when not the settings' own (AdapterConfig.dockerEngine). */
+  /**
+   * `engine`: where `docker` points, when not the settings' own (AdapterConfig.dockerEngine).
+   * `secretSources`: where a release's secrets are read when an instance starts.
+   */
   constructor(
     private readonly docker: Docker,
     rawSettings: unknown,
     engine?: DockerEngine,
+    private readonly secretSources: SecretSources = { env: process.env },
   ) {
     const settings = parseSettings(DockerTargetSettings, rawSettings, 'docker target');
     const inEffect = settings.engine ?? engine;
@@ -101,7 +121,7 @@ export class DockerTarget implements Target {
       out.push({
         role: roleOfSlot(slot as Slot),
         slot: slot as Slot,
-        release: releaseFromLabels(scope.service, version, l[LABEL.image] ?? c.Image),
+        release: releaseFromLabels(scope.service, version, l[LABEL.image] ?? c.Image, undefined, readRecordedConfig(l[LABEL.releaseConfig])),
         host: this.settings.host,
         port: Number(l[LABEL.port]),
         id: c.Id,
@@ -126,7 +146,8 @@ export class DockerTarget implements Target {
     const all = await this.instances(scope);
     // A stable of this release that already runs (a warm previous release, or this call's
     // earlier attempt) is reused as it is: rollback to it is then only a router flip.
-    const existing = all.filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version).sort((a, b) => b.generation - a.generation)[0];
+    // The same build with the same config: a config-only release needs a stable of its own.
+    const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await this.ready(existing))) return existing;
     return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
   }
@@ -192,8 +213,10 @@ export class DockerTarget implements Target {
       throw badInput(ErrorType.MissingArtifact, `release ${request.release.version} of ${scope.service} has no imageRef; the docker target runs images pinned by digest`);
     }
     const port = slotPort(this.layout(scope), slot);
-    const env = { ...instanceEnv(this.settings, slot, request.release.version, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
-    const hash = configHash({ imageRef, env, port, slot });
+    const env = { ...instanceEnv(this.settings, slot, request.release, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
+    // Secrets by name in the hash (it is a label), their values only in the container's env.
+    const secretNames = request.release.config?.version.secrets ?? [];
+    const hash = configHash({ imageRef, env, port, slot, ...(secretNames.length > 0 ? { secrets: secretNames } : {}) });
     const inSlot = (await this.instances(scope)).filter((i) => i.slot === slot);
     const same = inSlot.find((i) => i.configHash === hash && i.running);
     if (same) {
@@ -207,6 +230,7 @@ export class DockerTarget implements Target {
         `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`,
       );
     }
+    const secrets = await instanceSecrets(request.release, this.secretSources);
     await this.ensureImage(imageRef);
     await this.tagRelease(imageRef, request.release.version);
     const generation = Date.now();
@@ -221,11 +245,12 @@ export class DockerTarget implements Target {
       [LABEL.image]: imageRef,
       [LABEL.generation]: String(generation),
       [LABEL.config]: hash,
+      ...(request.release.config ? { [LABEL.releaseConfig]: recordConfig(request.release.config) } : {}),
     };
     const container = await this.docker.createContainer({
       name: safeName('sluice', scope.service, scope.environment, slot),
       Image: imageRef,
-      Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+      Env: Object.entries({ ...env, ...secrets }).map(([k, v]) => `${k}=${v}`),
       Labels: labels,
       StopSignal: 'SIGTERM',
       StopTimeout: this.settings.stopTimeoutSec,
@@ -235,7 +260,7 @@ export class DockerTarget implements Target {
     const instance: Instance = {
       role: roleOfSlot(slot),
       slot,
-      release: releaseFromLabels(scope.service, request.release.version, imageRef),
+      release: releaseFromLabels(scope.service, request.release.version, imageRef, undefined, request.release.config),
       host: this.settings.host,
       port,
       id: container.id,
@@ -342,6 +367,6 @@ export const dockerAdapter = loopbackTargetAdapter({
   settings: DockerTargetSettings,
   create: (raw, config) => {
     const engine = engineFor(parseSettings(DockerTargetSettings, raw, 'docker target'), config);
-    return new DockerTarget(dockerFor(engine, config), raw, engine);
+    return new DockerTarget(dockerFor(engine, config), raw, engine, secretSourcesOf(config));
   },
 });

@@ -4,9 +4,11 @@ import { chmod, copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path';
 import { compare, valid } from 'semver';
 import { z } from 'zod';
+import { sameBuildAndConfig } from '../../../domain/release';
+import { secretSourcesOf, type SecretSources } from '../../config-sources/secrets';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
-import { configHash, EnvSettings, ReadinessSettings, instanceEnv, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
+import { configHash, EnvSettings, ReadinessSettings, instanceEnv, instanceSecrets, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
 import type { ProcessRunner, ProcessState } from './runner';
 import { createProcessRunner } from './select-runner';
 import { ProcessSupervisor } from './supervisor-setting';
@@ -49,7 +51,7 @@ export class ProcessTarget implements Target {
   constructor(
     rawSettings: unknown,
     private readonly defaultStateRoot: string,
-    private readonly host: { supervisor?: ProcessSupervisor; supervisordSocket?: string } = {},
+    private readonly host: { supervisor?: ProcessSupervisor; supervisordSocket?: string; secrets?: SecretSources } = {},
   ) {
     this.settings = parseSettings(ProcessTargetSettings, rawSettings, 'process target');
   }
@@ -78,7 +80,7 @@ export class ProcessTarget implements Target {
     return {
       role: roleOfSlot(r.slot as Slot),
       slot: r.slot as Slot,
-      release: releaseFromLabels(scope.service, r.version, undefined, r.binary),
+      release: releaseFromLabels(scope.service, r.version, undefined, r.binary, r.config),
       host: this.settings.host,
       port: r.port,
       id: String(r.pid),
@@ -99,7 +101,8 @@ export class ProcessTarget implements Target {
 
   async promoteCandidate(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
     const all = await this.instances(scope);
-    const existing = all.filter((i) => i.role === 'stable' && i.running && i.release.version === request.release.version).sort((a, b) => b.generation - a.generation)[0];
+    // The same build with the same config: a config-only release needs a stable of its own.
+    const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await waitForReady(`${instanceUrl(existing)}${this.settings.readyPath}`, 0, async () => undefined)).ok) return existing;
     return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
   }
@@ -144,8 +147,10 @@ export class ProcessTarget implements Target {
   private async ensure(scope: TargetScope, slot: Slot, request: StartRequest): Promise<Instance> {
     const binary = await this.retainBinary(scope, request.release.version, request.release.binaryPath);
     const port = slotPort(portLayout(this.settings, scope.service, scope.environment), slot);
-    const env = { ...instanceEnv(this.settings, slot, request.release.version, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
-    const hash = configHash({ binary, sha: await sha256(binary), env, port, slot });
+    const env = { ...instanceEnv(this.settings, slot, request.release, request.env), ADDR: `${this.settings.host}:${port}`, PORT: String(port) };
+    // Secrets by name in the hash (it is recorded), their values only in the process's env.
+    const secretNames = request.release.config?.version.secrets ?? [];
+    const hash = configHash({ binary, sha: await sha256(binary), env, port, slot, ...(secretNames.length > 0 ? { secrets: secretNames } : {}) });
     const sup = this.supervisor(scope);
     const inSlot = (await sup.list()).filter((s) => s.record.slot === slot);
     const same = inSlot.find((s) => s.alive && s.record.configHash === hash);
@@ -162,6 +167,7 @@ export class ProcessTarget implements Target {
         `port ${this.settings.host}:${port} of the ${slot} slot of ${scope.service}/${scope.environment} is used by something Sluice did not start`,
       );
     }
+    const secrets = await instanceSecrets(request.release, this.host.secrets ?? { env: process.env });
     const record = await sup.start({
       binary,
       slot,
@@ -170,7 +176,8 @@ export class ProcessTarget implements Target {
       generation: Date.now(),
       configHash: hash,
       workflowId: scope.workflowId,
-      env,
+      ...(request.release.config ? { config: request.release.config } : {}),
+      env: { ...env, ...secrets },
     });
     const instance = this.toInstance(scope, { record, alive: true });
     await this.awaitReady(scope, instance, record.log);
@@ -229,5 +236,6 @@ export const processAdapter = loopbackTargetAdapter({
     new ProcessTarget(settings, config.stateDir, {
       ...(config.processSupervisor ? { supervisor: config.processSupervisor } : {}),
       ...(config.supervisordSocket ? { supervisordSocket: config.supervisordSocket } : {}),
+      secrets: secretSourcesOf(config),
     }),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RecordedConfig } from '../recorded-config';
 
 /**
  * What runs the process target's instances: one process per slot, recorded with what the target
@@ -18,6 +19,8 @@ export const ProcessRecord = z.object({
   generation: z.number(),
   configHash: z.string(),
   workflowId: z.string(),
+  /** The release's configuration (version and plain values, no secret values); absent without one. */
+  config: RecordedConfig.optional(),
   /** Where the process's stdout and stderr go. */
   log: z.string(),
 });
