@@ -40,6 +40,8 @@ export const V3 = '3.0.0+ccccccc';
 export const V4 = '4.0.0+ddddddd';
 /** Ready (its /readyz answers), but its /healthz is always 503. */
 export const V5 = '5.0.0+eeeeeee';
+/** Another good build. */
+export const V6 = '6.0.0+fffffff';
 export const FAULTS: Record<string, Record<string, string>> = {
   [V3]: { FAULT_ERROR_RATE: '0.2' },
   [V4]: { FAULT_READYZ_FAIL: 'true' },
@@ -192,8 +194,11 @@ export function skip(): string | undefined {
   return existsSync(kubelet) ? undefined : `the kubelet is not built (${kubelet}); run bash scripts/bootstrap-kubernetes.sh`;
 }
 
-/** The shared part of a suite on real pods: call inside `describe`; read its fields in tests. */
-export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, V4]) {
+/**
+ * The shared part of a suite on real pods: call inside `describe`; read its fields in tests. A
+ * repository of its own (`repo`) when a test counts the retained releases, which are per repository.
+ */
+export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, V4], repo = REPO) {
   const suite = { clients: undefined as unknown as KubeClients, e2e: undefined as unknown as E2eWorker, images: {} as Record<string, string> };
   let ownership: Map<string, Ownership> | undefined;
 
@@ -202,7 +207,7 @@ export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, 
     suite.clients = nodes.clients;
     ownership = nodes.ownership;
     suite.e2e = await startE2eWorker(prefix);
-    for (const version of versions) suite.images[version] = await serviceImage(suite.e2e.docker, REPO, version, FAULTS[version]);
+    for (const version of versions) suite.images[version] = await serviceImage(suite.e2e.docker, repo, version, FAULTS[version]);
   });
 
   after(async () => {

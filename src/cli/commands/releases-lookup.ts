@@ -22,7 +22,10 @@ export async function listRetainedReleasesForCli(
     ({ live, hosts } = await withClient(opts, async (client) => {
       const snap = await client.snapshot(ref);
       const s = snap.result ?? snap.status;
-      const version = !s ? undefined : 'outcome' in s && s.outcome === 'promoted' ? s.release?.version : (s.previous?.version ?? undefined);
+      const deployed = !s ? undefined : 'outcome' in s && s.outcome === 'promoted' ? s.release?.version : (s.previous?.version ?? undefined);
+      // A rollback since that release went out moved the live release back (or forward).
+      const rolledBack = await client.rollbackSinceLastDeploy(ref).catch(() => undefined);
+      const version = rolledBack?.outcome === 'rolled-back' && rolledBack.to ? rolledBack.to.version : deployed;
       // A fleet: each host's own copies and live version, from its agent.
       return { live: version, hosts: await client.fleetInventory(ref).catch(() => undefined) };
     }));
