@@ -141,13 +141,18 @@ export class Environment {
     return this.spec(version, { kind: 'canary', steps, scaleDownDelay: '0s' });
   }
 
-  async deploy(spec: ReturnType<Environment['spec']>) {
-    const handle = await this.e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
-      taskQueue: this.e2e.taskQueue,
+  /** Starts the release on the suite's worker, or on the worker of `taskQueue`, and waits for it. */
+  async deploy(spec: ReturnType<Environment['spec']>, taskQueue = this.e2e.taskQueue) {
+    const handle = await this.start(spec, taskQueue);
+    return { handle, result: await settleDeployment(handle.result()) };
+  }
+
+  async start(spec: ReturnType<Environment['spec']>, taskQueue = this.e2e.taskQueue) {
+    return this.e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+      taskQueue,
       workflowId: deployWorkflowId(this.service, ENVIRONMENT),
       args: [spec],
     });
-    return { handle, result: await settleDeployment(handle.result()) };
   }
 
   /** The first release: the whole canary at once, then the stable. */
