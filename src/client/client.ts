@@ -205,6 +205,24 @@ export class SluiceClient implements DeploymentReader {
     return snap;
   }
 
+  /**
+   * The rollback of this service and environment that completed after the deploy workflow last
+   * closed, with its result: a `sluice rollback` after the latest release moves what is live, which
+   * the deploy workflow's own result does not say. Undefined when there is none (or the deploy
+   * runs: rollbacks are refused meanwhile, and the deploy reads the live release from the target).
+   */
+  async rollbackSinceLastDeploy(ref: DeploymentRef): Promise<RollbackResult | undefined> {
+    const deploy = await this.handle(ref)
+      .describe()
+      .catch(() => undefined);
+    if (deploy?.status.name === 'RUNNING') return undefined;
+    const rollback = this.temporal.workflow.getHandle(rollbackWorkflowId(ref.service, ref.environment));
+    const described = await rollback.describe().catch(() => undefined);
+    if (described?.status.name !== 'COMPLETED') return undefined;
+    if (deploy?.closeTime && described.startTime < deploy.closeTime) return undefined;
+    return (await rollback.result()) as RollbackResult;
+  }
+
   async status(ref: DeploymentRef): Promise<DeploymentSnapshot> {
     return this.snapshot(ref);
   }

@@ -26,7 +26,10 @@ export async function listRetainedReleasesForCli(
     ({ live, liveConfig, hosts } = await withClient(opts, async (client) => {
       const snap = await client.snapshot(ref);
       const s = snap.result ?? snap.status;
-      const liveRelease = !s ? undefined : 'outcome' in s && s.outcome === 'promoted' ? s.release : (s.previous ?? undefined);
+      const deployed = !s ? undefined : 'outcome' in s && s.outcome === 'promoted' ? s.release : (s.previous ?? undefined);
+      // A rollback since that release went out moved the live release back (or forward).
+      const rolledBack = await client.rollbackSinceLastDeploy(ref).catch(() => undefined);
+      const liveRelease = rolledBack?.outcome === 'rolled-back' && rolledBack.to ? rolledBack.to : deployed;
       // A fleet: each host's own copies and live version, from its agent.
       return { live: liveRelease?.version, liveConfig: liveRelease?.config?.version, hosts: await client.fleetInventory(ref).catch(() => undefined) };
     }));

@@ -3,15 +3,17 @@ import type { RouterRegistry } from '../../routers/router';
 import type { TargetAdapter } from '../target';
 import { connectKubernetes } from './client';
 import { createKubernetesTarget, type KubernetesCandidateInfo, type KubernetesTargetRef } from './target';
-import { deploymentOfUrl } from './instances';
+import { probeHealth as probeHttp } from '../../health';
+import { deploymentOfUrl, readyPodUrls } from './instances';
 import { deploymentRolloutStatus } from './rollout';
 import { KubernetesTargetSettings, parseKubernetesSettings } from './schema';
 
 /**
  * The Kubernetes target behind the workflows' DeployPort. Candidates are addressed as
  * `kubernetes://<namespace>/deployments/<name>?kubeconfig=…&context=…` instead of a loopback
- * URL: nothing sends traffic into the cluster, so "healthy" is what the cluster says about the
- * Deployment (rolled out, every desired pod available), probed with the same activity.
+ * URL. "Healthy" is what the cluster says about the Deployment (rolled out, every desired pod
+ * available) and, for host-network pods (reachable on their nodes' addresses), what each ready
+ * pod answers on the check's paths; probed with the same activity.
  */
 export const KUBERNETES_URL_SCHEME = 'kubernetes:';
 
@@ -32,7 +34,11 @@ export function isKubernetesUrl(url: string): boolean {
   return url.startsWith(`${KUBERNETES_URL_SCHEME}//`);
 }
 
-/** One look at the Deployment a kubernetes:// URL names; never throws (errors are `ok: false`). */
+/**
+ * One look at the Deployment a kubernetes:// URL names: rolled out with every desired pod
+ * available and, for host-network pods, every ready pod answering the check's paths. Never
+ * throws (errors are `ok: false`).
+ */
 export async function probeKubernetes(input: HealthProbeInput): Promise<HealthProbeResult> {
   const started = Date.now();
   const check = (ok: boolean, status: number | null, error?: string): HealthProbeResult => ({
@@ -52,7 +58,17 @@ export async function probeKubernetes(input: HealthProbeInput): Promise<HealthPr
     const desired = d.spec?.replicas ?? 1;
     const available = d.status?.availableReplicas ?? 0;
     const ok = status.done && available >= desired;
-    return check(ok, available, ok ? undefined : status.failed || !status.done ? status.message : `${available} of ${desired} pods available`);
+    if (!ok) return check(false, available, status.failed || !status.done ? status.message : `${available} of ${desired} pods available`);
+    // Host-network pods answer on their node's address, reachable from here: ask each ready pod of
+    // the release for the check's paths, as the other targets do (the kubelet only sees its own
+    // probes). Pods on the cluster's network are not reachable from the worker: rollout status only.
+    if (!d.spec?.template?.spec?.hostNetwork) return check(true, available);
+    const urls = await readyPodUrls(clients, where, d.spec.template.spec.containers[0]?.name ?? '');
+    const pods = await Promise.all(urls.map(async (podUrl) => ({ podUrl, result: await probeHttp({ url: podUrl, paths: input.paths, timeoutMs: input.timeoutMs }) })));
+    return {
+      ok: pods.every((p) => p.result.ok),
+      checks: pods.flatMap(({ podUrl, result }) => result.checks.map((c) => ({ ...c, path: `${podUrl}${c.path}` }))),
+    };
   } catch (err) {
     return check(false, null, (err as Error).message);
   }
