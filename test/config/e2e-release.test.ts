@@ -31,7 +31,7 @@ import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary, serviceImage } from
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { waitForStatus } from '../workflows/support/harness';
 import { skipReason, startScratchCentre, type ScratchCentre } from './centre';
-import { retireEverything, targetOf } from './instances';
+import { decodedText, parseEnv, retireEverything, targetOf } from './instances';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -65,23 +65,6 @@ interface RunningInstance {
   version: string;
   port: number;
   env: Record<string, string>;
-}
-
-function parseEnv(lines: string[]): Record<string, string> {
-  return Object.fromEntries(lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-}
-
-/** Every byte array in a history, decoded: payloads are JSON inside base64/bytes. */
-function decodedHistory(value: unknown): string {
-  const parts: string[] = [];
-  const walk = (v: unknown) => {
-    if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-    else if (typeof v === 'string') parts.push(v);
-  };
-  walk(value);
-  return parts.join('\n');
 }
 
 interface TargetCase {
@@ -214,7 +197,7 @@ for (const kind of cases) {
       assert.equal(await faultOf(promoted!.port), 0.02);
 
       // History and memo hold the config version and the secret's name, never its value.
-      const history = decodedHistory(await second.fetchHistory());
+      const history = decodedText(await second.fetchHistory());
       assert.match(history, new RegExp(two.release!.config!.version.id));
       assert.match(history, new RegExp(SECRET_NAME));
       assert.ok(!history.includes(secretValue), 'the secret value is not in the workflow history');

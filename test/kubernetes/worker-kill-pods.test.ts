@@ -1,6 +1,6 @@
 /**
  * A worker SIGKILLed mid-analysis on real pods. The release runs on a worker in a process of its
- * own (real-pods-worker-process.ts: deploy, analysis, metrics and load activities); once the
+ * own (test/workflows/support/e2e-worker-process.ts: wired like production, deploy, analysis, metrics and load activities); once the
  * canary's analysis is measuring its pod, that process is SIGKILLed and another one takes the task
  * queue. The release must still reach the outcome its build deserves: a good v2 promoted by a
  * successful analysis, a v3 with 20% errors rolled back by a failed one (not by an inconclusive
@@ -23,7 +23,7 @@ describe('a worker SIGKILLed mid-analysis on real pods', { skip: skip() }, () =>
   after(() => Promise.all(children.map(killHard)));
 
   async function startWorker(taskQueue: string): Promise<ChildProcess> {
-    const child = spawnNode(require.resolve('./real-pods-worker-process'), [taskQueue, join(suite.e2e.dir, 'artifacts')]);
+    const child = spawnNode(require.resolve('../workflows/support/e2e-worker-process'), [taskQueue, join(suite.e2e.dir, 'artifacts')]);
     children.push(child);
     await waitForLine(child, 'ready', 120000);
     return child;
@@ -60,8 +60,8 @@ describe('a worker SIGKILLed mid-analysis on real pods', { skip: skip() }, () =>
 
     const history = await handle.fetchHistory();
     const identities = (history.events ?? []).flatMap((e) => (e.workflowTaskCompletedEventAttributes?.identity ? [e.workflowTaskCompletedEventAttributes.identity] : []));
-    assert.equal(identities[0], `k8s-pods-worker-${first.pid}`);
-    assert.equal(identities.at(-1), `k8s-pods-worker-${second.pid}`, 'the second worker finished the release');
+    assert.equal(identities[0], `e2e-worker-${first.pid}`);
+    assert.equal(identities.at(-1), `e2e-worker-${second.pid}`, 'the second worker finished the release');
     return { env, result, status };
   }
 
