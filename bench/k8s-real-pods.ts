@@ -17,9 +17,7 @@
  */
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { defaultThresholdTemplate } from '../src/activities/metrics/templates';
-import { SLOT_PORT_OFFSET } from '../src/activities/targets/kubernetes/manifests';
-import { portFree } from '../src/activities/targets/readiness';
-import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, kubeNodeAddress } from '../src/dev/components/kube-node-config';
+import { KUBE_NODE_LABEL, KUBE_NODE_TAINT } from '../src/dev/components/kube-node-config';
 import { formatMs } from '../src/domain/duration';
 import { commitFromVersion, imageTagForVersion } from '../src/domain/release';
 import { settleDeployment } from '../src/domain/result';
@@ -29,6 +27,7 @@ import { validateReleaseSpec } from '../src/domain/validate';
 import type { deployWorkflow } from '../src/workflows';
 import { deployWorkflowId } from '../src/workflows/ids';
 import { createNamespace, deleteNamespace, ensureRealNodes, kube } from '../test/kubernetes/cluster';
+import { slotPortsFreeOnEveryNode } from '../test/kubernetes/real-pods-support';
 import { freePort, freePortBlock } from '../test/helpers/ports';
 import { catalogue, uniqueName } from '../test/helpers/stack';
 import { FAST_STOP_ENV, serviceImage } from '../test/targets/fixtures';
@@ -72,23 +71,11 @@ interface Rig {
   cleanup(): Promise<void>;
 }
 
-/** The first of five consecutive ports (one per Kubernetes slot) free on every real node's address. */
-async function slotPortsOnEveryNode(): Promise<number> {
-  const addresses = Array.from({ length: NODES }, (_, i) => kubeNodeAddress(i));
-  const slots = Object.keys(SLOT_PORT_OFFSET).length;
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const base = await freePortBlock(slots, addresses[0]);
-    const free = await Promise.all(addresses.flatMap((a) => Array.from({ length: slots }, (_, i) => portFree(a, base + i))));
-    if (free.every(Boolean)) return base;
-  }
-  throw new Error(`no ${slots} consecutive ports free on ${addresses.join(', ')}`);
-}
-
 async function kubernetesRig(): Promise<Rig> {
   const { clients } = await ensureRealNodes(NODES);
   const namespace = uniqueName('bench-pods');
   await createNamespace(clients, namespace);
-  const containerPort = await slotPortsOnEveryNode();
+  const containerPort = await slotPortsFreeOnEveryNode();
   return {
     label: 'kubernetes (real pods)',
     service: `benchpods${Date.now().toString(36)}`,
