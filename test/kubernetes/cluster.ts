@@ -1,10 +1,13 @@
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from '../../src/dev/config';
 import { stackUp, type Ownership } from '../../src/dev/stack';
 import { KUBERNETES_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
+import { loadKubeNodeConfig } from '../../src/dev/components/kube-node-config';
+import { pidFile } from '../../src/dev/component';
+import { livePid } from '../../src/dev/process';
 import { kubernetesBinariesBuilt, loadKubeStackConfig, type KubeStackConfig } from '../../src/dev/components/kube-config';
 import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { uniqueName } from '../helpers/stack';
@@ -19,6 +22,25 @@ export const kube: KubeStackConfig = loadKubeStackConfig(stackConfig);
 export function skipReason(): string | undefined {
   if (kubernetesBinariesBuilt(kube)) return undefined;
   return `the Kubernetes control-plane binaries are not built (${kube.bins.kubeApiserver}); run bash scripts/bootstrap-kubernetes.sh`;
+}
+
+/**
+ * Why the tests on real nodes cannot run, or undefined when they can: they run only when the stack
+ * runs the first `count` real nodes (`sluice dev up --kubernetes --kube-nodes 3`), and never start
+ * or stop nodes themselves. Nodes started and deleted by a test while the suite runs disturbed the
+ * kwok tests beside them (CI runs 37 and 44, docs/kubernetes.md), so the suite leaves them off
+ * until that is understood.
+ */
+export function realNodesSkipReason(count: number): string | undefined {
+  const reason = skipReason();
+  if (reason) return reason;
+  const first = loadKubeNodeConfig(stackConfig, 0);
+  if (!existsSync(first.kubeletBin)) return `the kubelet is not built (${first.kubeletBin}); run bash scripts/bootstrap-kubernetes.sh`;
+  for (let i = 0; i < count; i++) {
+    const node = loadKubeNodeConfig(stackConfig, i);
+    if (livePid(pidFile(stackConfig, node.name)) === undefined) return `the real nodes do not run (${node.name}); start them with sluice dev up --kubernetes --kube-nodes ${count}`;
+  }
+  return undefined;
 }
 
 /** A cross-process lock (test files run in parallel processes): exclusive create, stale after 3 min. */

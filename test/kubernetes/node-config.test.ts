@@ -16,7 +16,8 @@ const all = Array.from({ length: MAX_KUBE_NODES }, (_, i) => loadKubeNodeConfig(
 describe('real node layout and configuration', () => {
   it('reads the node count from --kube-nodes or SLUICE_KUBE_NODES, DEFAULT_KUBE_NODES unless set', () => {
     assert.equal(kubeNodeCountFromEnv({}), DEFAULT_KUBE_NODES);
-    assert.equal(DEFAULT_KUBE_NODES, 3);
+    assert.equal(DEFAULT_KUBE_NODES, 0, 'opt-in for now (docs/kubernetes.md)');
+    assert.equal(kubeNodeCountFromEnv({ SLUICE_KUBE_NODES: '3' }), 3);
     assert.equal(kubeNodeCountFromEnv({ SLUICE_KUBE_NODES: '0' }), 0);
     assert.equal(kubeNodeCountFromEnv({ SLUICE_KUBE_NODES: '5' }), 5);
     assert.equal(parseKubeNodeCount(String(MAX_KUBE_NODES), '--kube-nodes'), MAX_KUBE_NODES);

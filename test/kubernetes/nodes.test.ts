@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { pidFile } from '../../src/dev/component';
@@ -17,7 +17,7 @@ import type { KubeClients } from '../../src/activities/targets/kubernetes/client
 import { dockerClient, eventually, uniqueName } from '../helpers/stack';
 import { freePort } from '../helpers/ports';
 import { serviceImage } from '../targets/fixtures';
-import { createNamespace, deleteNamespace, ensureRealNodes, kube, skipReason, stackConfig, withLock } from './cluster';
+import { createNamespace, deleteNamespace, ensureRealNodes, kube, realNodesSkipReason, stackConfig, withLock } from './cluster';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,10 +25,7 @@ const NODES = 3;
 const nodes: KubeNodeConfig[] = Array.from({ length: NODES }, (_, i) => loadKubeNodeConfig(stackConfig, i));
 
 function skip(): string | undefined {
-  const reason = skipReason();
-  if (reason) return reason;
-  if (!existsSync(nodes[0]!.kubeletBin)) return `the kubelet is not built (${nodes[0]!.kubeletBin}); run bash scripts/bootstrap-kubernetes.sh`;
-  return undefined;
+  return realNodesSkipReason(NODES);
 }
 
 function kubectl(...args: string[]): Promise<{ stdout: string }> {

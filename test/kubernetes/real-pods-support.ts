@@ -6,14 +6,13 @@
  * example images (faults baked in through their environment).
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { after, before, type TestContext } from 'node:test';
 import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { portFree } from '../../src/activities/targets/readiness';
 import type { k8s, KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { SLOT_PORT_OFFSET } from '../../src/activities/targets/kubernetes/manifests';
 import { kubeNodeComponents } from '../../src/dev/components/kube-stack';
-import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, kubeNodeAddress, loadKubeNodeConfig } from '../../src/dev/components/kube-node-config';
+import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, kubeNodeAddress } from '../../src/dev/components/kube-node-config';
 import { stackDown, type Ownership } from '../../src/dev/stack';
 import { commitFromVersion, imageTagForVersion, type Release } from '../../src/domain/release';
 import { settleDeployment } from '../../src/domain/result';
@@ -25,7 +24,7 @@ import { freePortBlock } from '../helpers/ports';
 import { catalogue, eventually, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, serviceImage } from '../targets/fixtures';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
-import { createNamespace, deleteNamespace, ensureRealNodes, kube, skipReason, stackConfig, withLock } from './cluster';
+import { createNamespace, deleteNamespace, ensureRealNodes, kube, realNodesSkipReason, stackConfig, withLock } from './cluster';
 
 export const NODES = 3;
 export const NODE_ADDRESSES = Array.from({ length: NODES }, (_, i) => kubeNodeAddress(i));
@@ -193,10 +192,7 @@ export class Environment {
 }
 
 export function skip(): string | undefined {
-  const reason = skipReason();
-  if (reason) return reason;
-  const kubelet = loadKubeNodeConfig(stackConfig, 0).kubeletBin;
-  return existsSync(kubelet) ? undefined : `the kubelet is not built (${kubelet}); run bash scripts/bootstrap-kubernetes.sh`;
+  return realNodesSkipReason(NODES);
 }
 
 /**

@@ -55,12 +55,14 @@ export function kubeNodeAddress(index: number): string {
 }
 
 /**
- * Real nodes `dev up --kubernetes` starts unless told otherwise: three, so a Deployment of two
- * replicas still has a node free for its surge pod (one pod of a slot per node, see docs).
+ * Real nodes `dev up --kubernetes` starts unless told otherwise: none for now. With three nodes
+ * running through the whole test suite, kwok-backed and remote-docker tests beside them failed in
+ * CI (runs 41 and 44, cause not found yet; docs/kubernetes.md), so they are opt-in
+ * (`--kube-nodes 3`) until that is understood.
  */
-export const DEFAULT_KUBE_NODES = 3;
+export const DEFAULT_KUBE_NODES = 0;
 
-/** How many real nodes `dev up --kubernetes` starts: SLUICE_KUBE_NODES (0 = kwok's fake nodes only), else DEFAULT_KUBE_NODES. */
+/** How many real nodes `dev up --kubernetes` starts: SLUICE_KUBE_NODES, else DEFAULT_KUBE_NODES (0 = kwok's fake nodes only). */
 export function kubeNodeCountFromEnv(env: NodeJS.ProcessEnv = process.env): number {
   return parseKubeNodeCount(env.SLUICE_KUBE_NODES ?? String(DEFAULT_KUBE_NODES), 'SLUICE_KUBE_NODES');
 }
