@@ -220,6 +220,14 @@ test('the supervisord runner is idempotent: the same program applied twice keeps
   assert.equal(again.pid, first.pid, 'the same program applied twice keeps its process');
   assert.equal(again.startTime, first.startTime);
   // The environment reaches the process as written (commas, #, ;, %), on top of supervisord's PATH only.
+  // Read once the child runs the binary: between supervisord's fork and its exec, /proc shows the
+  // child with supervisord's own environment (CI run 45).
+  await eventually(
+    `pid ${first.pid} runs ${input.binary}`,
+    async () => ((await readFile(`/proc/${first.pid}/cmdline`, 'utf8')).split('\0')[0] === input.binary ? true : undefined),
+    5000,
+    20,
+  );
   const environ = Object.fromEntries(
     (await readFile(`/proc/${first.pid}/environ`, 'utf8'))
       .split('\0')
