@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import { after, before, test } from 'node:test';
 import { checkLoadSpec, isLoopbackAddress, LoadSpecError, NotLoopbackError, runLoad } from '../../src/activities/load';
 import { freePort } from '../helpers/stack';
-import { Fleet, removeBuild } from './support';
+import { Fleet } from './support';
 
 const fleet = new Fleet();
 let url = '';
@@ -16,7 +16,6 @@ before(async () => {
 });
 after(async () => {
   await fleet.close();
-  await removeBuild();
 });
 
 test('refuses every target outside 127.0.0.0/8 and ::1, before sending anything', () => {

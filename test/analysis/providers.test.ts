@@ -16,7 +16,7 @@ import { registerLive, unregisterLive } from '../../src/activities/metrics/scrap
 import { readScrapeGroup } from '../../src/lib/prometheus-sd';
 import { runLoad } from '../../src/activities/load';
 import { eventually, freePort, stack } from '../helpers/stack';
-import { Fleet, removeBuild } from './support';
+import { Fleet } from './support';
 
 const prometheus = createPrometheusProvider({ url: prometheusUrl(stack), timeoutMs: 5000 });
 const fleet = new Fleet();
@@ -31,7 +31,6 @@ before(async () => {
 });
 after(async () => {
   await fleet.close();
-  await removeBuild();
 });
 
 describe('Prometheus provider', () => {

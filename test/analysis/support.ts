@@ -1,14 +1,10 @@
 /**
- * Real example-service instances for the analysis tests: built once per test file with
- * `go build` into a temp dir, run as child processes on free loopback ports with the fault
+ * Real example-service instances for the analysis tests: the shared cached build of the example
+ * service (test/targets/fixtures), run as child processes on free loopback ports with the fault
  * injection settings, registered with Prometheus through file SD (role labels), and stopped and
  * unregistered afterwards.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { prometheusUrl, temporalAddress } from '../../src/dev/config';
 import { createMetricsActivities, type MetricsDeps } from '../../src/activities/metrics';
@@ -16,22 +12,8 @@ import { createLoadActivities } from '../../src/activities/load';
 import { Registry } from 'prom-client';
 import { createReleaseMetrics, releaseMetricsSinks } from '../../src/worker/release-metrics';
 import type { Role } from '../../src/activities/metrics/providers';
-import { eventually, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
-
-const execFileAsync = promisify(execFile);
-
-let built: Promise<{ binary: string; dir: string }> | undefined;
-
-/** `go build` of examples/go-service (the Go build cache makes repeats cheap). */
-export function buildExampleService(): Promise<{ binary: string; dir: string }> {
-  built ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-analysis-'));
-    const binary = join(dir, 'go-service');
-    await execFileAsync('go', ['build', '-o', binary, '.'], { cwd: join(repoRoot(), 'examples', 'go-service'), env: { ...process.env, CGO_ENABLED: '0' } });
-    return { binary, dir };
-  })();
-  return built;
-}
+import { eventually, freePort, stack, uniqueName } from '../helpers/stack';
+import { serviceBinary } from '../targets/fixtures';
 
 export interface Instance {
   role: Role;
@@ -56,7 +38,7 @@ export class Fleet {
   readonly metrics = createMetricsActivities({ prometheusUrl: prometheusUrl(stack), targetsDir: stack.prometheus.targetsDir });
 
   async start(opts: InstanceOptions): Promise<Instance> {
-    const { binary } = await buildExampleService();
+    const binary = await serviceBinary(opts.version ?? '1.0.0');
     const port = await freePort();
     const addr = `127.0.0.1:${port}`;
     const child = spawn(binary, [], {
@@ -151,12 +133,6 @@ export async function startWorker(deps: Partial<MetricsDeps> = {}, workflowBundl
       await connection.close();
     },
   };
-}
-
-export async function removeBuild(): Promise<void> {
-  if (!built) return;
-  const { dir } = await built.catch(() => ({ dir: '' }));
-  if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
 /** A loopback port nothing listens on (bound, then released). */

@@ -13,7 +13,7 @@ import { analysisWorkflowId, selectTemplates } from '../../src/workflows/analysi
 import { runLoad } from '../../src/activities/load';
 import type { parentWorkflow } from './fixtures/parent-workflows';
 import { eventually, temporalClient, uniqueName } from '../helpers/stack';
-import { Fleet, bundleOf, removeBuild, startWorker, type TestWorker } from './support';
+import { Fleet, bundleOf, startWorker, type TestWorker } from './support';
 
 let client: Client;
 let connection: Connection;
@@ -30,7 +30,6 @@ after(async () => {
   await worker.close();
   await connection.close();
   await fleet.close();
-  await removeBuild();
 });
 
 test('the parent gets the child analysis result and a one-line summary', async () => {

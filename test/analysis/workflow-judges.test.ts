@@ -11,7 +11,7 @@ import type { AnalysisTemplateInput } from '../../src/activities/metrics/templat
 import type { analysisWorkflow } from '../../src/workflows/analysis';
 import type { AnalysisResult, AnalysisWorkflowInput } from '../../src/workflows/analysis-types';
 import { temporalClient, uniqueName } from '../helpers/stack';
-import { Fleet, removeBuild, startWorker, type TestWorker } from './support';
+import { Fleet, startWorker, type TestWorker } from './support';
 
 let client: Client;
 let connection: Connection;
@@ -26,7 +26,6 @@ after(async () => {
   await worker.close();
   await connection.close();
   for (const f of fleets) await f.close();
-  await removeBuild();
 });
 
 async function pair(canary: { errorRate?: number; latencyMs?: number }): Promise<Fleet> {

@@ -13,7 +13,7 @@ import type { AnalysisTemplateInput } from '../../src/activities/metrics/templat
 import type { analysisWorkflow } from '../../src/workflows/analysis';
 import type { AnalysisResult, AnalysisStatus, AnalysisWorkflowInput } from '../../src/workflows/analysis-types';
 import { eventually, freePort, stack, temporalClient, uniqueName } from '../helpers/stack';
-import { Fleet, removeBuild, startWorker, type TestWorker } from './support';
+import { Fleet, startWorker, type TestWorker } from './support';
 
 const INTERVAL_MS = 1000;
 let client: Client;
@@ -31,7 +31,6 @@ after(async () => {
   await worker.close();
   await connection.close();
   for (const f of fleets) await f.close();
-  await removeBuild();
 });
 
 async function canary(opts: { errorRate?: number; latencyMs?: number } = {}): Promise<Fleet> {
