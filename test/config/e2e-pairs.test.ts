@@ -23,9 +23,7 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Etcd3 } from 'etcd3';
-import { createDeployActivities } from '../../src/activities/deploy';
 import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
-import { createRouter } from '../../src/activities/routers/registry';
 import type { TargetRef } from '../../src/domain/ports';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
@@ -34,11 +32,11 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId, rollbackWorkflowId } from '../../src/workflows/ids';
 import { runCli } from '../cli/helpers';
-import { adapterConfig, catalogue, freePort, stack, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary, serviceImage } from '../targets/fixtures';
+import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary, serviceImage } from '../targets/fixtures';
 import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { skipReason, startScratchCentre, type ScratchCentre } from './centre';
-import { decodedText, faultOf, retireEverything, runningContainers, runningProcesses, targetOf, type RunningInstance } from './instances';
+import { decodedText, faultOf, runningContainers, runningProcesses, type RunningInstance, removeSuiteInstances } from './instances';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -136,13 +134,7 @@ for (const kind of cases) {
       basePort = await freePortBlock(5);
       artifacts = await kind.prepare(service);
     });
-    after(async () => {
-      const deploy = createDeployActivities({ config: { ...adapterConfig, docker: e2e.docker }, logger: quiet, prometheusTargetsDir: stack.prometheus.targetsDir });
-      await retireEverything(ref(), targetOf(ref(), e2e.docker, adapterConfig.stateDir), deploy);
-      await createRouter('haproxy', router().settings, adapterConfig)
-        .remove({ service, environment: ENVIRONMENT })
-        .catch(() => undefined);
-    });
+    after(() => removeSuiteInstances(ref(), e2e.docker));
 
     function start(version: string, strategy: ReleaseSpecInput['strategy']): Promise<WorkflowHandle<typeof deployWorkflow>> {
       const spec = validateReleaseSpec(

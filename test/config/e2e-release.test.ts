@@ -13,8 +13,6 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import { Etcd3 } from 'etcd3';
-import { createDeployActivities } from '../../src/activities/deploy';
-import { createRouter } from '../../src/activities/routers/registry';
 import { LABEL } from '../../src/activities/targets/docker';
 import { ProcessTarget } from '../../src/activities/targets/process';
 import { configVersion } from '../../src/domain/config-version';
@@ -26,12 +24,12 @@ import type { deployWorkflow } from '../../src/workflows';
 import { approveUpdate } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { runCli } from '../cli/helpers';
-import { adapterConfig, catalogue, freePort, stack, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, quiet, serviceBinary, serviceImage } from '../targets/fixtures';
+import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary, serviceImage } from '../targets/fixtures';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { waitForStatus } from '../workflows/support/harness';
 import { skipReason, startScratchCentre, type ScratchCentre } from './centre';
-import { decodedText, parseEnv, retireEverything, targetOf } from './instances';
+import { decodedText, parseEnv, removeSuiteInstances } from './instances';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -126,16 +124,7 @@ for (const kind of cases) {
       basePort = await freePortBlock(5);
       artifacts = await kind.prepare(service);
     });
-    after(async () => {
-      // This suite's instances and router entry; the worker is stopped once, after every suite.
-      const ref = { service, environment: ENVIRONMENT, target: kind.target(service, basePort), router: router() };
-      const deploy = createDeployActivities({ config: { ...adapterConfig, docker: e2e.docker }, logger: quiet, prometheusTargetsDir: stack.prometheus.targetsDir });
-      // Each instance's own release, config included: retireRelease stops one pair of build and config.
-      await retireEverything(ref, targetOf(ref, e2e.docker, adapterConfig.stateDir), deploy);
-      await createRouter(ref.router.kind, ref.router.settings, adapterConfig)
-        .remove({ service, environment: ENVIRONMENT })
-        .catch(() => undefined);
-    });
+    after(() => removeSuiteInstances({ service, environment: ENVIRONMENT, target: kind.target(service, basePort), router: router() }, e2e.docker));
 
     function start(version: string, strategy: ReleaseSpecInput['strategy']): Promise<WorkflowHandle<typeof deployWorkflow>> {
       const spec = validateReleaseSpec(

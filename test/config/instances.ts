@@ -4,6 +4,10 @@ import { DockerTarget, LABEL } from '../../src/activities/targets/docker';
 import { ProcessTarget } from '../../src/activities/targets/process';
 import type { Target } from '../../src/activities/targets/target';
 import type { DeployPort, TargetRef } from '../../src/domain/ports';
+import { createDeployActivities } from '../../src/activities/deploy';
+import { createRouter } from '../../src/activities/routers/registry';
+import { adapterConfig, stack } from '../helpers/stack';
+import { quiet } from '../targets/fixtures';
 
 /**
  * What runs, read from the running instances themselves: a process's /proc/<pid>/environ, a
@@ -78,6 +82,18 @@ export async function faultOf(port: number): Promise<number> {
 export async function retireEverything(ref: TargetRef, target: Pick<Target, 'instances'>, deploy: Pick<DeployPort, 'retireRelease'>): Promise<void> {
   const instances = await target.instances({ service: ref.service, environment: ref.environment, workflowId: 'test' });
   for (const instance of instances) await deploy.retireRelease({ ...ref, release: instance.release }).catch(() => undefined);
+}
+
+/**
+ * A suite's clean-up: each instance retired as its own release (config included), then the
+ * router entry of the ref. The shared worker is stopped once, after every suite.
+ */
+export async function removeSuiteInstances(ref: TargetRef, docker: Docker): Promise<void> {
+  const deploy = createDeployActivities({ config: { ...adapterConfig, docker }, logger: quiet, prometheusTargetsDir: stack.prometheus.targetsDir });
+  await retireEverything(ref, targetOf(ref, docker, adapterConfig.stateDir), deploy);
+  await createRouter(ref.router.kind, ref.router.settings, adapterConfig)
+    .remove({ service: ref.service, environment: ref.environment })
+    .catch(() => undefined);
 }
 
 /** The docker or process target of a test's ref, to read its instances back. */
