@@ -1,17 +1,47 @@
 #!/usr/bin/env bash
-# Installs everything Sluice and its embedded stack need, on a fresh Debian machine or again on a
-# warm one. Every step checks before it acts, and long builds are cached outside the repository
-# keyed by version, so a second run takes seconds.
+# Installs what Sluice and its embedded stack need for one purpose, on a fresh Debian machine or
+# again on a warm one:
+#   bash scripts/bootstrap.sh demo   what `npm run demo` uses: Debian's daemons, the Temporal dev
+#                                    server, node_modules and the compiled CLI
+#   bash scripts/bootstrap.sh test   all of that, plus Chromium and the local Kubernetes build
+#                                    (the default)
+#   ... --only apt,temporal,kubernetes,node   just those pieces (what a failure says to retry)
+# Independent pieces run side by side, each logging to its own file under $cache/logs, with one
+# line when it starts and one with its time when it ends; a failure names the piece, shows the end
+# of its log and the command that retries it. Every piece checks before it acts, and long builds
+# are cached outside the repository keyed by version, so a second run takes seconds.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
+usage() { printf 'usage: bash scripts/bootstrap.sh [demo|test] [--only apt,temporal,kubernetes,node]\n' >&2; exit 2; }
+purpose=test only=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    demo | test) purpose=$1 ;;
+    --only) [ $# -ge 2 ] || usage; only=$2; shift ;;
+    *) usage ;;
+  esac
+  shift
+done
+for piece in ${only//,/ }; do
+  case "$piece" in apt | temporal | kubernetes | node) ;; *) printf 'bootstrap: no piece named %s\n' "$piece" >&2; usage ;; esac
+done
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 temporal_version=v1.5.1
-# containerd and runc come with docker.io, but the real Kubernetes nodes run them directly (one
-# containerd per node), so they are named here rather than left to docker.io's dependencies.
-apt_packages=(docker.io containerd runc docker-registry prometheus prometheus-alertmanager haproxy supervisor git ca-certificates openssl)
-# Browser tests drive Debian's Chromium (no browser download is possible here).
-[ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
+
+# What the demo's stack runs (dev up without --kubernetes): dockerd, the registry, Prometheus,
+# Alertmanager, HAProxy; supervisor for the process target.
+apt_packages=(docker.io docker-registry prometheus prometheus-alertmanager haproxy supervisor git ca-certificates openssl)
+if [ "$purpose" = test ]; then
+  # containerd and runc come with docker.io, but the real Kubernetes nodes run them directly (one
+  # containerd per node), so they are named here rather than left to docker.io's dependencies.
+  apt_packages+=(containerd runc)
+  # Browser tests drive Debian's Chromium (no browser download is possible here).
+  [ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
+fi
+with_kubernetes=0
+[ "$purpose" = test ] && [ "${SLUICE_SKIP_KUBERNETES:-}" != 1 ] && with_kubernetes=1
 
 say() { printf 'bootstrap: %s\n' "$*"; }
 die() { printf 'bootstrap: FAILED: %s\n' "$*" >&2; exit 1; }
@@ -22,61 +52,114 @@ as_root() {
   else die "need root to run: $* (install the packages by hand or run as root)"; fi
 }
 
-# --- Debian packages -------------------------------------------------------------------------
-missing=()
-for pkg in "${apt_packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  say "installing Debian packages: ${missing[*]}"
-  as_root apt-get update -qq || die "apt-get update failed"
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || die "apt-get install ${missing[*]} failed"
-  # Sluice starts its own supervisord per state dir (src/lib/supervisord-instance.ts) and never
-  # uses Debian's system service: one the package just started is stopped and disabled.
-  if [[ " ${missing[*]} " == *" supervisor "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet supervisor 2>/dev/null; then
-    as_root systemctl disable --now supervisor >/dev/null 2>&1 || say "could not stop Debian's supervisor service (harmless: Sluice uses its own)"
-  fi
-fi
-for bin in dockerd containerd ctr runc docker-registry prometheus promtool prometheus-alertmanager haproxy supervisord supervisorctl; do
-  PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null || die "$bin not found after installing Debian packages"
-done
-
-# --- Toolchains ------------------------------------------------------------------------------
+# --- Toolchains (checked first: every piece needs one of them) ---------------------------------
 command -v go >/dev/null || die "Go is not installed (need Go >= 1.22 on PATH)"
 command -v node >/dev/null || die "Node.js is not installed (need Node >= 20)"
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$node_major" -ge 20 ] || die "Node $(node --version) is too old (need >= 20)"
 
-# --- Temporal dev server, built from the Go module proxy --------------------------------------
+# --- Pieces ------------------------------------------------------------------------------------
+# Each prints nothing on success (its output goes to its log) and fails with a non-zero exit.
+
+missing_packages() {
+  local pkg
+  for pkg in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || printf '%s\n' "$pkg"
+  done
+}
+
+piece_apt() {
+  local missing
+  mapfile -t missing < <(missing_packages)
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  # Sluice starts its own supervisord per state dir (src/lib/supervisord-instance.ts) and never
+  # uses Debian's system service: one the package just started is stopped and disabled.
+  if [[ " ${missing[*]} " == *" supervisor "* ]] && command -v systemctl >/dev/null && systemctl is-active --quiet supervisor 2>/dev/null; then
+    as_root systemctl disable --now supervisor || echo "could not stop Debian's supervisor service (harmless: Sluice uses its own)"
+  fi
+}
+
 temporal_bin="$cache/temporal-$temporal_version/temporal"
-if [ ! -x "$temporal_bin" ]; then
-  say "building the Temporal CLI $temporal_version (first run only, a few minutes)"
-  staging=$(mktemp -d "$cache.tmp.XXXXXX" 2>/dev/null || { mkdir -p "$cache"; mktemp -d "$cache/tmp.XXXXXX"; })
-  (cd "$staging" && GOBIN="$staging/bin" GOFLAGS=-mod=mod go install "github.com/temporalio/cli/cmd/temporal@$temporal_version") \
-    || die "go install github.com/temporalio/cli/cmd/temporal@$temporal_version failed"
+piece_temporal() {
+  mkdir -p "$cache"
+  # Not local: the EXIT trap (this piece runs in its own subshell) still needs it.
+  staging=$(mktemp -d "$cache/temporal.tmp.XXXXXX")
+  trap 'rm -rf "$staging"' EXIT
+  # Stripped (-s -w): the link of this large binary is the build's longest single-threaded step.
+  (cd "$staging" && GOBIN="$staging/bin" GOFLAGS=-mod=mod go install -trimpath -ldflags='-s -w' "github.com/temporalio/cli/cmd/temporal@$temporal_version")
   mkdir -p "$(dirname "$temporal_bin")"
   mv "$staging/bin/temporal" "$temporal_bin"
-  rm -rf "$staging"
-fi
-say "temporal: $("$temporal_bin" --version | head -1)"
+}
 
-# --- Local Kubernetes control plane (etcd, kube-*, kwok), built from the Go module proxy ------
-# Skipped with SLUICE_SKIP_KUBERNETES=1; the Kubernetes tests then report themselves skipped.
-if [ "${SLUICE_SKIP_KUBERNETES:-}" != 1 ]; then
-  bash "$repo/scripts/bootstrap-kubernetes.sh" || die "building the Kubernetes control plane failed"
-fi
+piece_kubernetes() { bash "$repo/scripts/bootstrap-kubernetes.sh"; }
 
-# --- Node dependencies and the compiled CLI --------------------------------------------------
 lock_hash=$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)
-stamp="$repo/node_modules/.sluice-lock-$lock_hash"
-if [ ! -f "$stamp" ]; then
-  say "npm ci"
-  (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
-  touch "$stamp"
+npm_stamp="$repo/node_modules/.sluice-lock-$lock_hash"
+piece_node() {
+  if [ ! -f "$npm_stamp" ]; then
+    (cd "$repo" && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$npm_stamp"
+  fi
+  # A clean dist/: a test file deleted from test/ must not keep running from an old build.
+  rm -rf "$repo/dist"
+  (cd "$repo" && npx tsc -p tsconfig.json)
+}
+
+# --- Running them side by side ------------------------------------------------------------------
+logs="$cache/logs"
+mkdir -p "$logs"
+names=() pids=() starts=() retries=()
+
+# start <name> <what it does> <retry command> <function>
+start() {
+  local name=$1 what=$2 retry=$3 fn=$4
+  say "$name: $what"
+  "$fn" >"$logs/bootstrap-$name.log" 2>&1 &
+  names+=("$name") pids+=($!) starts+=("$(date +%s)") retries+=("$retry")
+}
+
+if wanted apt && [ -n "$(missing_packages)" ]; then
+  start apt "installing $(missing_packages | tr '\n' ' ')" "apt-get install $(missing_packages | tr '\n' ' ')" piece_apt
 fi
-say "compiling TypeScript"
-# A clean dist/: a test file deleted from test/ must not keep running from an old build.
-rm -rf "$repo/dist"
-(cd "$repo" && npx tsc -p tsconfig.json) || die "TypeScript compilation failed (see the errors above)"
-say "ready"
+if wanted temporal && [ ! -x "$temporal_bin" ]; then
+  start temporal "building the Temporal CLI $temporal_version from the Go module proxy (first run only)" \
+    "GOFLAGS=-mod=mod go install github.com/temporalio/cli/cmd/temporal@$temporal_version" piece_temporal
+fi
+if wanted kubernetes && [ "$with_kubernetes" = 1 ] && ! bash "$repo/scripts/bootstrap-kubernetes.sh" --check >/dev/null 2>&1; then
+  start kubernetes "building etcd, the Kubernetes control plane, the kubelet and kwok (first run only)" \
+    "bash scripts/bootstrap-kubernetes.sh" piece_kubernetes
+fi
+wanted node && start node "$([ -f "$npm_stamp" ] || printf 'npm ci, then ')compiling TypeScript" "npm ci && npx tsc -p tsconfig.json" piece_node
+
+# Reported in the order they end; after a failure the others still finish, so their work is cached
+# for the retry.
+failed=0
+while [ ${#pids[@]} -gt 0 ]; do
+  rc=0
+  wait -n -p ended "${pids[@]}" || rc=$?
+  for i in "${!pids[@]}"; do
+    [ "${pids[$i]}" = "$ended" ] || continue
+    took=$(($(date +%s) - starts[i]))
+    if [ "$rc" = 0 ]; then
+      say "${names[$i]}: done in $took s"
+    else
+      failed=1
+      printf 'bootstrap: FAILED: %s (exit %s after %s s); the end of %s:\n' "${names[$i]}" "$rc" "$took" "$logs/bootstrap-${names[$i]}.log" >&2
+      tail -n 25 "$logs/bootstrap-${names[$i]}.log" | sed 's/^/  | /' >&2
+      printf 'bootstrap: retry it with: bash scripts/bootstrap.sh %s --only %s (it runs: %s)\n' "$purpose" "${names[$i]}" "${retries[$i]}" >&2
+    fi
+    unset 'pids[i]' 'names[i]' 'starts[i]' 'retries[i]'
+  done
+done
+[ "$failed" = 0 ] || exit 1
+
+if wanted apt; then
+  bins=(dockerd docker-registry prometheus promtool prometheus-alertmanager haproxy supervisord supervisorctl)
+  [ "$purpose" = test ] && bins+=(containerd ctr runc)
+  for bin in "${bins[@]}"; do
+    PATH="$PATH:/usr/sbin:/sbin" command -v "$bin" >/dev/null || die "$bin not found after installing Debian packages"
+  done
+fi
+if wanted temporal; then say "temporal: $("$temporal_bin" --version | head -1)"; fi
+say "ready for the $purpose${only:+ (only $only)}"
