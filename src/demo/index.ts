@@ -30,6 +30,27 @@ export interface DemoOptions {
 
 const EXPECTED: Record<string, DeploymentResult['outcome']> = { v1: 'promoted', v2: 'promoted', v3: 'rolled-back' };
 
+const demoLogger = () => createPinoLogger({ level: process.env.SLUICE_DEMO_LOG_LEVEL ?? 'warn' });
+
+/** The builder (with the example service's modules) and runtime base images, made locally. */
+function demoBaseImages(docker: Docker, logger: ReturnType<typeof demoLogger>) {
+  return ensureBaseImages({ docker, goModuleDir: join(packageRoot(), 'examples', 'go-service'), logger });
+}
+
+/**
+ * What the demo needs before it can release, without Temporal: the local base images (dockerd
+ * must run). `npm run demo` prepares them while the Temporal dev server is still being built.
+ */
+export async function prepareDemo(opts: { out?: NodeJS.WritableStream } = {}): Promise<void> {
+  const out = opts.out ?? process.stdout;
+  const stack = loadStackConfig();
+  const docker = new Docker({ socketPath: stack.docker.socket });
+  const started = Date.now();
+  out.write('preparing base images (offline, cached after the first run)…\n');
+  await demoBaseImages(docker, demoLogger());
+  out.write(`base images ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
 /**
  * `sluice demo`: three real releases of examples/go-service on the embedded stack.
  *   v1  first release, installed;
@@ -50,7 +71,7 @@ export async function runDemo(opts: DemoOptions): Promise<boolean> {
   const taskQueue = `sluice-demo-${id}`;
 
   const client = await SluiceClient.connect(settings, { taskQueue });
-  const logger = createPinoLogger({ level: process.env.SLUICE_DEMO_LOG_LEVEL ?? 'warn' });
+  const logger = demoLogger();
   try {
     Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
@@ -62,7 +83,7 @@ export async function runDemo(opts: DemoOptions): Promise<boolean> {
   say(`Sluice demo: service ${service}, environment ${DEMO_ENVIRONMENT}, ${target} target behind HAProxy`);
   say(`worker on task queue ${taskQueue}; Temporal ${settings.address}; Web UI ${settings.uiUrl}`);
   say('preparing base images (offline, cached after the first run)…');
-  const base = await ensureBaseImages({ docker, goModuleDir: join(packageRoot(), 'examples', 'go-service'), logger });
+  const base = await demoBaseImages(docker, logger);
   const activities = createSluiceActivities({
     docker,
     artifactStore,
