@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import Docker from 'dockerode';
+import { loadStackConfig } from '../../src/dev/config';
+import { RUNTIME_BASE_TAG, builderImageTag } from '../../src/activities/build/base-images';
 import { describeResult, runCli } from './helpers';
+import { freePort, repoRoot } from '../helpers/stack';
 
 /**
  * The README's main job: `sluice demo` on the embedded stack — v1 installed, v2 promoted through
@@ -28,4 +33,15 @@ describe('sluice demo', { timeout: 900_000 }, () => {
       ],
     );
   });
+});
+
+test('sluice demo --prepare makes the base images with Temporal unreachable (npm run demo runs it during the Temporal build)', async () => {
+  const nobody = `127.0.0.1:${await freePort()}`;
+  const r = await runCli(['demo', '--prepare'], { env: { TEMPORAL_ADDRESS: nobody }, timeoutMs: 600_000 });
+  assert.equal(r.code, 0, describeResult(r));
+  assert.match(r.stdout, /^base images ready in \d+\.\d s$/m);
+  const docker = new Docker({ socketPath: loadStackConfig().docker.socket });
+  for (const ref of [RUNTIME_BASE_TAG, await builderImageTag(join(repoRoot(), 'examples', 'go-service'))]) {
+    await docker.getImage(ref).inspect();
+  }
 });
