@@ -69,8 +69,6 @@ missing_packages() {
 }
 
 piece_apt() {
-  local missing
-  mapfile -t missing < <(missing_packages)
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   # Sluice starts its own supervisord per state dir (src/lib/supervisord-instance.ts) and never
@@ -119,8 +117,10 @@ start() {
   names+=("$name") pids+=($!) starts+=("$(date +%s)") retries+=("$retry")
 }
 
-if wanted apt && [ -n "$(missing_packages)" ]; then
-  start apt "installing $(missing_packages | tr '\n' ' ')" "apt-get install $(missing_packages | tr '\n' ' ')" piece_apt
+# Looked up once: the start line, the retry command and the piece all name the same packages.
+mapfile -t missing < <(missing_packages)
+if wanted apt && [ ${#missing[@]} -gt 0 ]; then
+  start apt "installing ${missing[*]}" "apt-get install ${missing[*]}" piece_apt
 fi
 if wanted temporal && [ ! -x "$temporal_bin" ]; then
   start temporal "building the Temporal CLI $temporal_version from the Go module proxy (first run only)" \

@@ -79,7 +79,7 @@ export async function faultOf(port: number): Promise<number> {
  * Retires every release that has instances of the service, each with the config the target
  * recorded on it: retireRelease stops the instances of one pair of build and config version.
  */
-export async function retireEverything(ref: TargetRef, target: Pick<Target, 'instances'>, deploy: Pick<DeployPort, 'retireRelease'>): Promise<void> {
+async function retireEverything(ref: TargetRef, target: Pick<Target, 'instances'>, deploy: Pick<DeployPort, 'retireRelease'>): Promise<void> {
   const instances = await target.instances({ service: ref.service, environment: ref.environment, workflowId: 'test' });
   for (const instance of instances) await deploy.retireRelease({ ...ref, release: instance.release }).catch(() => undefined);
 }
@@ -97,6 +97,6 @@ export async function removeSuiteInstances(ref: TargetRef, docker: Docker): Prom
 }
 
 /** The docker or process target of a test's ref, to read its instances back. */
-export function targetOf(ref: TargetRef, docker: Docker, stateRoot: string): Pick<Target, 'instances'> {
+function targetOf(ref: TargetRef, docker: Docker, stateRoot: string): Pick<Target, 'instances'> {
   return ref.target.kind === 'docker' ? new DockerTarget(docker, ref.target.settings) : new ProcessTarget(ref.target.settings, stateRoot);
 }
