@@ -128,7 +128,7 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
     ...(check.window ? { window: check.window } : {}),
     candidate: { role: candidate.role, version: candidate.release.version },
     // Every instance must have been scraped before the judges take their zero point.
-    scraped: instances.map((i) => ({ role: i.role, version: i.release.version, ...(i.urls.length > 1 ? { instances: i.urls.length } : {}) })),
+    scraped: instances.map((i) => ({ role: i.role, version: i.release.version, targets: i.urls.map(hostPort) })),
     load: loadFor(
       ctx,
       instances.flatMap((i) => i.urls.map((url) => ({ url }))),
@@ -149,8 +149,8 @@ export interface AnalysisRun {
   window?: string;
   /** Whose role and version the templates judge. */
   candidate: { role: Role; version: string };
-  /** Every role and version Prometheus must have scraped before the first measurement, and how many instances each has (default 1). */
-  scraped: readonly { role: Role; version: string; instances?: number }[];
+  /** Every role and version Prometheus must scrape, at exactly these host:port pairs, before the first measurement. */
+  scraped: readonly { role: Role; version: string; targets: string[] }[];
   load: AnalysisLoad | undefined;
   /** Undoes what made the instances scraped for the analysis; runs even on abort. */
   release: () => Promise<void>;
@@ -169,9 +169,7 @@ export async function analyseAndDecide(ctx: DeployContext, label: string, run: A
   try {
     // Measuring before Prometheus's first scrape would only ever see "no data".
     for (const s of run.scraped) {
-      await control.interruptible(() =>
-        scrape.awaitScraped({ service: spec.service, environment: spec.environment, role: s.role, version: s.version, ...(s.instances ? { instances: s.instances } : {}) }),
-      );
+      await control.interruptible(() => scrape.awaitScraped({ service: spec.service, environment: spec.environment, role: s.role, version: s.version, targets: [...s.targets] }));
     }
     tracker.setPhase('analysing', `${label}: analysing`);
     result = await control.interruptible(() =>

@@ -76,8 +76,12 @@ export interface MetricsActivities extends JudgeActivities {
   validateAnalysis(input: { templates: unknown[] }): Promise<AnalysisTemplate[]>;
   registerTargets(input: TargetsInput): Promise<{ id: string }>;
   unregisterTargets(input: Omit<TargetsInput, 'targets' | 'version'>): Promise<{ id: string }>;
-  /** Waits until Prometheus has scraped the registered instances (discovery is applied in batches). */
-  awaitScraped(input: Omit<TargetsInput, 'targets'> & { timeoutMs?: number; instances?: number }): Promise<{ waitedMs: number }>;
+  /**
+   * Waits until Prometheus scrapes the registered instances under their labels (discovery is
+   * applied in batches). `targets` are their host:port pairs; histories recorded before it was
+   * passed give `instances`, a count.
+   */
+  awaitScraped(input: Omit<TargetsInput, 'targets'> & { targets?: string[]; timeoutMs?: number; instances?: number }): Promise<{ waitedMs: number }>;
 }
 
 /** Bad input can never succeed on retry: fail the activity for good, with the reason. */
@@ -208,7 +212,12 @@ export function createMetricsActivities(
     async awaitScraped(input) {
       const labels: Record<string, string> = { service: input.service, environment: input.environment, role: input.role };
       if (input.version) labels.version = input.version;
-      return awaitScraped(deps.prometheusUrl, { labels, timeoutMs: input.timeoutMs ?? 30000, ...(input.instances ? { instances: input.instances } : {}) });
+      return awaitScraped(deps.prometheusUrl, {
+        labels,
+        timeoutMs: input.timeoutMs ?? 30000,
+        ...(input.targets ? { addresses: input.targets } : {}),
+        ...(input.instances ? { instances: input.instances } : {}),
+      });
     },
 
     // Only the analysis group: the live one (if any) stays until the instance is removed.

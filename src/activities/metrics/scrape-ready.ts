@@ -1,27 +1,41 @@
 /**
  * Prometheus applies file service discovery changes in batches (its discovery manager sends
- * updates at most every few seconds), so a freshly registered instance is not scraped at once.
- * Analysis that starts measuring before the first scrape would judge "no data". This waits until
- * Prometheus reports the instance as scraped and up.
+ * updates at most every few seconds), so a freshly registered or relabelled instance is not
+ * scraped under its new labels at once. Analysis that starts measuring before that would judge
+ * "no data", or another instance's data. This waits until Prometheus scrapes what was registered.
  */
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 
+const ActiveTarget = z.object({
+  labels: z.record(z.string(), z.string()),
+  discoveredLabels: z.record(z.string(), z.string()).optional(),
+  health: z.string(),
+  lastScrape: z.string(),
+});
+type ActiveTarget = z.infer<typeof ActiveTarget>;
+
 const TargetsResponse = z.object({
   status: z.literal('success'),
-  data: z.object({
-    activeTargets: z.array(z.object({ labels: z.record(z.string(), z.string()), health: z.string(), lastScrape: z.string() })),
-  }),
+  data: z.object({ activeTargets: z.array(ActiveTarget) }),
 });
 
 export interface ScrapeReadyInput {
   labels: Record<string, string>;
   timeoutMs: number;
   /**
-   * How many instances with these labels must be up (default 1). A judge that reads cumulative
-   * counters takes its zero point at the first look: an instance that appears later would add
-   * everything it counted before the analysis (a fleet host relabelled as baseline has run for
-   * hours) as if it had happened during it.
+   * The host:port of every instance registered with these labels. When given, the wait ends only
+   * when each of them was scraped under these labels after the wait began, and no other instance
+   * that is up carries them. A target Prometheus has not yet caught up with (a fleet host still
+   * labelled canary from the previous batch, the previous canary on the same address) would
+   * otherwise satisfy the wait, and the first measurement would read no data or the wrong instance.
+   */
+  addresses?: readonly string[];
+  /**
+   * How many instances with these labels must be up (default 1), for callers that do not name
+   * addresses. A judge that reads cumulative counters takes its zero point at the first look: an
+   * instance that appears later would add everything it counted before the analysis (a fleet
+   * host relabelled as baseline has run for hours) as if it had happened during it.
    */
   instances?: number;
 }
@@ -42,23 +56,64 @@ function heartbeat(details: unknown): void {
   }
 }
 
-/** Resolves with the milliseconds waited; throws when the instance was not scraped in time. */
+function addressOf(target: ActiveTarget): string | undefined {
+  return target.labels.instance ?? target.discoveredLabels?.__address__;
+}
+
+/** Each matching target's last scrape by address, as first seen: the scrapes that do not count. */
+export type ScrapesSeen = ReadonlyMap<string, string>;
+
+function matchingUp(targets: readonly ActiveTarget[], labels: Record<string, string>): ActiveTarget[] {
+  return targets.filter((t) => Object.entries(labels).every(([k, v]) => t.labels[k] === v) && t.health === 'up' && !t.lastScrape.startsWith('0001-'));
+}
+
+/** Last scrapes as the wait found them; a later one began after what was registered changed. */
+export function scrapesSeen(targets: readonly ActiveTarget[], labels: Record<string, string>): ScrapesSeen {
+  return new Map(matchingUp(targets, labels).flatMap((t) => (addressOf(t) === undefined ? [] : [[addressOf(t)!, t.lastScrape] as const])));
+}
+
+/** What is still missing before the analysis may measure, or undefined when nothing is. */
+export function scrapeShortfall(targets: readonly ActiveTarget[], input: Omit<ScrapeReadyInput, 'timeoutMs'>, seen: ScrapesSeen): string | undefined {
+  const up = matchingUp(targets, input.labels);
+  if (!input.addresses) {
+    const wanted = input.instances ?? 1;
+    return up.length >= wanted ? undefined : `${up.length} of ${wanted} instance(s) up`;
+  }
+  const expected = new Set(input.addresses);
+  const scrapedSince = (a: string) => up.some((t) => addressOf(t) === a && t.lastScrape !== seen.get(a));
+  const notYet = input.addresses.filter((a) => !scrapedSince(a));
+  if (notYet.length > 0) return `not yet scraped with these labels: ${notYet.join(', ')}`;
+  const others = up.map((t) => addressOf(t) ?? '(no address)').filter((a) => !expected.has(a));
+  if (others.length > 0) return `still scraped with these labels: ${others.join(', ')}`;
+  return undefined;
+}
+
+/** Resolves with the milliseconds waited; throws when the instances were not scraped in time. */
 export async function awaitScraped(prometheusUrl: string, input: ScrapeReadyInput): Promise<{ waitedMs: number }> {
   const started = Date.now();
-  const matches = (labels: Record<string, string>) => Object.entries(input.labels).every(([k, v]) => labels[k] === v);
+  // What was registered changed before this wait began. A scrape Prometheus reports after the
+  // first answer read the instance as it is now; comparing its lastScrape with the one first
+  // seen needs no agreement between this machine's clock and Prometheus's.
+  let seen: ScrapesSeen | undefined;
+  let shortfall = 'Prometheus did not answer';
   for (;;) {
     const signal = activitySignal();
     signal?.throwIfAborted();
     const res = await fetch(`${prometheusUrl}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(5000) }).catch(() => undefined);
     if (res?.ok) {
       const parsed = TargetsResponse.safeParse(await res.json());
-      const up = parsed.success ? parsed.data.data.activeTargets.filter((t) => matches(t.labels) && t.health === 'up' && !t.lastScrape.startsWith('0001-')) : [];
-      if (up.length >= (input.instances ?? 1)) return { waitedMs: Date.now() - started };
+      if (parsed.success) {
+        const targets = parsed.data.data.activeTargets;
+        seen ??= input.addresses ? scrapesSeen(targets, input.labels) : new Map();
+        const missing = scrapeShortfall(targets, input, seen);
+        if (missing === undefined) return { waitedMs: Date.now() - started };
+        shortfall = missing;
+      }
     }
     if (Date.now() - started > input.timeoutMs) {
-      throw new Error(`Prometheus at ${prometheusUrl} did not scrape ${input.instances ?? 1} instance(s) with ${JSON.stringify(input.labels)} within ${input.timeoutMs} ms`);
+      throw new Error(`Prometheus at ${prometheusUrl} is not yet scraping what was registered with ${JSON.stringify(input.labels)} after ${input.timeoutMs} ms: ${shortfall}`);
     }
-    heartbeat({ waitedMs: Date.now() - started });
+    heartbeat({ waitedMs: Date.now() - started, shortfall });
     await new Promise((r) => setTimeout(r, 250));
   }
 }

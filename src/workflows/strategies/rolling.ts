@@ -124,8 +124,8 @@ async function analyseBatch(ctx: DeployContext, analysis: CheckConfig, updated: 
     ...(analysis.window ? { window: analysis.window } : {}),
     candidate: { role: 'canary', version: release.version },
     scraped: [
-      { role: 'canary', version: release.version, instances: canary.length },
-      ...(previous && baseline.length > 0 ? [{ role: 'baseline' as const, version: previous.version, instances: baseline.length }] : []),
+      { role: 'canary', version: release.version, targets: canary.map((h) => h.address) },
+      ...(previous && baseline.length > 0 ? [{ role: 'baseline' as const, version: previous.version, targets: baseline.map((h) => h.address) }] : []),
     ],
     load: loadFor(
       ctx,
