@@ -14,6 +14,7 @@ import { request } from 'node:https';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { after, before, test } from 'node:test';
 import type Docker from 'dockerode';
 import pino from 'pino';
@@ -230,4 +231,26 @@ test('releases on the remote engine over TLS: first release, canary promoted, ba
   assert.equal(live?.host, ADDRESS);
   const acts = createDeployActivities({ config, logger: pino({ level: 'silent' }) });
   assert.equal((await acts.currentRelease({ service, environment: 'e2e', target: { kind: 'docker', settings }, router: router() }))?.version, V1);
+});
+
+test('the remote engine client stays cheap with use: what docker-modem formats on every call does not grow with open connections', { timeout: 60000 }, async () => {
+  // docker-modem (5.0.x) runs util.inspect over its request options, agent included, on every
+  // call. A keep-alive agent inspected in full prints every pooled TLS socket: 20 KB cold, 250 KB
+  // with a few connections open, and a second of CPU per call during a release (the test above
+  // took 450 s instead of 15).
+  const client = dockerClientFor(host.engine);
+  const formatted = () => inspect((client as unknown as { modem: object }).modem, { showHidden: true, depth: null }).length;
+  const before = formatted();
+  await Promise.all(Array.from({ length: 8 }, () => client.listContainers({ all: true })));
+  const events = (await client.getEvents()) as NodeJS.ReadableStream & { destroy(): void };
+  try {
+    const started = performance.now();
+    for (let i = 0; i < 20; i++) await client.listContainers({ all: true });
+    const perCallMs = (performance.now() - started) / 20;
+    console.log(`remote engine: ${perCallMs.toFixed(1)} ms per call with 9 connections pooled or open; options format to ${formatted()} characters`);
+    assert.ok(formatted() <= before, `request options format to ${formatted()} characters, ${before} before use`);
+    assert.ok(before < 5000, `request options format to ${before} characters`);
+  } finally {
+    events.destroy();
+  }
 });

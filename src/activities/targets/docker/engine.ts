@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Agent } from 'node:https';
 import { isAbsolute, join } from 'node:path';
 import { createSecureContext } from 'node:tls';
+import { inspect } from 'node:util';
 import Docker from 'dockerode';
 import { z } from 'zod';
 import type { DockerEngine } from '../../config';
@@ -102,6 +103,11 @@ export function dockerClientFor(engine: DockerEngine): Docker {
       );
     }
     const agent = new Agent({ secureContext, keepAlive: true });
+    // docker-modem (5.0.x) formats its request options with util.inspect on every call, whether or
+    // not its debug output is on. Inspected in full, a keep-alive agent prints every kept socket
+    // and its TLS state, which grows with use: about a second of CPU per API call after a few
+    // releases. The agent names itself in one line instead.
+    Object.defineProperty(agent, inspect.custom, { value: () => `[https.Agent for ${engine.host}]` });
     // dockerode hands its options to docker-modem, which takes an agent; @types/dockerode omits it.
     const options: Docker.DockerOptions & { agent: Agent } = { protocol: 'https', host: at.address, port: at.port, agent };
     return new Docker(options);
