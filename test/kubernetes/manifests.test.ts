@@ -96,6 +96,37 @@ describe('the pod template', () => {
     );
     assert.equal(env[1]!.value, '$(HOST_IP):8081');
   });
+
+  it("reads a release's configuration from its content-named ConfigMap and its secrets from the scope's Secret, under a drill's fault", () => {
+    const config = {
+      version: {
+        digest: `sha256:${'ab'.repeat(32)}`,
+        id: 'cfg-abababababab',
+        source: 'env',
+        sourceKind: 'env' as const,
+        revision: null,
+        keys: ['FAULT_ERROR_RATE', 'GREETING'],
+        secrets: ['API_TOKEN'],
+      },
+      values: { GREETING: 'hello', FAULT_ERROR_RATE: '0' },
+    };
+    const withConfig = { ...v1, config };
+    const template = podTemplate(scope({ env: { GREETING: 'from-target', LOG_LEVEL: 'info' } }), 'canary', withConfig, { FAULT_ERROR_RATE: '0.3' });
+    assert.deepEqual(template.spec!.containers[0]!.env, [
+      { name: 'ADDR', value: '0.0.0.0:8080' },
+      { name: 'GREETING', valueFrom: { configMapKeyRef: { name: 'web-test-cfg-abababababab', key: 'GREETING' } } },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'FAULT_ERROR_RATE', value: '0.3' },
+      { name: 'API_TOKEN', valueFrom: { secretKeyRef: { name: 'web-test', key: 'API_TOKEN' } } },
+    ]);
+    assert.equal(template.metadata!.labels!['sluice.dev/config'], 'cfg-abababababab');
+    // Another config version is another template: the Deployment rolls.
+    const other = podTemplate(scope({}), 'main', { ...v1, config: { ...config, version: { ...config.version, id: 'cfg-cdcdcdcdcdcd' } } });
+    assert.notEqual(JSON.stringify(other.spec), JSON.stringify(podTemplate(scope({}), 'main', withConfig).spec));
+    assert.equal(podTemplate(scope({ secretName: 'web-secrets' }), 'main', withConfig).spec!.containers[0]!.env!.at(-1)!.valueFrom!.secretKeyRef!.name, 'web-secrets');
+    // Without a configuration the template has no config label (its hash is what it always was).
+    assert.equal(podTemplate(scope({}), 'main', v1).metadata!.labels!['sluice.dev/config'], undefined);
+  });
 });
 
 describe('the instances behind a candidate URL', () => {

@@ -1,4 +1,4 @@
-import type { Release } from '../../../domain/release';
+import { sameConfig, type Release } from '../../../domain/release';
 import type { k8s, KubeClients } from './client';
 import { LABEL, releaseLabel } from './manifests';
 import { ErrorType, badInput } from '../../../domain/errors';
@@ -31,10 +31,22 @@ export function deploymentTemplateOf(rs: k8s.V1ReplicaSet): k8s.V1PodTemplateSpe
   return JSON.parse(JSON.stringify(template)) as k8s.V1PodTemplateSpec;
 }
 
-/** The newest ReplicaSet whose pods ran `release`. */
+/**
+ * The newest ReplicaSet whose pods ran `release`, with its configuration when it names one: the
+ * same build can have run with several config versions (config-only releases).
+ */
 export function findReleaseReplicaSet(replicaSets: k8s.V1ReplicaSet[], release: Release): k8s.V1ReplicaSet | undefined {
   const wanted = releaseLabel(release);
-  return replicaSets.find((rs) => rs.spec?.template?.metadata?.labels?.[LABEL.release] === wanted);
+  const config = release.config?.version.id;
+  return replicaSets.find((rs) => {
+    const labels = rs.spec?.template?.metadata?.labels;
+    return labels?.[LABEL.release] === wanted && (config === undefined || labels[LABEL.config] === config);
+  });
+}
+
+/** A Deployment's template runs `wanted`: its version, and its configuration when `wanted` names one. */
+export function runsRelease(running: Release | null, wanted: Release): boolean {
+  return running?.version === wanted.version && (!wanted.config || sameConfig(running, wanted));
 }
 
 /**

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { RollingUpdate } from '../../../domain/ports';
+import type { ResolvedConfig } from '../../../domain/config';
 import type { Release } from '../../../domain/release';
 import type { k8s } from './client';
-import { HOST_NETWORK_ENV, MAX_SLOT_PORT_OFFSET, type KubernetesTargetSettings } from './schema';
+import { MAX_SLOT_PORT_OFFSET, type KubernetesTargetSettings } from './schema';
 import { ErrorType, badInput } from '../../../domain/errors';
 
 /**
@@ -18,6 +19,11 @@ export const LABEL = {
   /** main | canary | blue | green: the Deployment's fixed slot, in its selector and pod labels. */
   slot: 'sluice.dev/slot',
   release: 'sluice.dev/release',
+  /**
+   * The config version (`cfg-…`) a pod template runs, and the ConfigMap that holds it. Only on
+   * releases with a configuration, so a template without one hashes as it always did.
+   */
+  config: 'sluice.dev/config',
   managedBy: 'app.kubernetes.io/managed-by',
   name: 'app.kubernetes.io/name',
 } as const;
@@ -29,6 +35,8 @@ export const ANNOTATION = {
   workflowId: 'sluice.dev/workflow-id',
   /** On a blue-green Deployment that lost the active role: when retireRelease may scale it down. */
   scaleDownAt: 'sluice.dev/scale-down-at',
+  configDigest: 'sluice.dev/config-digest',
+  configSource: 'sluice.dev/config-source',
 } as const;
 
 export type Slot = 'main' | 'canary' | 'blue' | 'green' | 'baseline';
@@ -143,17 +151,62 @@ function placement(scope: Scope, slot: Slot): Partial<k8s.V1PodSpec> {
 }
 
 /**
- * The container's environment. With `network: pod` the service listens on every interface of its
- * own pod; with `network: host` on its node's address (the downward API's status.hostIP, which the
- * kubelet expands into ADDR) and the slot's port, never on 0.0.0.0 of a shared network.
+ * The container's environment, in increasing precedence: the target's `env`, the release's
+ * configuration (each key read from its ConfigMap, so the values live in one object, not in
+ * every template), its secrets (each a key of the scope's Secret, read by the kubelet: the value
+ * never passes through Sluice), and a candidate's own environment (a drill's fault, which a config
+ * value must never mask). With `network: pod` the service listens on every interface of its own
+ * pod unless `env` says otherwise; with `network: host` always on its node's address (the downward
+ * API's status.hostIP, which the kubelet expands into ADDR) and the slot's port, never on 0.0.0.0
+ * of a shared network.
  */
-function containerEnv(scope: Scope, slot: Slot, extraEnv: Record<string, string>): k8s.V1EnvVar[] {
+function containerEnv(scope: Scope, slot: Slot, extraEnv: Record<string, string>, config: ResolvedConfig | undefined): k8s.V1EnvVar[] {
   const { settings } = scope;
   const port = slotPort(settings, slot);
   const plain = (values: Record<string, string>) => Object.entries(values).map(([name, value]) => ({ name, value }));
-  if (settings.network !== 'host') return plain({ ADDR: `0.0.0.0:${port}`, ...settings.env, ...extraEnv });
-  const own = Object.fromEntries(Object.entries({ ...settings.env, ...extraEnv }).filter(([name]) => !(HOST_NETWORK_ENV as readonly string[]).includes(name)));
-  return [{ name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }, { name: 'ADDR', value: `$(HOST_IP):${port}` }, ...plain(own)];
+  const layers: k8s.V1EnvVar[][] = [
+    plain(settings.env),
+    Object.keys(config?.values ?? {})
+      .sort()
+      .map((key) => ({ name: key, valueFrom: { configMapKeyRef: { name: configMapName(scope, config!), key } } })),
+    (config?.version.secrets ?? []).map((key) => ({ name: key, valueFrom: { secretKeyRef: { name: secretName(scope), key } } })),
+    plain(extraEnv),
+  ];
+  const byName = new Map<string, k8s.V1EnvVar>();
+  // With `network: pod` ADDR is only a default, which `env` may change.
+  if (settings.network !== 'host') byName.set('ADDR', { name: 'ADDR', value: `0.0.0.0:${port}` });
+  for (const layer of layers) for (const v of layer) byName.set(v.name, v);
+  if (settings.network !== 'host') return [...byName.values()];
+  const fixed: k8s.V1EnvVar[] = [
+    { name: 'HOST_IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } },
+    { name: 'ADDR', value: `$(HOST_IP):${port}` },
+  ];
+  return [...fixed, ...[...byName.values()].filter((v) => !fixed.some((f) => f.name === v.name))];
+}
+
+/** The ConfigMap of a config version: named by its content, immutable, shared by every slot. */
+export function configMapName(scope: Pick<Scope, 'service' | 'environment'>, config: ResolvedConfig): string {
+  return `${baseName(scope)}-${config.version.id}`;
+}
+
+export function configMapManifest(scope: Scope, config: ResolvedConfig): k8s.V1ConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: configMapName(scope, config),
+      namespace: scope.namespace,
+      labels: { ...commonLabels(scope), [LABEL.config]: config.version.id },
+      annotations: { [ANNOTATION.configDigest]: config.version.digest, [ANNOTATION.configSource]: config.version.source },
+    },
+    immutable: true,
+    data: { ...config.values },
+  };
+}
+
+/** The Secret whose keys hold the secrets a release's configuration names. */
+export function secretName(scope: Scope): string {
+  return scope.settings.secretName ?? baseName(scope);
 }
 
 /**
@@ -167,7 +220,7 @@ export function podTemplate(scope: Scope, slot: Slot, release: Release, extraEnv
   const port = slotPort(settings, slot);
   return {
     metadata: {
-      labels: { ...commonLabels(scope), [LABEL.slot]: slot, [LABEL.release]: releaseLabel(release) },
+      labels: { ...commonLabels(scope), [LABEL.slot]: slot, [LABEL.release]: releaseLabel(release), ...(release.config ? { [LABEL.config]: release.config.version.id } : {}) },
       annotations: releaseAnnotations(release),
     },
     spec: {
@@ -179,7 +232,7 @@ export function podTemplate(scope: Scope, slot: Slot, release: Release, extraEnv
           // With hostNetwork the API server would default hostPort to the same value; written
           // out, the template says what the node's port is.
           ports: [{ name: 'http', containerPort: port, ...(settings.network === 'host' ? { hostPort: port } : {}) }],
-          env: containerEnv(scope, slot, extraEnv),
+          env: containerEnv(scope, slot, extraEnv, release.config),
           readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
           livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
         },

@@ -7,6 +7,7 @@ const LABEL_KEY = /^(?:(?=.{1,253}\/)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9
 /** A label value: empty, or up to 63 characters of [A-Za-z0-9._-] starting and ending alphanumeric. */
 const LABEL_VALUE = /^(?:[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*$/;
 
 /**
  * With `network: host` the pods of every slot share their node's network, so each slot listens on
@@ -48,8 +49,14 @@ export const KubernetesTargetSettings = z
     nodeSelector: z.record(z.string().regex(LABEL_KEY, 'must be a label key'), z.string().regex(LABEL_VALUE, 'must be a label value')).default({}),
     /** Pod spec tolerations: taints the pods may be scheduled over. */
     tolerations: z.array(Toleration).max(20).default([]),
-    /** Passed to the pods as ADDR, which the example Go service listens on. */
+    /** Environment of every pod; the release's configuration and a candidate's own env go over it. */
     env: z.record(z.string().regex(ENV_NAME), z.string()).default({}),
+    /**
+     * The Secret in the namespace whose keys hold the secrets the release's configuration names
+     * (`config.secrets`); default `<service>-<environment>`, the stable Deployment's name. Pods read
+     * them through secretKeyRef, so their values never pass through Sluice.
+     */
+    secretName: z.string().regex(DNS_SUBDOMAIN, 'must be a Kubernetes object name (DNS subdomain)').optional(),
     /** Deployment.spec.progressDeadlineSeconds: past it the controller reports ProgressDeadlineExceeded. */
     progressDeadlineSeconds: z.number().int().min(1).default(60),
     /** Deployment.spec.minReadySeconds. */

@@ -14,6 +14,7 @@ import {
   type Slot,
 } from './manifests';
 import { waitForRollout } from './rollout';
+import { ensureReleaseConfig, pruneReleaseConfigs } from './config-maps';
 
 /**
  * Reading and changing the scope's Deployments. The cluster is the only state: which Deployment
@@ -69,8 +70,12 @@ export async function applySlot(
   template?: k8s.V1PodTemplateSpec,
   rolling?: RollingUpdate,
 ): Promise<k8s.V1Deployment> {
+  await ensureReleaseConfig(ctx, release.config);
   await serverSideApply(ctx.clients, deploymentManifest(ctx.scope, slot, role, release, replicas, template, rolling));
-  return waitForSlot(ctx, slot);
+  const settled = await waitForSlot(ctx, slot);
+  // After the rollout the controller has dropped what revisionHistoryLimit no longer keeps.
+  await pruneReleaseConfigs(ctx);
+  return settled;
 }
 
 async function mergePatch(ctx: ScopeContext, slot: Slot, patch: { metadata?: k8s.V1ObjectMeta; spec?: Partial<k8s.V1DeploymentSpec> }): Promise<void> {

@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import type { RollingUpdate } from '../../../domain/ports';
 import { ErrorType, badInput } from '../../../domain/errors';
-import type { Release } from '../../../domain/release';
+import { sameConfig, type Release } from '../../../domain/release';
 import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
 import { connectKubernetes, serverSideApply } from './client';
-import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet } from './history';
+import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet, runsRelease } from './history';
 import { LABEL, baseName, deploymentName, podTemplate, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterRegistry } from '../../routers/router';
 import { deploymentOfUrl, readyPodUrls } from './instances';
@@ -171,9 +171,9 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       const ctx = await open(ref);
       const total = ctx.scope.settings.replicas;
       if (ref.role === 'preview') {
-        const preview = (await listDeployments(ctx)).items.find((d) => roleOf(d) !== 'stable' && templateRelease(d)?.version === ref.release.version && slotOf(d) !== 'canary');
+        const preview = (await listDeployments(ctx)).items.find((d) => roleOf(d) !== 'stable' && runsRelease(templateRelease(d), ref.release) && slotOf(d) !== 'canary');
         const stable = await stableDeployment(ctx);
-        const slot = preview ? slotOf(preview) : stable && templateRelease(stable)?.version === ref.release.version ? slotOf(stable) : undefined;
+        const slot = preview ? slotOf(preview) : stable && runsRelease(templateRelease(stable), ref.release) ? slotOf(stable) : undefined;
         if (!slot) throw new Error(`no preview of ${ref.release.version} to promote in ${ctx.scope.namespace}`);
         await scaleSlot(ctx, slot, total);
         await pointService(ctx, ACTIVE_SERVICE_SUFFIX, slot);
@@ -213,7 +213,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       const deployments = (await listDeployments(ctx)).items;
       const stable = deployments.find((d) => roleOf(d) === 'stable');
       const warm = ref.release
-        ? deployments.find((d) => roleOf(d) === 'previous' && templateRelease(d)?.version === ref.release!.version)
+        ? deployments.find((d) => roleOf(d) === 'previous' && runsRelease(templateRelease(d), ref.release!))
         : deployments.find((d) => roleOf(d) === 'previous');
       if (warm) {
         const slot = slotOf(warm);
@@ -230,7 +230,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       }
       const slot = slotOf(stable);
       const current = templateRelease(stable);
-      if (ref.release && current && releaseLabel(current) === releaseLabel(ref.release)) {
+      if (ref.release && current && releaseLabel(current) === releaseLabel(ref.release) && (!ref.release.config || sameConfig(current, ref.release))) {
         await waitForSlot(ctx, slot);
         return info(ctx, 'stable', current, slot);
       }
@@ -253,7 +253,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     async retireRelease(ref: KubernetesTargetRef & { release: Release }): Promise<void> {
       const ctx = await open(ref);
       for (const d of (await listDeployments(ctx)).items) {
-        if (roleOf(d) !== 'stable' && templateRelease(d)?.version === ref.release.version) await scaleSlot(ctx, slotOf(d), 0);
+        if (roleOf(d) !== 'stable' && runsRelease(templateRelease(d), ref.release)) await scaleSlot(ctx, slotOf(d), 0);
       }
     },
 
