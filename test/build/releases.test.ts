@@ -6,6 +6,9 @@ import type Docker from 'dockerode';
 import pino from 'pino';
 import { createBuildActivities, imageTagFor } from '../../src/activities/build';
 import { createRegistryActivities, RegistryClient } from '../../src/activities/registry';
+import { listPairs, recordLivePair } from '../../src/activities/registry/pairs';
+import { configVersion } from '../../src/domain/config-version';
+import { imageTagForVersion } from '../../src/domain/release';
 import { REGISTRY, type TestRepo, baseImages, dockerClient, exampleRepo, removeDir, removeImage, requireStack, tempDir, uniqueId } from './helpers';
 
 const COMMITS = { '0.9.0': 'a0a0a0a', '1.0.0': 'b1b1b1b', '1.1.0': 'c2c2c2c', '1.2.0': 'd3d3d3d', '1.3.0': 'e4e4e4e' } as const;
@@ -78,7 +81,13 @@ describe('retained releases: list newest first, prune to N, never the protected'
     );
   });
 
-  it('prunes to keep=1 plus the protected live and previous releases', async () => {
+  it('prunes to keep=1 plus the protected live and previous releases, and forgets the config versions a pruned build went live with', async () => {
+    const config = (mark: string) => ({ version: configVersion({ values: { MARK: mark }, source: 'env', sourceKind: 'env' }), values: { MARK: mark } });
+    const pair = (version: string, mark: string, environment = 'production') =>
+      recordLivePair(store, environment, { service, version, imageTag: imageTagForVersion(version), commit: '', config: config(mark) });
+    await pair('1.0.0+b1b1b1b', 'a');
+    await pair('1.0.0+b1b1b1b', 'b', 'staging');
+    await pair('1.1.0+c2c2c2c', 'a');
     const result = await registry.pruneReleases({
       service,
       imageRepo,
@@ -88,9 +97,15 @@ describe('retained releases: list newest first, prune to N, never the protected'
     });
     assert.deepEqual(result.kept, ['v1.3.0-e4e4e4e', 'v1.1.0-c2c2c2c', 'v0.9.0-a0a0a0a']);
     assert.deepEqual(result.deleted, [
-      { imageTag: 'v1.2.0-d3d3d3d', registry: true, binary: false },
-      { imageTag: 'v1.0.0-b1b1b1b', registry: true, binary: true },
+      { imageTag: 'v1.2.0-d3d3d3d', registry: true, binary: false, pairs: 0 },
+      { imageTag: 'v1.0.0-b1b1b1b', registry: true, binary: true, pairs: 2 },
     ]);
+    assert.deepEqual(
+      (await listPairs(store, service, 'production')).map((p) => p.version),
+      ['1.1.0+c2c2c2c'],
+      'only the kept build is offered with its config',
+    );
+    assert.deepEqual(await listPairs(store, service, 'staging'), []);
     const client = new RegistryClient({ host: REGISTRY });
     assert.equal(await client.manifestDigest(service, 'v1.2.0-d3d3d3d'), undefined);
     assert.equal(await client.manifestDigest(service, 'sha-d3d3d3d'), undefined, 'the commit tag goes with the manifest');

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { ResolvedConfig } from '../../domain/config';
@@ -44,6 +44,24 @@ export async function recordLivePair(store: string, environment: string, release
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, JSON.stringify(record), { mode: 0o600 });
   await rename(tmp, file);
+}
+
+/**
+ * Forgets every pair of a pruned build, in every environment: a build that can no longer be
+ * restored must not be offered by `sluice releases` or a rollback. Returns how many records went.
+ */
+export async function forgetPairsOf(store: string, service: string, imageTag: string): Promise<number> {
+  const root = join(store, service, '.pairs');
+  let forgotten = 0;
+  for (const environment of await readdir(root).catch(() => [] as string[])) {
+    const dir = join(root, environment);
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.startsWith(`${imageTag}__`) && n.endsWith('.json'))) {
+      await rm(join(dir, name), { force: true });
+      forgotten++;
+    }
+  }
+  return forgotten;
 }
 
 /** Every recorded pair of the service in the environment, the most recently live first. */

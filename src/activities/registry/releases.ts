@@ -12,6 +12,7 @@ import { commitTagFor, versionFromImageTag } from '../build/version';
 import type { RetainedRelease } from '../../domain/release';
 import { RegistryClient, splitImageRepo } from './client';
 import type { RegistryCredentials } from './credentials';
+import { forgetPairsOf } from './pairs';
 
 export const listReleasesInputSchema = z.object({
   service: ServiceName,
@@ -30,7 +31,8 @@ export type PruneReleasesInput = z.input<typeof pruneReleasesInputSchema>;
 
 export interface PruneReleasesResult {
   kept: string[];
-  deleted: { imageTag: string; registry: boolean; binary: boolean }[];
+  /** `pairs`: how many records of the config versions the build went live with were forgotten (./pairs.ts). */
+  deleted: { imageTag: string; registry: boolean; binary: boolean; pairs: number }[];
 }
 
 export interface ReleaseDeps {
@@ -132,8 +134,9 @@ export async function pruneReleases(deps: ReleaseDeps, raw: PruneReleasesInput):
       rmSync(releaseDir(deps.artifactStore, input.service, r.imageTag), { recursive: true, force: true });
       binary = true;
     }
-    log.info({ imageTag: r.imageTag, registry, binary }, 'release pruned');
-    deleted.push({ imageTag: r.imageTag, registry, binary });
+    const pairs = await forgetPairsOf(deps.artifactStore, input.service, r.imageTag);
+    log.info({ imageTag: r.imageTag, registry, binary, pairs }, 'release pruned');
+    deleted.push({ imageTag: r.imageTag, registry, binary, pairs });
   }
   return { kept: keep.map((r) => r.imageTag), deleted };
 }
