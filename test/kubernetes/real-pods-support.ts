@@ -94,10 +94,12 @@ export class Environment {
     return { service: this.service, version, imageTag: imageTagForVersion(version), commit: commitFromVersion(version), imageRef: this.images[version]! };
   }
 
-  spec(version: string, strategy: Strategy, settings: Record<string, unknown> = {}) {
+  /** `extra`: more of the spec, such as `config`. */
+  spec(version: string, strategy: Strategy, settings: Record<string, unknown> = {}, extra: Pick<ReleaseSpecInput, 'config'> = {}) {
     const r = this.release(version);
     return validateReleaseSpec(
       {
+        ...extra,
         service: this.service,
         environment: ENVIRONMENT,
         source: { kind: 'prebuilt', version, imageRef: r.imageRef, imageTag: r.imageTag, commit: r.commit },
