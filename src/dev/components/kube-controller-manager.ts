@@ -28,8 +28,9 @@ export const kubeControllerManagerComponent: Component = {
       `--service-account-private-key-file=${kube.pki.saKey}`,
       `--root-ca-file=${kube.pki.caCert}`,
       `--service-cluster-ip-range=${kube.apiserver.serviceClusterIpRange}`,
-      // kwok heartbeats fake nodes every 20-45 s; on a busy shared machine a beat can come late,
-      // and a node marked NotReady would stall every rollout on it. Fake nodes never really die.
+      // kwok renews the fake nodes' Leases every ~10 s (src/dev/components/kwok.ts); on a busy
+      // shared machine a renewal can come late, and a node marked NotReady would stall every
+      // rollout on it. Fake nodes never really die, so the margin is wide.
       '--node-monitor-grace-period=5m',
       '--kube-api-qps=100',
       '--kube-api-burst=200',

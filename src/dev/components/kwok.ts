@@ -59,6 +59,12 @@ export const kwokComponent: Component = {
       `--server-address=127.0.0.1:${kube.kwok.port}`,
       '--cidr=10.0.0.1/16',
       '--node-ip=10.0.0.1',
+      // kwok renews each fake node's Lease, as a kubelet does. Without it nothing heartbeats the
+      // nodes between kwok's ten-minute status updates: past the controller-manager's grace period
+      // the node lifecycle controller marked every node not ready and every pod on them NotReady
+      // (kwok's pod stages play once, so the pods stayed so), every 5 minutes, and any rollout
+      // under way then stalled (CI: worker-kill and rolling-workflow timing out).
+      '--node-lease-duration-seconds=40',
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'kwok'), pidFile: pidFile(config, 'kwok') });
   },
