@@ -18,7 +18,9 @@ sluice() { node bin/sluice.js "$@"; }
 up_report=$(mktemp)
 trap 'rm -f "$up_report"' EXIT
 up_flags=(--output json)
-[ "${SLUICE_SKIP_KUBERNETES:-}" = 1 ] || up_flags+=(--kubernetes)
+# Kubernetes with its real kubelet nodes (docs/kubernetes.md), so the real-pod tests run too;
+# SLUICE_KUBE_NODES=0 runs the control plane with kwok's nodes only.
+[ "${SLUICE_SKIP_KUBERNETES:-}" = 1 ] || up_flags+=(--kubernetes --kube-nodes "${SLUICE_KUBE_NODES:-3}")
 sluice dev up "${up_flags[@]}" | tee "$up_report"
 # Only what this run started is stopped afterwards; a developer's running stack is left alone.
 started=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(r).filter(k=>r[k]==="started").join(","))' "$up_report")
