@@ -187,6 +187,20 @@ test('the simulated host keeps its keys 0600 and refuses clients without its CA-
   assert.notEqual(plain, 200);
   assert.equal((await remote.ping()).toString(), 'OK', 'the target client (dockerClientFor) talks to it');
 });
+test('a host whose engine runs already is reused, never started twice: on another port it is refused with the way out', { timeout: 60000 }, async () => {
+  const pidFile = dockerHostPaths(stack.stateDir, hostName).daemonPidFile;
+  const pid = readFileSync(pidFile, 'utf8').trim();
+  const again = await startDockerHost({ stack, name: hostName, address: ADDRESS, port: host.port, readyTimeoutMs: 5000 });
+  assert.deepEqual(again.engine, host.engine);
+  await assert.rejects(
+    startDockerHost({ stack, name: hostName, address: ADDRESS, port: host.port + 1, readyTimeoutMs: 1500 }),
+    new RegExp(
+      `dockerd of host ${hostName} \\(pid ${pid}, already running\\) to answer on ${ADDRESS.replaceAll('.', '\\.')}:${host.port + 1} did not become ready .*stop it first`,
+    ),
+  );
+  assert.equal(readFileSync(pidFile, 'utf8').trim(), pid, 'the running engine keeps its pid file');
+  await remote.ping();
+});
 
 test('releases on the remote engine over TLS: first release, canary promoted, bad canary rolled back, named rollback', { timeout: 600000 }, async () => {
   const first = await settleDeployment((await deploy(V1, { kind: 'recreate' })).result());

@@ -28,6 +28,8 @@ export interface DockerHostOptions {
   address: string;
   /** The engine's TLS port on `address`. */
   port: number;
+  /** How long to wait for the engine to answer (default 60 s). */
+  readyTimeoutMs?: number;
 }
 
 /** Everything one simulated host's engine keeps on disk. */
@@ -103,15 +105,24 @@ export async function startDockerHost(options: DockerHostOptions): Promise<Docke
   if (!Number.isInteger(options.port) || options.port < 1024 || options.port > 65535) throw new Error(`engine port ${options.port} must be 1024-65535`);
   const paths = dockerHostPaths(options.stack.stateDir, options.name);
   const host = engineOf(options, paths);
-  if (livePid(paths.daemonPidFile) !== undefined && (await healthy(options, paths))) return host;
+  const running = livePid(paths.daemonPidFile);
+  if (running !== undefined) {
+    // An engine of this host runs already (perhaps still starting): a second dockerd would only
+    // fail on its pid file, and its own pid file would lose track of the first one.
+    await waitFor(
+      `dockerd of host ${options.name} (pid ${running}, already running) to answer on ${options.address}:${options.port}`,
+      () => healthy(options, paths),
+      options.readyTimeoutMs ?? 60000,
+      `it may listen on another address or port: stop it first (sluice dev down, or stopDockerHost), see ${paths.logFile}`,
+    );
+    return host;
+  }
   const bin = findExecutable('dockerd', `Docker engine (Debian package docker.io); ${BOOTSTRAP_HINT}`);
   findExecutable('openssl', `openssl (Debian package openssl); ${BOOTSTRAP_HINT}`);
   for (const dir of [paths.dir, paths.dataRoot, paths.execRoot]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   await ensureDockerHostCertificates(paths, options.name, options.address);
   // A socket or pid file left by a killed engine would make dockerd refuse to start.
-  if (livePid(paths.daemonPidFile) === undefined) {
-    for (const file of [paths.pidFile, paths.daemonPidFile, paths.socket]) rmSync(file, { force: true });
-  }
+  for (const file of [paths.pidFile, paths.daemonPidFile, paths.socket]) rmSync(file, { force: true });
   writeFileSync(paths.configFile, '{}\n', { mode: 0o600 });
   const tls = paths.serverTlsDir;
   const args = [
@@ -133,7 +144,7 @@ export async function startDockerHost(options: DockerHostOptions): Promise<Docke
     registryAddress(options.stack),
   ];
   spawnDaemon({ command: bin, args, logFile: paths.logFile, pidFile: paths.daemonPidFile });
-  await waitFor(`dockerd of host ${options.name}`, () => healthy(options, paths), 60000, `see ${paths.logFile}`);
+  await waitFor(`dockerd of host ${options.name}`, () => healthy(options, paths), options.readyTimeoutMs ?? 60000, `see ${paths.logFile}`);
   return host;
 }
 
