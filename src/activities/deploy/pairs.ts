@@ -1,8 +1,9 @@
 /**
  * Records which configuration a build went live with (../registry/pairs.ts), wherever a pair goes
- * live: a promotion, a target's own rolling update, and a rollback. Like ./scrape.ts it wraps the target's activities instead of
- * every adapter. Written after the change succeeded; a worker that dies in between fails the
- * activity, whose retry repeats the (idempotent) change and then the record.
+ * live: a promotion, a target's own rolling update, and a rollback. Like ./scrape.ts it wraps the
+ * target's activities instead of every adapter. Written after the change succeeded; a worker that
+ * dies in between fails the activity, whose retry repeats the (idempotent) change and then the
+ * record.
  */
 import { recordLivePair } from '../registry/pairs';
 import type { TargetActivities } from '../targets/target';
