@@ -61,8 +61,10 @@ export async function pruneReleaseConfigs(ctx: ScopeContext): Promise<string[]> 
   const { clients, scope } = ctx;
   const namespace = scope.namespace;
   const selector = selectorString(scopeSelector(scope));
-  const [maps, deployments, replicaSets] = await Promise.all([
-    clients.core.listNamespacedConfigMap({ namespace, labelSelector: `${selector},${LABEL.config}` }),
+  const maps = await clients.core.listNamespacedConfigMap({ namespace, labelSelector: `${selector},${LABEL.config}` });
+  // A scope whose releases never had a configuration costs one call, on the path of every rollout.
+  if (maps.items.length === 0) return [];
+  const [deployments, replicaSets] = await Promise.all([
     clients.apps.listNamespacedDeployment({ namespace, labelSelector: selector }),
     clients.apps.listNamespacedReplicaSet({ namespace, labelSelector: selector }),
   ]);
