@@ -81,6 +81,8 @@ export const ErrorType = {
   ProgressDeadlineExceeded: 'SluiceProgressDeadlineExceeded',
   /** The rollout did not finish within the activity's own wait budget. */
   RolloutTimeout: 'SluiceRolloutTimeout',
+  /** A Deployment a step waits on was deleted meanwhile: retried, and the retry applies it again. */
+  DeploymentGone: 'SluiceDeploymentGone',
   /** A rollback found no earlier ReplicaSet (or none holding the named release). */
   NoRollbackRevision: 'SluiceNoRollbackRevision',
   /** An analysis found no ready instance behind a candidate (a replica-ratio canary at weight 0 runs no pod). */

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import https from 'node:https';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as k8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
@@ -72,6 +74,58 @@ function pickNamespace(kc: k8s.KubeConfig, settings: KubeConnectionSettings, env
   return 'default';
 }
 
+/** The TLS options of an agent client-node made, as a key: equal keys can share one connection pool. */
+function tlsKey(agent: https.Agent): string {
+  const o = agent.options;
+  const hash = createHash('sha256');
+  for (const part of [o.ca, o.cert, o.key, o.pfx, o.passphrase, o.servername, String(o.rejectUnauthorized)]) {
+    for (const piece of [part].flat()) hash.update(String(piece ?? '')).update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * client-node 1.x builds a new https.Agent for every request and every watch, so each API call
+ * paid a TLS handshake (15–20 ms on loopback: most of the time of a scale step). Here each
+ * request's fresh agent is swapped for one keep-alive agent with the same TLS options; options
+ * change only when credentials do (an exec plugin's new certificate), and then a new pool starts.
+ * Proxy and plain-HTTP agents are left as they are.
+ */
+function reuseConnections(kc: k8s.KubeConfig): void {
+  let pool: { key: string; agent: https.Agent } | undefined;
+  const shared = (fresh: unknown): unknown => {
+    if (!(fresh instanceof https.Agent) || fresh.constructor !== https.Agent) return fresh;
+    const key = tlsKey(fresh);
+    if (pool?.key !== key) {
+      const o = fresh.options;
+      pool = {
+        key,
+        agent: new https.Agent({
+          ca: o.ca,
+          cert: o.cert,
+          key: o.key,
+          pfx: o.pfx,
+          passphrase: o.passphrase,
+          servername: o.servername,
+          rejectUnauthorized: o.rejectUnauthorized,
+          keepAlive: true,
+        }),
+      };
+    }
+    return pool.agent;
+  };
+  const authenticate = kc.applySecurityAuthentication.bind(kc);
+  kc.applySecurityAuthentication = async (context) => {
+    await authenticate(context);
+    context.setAgent(shared(context.getAgent()) as https.Agent);
+  };
+  const fetchOptions = kc.applyToFetchOptions.bind(kc);
+  kc.applyToFetchOptions = async (opts) => {
+    const init = await fetchOptions(opts);
+    return { ...init, agent: shared(init.agent) as typeof init.agent };
+  };
+}
+
 const cache = new Map<string, Promise<KubeClients>>();
 
 /** Clients for one cluster/context, built once per process and shared by every activity. */
@@ -84,6 +138,7 @@ export function connectKubernetes(settings: KubeConnectionSettings = {}, env: No
       const kc = new lib.KubeConfig();
       const source = loadConfig(kc, settings, env);
       if (settings.context) kc.setCurrentContext(settings.context);
+      reuseConnections(kc);
       return {
         k8s: lib,
         kc,

@@ -64,8 +64,8 @@ export interface KubernetesRouterContext {
   scope: KubernetesScope;
   /** The slot of the Deployment serving as stable (main after canary/rolling releases). */
   stableSlot: KubernetesSlot;
-  /** Scales one slot's Deployment and waits until its rollout is done. */
-  scale(slot: KubernetesSlot, replicas: number): Promise<void>;
+  /** Scales the slots' Deployments in one step (patches at once) and waits until every one has settled. */
+  scale(changes: readonly { slot: KubernetesSlot; replicas: number }[]): Promise<void>;
 }
 
 export interface KubernetesTrafficRouter {

@@ -24,14 +24,19 @@ export const replicaRatioRouter: KubernetesTrafficRouter = {
   },
   async setWeight(ctx: KubernetesRouterContext, weight: number) {
     const { stable, canary } = replicaRatioSplit(ctx.scope.settings.replicas, weight);
-    // Grow the side that gains first, so the total never dips below what is serving now.
-    if (canary > 0) {
-      await ctx.scale('canary', canary);
-      await ctx.scale(ctx.stableSlot, stable);
-    } else {
-      await ctx.scale(ctx.stableSlot, stable);
-      await ctx.scale('canary', canary);
+    if (canary === 0) {
+      // Back to the stable (an abort, a rollback, the end of a promotion): the canary's pods are
+      // the suspect ones, so both sides move at once. The stable's running pods keep serving
+      // while its missing ones start; the time to restore is one step, not two waits.
+      await ctx.scale([
+        { slot: ctx.stableSlot, replicas: stable },
+        { slot: 'canary', replicas: 0 },
+      ]);
+      return;
     }
+    // Towards the canary: grow it first, so the total never dips below what is serving now.
+    await ctx.scale([{ slot: 'canary', replicas: canary }]);
+    await ctx.scale([{ slot: ctx.stableSlot, replicas: stable }]);
   },
 };
 

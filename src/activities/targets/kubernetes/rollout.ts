@@ -1,7 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import type { k8s, KubeClients } from './client';
-import { ErrorType, badInput } from '../../../domain/errors';
+import { ErrorType, badInput, transient } from '../../../domain/errors';
+import { followObject } from './follow';
 
 /** The Progressing condition's reason once the controller gives up (kubectl's TimedOutReason). */
 export const PROGRESS_DEADLINE_EXCEEDED = 'ProgressDeadlineExceeded';
@@ -70,30 +70,43 @@ function currentActivity(): Context | undefined {
 
 export interface WaitOptions {
   timeoutMs: number;
-  pollMs?: number;
+  /** How often the Deployment is read besides the watch, in case the watch stalls. */
+  fallbackPollMs?: number;
+  /** The Deployment as a write just returned it: the wait starts there instead of with a list. */
+  from?: k8s.V1Deployment;
   onProgress?: (status: RolloutStatus) => void;
 }
 
+/** Reads besides the watch: only a stalled watch makes them matter, so they can be sparse. */
+const FALLBACK_POLL_MS = 1000;
+
 /**
- * Polls the Deployment until its rollout is done. Each poll heartbeats (so a dead worker is
- * noticed and a cancelled activity stops here); a missed progress deadline is a non-retryable
+ * Follows the Deployment through watch events until its rollout is done, so the wait ends as soon
+ * as the controller reports it. Each state seen heartbeats (so a dead worker is noticed and a
+ * cancelled activity stops here); a missed progress deadline is a non-retryable
  * ProgressDeadlineExceeded failure, which the workflow treats as a failed check and compensates.
  */
 export async function waitForRollout(clients: KubeClients, namespace: string, name: string, opts: WaitOptions): Promise<k8s.V1Deployment> {
   const activity = currentActivity();
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const deployment = await clients.apps.readNamespacedDeployment({ name, namespace });
-    const status = settled(deployment, deploymentRolloutStatus(deployment));
-    activity?.heartbeat({ deployment: name, status: status.message });
-    opts.onProgress?.(status);
-    if (status.done) return deployment;
-    if (status.failed) {
-      throw badInput(ErrorType.ProgressDeadlineExceeded, status.message, undefined, [{ deployment: name, namespace }]);
-    }
-    if (Date.now() > deadline) {
-      throw badInput(ErrorType.RolloutTimeout, `${status.message} (gave up after ${Math.round(opts.timeoutMs / 1000)} s)`, undefined, [{ deployment: name, namespace }]);
-    }
-    await sleep(opts.pollMs ?? 250, undefined, activity ? { signal: activity.cancellationSignal } : undefined);
-  }
+  let last = `waiting for deployment ${name}`;
+  const where = [{ deployment: name, namespace }];
+  return followObject<k8s.V1Deployment, k8s.V1Deployment>(clients, {
+    path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments`,
+    name,
+    initial: opts.from,
+    list: (fieldSelector) => clients.apps.listNamespacedDeployment({ namespace, fieldSelector }),
+    decide(deployment) {
+      if (!deployment) throw transient(ErrorType.DeploymentGone, `deployment ${name} is gone from namespace ${namespace}`);
+      const status = settled(deployment, deploymentRolloutStatus(deployment));
+      last = status.message;
+      activity?.heartbeat({ deployment: name, status: status.message });
+      opts.onProgress?.(status);
+      if (status.failed) throw badInput(ErrorType.ProgressDeadlineExceeded, status.message, undefined, where);
+      return status.done ? deployment : undefined;
+    },
+    timeoutMs: opts.timeoutMs,
+    timeoutError: () => badInput(ErrorType.RolloutTimeout, `${last} (gave up after ${Math.round(opts.timeoutMs / 1000)} s)`, undefined, where),
+    fallbackPollMs: opts.fallbackPollMs ?? FALLBACK_POLL_MS,
+    signal: activity?.cancellationSignal,
+  });
 }

@@ -55,9 +55,12 @@ export function rolloutTimeoutMs(ctx: ScopeContext): number {
   return ctx.scope.settings.rolloutTimeoutSeconds * 1000;
 }
 
-/** Waits for a Deployment the way `kubectl rollout status` does (heartbeating). */
-export function waitForSlot(ctx: ScopeContext, slot: Slot): Promise<k8s.V1Deployment> {
-  return waitForRollout(ctx.clients, ctx.scope.namespace, deploymentName(ctx.scope, slot), { timeoutMs: rolloutTimeoutMs(ctx) });
+/**
+ * Waits for a Deployment the way `kubectl rollout status` does (heartbeating); `from`, the object
+ * a write just returned, saves the first read.
+ */
+export function waitForSlot(ctx: ScopeContext, slot: Slot, from?: k8s.V1Deployment): Promise<k8s.V1Deployment> {
+  return waitForRollout(ctx.clients, ctx.scope.namespace, deploymentName(ctx.scope, slot), { timeoutMs: rolloutTimeoutMs(ctx), from });
 }
 
 /** Server-side applies a slot's Deployment (field manager `sluice`) and waits for its rollout. */
@@ -71,32 +74,62 @@ export async function applySlot(
   rolling?: RollingUpdate,
 ): Promise<k8s.V1Deployment> {
   await ensureReleaseConfig(ctx, release.config);
-  await serverSideApply(ctx.clients, deploymentManifest(ctx.scope, slot, role, release, replicas, template, rolling));
-  const settled = await waitForSlot(ctx, slot);
+  const applied = await serverSideApply(ctx.clients, deploymentManifest(ctx.scope, slot, role, release, replicas, template, rolling));
+  const settled = await waitForSlot(ctx, slot, applied);
   // After the rollout the controller has dropped what revisionHistoryLimit no longer keeps.
   await pruneReleaseConfigs(ctx);
   return settled;
 }
 
-async function mergePatch(ctx: ScopeContext, slot: Slot, patch: { metadata?: k8s.V1ObjectMeta; spec?: Partial<k8s.V1DeploymentSpec> }): Promise<void> {
+async function mergePatch(ctx: ScopeContext, slot: Slot, patch: { metadata?: k8s.V1ObjectMeta; spec?: Partial<k8s.V1DeploymentSpec> }): Promise<k8s.V1Deployment> {
   const body = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     ...patch,
     metadata: { ...patch.metadata, name: deploymentName(ctx.scope, slot), namespace: ctx.scope.namespace },
   };
-  await ctx.clients.objects.patch(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER, undefined, ctx.clients.k8s.PatchStrategy.MergePatch);
+  return (await ctx.clients.objects.patch(
+    body as k8s.KubernetesObject,
+    undefined,
+    undefined,
+    FIELD_MANAGER,
+    undefined,
+    ctx.clients.k8s.PatchStrategy.MergePatch,
+  )) as k8s.V1Deployment;
 }
 
 /**
  * Scales a slot and waits until it has settled. A slot that does not exist is left alone: before
  * the first release there is no stable Deployment for a router to scale.
  */
-export async function scaleSlot(ctx: ScopeContext, slot: Slot, replicas: number): Promise<void> {
-  const current = await readDeployment(ctx, slot);
-  if (!current) return;
-  if (current.spec?.replicas !== replicas) await mergePatch(ctx, slot, { spec: { replicas } });
-  await waitForSlot(ctx, slot);
+export function scaleSlot(ctx: ScopeContext, slot: Slot, replicas: number): Promise<void> {
+  return scaleSlots(ctx, [{ slot, replicas }]);
+}
+
+/** What one activity knows of its scope's Deployments: read once, updated by its own writes. */
+export type KnownDeployments = Map<Slot, k8s.V1Deployment | undefined>;
+
+/** The scope's Deployments by slot, from one list. */
+export async function knownDeployments(ctx: ScopeContext): Promise<KnownDeployments> {
+  return new Map((await listDeployments(ctx)).items.map((d) => [slotOf(d), d]));
+}
+
+/**
+ * Scales several slots in one step: every patch goes out at once and the waits run side by side,
+ * each watching from its patch's answer, so the time is one round trip and the controller's
+ * reaction, not one wait per slot. `known` (read at the start of the same activity) saves the
+ * reads; each patch's answer replaces its entry.
+ */
+export async function scaleSlots(ctx: ScopeContext, changes: readonly { slot: Slot; replicas: number }[], known?: KnownDeployments): Promise<void> {
+  await Promise.all(
+    changes.map(async ({ slot, replicas }) => {
+      const current = known?.has(slot) ? known.get(slot) : await readDeployment(ctx, slot);
+      if (!current) return;
+      const after = current.spec?.replicas === replicas ? current : await mergePatch(ctx, slot, { spec: { replicas } });
+      known?.set(slot, after);
+      known?.set(slot, await waitForSlot(ctx, slot, after));
+    }),
+  );
 }
 
 /** Moves the role label (and optional annotations) on a Deployment; pods are not touched. */

@@ -17,6 +17,9 @@ import {
   roleOf,
   scaleDownAnnotation,
   scaleSlot,
+  scaleSlots,
+  knownDeployments,
+  type KnownDeployments,
   setRole,
   slotOf,
   stableDeployment,
@@ -97,8 +100,24 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     return stable ? slotOf(stable) : 'main';
   }
 
-  function routerContext(ctx: Opened, stableSlot: Slot): KubernetesRouterContext {
-    return { clients: ctx.clients, scope: ctx.scope, stableSlot, scale: (slot, replicas) => scaleSlot(ctx, slot, replicas) };
+  /** `known`: the scope's Deployments as this activity just listed them, which scaling then reuses. */
+  function routerContext(ctx: Opened, stableSlot: Slot, known?: KnownDeployments): KubernetesRouterContext {
+    return { clients: ctx.clients, scope: ctx.scope, stableSlot, scale: (changes) => scaleSlots(ctx, changes, known) };
+  }
+
+  /** The router's view from one list: the stable slot, and the Deployments its scaling starts from. */
+  async function routing(ctx: Opened): Promise<{ rc: KubernetesRouterContext; known: KnownDeployments }> {
+    const known = await knownDeployments(ctx);
+    const stable = [...known.values()].find((d) => d && roleOf(d) === 'stable');
+    return { rc: routerContext(ctx, stable ? slotOf(stable) : 'main', known), known };
+  }
+
+  /**
+   * Sends `weight`% to the canary. The router's objects are re-applied beside the change rather
+   * than before it: they exist since the canary started, and on an abort every round trip counts.
+   */
+  async function route(ctx: Opened, rc: KubernetesRouterContext, weight: number): Promise<void> {
+    await Promise.all([ctx.router.prepare(rc), ctx.router.setWeight(rc, weight)]);
   }
 
   /** The active Service of a blue-green environment points at one slot. */
@@ -108,12 +127,11 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
 
   /** The canary leaves: stable back to its full count and all traffic, canary at 0 pods. */
   async function restoreStable(ctx: Opened): Promise<void> {
-    const canary = await readDeployment(ctx, 'canary');
-    if (!canary) return;
-    const rc = routerContext(ctx, await stableSlotOf(ctx));
-    await ctx.router.prepare(rc);
-    await ctx.router.setWeight(rc, 0);
-    await scaleSlot(ctx, 'canary', 0);
+    const { rc, known } = await routing(ctx);
+    if (!known.get('canary')) return;
+    await route(ctx, rc, 0);
+    // A router that moves traffic without scaling (HTTPRoute weights) leaves the canary's pods.
+    await scaleSlots(ctx, [{ slot: 'canary', replicas: 0 }], known);
   }
 
   return {
@@ -157,9 +175,8 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     /** `weight`% to the canary through the router. */
     async setTrafficWeight(ref: KubernetesTargetRef & { weight: number }): Promise<void> {
       const ctx = await open(ref);
-      const rc = routerContext(ctx, await stableSlotOf(ctx));
-      await ctx.router.prepare(rc);
-      await ctx.router.setWeight(rc, ref.weight);
+      const { rc } = await routing(ctx);
+      await route(ctx, rc, ref.weight);
     },
 
     /**

@@ -1,0 +1,219 @@
+/**
+ * Kubernetes abort through the workflow, as a user sees it: a canary release at 50 % by replica
+ * count waits for approval, `abort` is signalled, and the clock stops when the previous version
+ * runs every replica available and the canary's ReplicaSet is at 0 (seen through a watch on the
+ * namespace's ReplicaSets). The split comes from the workflow's history: signal recorded,
+ * compensation activity started, and the activity's own API calls versus the controller's
+ * reaction.
+ *
+ * Runs on the shared stack with Kubernetes (`node bin/sluice.js dev up --kubernetes`), in its own
+ * namespace, with a worker in this process built the way the production worker is. Pods land on
+ * kwok's nodes, Ready at once, so only Temporal, the API server and the controllers count.
+ *
+ * Usage: npx tsx bench/k8s-abort.ts [runs=10] [replicas=4]
+ */
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { temporal } from '@temporalio/proto';
+import { loadStackConfig, temporalAddress } from '../src/dev/config';
+import { loadKubeStackConfig } from '../src/dev/components/kube-config';
+import { createKubernetesTarget } from '../src/activities/targets/kubernetes';
+import { connectKubernetes, type k8s, type KubeClients } from '../src/activities/targets/kubernetes/client';
+import { createDeployActivities } from '../src/activities/deploy';
+import { adapterConfigFromStack } from '../src/worker/adapters';
+import { createWorker } from '../src/worker/worker';
+import { validateReleaseSpec } from '../src/domain/validate';
+import { settleDeployment } from '../src/domain/result';
+import type { Release } from '../src/domain/release';
+import type { deployWorkflow } from '../src/workflows';
+import { abortSignal, statusQuery } from '../src/workflows/definitions';
+import { deployWorkflowId } from '../src/workflows/ids';
+import { catalogue, eventually, temporalClient } from '../test/helpers/stack';
+import { release } from '../test/kubernetes/fixtures';
+
+function stats(samples: number[]) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+  return { runs: sorted.length, p50: q(0.5), p90: q(0.9), min: sorted[0]!, max: sorted.at(-1)! };
+}
+
+/**
+ * The namespace's ReplicaSets as the API server reports them, kept current by a watch, with a
+ * promise for the first moment a condition holds (checked on every event, no polling).
+ */
+class ReplicaSetView {
+  private readonly sets = new Map<string, k8s.V1ReplicaSet>();
+  private waiters: { test: () => boolean; resolve: (at: number) => void }[] = [];
+  private stream?: AbortController;
+
+  constructor(
+    private readonly clients: KubeClients,
+    private readonly namespace: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const list = await this.clients.apps.listNamespacedReplicaSet({ namespace: this.namespace });
+    for (const rs of list.items) this.sets.set(rs.metadata!.name!, rs);
+    const watch = new this.clients.k8s.Watch(this.clients.kc);
+    this.stream = await watch.watch(
+      `/apis/apps/v1/namespaces/${this.namespace}/replicasets`,
+      { resourceVersion: list.metadata?.resourceVersion },
+      (type: string, rs: k8s.V1ReplicaSet) => {
+        if (type === 'DELETED') this.sets.delete(rs.metadata!.name!);
+        else if (type === 'ADDED' || type === 'MODIFIED') this.sets.set(rs.metadata!.name!, rs);
+        this.check(Date.now());
+      },
+      (err: unknown) => {
+        if (err && this.stream) console.error('replica set watch ended:', err);
+      },
+    );
+  }
+
+  stop(): void {
+    const stream = this.stream;
+    this.stream = undefined;
+    stream?.abort();
+  }
+
+  /** Resolves with the time the condition first holds (now, if it already does). */
+  when(test: (sets: k8s.V1ReplicaSet[]) => boolean): Promise<number> {
+    return new Promise((resolve) => {
+      this.waiters.push({ test: () => test([...this.sets.values()]), resolve });
+      this.check(Date.now());
+    });
+  }
+
+  private check(at: number): void {
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.test()) return true;
+      w.resolve(at);
+      return false;
+    });
+  }
+}
+
+/** Every pod of `r` available on the stable Deployment, and every other ReplicaSet of the service at 0. */
+function restored(sets: k8s.V1ReplicaSet[], service: string, r: Release, replicas: number): boolean {
+  const mine = sets.filter((rs) => rs.metadata?.labels?.['sluice.dev/service'] === service);
+  return mine.every((rs) => {
+    const runs = rs.spec?.template?.metadata?.labels?.['sluice.dev/release'] === r.imageTag && rs.metadata?.ownerReferences?.[0]?.name === `${service}-bench`;
+    return runs ? rs.spec?.replicas === replicas && (rs.status?.availableReplicas ?? 0) === replicas : (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0;
+  });
+}
+
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+
+/** From the history: when the abort was recorded, and the first compensation activity's schedule, start and end. */
+function splitOf(history: temporal.api.history.v1.IHistory, signalledAt: number) {
+  const events = history.events ?? [];
+  const signal = events.find((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'abort');
+  const scheduled = events.find(
+    (e) => (e.activityTaskScheduledEventAttributes?.activityType?.name ?? '') === 'setTrafficWeight' && Number(e.eventId) > Number(signal?.eventId ?? 0),
+  );
+  const id = Number(scheduled?.eventId ?? -1);
+  const started = events.find((e) => Number(e.activityTaskStartedEventAttributes?.scheduledEventId ?? -2) === id);
+  const completed = events.find((e) => Number(e.activityTaskCompletedEventAttributes?.scheduledEventId ?? -2) === id);
+  return {
+    signalRecorded: ms(signal?.eventTime) - signalledAt,
+    activityScheduled: ms(scheduled?.eventTime) - signalledAt,
+    activityStarted: ms(started?.eventTime) - signalledAt,
+    activityCompleted: ms(completed?.eventTime) - signalledAt,
+  };
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.argv[2] ?? 10);
+  const replicas = Number(process.argv[3] ?? 4);
+  const config = loadStackConfig();
+  const kube = loadKubeStackConfig(config);
+  const clients = await connectKubernetes({ kubeconfig: kube.kubeconfig });
+  const namespace = `bench-abort-${Date.now().toString(36)}`;
+  await clients.core.createNamespace({ body: { metadata: { name: namespace } } });
+
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const taskQueue = namespace;
+  const nativeConnection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const worker = await createWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    activities: {
+      ...createDeployActivities({ config: adapterConfigFromStack(config) }),
+      // Prebuilt releases: nothing was pushed, so there is nothing to prune.
+      async pruneReleases(input: { protect: string[] }) {
+        return { kept: input.protect, deleted: [] };
+      },
+    },
+    identity: 'bench-abort',
+  });
+  const running = worker.run();
+  const { client, connection } = await temporalClient();
+  const view = new ReplicaSetView(clients, namespace);
+
+  const service = 'abortbench';
+  const target = { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas, progressDeadlineSeconds: 120 } };
+  const ref = { service, environment: 'bench', target };
+  const abortToRestored: number[] = [];
+  const split: ReturnType<typeof splitOf>[] = [];
+  try {
+    await view.start();
+    const stable = release(service, '1.0.0+0000000');
+    await createKubernetesTarget().rollOut({ ...ref, release: stable });
+    for (let i = 1; i <= runs; i++) {
+      const next = release(service, `1.${i}.0+${i.toString(16).padStart(7, '0')}`);
+      const spec = validateReleaseSpec(
+        {
+          service,
+          environment: 'bench',
+          source: { kind: 'prebuilt', version: next.version, imageRef: next.imageRef, imageTag: next.imageTag, commit: next.commit },
+          target,
+          strategy: { kind: 'canary', steps: [{ setWeight: 50 }, { pause: {} }], scaleDownDelay: '1s' },
+        },
+        catalogue,
+      );
+      const handle = await client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
+        taskQueue,
+        workflowId: deployWorkflowId(`${service}-${namespace}-${i}`, 'bench'),
+        args: [spec],
+      });
+      await eventually('the canary to wait for approval at 50 %', async () => ((await handle.query(statusQuery)).awaitingApproval ? true : undefined), 60000, 50);
+      const signalledAt = Date.now();
+      await handle.signal(abortSignal, 'benchmark abort', 'bench');
+      const at = await view.when((sets) => restored(sets, service, stable, replicas));
+      abortToRestored.push(at - signalledAt);
+      const result = await settleDeployment(handle.result());
+      if (result.outcome !== 'aborted') throw new Error(`run ${i}: ${result.outcome}: ${result.message}`);
+      split.push(splitOf(await handle.fetchHistory(), signalledAt));
+    }
+  } finally {
+    view.stop();
+    await connection.close();
+    worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await clients.core.deleteNamespace({ name: namespace });
+  }
+  const median = (pick: (s: ReturnType<typeof splitOf>) => number) => stats(split.map(pick)).p50;
+  console.log(
+    JSON.stringify(
+      {
+        kubernetes: kube.versions,
+        nodes: 'kwok',
+        replicas,
+        abortToRestoredMs: stats(abortToRestored),
+        medianSplitMs: {
+          signalRecorded: median((s) => s.signalRecorded),
+          compensationScheduled: median((s) => s.activityScheduled),
+          compensationStarted: median((s) => s.activityStarted),
+          compensationCompleted: median((s) => s.activityCompleted),
+        },
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
