@@ -1,8 +1,8 @@
 /**
  * Kubernetes abort through the workflow, as a user sees it: a canary release at 50 % by replica
  * count waits for approval, `abort` is signalled, and the clock stops when the previous version
- * runs every replica available and the canary's ReplicaSet is at 0 (seen through a watch on the
- * namespace's ReplicaSets). The split comes from the workflow's history: signal recorded,
+ * runs every replica available and the canary's ReplicaSet is at 0 with its pods gone (seen
+ * through a watch on the namespace's ReplicaSets; each side's moment is printed too). The split comes from the workflow's history: signal recorded,
  * compensation activity started, and the activity's own API calls versus the controller's
  * reaction.
  *
@@ -91,13 +91,23 @@ class ReplicaSetView {
   }
 }
 
-/** Every pod of `r` available on the stable Deployment, and every other ReplicaSet of the service at 0. */
-function restored(sets: k8s.V1ReplicaSet[], service: string, r: Release, replicas: number): boolean {
-  const mine = sets.filter((rs) => rs.metadata?.labels?.['sluice.dev/service'] === service);
-  return mine.every((rs) => {
-    const runs = rs.spec?.template?.metadata?.labels?.['sluice.dev/release'] === r.imageTag && rs.metadata?.ownerReferences?.[0]?.name === `${service}-bench`;
-    return runs ? rs.spec?.replicas === replicas && (rs.status?.availableReplicas ?? 0) === replicas : (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0;
-  });
+/** The stable Deployment's ReplicaSet of `r` wants and has every replica available. */
+function stableRestored(sets: k8s.V1ReplicaSet[], service: string, r: Release, replicas: number): boolean {
+  return sets.some(
+    (rs) =>
+      rs.metadata?.ownerReferences?.[0]?.name === `${service}-bench` &&
+      rs.spec?.template?.metadata?.labels?.['sluice.dev/release'] === r.imageTag &&
+      rs.spec?.replicas === replicas &&
+      (rs.status?.availableReplicas ?? 0) === replicas,
+  );
+}
+
+/** Every other ReplicaSet of the service (the canary's above all) wants 0 pods and runs none. */
+function othersGone(sets: k8s.V1ReplicaSet[], service: string, r: Release): boolean {
+  return sets
+    .filter((rs) => rs.metadata?.labels?.['sluice.dev/service'] === service)
+    .filter((rs) => !(rs.metadata?.ownerReferences?.[0]?.name === `${service}-bench` && rs.spec?.template?.metadata?.labels?.['sluice.dev/release'] === r.imageTag))
+    .every((rs) => (rs.spec?.replicas ?? 0) === 0 && (rs.status?.replicas ?? 0) === 0);
 }
 
 const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
@@ -153,6 +163,8 @@ async function main(): Promise<void> {
   const target = { kind: 'kubernetes', settings: { kubeconfig: kube.kubeconfig, namespace, replicas, progressDeadlineSeconds: 120 } };
   const ref = { service, environment: 'bench', target };
   const abortToRestored: number[] = [];
+  const stableAvailable: number[] = [];
+  const canaryGone: number[] = [];
   const split: ReturnType<typeof splitOf>[] = [];
   try {
     await view.start();
@@ -178,8 +190,10 @@ async function main(): Promise<void> {
       await eventually('the canary to wait for approval at 50 %', async () => ((await handle.query(statusQuery)).awaitingApproval ? true : undefined), 60000, 50);
       const signalledAt = Date.now();
       await handle.signal(abortSignal, 'benchmark abort', 'bench');
-      const at = await view.when((sets) => restored(sets, service, stable, replicas));
-      abortToRestored.push(at - signalledAt);
+      const [stableAt, goneAt] = await Promise.all([view.when((sets) => stableRestored(sets, service, stable, replicas)), view.when((sets) => othersGone(sets, service, stable))]);
+      abortToRestored.push(Math.max(stableAt, goneAt) - signalledAt);
+      stableAvailable.push(stableAt - signalledAt);
+      canaryGone.push(goneAt - signalledAt);
       const result = await settleDeployment(handle.result());
       if (result.outcome !== 'aborted') throw new Error(`run ${i}: ${result.outcome}: ${result.message}`);
       split.push(splitOf(await handle.fetchHistory(), signalledAt));
@@ -200,6 +214,8 @@ async function main(): Promise<void> {
         nodes: 'kwok',
         replicas,
         abortToRestoredMs: stats(abortToRestored),
+        stableAvailableMs: stats(stableAvailable),
+        canaryGoneMs: stats(canaryGone),
         medianSplitMs: {
           signalRecorded: median((s) => s.signalRecorded),
           compensationScheduled: median((s) => s.activityScheduled),

@@ -112,4 +112,49 @@ describe('kubernetes target: rolling releases and rollback', { skip }, () => {
       return true;
     });
   });
+
+  it('a rollback brings every pod of the previous version back in one step, none unavailable meanwhile', async () => {
+    const ref = targetRef('surge', namespace, { replicas: 4 });
+    const [v1, v2] = ['5.0.0+1111111', '5.1.0+2222222'].map((v) => release('surge', v));
+    await target.rollOut({ ...ref, release: v1! });
+    await target.rollOut({ ...ref, release: v2! });
+    const previous = (await replicaSets(suite.clients, namespace)).find((s) => s.owner === 'surge-test' && s.release === v1!.imageTag)!;
+    assert.equal(previous.replicas, 0);
+
+    // Every replica count the previous ReplicaSet is asked for, and the fewest available pods seen.
+    const asked: number[] = [];
+    let fewestAvailable = Infinity;
+    const watch = new suite.clients.k8s.Watch(suite.clients.kc);
+    const stream = await watch.watch(
+      `/apis/apps/v1/namespaces/${namespace}/replicasets`,
+      {},
+      (_type: string, rs: { metadata: { name: string }; spec: { replicas: number } }) => {
+        if (rs.metadata.name === previous.name && asked.at(-1) !== rs.spec.replicas) asked.push(rs.spec.replicas);
+      },
+      () => undefined,
+    );
+    const deploymentWatch = await watch.watch(
+      `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      { fieldSelector: 'metadata.name=surge-test' },
+      (_type: string, d: { status?: { availableReplicas?: number } }) => {
+        fewestAvailable = Math.min(fewestAvailable, d.status?.availableReplicas ?? 0);
+      },
+      () => undefined,
+    );
+    try {
+      await target.rollbackToRelease({ ...ref, release: v1! });
+    } finally {
+      stream.abort();
+      deploymentWatch.abort();
+    }
+    const stable = await deployment(suite.clients, namespace, 'surge-test');
+    assert.deepEqual({ ...stable.spec!.strategy!.rollingUpdate }, { maxSurge: '100%', maxUnavailable: 0 });
+    assert.deepEqual(
+      asked.filter((n) => n > 0),
+      [4],
+      `the previous ReplicaSet was asked for ${asked.join(' → ')}`,
+    );
+    assert.equal(fewestAvailable, 4, 'never fewer than 4 available pods');
+    assert.equal(stable.status!.availableReplicas, 4);
+  });
 });

@@ -56,6 +56,14 @@ export interface KubernetesCandidateInfo {
   namespace: string;
 }
 
+/**
+ * How a rollback replaces the bad version: the previous version's pods all start at once beside
+ * it (surge 100 %), and each bad pod goes as soon as a good one is available (none unavailable
+ * before). One step instead of four at the default 25 %; a cluster without room for the surge
+ * schedules what fits and proceeds as the bad pods free their place.
+ */
+export const ROLLBACK_ROLLING_UPDATE: RollingUpdate = { maxSurge: '100%', maxUnavailable: 0 };
+
 const ACTIVE_SERVICE_SUFFIX = '';
 const PREVIEW_SERVICE_SUFFIX = '-preview';
 
@@ -242,7 +250,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       }
       if (!stable) {
         if (!ref.release) throw new Error(`nothing to roll back: ${baseName(ctx.scope)} has no stable Deployment`);
-        await applySlot(ctx, 'main', 'stable', ref.release, total);
+        await applySlot(ctx, 'main', 'stable', ref.release, total, undefined, ROLLBACK_ROLLING_UPDATE);
         return info(ctx, 'stable', ref.release, 'main');
       }
       const slot = slotOf(stable);
@@ -255,14 +263,14 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
       if (ref.release && !findReleaseReplicaSet(replicaSets, ref.release)) {
         // Not in the Deployment's history any more (revisionHistoryLimit), but retained in the
         // registry: `set image` to its digest, which needs a new ReplicaSet.
-        await applySlot(ctx, slot, 'stable', ref.release, total);
+        await applySlot(ctx, slot, 'stable', ref.release, total, undefined, ROLLBACK_ROLLING_UPDATE);
         return info(ctx, 'stable', ref.release, slot);
       }
       const target = pickRollbackReplicaSet(stable, replicaSets, ref.release);
       const template = deploymentTemplateOf(target);
       const release = templateReleaseOf(template) ?? ref.release;
       if (!release) throw new Error(`replica set ${target.metadata?.name} carries no sluice release annotation`);
-      await applySlot(ctx, slot, 'stable', release, total, template);
+      await applySlot(ctx, slot, 'stable', release, total, template, ROLLBACK_ROLLING_UPDATE);
       return info(ctx, 'stable', release, slot);
     },
 
