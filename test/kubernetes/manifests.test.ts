@@ -37,7 +37,7 @@ describe('the pod template', () => {
           image: v1.imageRef,
           ports: [{ name: 'http', containerPort: 8080 }],
           env: [{ name: 'ADDR', value: '0.0.0.0:8080' }],
-          readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
+          readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 1 },
           livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
         },
       ],

@@ -40,11 +40,11 @@ export async function followObject<T extends k8s.KubernetesObject, R>(clients: K
   const fieldSelector = `metadata.name=${opts.name}`;
   const watcher = new clients.k8s.Watch(clients.kc);
   const deadline = Date.now() + opts.timeoutMs;
-  let known: ListedObjects<T> | undefined = opts.initial ? { items: [opts.initial], metadata: { resourceVersion: opts.initial.metadata?.resourceVersion } } : undefined;
+  let written: ListedObjects<T> | undefined = opts.initial ? { items: [opts.initial], metadata: { resourceVersion: opts.initial.metadata?.resourceVersion } } : undefined;
   for (;;) {
     opts.signal?.throwIfAborted();
-    const list: ListedObjects<T> = known ?? (await opts.list(fieldSelector));
-    known = undefined;
+    const list: ListedObjects<T> = written ?? (await opts.list(fieldSelector));
+    written = undefined;
     const verdict = opts.decide(list.items[0]);
     if (verdict !== undefined) return verdict;
     if (Date.now() >= deadline) throw opts.timeoutError();

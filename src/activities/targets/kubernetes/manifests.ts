@@ -233,7 +233,9 @@ export function podTemplate(scope: Scope, slot: Slot, release: Release, extraEnv
           // out, the template says what the node's port is.
           ports: [{ name: 'http', containerPort: port, ...(settings.network === 'host' ? { hostPort: port } : {}) }],
           env: containerEnv(scope, slot, extraEnv, release.config),
-          readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 2 },
+          // The first probe comes as the container starts, usually before the server listens;
+          // the period is then what a restore waits for the pod to count, so it is the shortest.
+          readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 1 },
           livenessProbe: { httpGet: { path: '/healthz', port: 'http' }, periodSeconds: 10 },
         },
       ],

@@ -126,8 +126,8 @@ export async function scaleSlots(ctx: ScopeContext, changes: readonly { slot: Sl
       const current = known?.has(slot) ? known.get(slot) : await readDeployment(ctx, slot);
       if (!current) return;
       const after = current.spec?.replicas === replicas ? current : await mergePatch(ctx, slot, { spec: { replicas } });
-      known?.set(slot, after);
-      known?.set(slot, await waitForSlot(ctx, slot, after));
+      const settled = await waitForSlot(ctx, slot, after);
+      known?.set(slot, settled);
     }),
   );
 }
