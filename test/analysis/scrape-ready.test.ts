@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { after, test } from 'node:test';
 import { prometheusUrl } from '../../src/dev/config';
 import { createMetricsActivities } from '../../src/activities/metrics';
+import { DISCOVERY_SETTLE_MS } from '../../src/activities/metrics/scrape-ready';
 import { registerScrapeGroup, unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
 import { eventually, freePort, stack, uniqueName } from '../helpers/stack';
 import { serviceBinary } from '../targets/fixtures';
@@ -101,6 +102,33 @@ test('a new instance on the address of the one it replaces: the wait ends after 
   const [target] = await targetsAs('preview');
   assert.equal(target?.health, 'up');
   assert.ok(Date.parse(target.lastScrape) >= restartedAt, `last scrape ${target.lastScrape}, new process started after ${new Date(restartedAt).toISOString()}`);
+});
+
+test('an instance re-registered with the labels and address it had: the wait outlasts pending discovery changes', { timeout: 90_000 }, async () => {
+  const addr = `127.0.0.1:${await freePort()}`;
+  const id = `${service}_again`;
+  const first = await start(addr);
+  await register(id, addr, 'baseline');
+  await metrics.awaitScraped({ service, environment, role: 'baseline', version, targets: [addr] });
+  // Taken away, then the next instance of the same release on the same address (a config-only
+  // release's canary): registered again with the same labels while Prometheus may still hold
+  // the removal.
+  await stop(first);
+  await unregisterScrapeGroup(stack.prometheus.targetsDir, id);
+  await register(id, addr, 'baseline');
+  await start(addr);
+  // Up under these labels when the wait begins: the old registration (its removal may still be
+  // on its way, Prometheus batches discovery changes for up to 5 s) or the new one, nobody can
+  // tell which.
+  await eventually('the address up as baseline', async () => ((await upAs('baseline')).includes(addr) ? true : undefined), 20000, 100);
+  const { waitedMs } = await metrics.awaitScraped({ service, environment, role: 'baseline', version, targets: [addr] });
+  assert.ok(waitedMs >= DISCOVERY_SETTLE_MS, `waited ${waitedMs} ms`);
+  // From here on Prometheus keeps scraping it: no batch that drops it is still pending.
+  for (let i = 0; i < 12; i++) {
+    const [target] = await targetsAs('baseline');
+    assert.equal(target?.health, 'up', `scraped as baseline ${i * 500} ms after the wait`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 });
 
 test('the wait names what Prometheus does not scrape when it gives up', async () => {
