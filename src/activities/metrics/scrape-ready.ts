@@ -95,7 +95,7 @@ export function scrapeShortfall(targets: readonly ActiveTarget[], input: Omit<Sc
 export const DISCOVERY_SETTLE_MS = 6000;
 
 /**
- * Addresses that an up target with exactly these labels already had when the wait began: the
+ * Addresses that a target with exactly these labels already had when the wait began: the
  * previous instance of the same release and role on the same address (a config-only release,
  * a drill's canary of the live version). To Prometheus the old and new registrations are one
  * target, and a removal of the old one may still be pending: it can be applied after the new
@@ -103,8 +103,13 @@ export const DISCOVERY_SETTLE_MS = 6000;
  * unscraped for up to 5 s just as the analysis starts (CI run of e2e-pairs, 2026-12-03: no
  * samples from 1 s to 6 s, first look "no data").
  */
-function ambiguousAddresses(input: Omit<ScrapeReadyInput, 'timeoutMs'>, seen: ScrapesSeen): string[] {
-  return (input.addresses ?? []).filter((a) => seen.has(a));
+function ambiguousAddresses(targets: readonly ActiveTarget[], input: Omit<ScrapeReadyInput, 'timeoutMs'>): string[] {
+  // Up or down: the old process is usually gone by now, so its registration reads down until
+  // the new process listens, and then reads up through the registration about to be removed.
+  const present = new Set(
+    targets.filter((t) => Object.entries(input.labels).every(([k, v]) => t.labels[k] === v)).flatMap((t) => (addressOf(t) === undefined ? [] : [addressOf(t)!])),
+  );
+  return (input.addresses ?? []).filter((a) => present.has(a));
 }
 
 /** Resolves with the milliseconds waited; throws when the instances were not scraped in time. */
@@ -127,7 +132,7 @@ export async function awaitScraped(prometheusUrl: string, input: ScrapeReadyInpu
         const targets = parsed.data.data.activeTargets;
         if (!seen) {
           seen = input.addresses ? scrapesSeen(targets, input.labels) : new Map();
-          ambiguous = ambiguousAddresses(input, seen);
+          ambiguous = ambiguousAddresses(targets, input);
         }
         if (ambiguous.length > 0 && !settled && Date.now() - started >= DISCOVERY_SETTLE_MS) {
           // Every change made before the wait has reached the scrape loops by now: only a scrape
