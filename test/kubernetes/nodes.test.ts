@@ -8,6 +8,7 @@ import { livePid } from '../../src/dev/process';
 import { mountsUnder } from '../../src/dev/mounts';
 import { stackDown, stackUp, type Ownership } from '../../src/dev/stack';
 import { KUBE_NODE_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
+import { kubeNodeComponent } from '../../src/dev/components/kube-node';
 import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, loadKubeNodeConfig, MAX_KUBE_NODES, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig } from '../../src/dev/components/kube-node-config';
 import { ensurePauseImage } from '../../src/dev/components/kube-pause-image';
 import { containerdName } from '../../src/dev/components/kube-node-containerd';
@@ -251,11 +252,19 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
     // A node of its own, so the shared nodes keep running: the first one nobody runs.
     const index = Array.from({ length: MAX_KUBE_NODES }, (_, i) => i).find((i) => i >= NODES && livePid(pidFile(stackConfig, KUBE_NODE_COMPONENTS[i]!.name)) === undefined);
     assert.ok(index !== undefined, 'a free node slot');
-    const component = KUBE_NODE_COMPONENTS[index]!;
+    // Its own taint keeps the real-pod suites running beside this one off it: they tolerate real
+    // nodes in general, and a pod of theirs scheduled here would die with the node (CI run 7).
+    const ownTaint = { key: 'sluice.dev/test-node', value: uniqueName('stop'), effect: 'NoSchedule' } as const;
+    const component = kubeNodeComponent(index, { extraTaints: [ownTaint] });
     const node = loadKubeNodeConfig(stackConfig, index);
     await withLock('kubernetes-up', () => stackUp(stackConfig, [component]));
     let stopped = false;
     try {
+      const registered = await clients.core.readNode({ name: node.name });
+      assert.ok(
+        registered.spec?.taints?.some((t) => t.key === ownTaint.key && t.value === ownTaint.value && t.effect === ownTaint.effect),
+        `${node.name} registered with its own taint: ${JSON.stringify(registered.spec?.taints)}`,
+      );
       const pod = `pause-on-${node.name}`;
       await clients.core.createNamespacedPod({
         namespace,
@@ -265,7 +274,7 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
             nodeName: node.name,
             hostNetwork: true,
             automountServiceAccountToken: false,
-            tolerations: [TOLERATE_REAL_NODES],
+            tolerations: [TOLERATE_REAL_NODES, { key: ownTaint.key, operator: 'Equal', value: ownTaint.value, effect: ownTaint.effect }],
             containers: [{ name: 'pause', image: await ensurePauseImage(stackConfig) }],
           },
         },

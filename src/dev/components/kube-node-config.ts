@@ -28,6 +28,8 @@ export interface KubeNodeConfig {
     certsDir: string;
   };
   cni: { confDir: string; binDir: string };
+  /** What the node registers with: the real-node taint, and any a caller adds for a node of its own. */
+  taints: readonly NodeTaint[];
   kubelet: { dir: string; config: string; kubeconfig: string; rootDir: string; certDir: string; podLogsDir: string; port: number; healthzPort: number };
 }
 
@@ -42,6 +44,20 @@ export const KUBE_NODE_LABEL = { key: 'sluice.dev/node', value: 'real' } as cons
  * images that exist only as digests; scheduled onto a real node they would never start.
  */
 export const KUBE_NODE_TAINT = { key: 'sluice.dev/real-node', value: 'true', effect: 'NoSchedule' } as const;
+
+export interface NodeTaint {
+  key: string;
+  value: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface KubeNodeOptions {
+  /**
+   * Taints besides the real-node one, set as the node registers. A node started for one purpose
+   * (a test stopping it under a pod) keeps pods that tolerate real nodes in general off it.
+   */
+  extraTaints?: readonly NodeTaint[];
+}
 
 /** Set by the kubelet with --cloud-provider=external; the stack removes it once the node's address is set. */
 export const UNINITIALIZED_TAINT_KEY = 'node.cloudprovider.kubernetes.io/uninitialized';
@@ -75,7 +91,7 @@ export function parseKubeNodeCount(raw: string, what: string): number {
   return value;
 }
 
-export function loadKubeNodeConfig(stack: StackConfig, index: number, env: NodeJS.ProcessEnv = process.env): KubeNodeConfig {
+export function loadKubeNodeConfig(stack: StackConfig, index: number, env: NodeJS.ProcessEnv = process.env, options: KubeNodeOptions = {}): KubeNodeConfig {
   if (!Number.isInteger(index) || index < 0 || index >= MAX_KUBE_NODES) throw new Error(`node index ${index} is outside 0-${MAX_KUBE_NODES - 1}`);
   const kube = loadKubeStackConfig(stack, env);
   const name = kubeNodeName(index);
@@ -102,6 +118,7 @@ export function loadKubeNodeConfig(stack: StackConfig, index: number, env: NodeJ
       certsDir: join(containerd, 'certs.d'),
     },
     cni: { confDir: join(dir, 'cni', 'net.d'), binDir: join(dir, 'cni', 'bin') },
+    taints: [KUBE_NODE_TAINT, ...(options.extraTaints ?? [])],
     kubelet: {
       dir: kubelet,
       config: join(kubelet, 'config.yaml'),

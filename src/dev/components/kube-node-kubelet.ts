@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, type KubeNodeConfig } from './kube-node-config';
+import { KUBE_NODE_LABEL, type KubeNodeConfig } from './kube-node-config';
 
 /**
  * The kubelet's configuration file (KubeletConfiguration v1beta1) for one node of this machine.
@@ -30,7 +30,7 @@ export function kubeletConfigYaml(node: KubeNodeConfig): string {
     authorization: { mode: 'Webhook' },
     podLogsDir: node.kubelet.podLogsDir,
     registerNode: true,
-    registerWithTaints: [KUBE_NODE_TAINT],
+    registerWithTaints: node.taints,
     evictionHard: { 'memory.available': '50Mi', 'nodefs.available': '1%', 'nodefs.inodesFree': '1%', 'imagefs.available': '1%' },
     imageGCHighThresholdPercent: 100,
     imageGCLowThresholdPercent: 99,

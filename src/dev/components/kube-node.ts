@@ -9,7 +9,7 @@ import { dockerdComponent } from './dockerd';
 import { ensureNodeIdentitiesLoaded } from './kube-apiserver';
 import { loadKubeStackConfig, requireBinary } from './kube-config';
 import { startContainerd, stopContainerd, writeContainerdFiles } from './kube-node-containerd';
-import { kubeNodeName, loadKubeNodeConfig, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig } from './kube-node-config';
+import { kubeNodeName, loadKubeNodeConfig, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig, type KubeNodeOptions } from './kube-node-config';
 import { kubeletArgs, kubeletConfigYaml } from './kube-node-kubelet';
 import { ensurePauseImage } from './kube-pause-image';
 import { nodeKubeconfig, writeIfChanged } from './kube-pki';
@@ -115,8 +115,8 @@ async function stopNode(config: StackConfig, node: KubeNodeConfig): Promise<void
  * `kube-node-<i>` on 127.0.0.(i+2). Healthy means the kubelet answers /healthz and the Node is
  * Ready.
  */
-export function kubeNodeComponent(index: number): Component {
-  const nodeOf = (config: StackConfig) => loadKubeNodeConfig(config, index);
+export function kubeNodeComponent(index: number, options: KubeNodeOptions = {}): Component {
+  const nodeOf = (config: StackConfig) => loadKubeNodeConfig(config, index, process.env, options);
   return {
     name: kubeNodeName(index),
     // A cold start builds and pushes the sandbox image and pulls it into containerd.

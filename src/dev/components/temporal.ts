@@ -82,6 +82,11 @@ export const temporalComponent: Component = {
       // Search attributes become visible to queries at once instead of after a cache refresh.
       '--dynamic-config-value',
       'system.forceSearchAttributesCacheRefreshOnRead=true',
+      // An activity scheduled by a workflow task goes back in that task's answer to the worker
+      // that completed it, when it has a free slot, instead of through a poll: one round trip
+      // less on the way from a signal (an abort) to its first compensation.
+      '--dynamic-config-value',
+      'system.enableActivityEagerExecution=true',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=${SEARCH_ATTRIBUTE_TYPES[name]}`]),
     ];
     spawnDaemon({ command: bin, args, logFile: logFile(config, 'temporal'), pidFile: pidFile(config, 'temporal') });
