@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from '../../src/dev/config';
-import { stackUp, type Ownership } from '../../src/dev/stack';
+import { stackDown, stackUp, type Ownership } from '../../src/dev/stack';
 import { KUBERNETES_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
-import { loadKubeNodeConfig } from '../../src/dev/components/kube-node-config';
-import { pidFile } from '../../src/dev/component';
+import { KUBE_NODE_TAINT, loadKubeNodeConfig, MAX_KUBE_NODES, type KubeNodeConfig, type KubeNodeOptions, type NodeTaint } from '../../src/dev/components/kube-node-config';
+import { kubeNodeComponent } from '../../src/dev/components/kube-node';
+import { pidFile, type Component } from '../../src/dev/component';
 import { livePid } from '../../src/dev/process';
 import { kubernetesBinariesBuilt, loadKubeStackConfig, type KubeStackConfig } from '../../src/dev/components/kube-config';
-import { connectKubernetes, type KubeClients } from '../../src/activities/targets/kubernetes/client';
+import { connectKubernetes, type k8s, type KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { uniqueName } from '../helpers/stack';
 
 export const stackConfig = loadStackConfig();
@@ -26,10 +27,8 @@ export function skipReason(): string | undefined {
 
 /**
  * Why the tests on real nodes cannot run, or undefined when they can: they run only when the stack
- * runs the first `count` real nodes (`sluice dev up --kubernetes --kube-nodes 3`), and never start
- * or stop nodes themselves. Nodes started and deleted by a test while the suite runs disturbed the
- * kwok tests beside them (CI runs 37 and 44, docs/kubernetes.md), so the suite leaves them off
- * until that is understood.
+ * runs the first `count` real nodes (`sluice dev up --kubernetes --kube-nodes 3`). A test that
+ * breaks or stops a node starts one of its own for that (`startOwnNodes`); the shared ones stay.
  */
 export function realNodesSkipReason(count: number): string | undefined {
   const reason = skipReason();
@@ -87,6 +86,55 @@ export async function ensureRealNodes(count: number): Promise<{ clients: KubeCli
   const started = Date.now();
   const ownership = await withLock('kubernetes-up', () => stackUp(stackConfig, kubeNodeComponents(count)));
   return { clients, ownership, ms: Date.now() - started };
+}
+
+/** The real nodes the stack runs for every test (`dev up --kube-nodes 3`); spare slots come after them. */
+export const SHARED_REAL_NODES = 3;
+
+/** Real nodes one test runs for itself: no other test's pods can land on them. */
+export interface OwnNodes {
+  nodes: KubeNodeConfig[];
+  /** The stack components, to stop or restart one of them with the same taint and label. */
+  components: Component[];
+  /** What a pod needs to run on them: their label selected, the real-node taint and theirs tolerated. */
+  nodeSelector: Record<string, string>;
+  tolerations: k8s.V1Toleration[];
+  /** Stops them and deletes their Node objects; says which it stopped. */
+  stop(): Promise<string[]>;
+}
+
+/**
+ * Starts `count` real nodes in spare slots (after the shared ones), each registered with a taint
+ * and a label of its own. Pods of the real-pod suites tolerate real nodes in general, so without
+ * the taint the scheduler would place them on a node this test is about to stop or break.
+ */
+export async function startOwnNodes(count: number, purpose: string): Promise<OwnNodes> {
+  const ownTaint: NodeTaint = { key: 'sluice.dev/test-node', value: uniqueName(purpose), effect: 'NoSchedule' };
+  const options: KubeNodeOptions = { extraTaints: [ownTaint], extraLabels: { [ownTaint.key]: ownTaint.value } };
+  await ensureCluster();
+  // Chosen and started under the lock, so two files never take the same free slot.
+  const { nodes, components } = await withLock('kubernetes-up', async () => {
+    const free = Array.from({ length: MAX_KUBE_NODES }, (_, i) => i).filter(
+      (i) => i >= SHARED_REAL_NODES && livePid(pidFile(stackConfig, loadKubeNodeConfig(stackConfig, i).name)) === undefined,
+    );
+    if (free.length < count) throw new Error(`${purpose} needs ${count} spare real node slots, ${free.length} are free`);
+    const indices = free.slice(0, count);
+    const started = indices.map((i) => kubeNodeComponent(i, options));
+    try {
+      await stackUp(stackConfig, started);
+    } catch (err) {
+      await stackDown(stackConfig, started).catch(() => undefined);
+      throw err;
+    }
+    return { nodes: indices.map((i) => loadKubeNodeConfig(stackConfig, i, process.env, options)), components: started };
+  });
+  return {
+    nodes,
+    components,
+    nodeSelector: { [ownTaint.key]: ownTaint.value },
+    tolerations: [KUBE_NODE_TAINT, ownTaint].map((t) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect })),
+    stop: () => withLock('kubernetes-up', () => stackDown(stackConfig, components)),
+  };
 }
 
 /** A namespace of its own per test, deleted (with everything in it) at the end. */

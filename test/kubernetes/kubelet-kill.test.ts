@@ -1,6 +1,7 @@
 /**
- * A node's kubelet SIGKILLed during a rolling update on real pods. Two replicas of v1 on two of
- * the three nodes; required anti-affinity (one pod of a slot per node) leaves the surge pod of the
+ * A node's kubelet SIGKILLed during a rolling update on real pods. The suite runs on three real
+ * nodes of its own (spare slots with a taint of their own), so no other test's pod can be
+ * scheduled onto the node it breaks. Two replicas of v1 on two of the three nodes; required anti-affinity (one pod of a slot per node) leaves the surge pod of the
  * rolling update (maxSurge 1, maxUnavailable 0) exactly one place to go: the third node, whose
  * kubelet this test kills as soon as the Deployment carries v2's template.
  *
@@ -8,52 +9,43 @@
  * test the API server still says the Node is Ready and the scheduler binds the surge pod to it.
  * Nothing runs it: no container, no readiness, the rollout cannot progress. The release must end
  * in a stated state — rolled back at its (short) progress deadline, never promoted on a pod that
- * does not exist — and v1 keeps serving on the two live pods. The kubelet is brought back with
- * `sluice dev up --kubernetes` (which starts only what is missing: here that kubelet, its
- * containerd still runs) in a finally block, and the test waits for the Node to be Ready again.
+ * does not exist — and v1 keeps serving on the two live pods. The kubelet is brought back in a
+ * finally block (the stack starts only what is missing: here that kubelet, its containerd still
+ * runs), and the test waits for the Node to be Ready again.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deploymentName } from '../../src/activities/targets/kubernetes/manifests';
-import { pidFile } from '../../src/dev/component';
-import { kubeNodeAddress, kubeNodeName } from '../../src/dev/components/kube-node-config';
+import { pidFile, type Component } from '../../src/dev/component';
 import { livePid } from '../../src/dev/process';
 import { ErrorType } from '../../src/domain/errors';
 import { Reason } from '../../src/domain/reasons';
 import { imageTagForVersion } from '../../src/domain/release';
 import { statusQuery } from '../../src/workflows/definitions';
-import { describeResult, runCli } from '../cli/helpers';
 import { eventually } from '../helpers/stack';
+import { stackUp } from '../../src/dev/stack';
 import { stackConfig, withLock } from './cluster';
 import { ENVIRONMENT, getJson, isReady, NODES, realPodsSuite, REPLICAS, skip, V1, V2 } from './real-pods-support';
 
 /** Brings a killed kubelet back (only what is missing starts) and waits until its Node is Ready. */
-async function restoreNodes(): Promise<void> {
-  // The lock keeps another test file's stackUp from starting the same node at the same time.
-  const result = await withLock('kubernetes-up', () => runCli(['dev', 'up', '--kubernetes', '--kube-nodes', String(NODES)], { timeoutMs: 240_000 }));
-  assert.equal(result.code, 0, describeResult(result));
+async function restoreNode(component: Component): Promise<void> {
+  // The lock keeps another test file's stackUp from running at the same time.
+  await withLock('kubernetes-up', () => stackUp(stackConfig, [component]));
 }
 
-/**
- * Not run yet: it kills the kubelet of a node the other real-pod tests share, and with files run
- * side by side, a pod of another test scheduled there meanwhile never starts (the Node stays Ready
- * in the API for the 5-minute grace period). It needs nodes of its own that no other test's pods
- * can land on (spare nodes registered with a taint of their own) before it runs in CI.
- */
-const SHARES_NODES = 'kills a kubelet of the shared real nodes; needs spare nodes of its own first (docs/kubernetes.md)';
-
-describe('a node kubelet killed during a rolling update on real pods', { skip: skip() ?? SHARES_NODES }, () => {
-  const suite = realPodsSuite('k8s-kubelet-kill', [V1, V2]);
+describe('a node kubelet killed during a rolling update on real pods', { skip: skip() }, () => {
+  const suite = realPodsSuite('k8s-kubelet-kill', [V1, V2], undefined, { ownNodes: NODES });
 
   it('the surge pod bound to the dead node never runs: rolled back at the progress deadline, v1 serves on the live pods', { timeout: 420000 }, async (t) => {
     const env = await suite.environment(t);
     await env.first(V1);
     await env.servesEverywhere(V1);
 
+    const own = suite.ownNodes!;
     const used = new Set((await env.pods('main')).map((p) => p.status!.hostIP!));
-    const free = Array.from({ length: NODES }, (_, i) => i).find((i) => !used.has(kubeNodeAddress(i)));
-    assert.ok(free !== undefined, `a node without a v1 pod (pods on ${[...used].join(', ')})`);
-    const victim = kubeNodeName(free);
+    const free = own.nodes.findIndex((n) => !used.has(n.address));
+    assert.ok(free >= 0, `a node without a v1 pod (pods on ${[...used].join(', ')})`);
+    const victim = own.nodes[free]!.name;
     const kubeletPid = livePid(pidFile(stackConfig, victim));
     assert.ok(kubeletPid, `the kubelet of ${victim} runs`);
 
@@ -106,7 +98,7 @@ describe('a node kubelet killed during a rolling update on real pods', { skip: s
       }
     } finally {
       await running.catch(() => undefined);
-      await restoreNodes();
+      await restoreNode(own.components[free]!);
     }
     const node = await suite.clients.core.readNode({ name: victim });
     assert.equal(node.status?.conditions?.find((c) => c.type === 'Ready')?.status, 'True', `${victim} is Ready again`);

@@ -4,7 +4,15 @@ import { parse as parseYaml } from 'yaml';
 import { loadStackConfig } from '../../src/dev/config';
 import { loadKubeStackConfig } from '../../src/dev/components/kube-config';
 import { containerdConfigToml } from '../../src/dev/components/kube-node-containerd';
-import { DEFAULT_KUBE_NODES, KUBE_NODE_TAINT, kubeNodeCountFromEnv, loadKubeNodeConfig, MAX_KUBE_NODES, parseKubeNodeCount } from '../../src/dev/components/kube-node-config';
+import {
+  DEFAULT_KUBE_NODES,
+  KUBE_NODE_LABEL,
+  KUBE_NODE_TAINT,
+  kubeNodeCountFromEnv,
+  loadKubeNodeConfig,
+  MAX_KUBE_NODES,
+  parseKubeNodeCount,
+} from '../../src/dev/components/kube-node-config';
 import { kubeletArgs, kubeletConfigYaml } from '../../src/dev/components/kube-node-kubelet';
 
 // Runs on: nothing but the functions that lay out and configure the real nodes (no daemon is
@@ -91,10 +99,12 @@ describe('real node layout and configuration', () => {
     assert.ok(args.includes(`--kubeconfig=${node.kubelet.kubeconfig}`));
   });
 
-  it('registers every node with the real-node taint, and a node started for one purpose with its own as well', () => {
+  it('registers every node with the real-node taint and label, and a node started for one purpose with its own as well', () => {
     assert.deepEqual((parseYaml(kubeletConfigYaml(all[0]!)) as Record<string, unknown>).registerWithTaints, [KUBE_NODE_TAINT]);
+    assert.ok(kubeletArgs(all[0]!).includes(`--node-labels=${KUBE_NODE_LABEL.key}=${KUBE_NODE_LABEL.value}`));
     const own = { key: 'sluice.dev/test-node', value: 'stop', effect: 'NoSchedule' } as const;
-    const dedicated = loadKubeNodeConfig(stack, 3, {}, { extraTaints: [own] });
+    const dedicated = loadKubeNodeConfig(stack, 3, {}, { extraTaints: [own], extraLabels: { [own.key]: own.value } });
     assert.deepEqual((parseYaml(kubeletConfigYaml(dedicated)) as Record<string, unknown>).registerWithTaints, [KUBE_NODE_TAINT, own]);
+    assert.ok(kubeletArgs(dedicated).includes(`--node-labels=${own.key}=${own.value},${KUBE_NODE_LABEL.key}=${KUBE_NODE_LABEL.value}`));
   });
 });

@@ -7,9 +7,8 @@ import { pidFile } from '../../src/dev/component';
 import { livePid } from '../../src/dev/process';
 import { mountsUnder } from '../../src/dev/mounts';
 import { stackDown, stackUp, type Ownership } from '../../src/dev/stack';
-import { KUBE_NODE_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
-import { kubeNodeComponent } from '../../src/dev/components/kube-node';
-import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, loadKubeNodeConfig, MAX_KUBE_NODES, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig } from '../../src/dev/components/kube-node-config';
+import { kubeNodeComponents } from '../../src/dev/components/kube-stack';
+import { KUBE_NODE_LABEL, KUBE_NODE_TAINT, loadKubeNodeConfig, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig } from '../../src/dev/components/kube-node-config';
 import { ensurePauseImage } from '../../src/dev/components/kube-pause-image';
 import { containerdName } from '../../src/dev/components/kube-node-containerd';
 import { loadK8s, type k8s } from '../../src/lib/kubernetes';
@@ -18,7 +17,7 @@ import type { KubeClients } from '../../src/activities/targets/kubernetes/client
 import { dockerClient, eventually, uniqueName } from '../helpers/stack';
 import { freePort } from '../helpers/ports';
 import { serviceImage } from '../targets/fixtures';
-import { createNamespace, deleteNamespace, ensureRealNodes, kube, realNodesSkipReason, stackConfig, withLock } from './cluster';
+import { createNamespace, deleteNamespace, ensureRealNodes, kube, realNodesSkipReason, stackConfig, startOwnNodes, withLock } from './cluster';
 
 const execFileAsync = promisify(execFile);
 
@@ -249,22 +248,19 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
   });
 
   it('stops a node with a pod running and leaves no container, shim, mount or Node object behind', async () => {
-    // A node of its own, so the shared nodes keep running: the first one nobody runs.
-    const index = Array.from({ length: MAX_KUBE_NODES }, (_, i) => i).find((i) => i >= NODES && livePid(pidFile(stackConfig, KUBE_NODE_COMPONENTS[i]!.name)) === undefined);
-    assert.ok(index !== undefined, 'a free node slot');
-    // Its own taint keeps the real-pod suites running beside this one off it: they tolerate real
-    // nodes in general, and a pod of theirs scheduled here would die with the node (CI run 7).
-    const ownTaint = { key: 'sluice.dev/test-node', value: uniqueName('stop'), effect: 'NoSchedule' } as const;
-    const component = kubeNodeComponent(index, { extraTaints: [ownTaint] });
-    const node = loadKubeNodeConfig(stackConfig, index);
-    await withLock('kubernetes-up', () => stackUp(stackConfig, [component]));
+    // A node of its own, with a taint of its own: the shared nodes keep running, and the real-pod
+    // suites beside this one, which tolerate real nodes in general, stay off it (CI run 7).
+    const own = await startOwnNodes(1, 'k8s-node-stop');
+    const node = own.nodes[0]!;
     let stopped = false;
     try {
       const registered = await clients.core.readNode({ name: node.name });
+      const ownTaint = own.tolerations.at(-1)!;
       assert.ok(
         registered.spec?.taints?.some((t) => t.key === ownTaint.key && t.value === ownTaint.value && t.effect === ownTaint.effect),
         `${node.name} registered with its own taint: ${JSON.stringify(registered.spec?.taints)}`,
       );
+      for (const [key, value] of Object.entries(own.nodeSelector)) assert.equal(registered.metadata?.labels?.[key], value, `${node.name} has its own label`);
       const pod = `pause-on-${node.name}`;
       await clients.core.createNamespacedPod({
         namespace,
@@ -274,7 +270,7 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
             nodeName: node.name,
             hostNetwork: true,
             automountServiceAccountToken: false,
-            tolerations: [TOLERATE_REAL_NODES, { key: ownTaint.key, operator: 'Equal', value: ownTaint.value, effect: ownTaint.effect }],
+            tolerations: own.tolerations,
             containers: [{ name: 'pause', image: await ensurePauseImage(stackConfig) }],
           },
         },
@@ -294,7 +290,7 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
       assert.ok(containerd !== undefined, 'the node has its own containerd');
       assert.ok(mountsUnder(node.dir).length > 0, 'the node has mounts (kubelet root, sandbox /dev/shm, rootfs)');
 
-      const down = await withLock('kubernetes-up', () => stackDown(stackConfig, [component]));
+      const down = await own.stop();
       stopped = true;
       assert.deepEqual(down, [node.name]);
       assert.deepEqual(processesOfContainer(containerId), [], 'no process of the container is left');
@@ -306,7 +302,7 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
       // Its kubelet is gone, so nothing would confirm the pod's deletion: removed without waiting.
       await clients.core.deleteNamespacedPod({ name: pod, namespace, gracePeriodSeconds: 0 });
     } finally {
-      if (!stopped) await withLock('kubernetes-up', () => stackDown(stackConfig, [component]));
+      if (!stopped) await own.stop();
     }
   });
 });

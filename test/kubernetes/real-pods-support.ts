@@ -24,7 +24,7 @@ import { freePortBlock } from '../helpers/ports';
 import { catalogue, eventually, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, serviceImage } from '../targets/fixtures';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
-import { createNamespace, deleteNamespace, ensureRealNodes, kube, realNodesSkipReason, stackConfig, withLock } from './cluster';
+import { createNamespace, deleteNamespace, ensureRealNodes, kube, realNodesSkipReason, stackConfig, startOwnNodes, withLock, type OwnNodes } from './cluster';
 
 export const NODES = 3;
 export const NODE_ADDRESSES = Array.from({ length: NODES }, (_, i) => kubeNodeAddress(i));
@@ -51,15 +51,29 @@ export const INTERVAL_MS = 1000;
 export type Steps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
 export type Strategy = ReleaseSpecInput['strategy'];
 
+/** Where a suite's pods run: the nodes' addresses, and what a pod needs to be scheduled there. */
+export interface Placement {
+  addresses: string[];
+  nodeSelector: Record<string, string>;
+  tolerations: k8s.V1Toleration[];
+}
+
+/** The stack's shared real nodes. */
+export const SHARED_NODES: Placement = {
+  addresses: NODE_ADDRESSES,
+  nodeSelector: { [KUBE_NODE_LABEL.key]: KUBE_NODE_LABEL.value },
+  tolerations: [{ key: KUBE_NODE_TAINT.key, operator: 'Equal', value: KUBE_NODE_TAINT.value, effect: KUBE_NODE_TAINT.effect }],
+};
+
 /** The first of five consecutive ports (one per slot) free on every node's address. */
-export async function slotPortsFreeOnEveryNode(): Promise<number> {
+export async function slotPortsFreeOnEveryNode(addresses: string[] = NODE_ADDRESSES): Promise<number> {
   const slots = Object.keys(SLOT_PORT_OFFSET).length;
   for (let attempt = 0; attempt < 20; attempt++) {
-    const base = await freePortBlock(slots, NODE_ADDRESSES[0]);
-    const free = await Promise.all(NODE_ADDRESSES.flatMap((address) => Array.from({ length: slots }, (_, i) => portFree(address, base + i))));
+    const base = await freePortBlock(slots, addresses[0]);
+    const free = await Promise.all(addresses.flatMap((address) => Array.from({ length: slots }, (_, i) => portFree(address, base + i))));
     if (free.every(Boolean)) return base;
   }
-  throw new Error(`no ${slots} consecutive ports free on ${NODE_ADDRESSES.join(', ')}`);
+  throw new Error(`no ${slots} consecutive ports free on ${addresses.join(', ')}`);
 }
 
 export async function getJson<T>(url: string): Promise<T> {
@@ -82,10 +96,11 @@ export class Environment {
     private readonly clients: KubeClients,
     private readonly e2e: E2eWorker,
     private readonly images: Record<string, string>,
+    readonly placement: Placement = SHARED_NODES,
   ) {}
 
   async open(t: TestContext): Promise<void> {
-    this.port = await slotPortsFreeOnEveryNode();
+    this.port = await slotPortsFreeOnEveryNode(this.placement.addresses);
     await createNamespace(this.clients, this.namespace);
     t.after(() => deleteNamespace(this.clients, this.namespace));
   }
@@ -111,8 +126,8 @@ export class Environment {
             replicas: REPLICAS,
             network: 'host',
             containerPort: this.port,
-            nodeSelector: { [KUBE_NODE_LABEL.key]: KUBE_NODE_LABEL.value },
-            tolerations: [{ key: KUBE_NODE_TAINT.key, operator: 'Equal', value: KUBE_NODE_TAINT.value, effect: KUBE_NODE_TAINT.effect }],
+            nodeSelector: this.placement.nodeSelector,
+            tolerations: this.placement.tolerations,
             env: FAST_STOP_ENV,
             progressDeadlineSeconds: 90,
             ...settings,
@@ -187,7 +202,7 @@ export class Environment {
     const hosts = pods.map((p) => p.status!.hostIP!);
     assert.equal(new Set(hosts).size, REPLICAS, `one pod per node (${hosts.join(', ')})`);
     for (const host of hosts) {
-      assert.ok(NODE_ADDRESSES.includes(host), `${host} is a real node's address`);
+      assert.ok(this.placement.addresses.includes(host), `${host} is the address of one of the suite's nodes`);
       assert.equal((await getJson<{ version: string }>(`http://${host}:${this.port + SLOT_PORT_OFFSET[slot]}/version`)).version, version, `the pod on ${host} serves ${version}`);
     }
   }
@@ -200,21 +215,34 @@ export function skip(): string | undefined {
 /**
  * The shared part of a suite on real pods: call inside `describe`; read its fields in tests. A
  * repository of its own (`repo`) when a test counts the retained releases, which are per repository.
+ * `ownNodes`: run on that many real nodes of the suite's own (spare slots, a taint of their own)
+ * instead of the shared ones, for a suite that breaks a node.
  */
-export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, V4], repo = REPO) {
-  const suite = { clients: undefined as unknown as KubeClients, e2e: undefined as unknown as E2eWorker, images: {} as Record<string, string> };
+export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, V4], repo = REPO, options: { ownNodes?: number } = {}) {
+  const suite = {
+    clients: undefined as unknown as KubeClients,
+    e2e: undefined as unknown as E2eWorker,
+    images: {} as Record<string, string>,
+    placement: SHARED_NODES,
+    own: undefined as OwnNodes | undefined,
+  };
   let ownership: Map<string, Ownership> | undefined;
 
   before(async () => {
     const nodes = await ensureRealNodes(NODES);
     suite.clients = nodes.clients;
     ownership = nodes.ownership;
+    if (options.ownNodes) {
+      suite.own = await startOwnNodes(options.ownNodes, prefix);
+      suite.placement = { addresses: suite.own.nodes.map((n) => n.address), nodeSelector: suite.own.nodeSelector, tolerations: suite.own.tolerations };
+    }
     suite.e2e = await startE2eWorker(prefix);
     for (const version of versions) suite.images[version] = await serviceImage(suite.e2e.docker, repo, version, FAULTS[version]);
   });
 
   after(async () => {
     await suite.e2e?.stop(() => ({ service: 'none', environment: ENVIRONMENT, target: { kind: 'kubernetes', settings: {} }, router: { kind: 'none', settings: {} } }), []);
+    await suite.own?.stop();
     // The nodes this file started (none when the stack runs them); the shared ones stay.
     const started = kubeNodeComponents(NODES).filter((c) => ownership?.get(c.name) === 'started');
     if (started.length > 0) await withLock('kubernetes-up', () => stackDown(stackConfig, started));
@@ -222,7 +250,7 @@ export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, 
 
   return {
     environment: (t: TestContext) => {
-      const env = new Environment(suite.clients, suite.e2e, suite.images);
+      const env = new Environment(suite.clients, suite.e2e, suite.images, suite.placement);
       return env.open(t).then(() => env);
     },
     get clients() {
@@ -230,6 +258,10 @@ export function realPodsSuite(prefix: string, versions: string[] = [V1, V2, V3, 
     },
     get e2e() {
       return suite.e2e;
+    },
+    /** The suite's own nodes, when it asked for them. */
+    get ownNodes(): OwnNodes | undefined {
+      return suite.own;
     },
   };
 }

@@ -30,6 +30,8 @@ export interface KubeNodeConfig {
   cni: { confDir: string; binDir: string };
   /** What the node registers with: the real-node taint, and any a caller adds for a node of its own. */
   taints: readonly NodeTaint[];
+  /** Its labels as it registers: the real-node label, and any a caller adds. */
+  labels: Readonly<Record<string, string>>;
   kubelet: { dir: string; config: string; kubeconfig: string; rootDir: string; certDir: string; podLogsDir: string; port: number; healthzPort: number };
 }
 
@@ -57,6 +59,8 @@ export interface KubeNodeOptions {
    * (a test stopping it under a pod) keeps pods that tolerate real nodes in general off it.
    */
   extraTaints?: readonly NodeTaint[];
+  /** Labels besides the real-node one, so the pods meant for such a node can select it. */
+  extraLabels?: Readonly<Record<string, string>>;
 }
 
 /** Set by the kubelet with --cloud-provider=external; the stack removes it once the node's address is set. */
@@ -119,6 +123,7 @@ export function loadKubeNodeConfig(stack: StackConfig, index: number, env: NodeJ
     },
     cni: { confDir: join(dir, 'cni', 'net.d'), binDir: join(dir, 'cni', 'bin') },
     taints: [KUBE_NODE_TAINT, ...(options.extraTaints ?? [])],
+    labels: { ...options.extraLabels, [KUBE_NODE_LABEL.key]: KUBE_NODE_LABEL.value },
     kubelet: {
       dir: kubelet,
       config: join(kubelet, 'config.yaml'),

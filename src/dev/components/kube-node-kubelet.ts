@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { KUBE_NODE_LABEL, type KubeNodeConfig } from './kube-node-config';
+import { type KubeNodeConfig } from './kube-node-config';
 
 /**
  * The kubelet's configuration file (KubeletConfiguration v1beta1) for one node of this machine.
@@ -55,7 +55,9 @@ export function kubeletArgs(node: KubeNodeConfig): string[] {
     `--root-dir=${node.kubelet.rootDir}`,
     `--cert-dir=${node.kubelet.certDir}`,
     `--hostname-override=${node.name}`,
-    `--node-labels=${KUBE_NODE_LABEL.key}=${KUBE_NODE_LABEL.value}`,
+    `--node-labels=${Object.entries(node.labels)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(',')}`,
     // `--node-ip=127.0.0.x` is refused ("nodeIP can't be loopback"). With an external cloud
     // provider the kubelet leaves the node's addresses to someone else, and the stack sets
     // InternalIP to the node's loopback address once the node registers (kube-node.ts).
