@@ -41,17 +41,31 @@ function sameAddresses(a: k8s.V1NodeAddress[] | undefined, b: k8s.V1NodeAddress[
  * pods schedule only once their `status.hostIP` will be the node's own address. Checks before it
  * patches, so a second `dev up` changes nothing.
  */
-async function initializeNode(clients: KubeClients, node: KubeNodeConfig): Promise<void> {
+export async function initializeNode(clients: KubeClients, node: KubeNodeConfig): Promise<void> {
   const merge = clients.k8s.setHeaderOptions('Content-Type', clients.k8s.PatchStrategy.MergePatch);
   let current = await clients.core.readNode({ name: node.name });
   if (!sameAddresses(current.status?.addresses, wantedAddresses(node))) {
     current = await clients.core.patchNodeStatus({ name: node.name, body: { status: { addresses: wantedAddresses(node) } } }, merge);
   }
-  const taints = current.spec?.taints ?? [];
-  if (taints.some((t) => t.key === UNINITIALIZED_TAINT_KEY)) {
-    // resourceVersion makes the patch fail rather than drop a taint someone added meanwhile.
-    const body = { metadata: { resourceVersion: current.metadata?.resourceVersion }, spec: { taints: taints.filter((t) => t.key !== UNINITIALIZED_TAINT_KEY) } };
-    await clients.core.patchNode({ name: node.name, body }, merge);
+  const jsonPatch = clients.k8s.setHeaderOptions('Content-Type', clients.k8s.PatchStrategy.JsonPatch);
+  for (let attempt = 1; ; attempt++) {
+    const taints = current.spec?.taints ?? [];
+    if (!taints.some((t) => t.key === UNINITIALIZED_TAINT_KEY)) return;
+    // The `test` makes the patch fail rather than drop a taint someone added meanwhile. It checks
+    // the taints only: a resourceVersion precondition also failed on the kubelet's own status
+    // updates, which come right after it registers (409 from `dev up`).
+    const body = [
+      { op: 'test', path: '/spec/taints', value: taints },
+      { op: 'replace', path: '/spec/taints', value: taints.filter((t) => t.key !== UNINITIALIZED_TAINT_KEY) },
+    ];
+    try {
+      await clients.core.patchNode({ name: node.name, body }, jsonPatch);
+      return;
+    } catch (err) {
+      // 422: the taints changed since they were read; read them again.
+      if (apiStatus(err) !== 422 || attempt >= 5) throw err;
+      current = await clients.core.readNode({ name: node.name });
+    }
   }
 }
 
