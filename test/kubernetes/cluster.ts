@@ -1,11 +1,19 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from '../../src/dev/config';
 import { stackDown, stackUp, type Ownership } from '../../src/dev/stack';
 import { KUBERNETES_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
-import { KUBE_NODE_TAINT, loadKubeNodeConfig, MAX_KUBE_NODES, type KubeNodeConfig, type KubeNodeOptions, type NodeTaint } from '../../src/dev/components/kube-node-config';
+import {
+  KUBE_NODE_TAINT,
+  kubeNodeName,
+  loadKubeNodeConfig,
+  MAX_KUBE_NODES,
+  type KubeNodeConfig,
+  type KubeNodeOptions,
+  type NodeTaint,
+} from '../../src/dev/components/kube-node-config';
 import { kubeNodeComponent } from '../../src/dev/components/kube-node';
 import { pidFile, type Component } from '../../src/dev/component';
 import { livePid } from '../../src/dev/process';
@@ -104,6 +112,14 @@ export interface OwnNodes {
 }
 
 /**
+ * A spare slot's claim: a pid file naming the test process that runs nodes there. A slot is taken
+ * while that process lives, even when the node's kubelet does not run (a test that kills one).
+ */
+function slotClaim(index: number): string {
+  return join(stackConfig.stateDir, 'locks', `${kubeNodeName(index)}.claim`);
+}
+
+/**
  * Starts `count` real nodes in spare slots (after the shared ones), each registered with a taint
  * and a label of its own. Pods of the real-pod suites tolerate real nodes in general, so without
  * the taint the scheduler would place them on a node this test is about to stop or break.
@@ -111,29 +127,40 @@ export interface OwnNodes {
 export async function startOwnNodes(count: number, purpose: string): Promise<OwnNodes> {
   const ownTaint: NodeTaint = { key: 'sluice.dev/test-node', value: uniqueName(purpose), effect: 'NoSchedule' };
   const options: KubeNodeOptions = { extraTaints: [ownTaint], extraLabels: { [ownTaint.key]: ownTaint.value } };
-  await ensureCluster();
-  // Chosen and started under the lock, so two files never take the same free slot.
-  const { nodes, components } = await withLock('kubernetes-up', async () => {
+  const clients = await ensureCluster();
+  // Chosen, claimed and started under the lock, so two files never take the same slot.
+  const { nodes, components, claims } = await withLock('kubernetes-up', async () => {
     const free = Array.from({ length: MAX_KUBE_NODES }, (_, i) => i).filter(
-      (i) => i >= SHARED_REAL_NODES && livePid(pidFile(stackConfig, loadKubeNodeConfig(stackConfig, i).name)) === undefined,
+      (i) => i >= SHARED_REAL_NODES && livePid(slotClaim(i)) === undefined && livePid(pidFile(stackConfig, kubeNodeName(i))) === undefined,
     );
     if (free.length < count) throw new Error(`${purpose} needs ${count} spare real node slots, ${free.length} are free`);
     const indices = free.slice(0, count);
+    const claimed = indices.map(slotClaim);
+    for (const claim of claimed) writeFileSync(claim, String(process.pid));
     const started = indices.map((i) => kubeNodeComponent(i, options));
     try {
+      // A Node left by a test that died would keep its taint and label: the kubelet registers
+      // against an existing Node without changing either.
+      for (const i of indices) await clients.core.deleteNode({ name: kubeNodeName(i) }).catch(() => undefined);
       await stackUp(stackConfig, started);
     } catch (err) {
       await stackDown(stackConfig, started).catch(() => undefined);
+      for (const claim of claimed) rmSync(claim, { force: true });
       throw err;
     }
-    return { nodes: indices.map((i) => loadKubeNodeConfig(stackConfig, i, process.env, options)), components: started };
+    return { nodes: indices.map((i) => loadKubeNodeConfig(stackConfig, i, process.env, options)), components: started, claims: claimed };
   });
   return {
     nodes,
     components,
     nodeSelector: { [ownTaint.key]: ownTaint.value },
     tolerations: [KUBE_NODE_TAINT, ownTaint].map((t) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect })),
-    stop: () => withLock('kubernetes-up', () => stackDown(stackConfig, components)),
+    stop: () =>
+      withLock('kubernetes-up', async () => {
+        const stopped = await stackDown(stackConfig, components);
+        for (const claim of claims) rmSync(claim, { force: true });
+        return stopped;
+      }),
   };
 }
 

@@ -305,4 +305,31 @@ describe('real Kubernetes nodes of the embedded stack (containerd + kubelet per 
       if (!stopped) await own.stop();
     }
   });
+
+  it('a spare node whose kubelet was killed stays with its test: the next test gets another slot', async () => {
+    // kubelet-kill kills one of its own nodes; a slot chosen by "no kubelet runs" alone went to
+    // the node test meanwhile, which restarted and stopped that node under it (CI run 19).
+    const first = await startOwnNodes(1, 'k8s-node-claim');
+    try {
+      const victim = first.nodes[0]!;
+      const pid = livePid(pidFile(stackConfig, victim.name));
+      assert.ok(pid, `the kubelet of ${victim.name} runs`);
+      process.kill(pid, 'SIGKILL');
+      await eventually(`the kubelet of ${victim.name} is gone`, async () => (livePid(pidFile(stackConfig, victim.name)) === undefined ? true : undefined), 10000, 50);
+      const second = await startOwnNodes(1, 'k8s-node-claim');
+      try {
+        assert.notEqual(second.nodes[0]!.name, victim.name, 'the killed node is still claimed');
+        const node = await clients.core.readNode({ name: victim.name });
+        assert.equal(
+          node.metadata?.labels?.[Object.keys(first.nodeSelector)[0]!],
+          Object.values(first.nodeSelector)[0],
+          'the killed node keeps the label of the test that owns it',
+        );
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+    }
+  });
 });
