@@ -50,12 +50,19 @@ export async function httpOk(url: string, opts: { socketPath?: string; timeoutMs
   }
 }
 
-/** Polls until check() is true; throws with the component's name and where to look when it is not. */
-export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, hint: string): Promise<void> {
+/**
+ * Polls until check() is true; throws with the component's name and where to look when it is not.
+ * `hint` is read when the wait fails, so a log tail in it shows what happened during the wait.
+ * `gaveUp` ends the wait early with its reason (a process that exited will never become ready).
+ */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, hint: string | (() => string), gaveUp?: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  const hintNow = () => (typeof hint === 'string' ? hint : hint());
   for (;;) {
     if (await check().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s; ${hint}`);
+    const reason = gaveUp?.();
+    if (reason !== undefined) throw new Error(`${what} ${reason}; ${hintNow()}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${Math.round(timeoutMs / 1000)} s; ${hintNow()}`);
     await sleep(200);
   }
 }

@@ -14,7 +14,7 @@ import { containerdName } from './components/kube-node-containerd';
 import { loadKubeNodeConfig } from './components/kube-node-config';
 import { temporalComponent } from './components/temporal';
 import { tcpOpen, waitFor } from './probe';
-import { livePid, stopDaemon } from './process';
+import { isAlive, livePid, stopDaemon } from './process';
 
 /** Start order; `down` stops in reverse. */
 export const COMPONENTS: readonly Component[] = [
@@ -88,7 +88,17 @@ async function bringUp(config: StackConfig, component: Component): Promise<Owner
     ownership = 'started';
   }
   const log = logFile(config, component.name);
-  await waitFor(component.name, () => component.healthy(config), component.readyTimeoutMs, `last lines of ${log}:\n${tailOfLog(log)}`);
+  const pid = livePid(pidFile(config, component.name));
+  // A daemon that exits while starting (a kubelet whose runtime was not ready yet, CI) will never
+  // become healthy: say so at once, with the lines it wrote, instead of after readyTimeoutMs.
+  const exited = () => (pid !== undefined && !isAlive(pid) ? `exited (pid ${pid}) before it became ready` : undefined);
+  await waitFor(
+    component.name,
+    () => component.healthy(config),
+    component.readyTimeoutMs,
+    () => `last lines of ${log}:\n${tailOfLog(log)}`,
+    exited,
+  );
   await component.ensureConfigured?.(config);
   return ownership;
 }

@@ -79,8 +79,11 @@ export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T
  * and returns admin clients for it. Left running afterwards, like the rest of the shared stack.
  */
 export async function ensureCluster(): Promise<KubeClients> {
+  // A running control plane needs no lock: the lock is also held while other files start or stop
+  // nodes, and a one-minute test waiting behind a node's start was cancelled (CI).
+  const running = (await Promise.all(KUBERNETES_COMPONENTS.map((c) => c.healthy(stackConfig)))).every(Boolean);
   // stackUp reuses healthy components; the lock keeps two test files from starting two etcds.
-  await withLock('kubernetes-up', () => stackUp(stackConfig, [...KUBERNETES_COMPONENTS]));
+  if (!running) await withLock('kubernetes-up', () => stackUp(stackConfig, [...KUBERNETES_COMPONENTS]));
   return connectKubernetes({ kubeconfig: kube.kubeconfig });
 }
 
@@ -128,39 +131,41 @@ export async function startOwnNodes(count: number, purpose: string): Promise<Own
   const ownTaint: NodeTaint = { key: 'sluice.dev/test-node', value: uniqueName(purpose), effect: 'NoSchedule' };
   const options: KubeNodeOptions = { extraTaints: [ownTaint], extraLabels: { [ownTaint.key]: ownTaint.value } };
   const clients = await ensureCluster();
-  // Chosen, claimed and started under the lock, so two files never take the same slot.
-  const { nodes, components, claims } = await withLock('kubernetes-up', async () => {
+  // Chosen and claimed under the lock, so two files never take the same slot; started outside it,
+  // since the claims keep the slots apart and a start can take minutes.
+  const indices = await withLock('kubernetes-up', async () => {
     const free = Array.from({ length: MAX_KUBE_NODES }, (_, i) => i).filter(
       (i) => i >= SHARED_REAL_NODES && livePid(slotClaim(i)) === undefined && livePid(pidFile(stackConfig, kubeNodeName(i))) === undefined,
     );
     if (free.length < count) throw new Error(`${purpose} needs ${count} spare real node slots, ${free.length} are free`);
-    const indices = free.slice(0, count);
-    const claimed = indices.map(slotClaim);
-    for (const claim of claimed) writeFileSync(claim, String(process.pid));
-    const started = indices.map((i) => kubeNodeComponent(i, options));
-    try {
-      // A Node left by a test that died would keep its taint and label: the kubelet registers
-      // against an existing Node without changing either.
-      for (const i of indices) await clients.core.deleteNode({ name: kubeNodeName(i) }).catch(() => undefined);
-      await stackUp(stackConfig, started);
-    } catch (err) {
-      await stackDown(stackConfig, started).catch(() => undefined);
-      for (const claim of claimed) rmSync(claim, { force: true });
-      throw err;
-    }
-    return { nodes: indices.map((i) => loadKubeNodeConfig(stackConfig, i, process.env, options)), components: started, claims: claimed };
+    const chosen = free.slice(0, count);
+    for (const i of chosen) writeFileSync(slotClaim(i), String(process.pid));
+    return chosen;
   });
+  const claims = indices.map(slotClaim);
+  const components = indices.map((i) => kubeNodeComponent(i, options));
+  try {
+    // A Node left by a test that died would keep its taint and label: the kubelet registers
+    // against an existing Node without changing either.
+    for (const i of indices) await clients.core.deleteNode({ name: kubeNodeName(i) }).catch(() => undefined);
+    await stackUp(stackConfig, components);
+  } catch (err) {
+    await stackDown(stackConfig, components).catch(() => undefined);
+    for (const claim of claims) rmSync(claim, { force: true });
+    throw err;
+  }
+  const nodes = indices.map((i) => loadKubeNodeConfig(stackConfig, i, process.env, options));
   return {
     nodes,
     components,
     nodeSelector: { [ownTaint.key]: ownTaint.value },
     tolerations: [KUBE_NODE_TAINT, ownTaint].map((t) => ({ key: t.key, operator: 'Equal', value: t.value, effect: t.effect })),
-    stop: () =>
-      withLock('kubernetes-up', async () => {
-        const stopped = await stackDown(stackConfig, components);
-        for (const claim of claims) rmSync(claim, { force: true });
-        return stopped;
-      }),
+    // The claims go last: until then no other file takes the slots.
+    stop: async () => {
+      const stopped = await stackDown(stackConfig, components);
+      for (const claim of claims) rmSync(claim, { force: true });
+      return stopped;
+    },
   };
 }
 

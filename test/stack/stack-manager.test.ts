@@ -4,6 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { logFile, pidFile, type Component } from '../../src/dev/component';
+import { loadStackConfig } from '../../src/dev/config';
+import { spawnDaemon } from '../../src/dev/process';
+import { stackUp } from '../../src/dev/stack';
 import { spawnNode } from '../helpers/child';
 import { freePort, stack } from '../helpers/stack';
 
@@ -72,4 +76,29 @@ test('a bad port setting is refused with the variable name', async () => {
   const { code, stderr } = await runCli(['dev', 'status'], { SLUICE_REGISTRY_PORT: 'abc' });
   assert.equal(code, 1);
   assert.match(stderr, /SLUICE_REGISTRY_PORT must be a TCP port/);
+});
+
+test('a daemon that exits while starting fails dev up at once, with the lines it wrote before it exited', async () => {
+  // A component of this test's own: a real process that prints why it gives up and exits, as a
+  // kubelet did when its container runtime was not ready yet (CI). The stack used to wait out
+  // readyTimeoutMs and show the log as it was before the start.
+  const config = loadStackConfig({ ...process.env, SLUICE_STATE_DIR: await scratchStateDir() });
+  const quitter: Component = {
+    name: 'exits-while-starting',
+    url: () => 'nowhere',
+    ports: () => [],
+    healthy: async () => false,
+    readyTimeoutMs: 60000,
+    async start(c) {
+      const script = "setTimeout(() => { console.log('giving up: the runtime is not initialized yet'); process.exit(3); }, 300)";
+      spawnDaemon({ command: process.execPath, args: ['-e', script], logFile: logFile(c, 'exits-while-starting'), pidFile: pidFile(c, 'exits-while-starting') });
+    },
+  };
+  const started = Date.now();
+  await assert.rejects(stackUp(config, [quitter]), (err: Error) => {
+    assert.match(err.message, /exits-while-starting exited \(pid \d+\) before it became ready/);
+    assert.match(err.message, /giving up: the runtime is not initialized yet/, 'the log tail is read when the wait fails');
+    return true;
+  });
+  assert.ok(Date.now() - started < 10000, `failed after ${Date.now() - started} ms, not after readyTimeoutMs`);
 });

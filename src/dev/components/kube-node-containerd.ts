@@ -1,3 +1,4 @@
+import * as grpc from '@grpc/grpc-js';
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -111,7 +112,33 @@ export function containerdAnswers(node: KubeNodeConfig): Promise<boolean> {
   });
 }
 
-/** Starts the node's containerd unless it already runs; returns once its socket answers. */
+/**
+ * True when containerd's CRI plugin serves requests: the runtime's Version call, which the kubelet
+ * makes first and exits on when it fails. The socket answers earlier: the CRI plugin refuses every
+ * call ("server is not initialized yet") until it has loaded its state, longer when earlier pods
+ * left containers behind, and a kubelet started in that window exited (CI).
+ */
+export async function criAnswers(node: KubeNodeConfig, timeoutMs = 2000): Promise<boolean> {
+  const client = new grpc.Client(`unix://${node.containerd.socket}`, grpc.credentials.createInsecure());
+  try {
+    return await new Promise<boolean>((resolve) => {
+      // An empty VersionRequest encodes to no bytes; only success matters, so the answer stays raw.
+      client.makeUnaryRequest(
+        '/runtime.v1.RuntimeService/Version',
+        () => Buffer.alloc(0),
+        (answer: Buffer) => answer,
+        {},
+        new grpc.Metadata(),
+        { deadline: Date.now() + timeoutMs },
+        (err) => resolve(!err),
+      );
+    });
+  } finally {
+    client.close();
+  }
+}
+
+/** Starts the node's containerd unless it already runs; returns once its CRI plugin serves requests. */
 export async function startContainerd(config: StackConfig, node: KubeNodeConfig): Promise<void> {
   const bin = findExecutable('containerd', containerdHint());
   const pid = pidFile(config, containerdName(node));
@@ -128,7 +155,7 @@ export async function startContainerd(config: StackConfig, node: KubeNodeConfig)
       env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/usr/bin:/sbin:/bin` },
     });
   }
-  await waitFor(containerdName(node), () => containerdAnswers(node), 30000, `see ${logFile(config, containerdName(node))}`);
+  await waitFor(containerdName(node), () => criAnswers(node), 60000, `see ${logFile(config, containerdName(node))}`);
 }
 
 async function ctr(node: KubeNodeConfig, args: string[]): Promise<string> {
