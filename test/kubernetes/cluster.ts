@@ -84,7 +84,27 @@ export async function ensureCluster(): Promise<KubeClients> {
   const running = (await Promise.all(KUBERNETES_COMPONENTS.map((c) => c.healthy(stackConfig)))).every(Boolean);
   // stackUp reuses healthy components; the lock keeps two test files from starting two etcds.
   if (!running) await withLock('kubernetes-up', () => stackUp(stackConfig, [...KUBERNETES_COMPONENTS]));
-  return connectKubernetes({ kubeconfig: kube.kubeconfig });
+  const clients = await connectKubernetes({ kubeconfig: kube.kubeconfig });
+  staleNamespacesDeleted ??= deleteStaleTestNamespaces(clients);
+  await staleNamespacesDeleted;
+  return clients;
+}
+
+/** No test file runs this long; a test namespace older than this was left by a run that was killed. */
+const STALE_TEST_NAMESPACE_MS = 2 * 60 * 60 * 1000;
+let staleNamespacesDeleted: Promise<void> | undefined;
+
+/**
+ * The stack's etcd outlives a killed test run, and so did its namespaces: their Deployments
+ * restarted their pods on every node start and held ports and CPU in every later local run.
+ */
+async function deleteStaleTestNamespaces(clients: KubeClients): Promise<void> {
+  const namespaces = await clients.core.listNamespace({ labelSelector: 'sluice.dev/test=true' }).catch(() => undefined);
+  const cutoff = Date.now() - STALE_TEST_NAMESPACE_MS;
+  for (const ns of namespaces?.items ?? []) {
+    const created = ns.metadata?.creationTimestamp ? new Date(ns.metadata.creationTimestamp).getTime() : Date.now();
+    if (created < cutoff && !ns.metadata?.deletionTimestamp) await deleteNamespace(clients, ns.metadata!.name!);
+  }
 }
 
 /**

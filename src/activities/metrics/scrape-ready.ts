@@ -63,13 +63,24 @@ function addressOf(target: ActiveTarget): string | undefined {
 /** Each matching target's last scrape by address, as first seen: the scrapes that do not count. */
 export type ScrapesSeen = ReadonlyMap<string, string>;
 
+/** Targets with these labels, up or down. */
+function matching(targets: readonly ActiveTarget[], labels: Record<string, string>): ActiveTarget[] {
+  return targets.filter((t) => Object.entries(labels).every(([k, v]) => t.labels[k] === v));
+}
+
+/** Targets with these labels that are up and have been scraped at least once. */
 function matchingUp(targets: readonly ActiveTarget[], labels: Record<string, string>): ActiveTarget[] {
-  return targets.filter((t) => Object.entries(labels).every(([k, v]) => t.labels[k] === v) && t.health === 'up' && !t.lastScrape.startsWith('0001-'));
+  return matching(targets, labels).filter((t) => t.health === 'up' && !t.lastScrape.startsWith('0001-'));
 }
 
 /** Last scrapes as the wait found them; a later one began after what was registered changed. */
 export function scrapesSeen(targets: readonly ActiveTarget[], labels: Record<string, string>): ScrapesSeen {
-  return new Map(matchingUp(targets, labels).flatMap((t) => (addressOf(t) === undefined ? [] : [[addressOf(t)!, t.lastScrape] as const])));
+  return new Map(
+    matchingUp(targets, labels).flatMap((t) => {
+      const address = addressOf(t);
+      return address === undefined ? [] : [[address, t.lastScrape] as const];
+    }),
+  );
 }
 
 /** What is still missing before the analysis may measure, or undefined when nothing is. */
@@ -106,9 +117,7 @@ export const DISCOVERY_SETTLE_MS = 6000;
 function ambiguousAddresses(targets: readonly ActiveTarget[], input: Omit<ScrapeReadyInput, 'timeoutMs'>): string[] {
   // Up or down: the old process is usually gone by now, so its registration reads down until
   // the new process listens, and then reads up through the registration about to be removed.
-  const present = new Set(
-    targets.filter((t) => Object.entries(input.labels).every(([k, v]) => t.labels[k] === v)).flatMap((t) => (addressOf(t) === undefined ? [] : [addressOf(t)!])),
-  );
+  const present = new Set(matching(targets, input.labels).map(addressOf));
   return (input.addresses ?? []).filter((a) => present.has(a));
 }
 

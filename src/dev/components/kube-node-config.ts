@@ -75,10 +75,9 @@ export function kubeNodeAddress(index: number): string {
 }
 
 /**
- * Real nodes `dev up --kubernetes` starts unless told otherwise: none for now. With three nodes
- * running through the whole test suite, kwok-backed and remote-docker tests beside them failed in
- * CI (runs 41 and 44, cause not found yet; docs/kubernetes.md), so they are opt-in
- * (`--kube-nodes 3`) until that is understood.
+ * Real nodes `dev up --kubernetes` starts unless told otherwise: none. kwok's nodes are enough to
+ * deploy to, and each real node is a containerd and a kubelet that need root and cost CPU; the
+ * test command asks for three (`--kube-nodes 3`).
  */
 export const DEFAULT_KUBE_NODES = 0;
 

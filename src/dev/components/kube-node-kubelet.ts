@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { type KubeNodeConfig } from './kube-node-config';
+import type { KubeNodeConfig } from './kube-node-config';
 
 /**
  * The kubelet's configuration file (KubeletConfiguration v1beta1) for one node of this machine.
