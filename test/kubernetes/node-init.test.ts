@@ -80,6 +80,22 @@ describe('a real node initialized while something else writes its Node', { skip:
     );
   });
 
+  it("a taint with a timeAdded (the node-lifecycle controller's not-ready taint) does not keep it from being initialized", async () => {
+    // The controller puts it on a node whose Ready condition is not True yet, and takes it off a
+    // few seconds after it is: `dev up` can initialize a node in between (CI).
+    const notReady: k8s.V1Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoExecute', timeAdded: new Date() };
+    const node = await registered([notReady, KEPT]);
+    await initializeNode(clients, node);
+    const taints = (await clients.core.readNode({ name: node.name })).spec?.taints ?? [];
+    assert.ok(!taints.some((t) => t.key === UNINITIALIZED_TAINT_KEY), `the uninitialized taint is gone: ${JSON.stringify(taints)}`);
+    for (const taint of [notReady, KEPT]) {
+      assert.ok(
+        taints.some((t) => t.key === taint.key && t.effect === taint.effect),
+        `${taint.key}:${taint.effect} stays: ${JSON.stringify(taints)}`,
+      );
+    }
+  });
+
   it('a taint added between the read and the patch is kept: the patch is refused, and made again on what is there now', async () => {
     const node = await registered([KEPT]);
     // After the address patch, which is the stack's last word before its taint patch.

@@ -49,14 +49,17 @@ export async function initializeNode(clients: KubeClients, node: KubeNodeConfig)
   }
   const jsonPatch = clients.k8s.setHeaderOptions('Content-Type', clients.k8s.PatchStrategy.JsonPatch);
   for (let attempt = 1; ; attempt++) {
-    const taints = current.spec?.taints ?? [];
-    if (!taints.some((t) => t.key === UNINITIALIZED_TAINT_KEY)) return;
-    // The `test` makes the patch fail rather than drop a taint someone added meanwhile. It checks
-    // the taints only: a resourceVersion precondition also failed on the kubelet's own status
-    // updates, which come right after it registers (409 from `dev up`).
+    const index = (current.spec?.taints ?? []).findIndex((t) => t.key === UNINITIALIZED_TAINT_KEY);
+    if (index < 0) return;
+    // Removes the taint by its position, after a `test` that it is still the one there: a taint
+    // added or removed meanwhile either leaves it in place or fails the patch, and is never
+    // dropped. The test names the key only. A resourceVersion precondition also failed on the
+    // kubelet's own status updates (409 from `dev up`), and a test of the whole list never
+    // matched while the node-lifecycle controller's not-ready taint was there: the client writes
+    // its timeAdded back with milliseconds the server did not store (422 five times, CI).
     const body = [
-      { op: 'test', path: '/spec/taints', value: taints },
-      { op: 'replace', path: '/spec/taints', value: taints.filter((t) => t.key !== UNINITIALIZED_TAINT_KEY) },
+      { op: 'test', path: `/spec/taints/${index}/key`, value: UNINITIALIZED_TAINT_KEY },
+      { op: 'remove', path: `/spec/taints/${index}` },
     ];
     try {
       await clients.core.patchNode({ name: node.name, body }, jsonPatch);
