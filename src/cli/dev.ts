@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { loadStackConfig } from '../dev/config';
 import { DEFAULT_KUBE_NODES, kubeNodeCountFromEnv, MAX_KUBE_NODES, parseKubeNodeCount } from '../dev/components/kube-node-config';
+import pino from 'pino';
+import { runServiceProxy } from '../dev/service-proxy/daemon';
 import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
@@ -24,7 +26,7 @@ export function registerDevCommands(program: Command): void {
     .command('up')
     .description('start every component that is not already running and healthy (idempotent)')
     .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
-    .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok) and its real nodes')
+    .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok, a stand-in for kube-proxy) and its real nodes')
     .option(
       '--kube-nodes <count>',
       `with --kubernetes: also run this many real nodes (containerd + kubelet each, on 127.0.0.2 and up; 0-${MAX_KUBE_NODES}, default $SLUICE_KUBE_NODES or ${DEFAULT_KUBE_NODES}; 0 = kwok's fake nodes only)`,
@@ -77,5 +79,23 @@ export function registerDevCommands(program: Command): void {
         }
       }
       if (rows.some((r) => !r.healthy)) process.exitCode = 1;
+    });
+
+  dev
+    .command('service-proxy')
+    .description(
+      "run the stack's stand-in for kube-proxy (the kube-service-proxy component starts it): NodePort Services on 127.0.0.1:<nodePort>, balanced over their ready pods by one HAProxy per port",
+    )
+    .requiredOption('--kubeconfig <file>', 'its own identity: read Services and Pods')
+    .requiredOption('--run-dir <dir>', "where each port's HAProxy keeps its configuration and admin socket")
+    .option('--listen <host:port>', 'where /healthz answers', '127.0.0.1:10256')
+    .action(async (opts: { kubeconfig: string; runDir: string; listen: string }) => {
+      const match = /^(.+):(\d+)$/.exec(opts.listen);
+      if (!match) throw new Error(`--listen wants host:port, not ${opts.listen}`);
+      const logger = pino({ base: { component: 'kube-service-proxy' } });
+      const proxy = await runServiceProxy({ kubeconfig: opts.kubeconfig, runDir: opts.runDir, listen: { host: match[1]!, port: Number(match[2]) }, logger });
+      const stop = () => void proxy.close().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
     });
 }

@@ -77,3 +77,12 @@ export async function backendNames(adminSocket: string): Promise<string[]> {
     .map((line) => line.trim())
     .filter((line) => line !== '' && !line.startsWith('#'));
 }
+
+/** srv_admin_state bits (HAProxy's SRV_ADMF_*): any maintenance flag, any drain flag. */
+export const ADMIN_MAINT = 0x01 | 0x02 | 0x20; // not 0x04 (CMAINT): it only records "disabled" in the config
+const ADMIN_DRAIN = 0x08 | 0x10;
+
+/** What a server's srv_admin_state means for traffic: takes new requests, finishes what it has, or out. */
+export function adminStateOf(adminState: number): 'ready' | 'drain' | 'maint' {
+  return adminState & ADMIN_MAINT ? 'maint' : adminState & ADMIN_DRAIN ? 'drain' : 'ready';
+}

@@ -109,8 +109,8 @@ export class Environment {
     return { service: this.service, version, imageTag: imageTagForVersion(version), commit: commitFromVersion(version), imageRef: this.images[version]! };
   }
 
-  /** `extra`: more of the spec, such as `config`. */
-  spec(version: string, strategy: Strategy, settings: Record<string, unknown> = {}, extra: Pick<ReleaseSpecInput, 'config'> = {}) {
+  /** `extra`: more of the spec, such as `config`, or a `router` other than the plain replica ratio. */
+  spec(version: string, strategy: Strategy, settings: Record<string, unknown> = {}, extra: Pick<ReleaseSpecInput, 'config' | 'router'> = {}) {
     const r = this.release(version);
     return validateReleaseSpec(
       {
@@ -133,7 +133,7 @@ export class Environment {
             ...settings,
           },
         },
-        router: { kind: 'replica-ratio' },
+        router: extra.router ?? { kind: 'replica-ratio' },
         strategy,
         healthCheck: { interval: '500ms', window: '1s', failureThreshold: 3, timeout: '2s' },
         analysis: {

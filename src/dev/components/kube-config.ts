@@ -25,6 +25,8 @@ export interface KubeStackConfig {
   controllerManager: { port: number };
   scheduler: { port: number };
   kwok: { port: number; nodes: number; stagesFile: string };
+  /** The stand-in for kube-proxy: `port` serves /healthz; one HAProxy per NodePort port under `runDir`. */
+  serviceProxy: { port: number; runDir: string; kubeconfig: string };
   pki: { dir: string; caCert: string; caKey: string; servingCert: string; servingKey: string; saKey: string; saPub: string; tokenFile: string };
   /** The admin kubeconfig Sluice, kubectl and the tests use. */
   kubeconfig: string;
@@ -76,6 +78,11 @@ export function loadKubeStackConfig(stack: StackConfig, env: NodeJS.ProcessEnv =
       port: portFromEnv(env, 'SLUICE_KWOK_PORT', 10247),
       nodes: Number(env.SLUICE_KWOK_NODES ?? 3),
       stagesFile: join(packageRoot(), 'tools', 'k8s', 'kwok', 'stages.yaml'),
+    },
+    serviceProxy: {
+      port: portFromEnv(env, 'SLUICE_KUBE_SERVICE_PROXY_PORT', 10256),
+      runDir: join(dir, 'service-proxy'),
+      kubeconfig: join(dir, 'service-proxy.kubeconfig'),
     },
     pki: {
       dir: pki,

@@ -5,13 +5,22 @@ import { kubeControllerManagerComponent } from './kube-controller-manager';
 import { kubeNodeComponent } from './kube-node';
 import { MAX_KUBE_NODES } from './kube-node-config';
 import { kubeSchedulerComponent } from './kube-scheduler';
+import { kubeServiceProxyComponent } from './kube-service-proxy';
 import { kwokComponent } from './kwok';
 
 /**
- * The optional local Kubernetes control plane (`sluice dev up --kubernetes`), in start order.
+ * The optional local Kubernetes control plane (`sluice dev up --kubernetes`), in start order, with
+ * kwok's fake nodes and the stand-in for kube-proxy.
  * The stack starts components side by side; each one that needs another waits for it in start().
  */
-export const KUBERNETES_COMPONENTS: readonly Component[] = [etcdComponent, kubeApiserverComponent, kubeControllerManagerComponent, kubeSchedulerComponent, kwokComponent];
+export const KUBERNETES_COMPONENTS: readonly Component[] = [
+  etcdComponent,
+  kubeApiserverComponent,
+  kubeControllerManagerComponent,
+  kubeSchedulerComponent,
+  kwokComponent,
+  kubeServiceProxyComponent,
+];
 
 /**
  * Every real node this stack can run (`kube-node-0` ... `kube-node-7`), after the control plane:

@@ -4,14 +4,14 @@
  * instead of the stable/canary/baseline slots. Hosts are drained and made ready through the
  * runtime API, so a release across hosts never reloads the proxy.
  */
-import { serverStates } from '../../../lib/haproxy';
+import { adminStateOf, serverStates } from '../../../lib/haproxy';
 import { ensureInstance, findHaproxy, HaproxyConfigError } from '../../../lib/haproxy-instance';
 import { hostServerName } from '../../../domain/fleet';
 import { ErrorType, badInput } from '../../../domain/errors';
 import { parseSettings } from '../../targets/settings';
 import type { RouterScope } from '../router';
 import { proxyInstance, proxyName, renderProxy } from './config';
-import { adminStateOf, applyCommands, drainServer, HaproxyRouterSettings, type HaproxyRouterDeps } from './index';
+import { applyCommands, drainServer, HaproxyRouterSettings, type HaproxyRouterDeps } from './index';
 
 export interface HostServer {
   host: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { haproxyAction, haproxyCommand, serverStates } from '../../../lib/haproxy';
+import { ADMIN_MAINT, adminStateOf, haproxyAction, haproxyCommand, serverStates } from '../../../lib/haproxy';
 import { ensureInstance, findHaproxy, HaproxyConfigError, removeInstance, saveServerState, type HaproxyInstance } from '../../../lib/haproxy-instance';
 import { sleepMs } from '../../targets/activity-context';
 import { IpAddress, urlHost } from '../../../domain/address';
@@ -27,10 +27,6 @@ export interface HaproxyRouterDeps {
   /** The haproxy executable; default: found on PATH or in Debian's /usr/sbin. */
   binary?: string;
 }
-
-/** srv_admin_state bits (HAProxy's SRV_ADMF_*): any maintenance flag, any drain flag. */
-const ADMIN_MAINT = 0x01 | 0x02 | 0x20; // not 0x04 (CMAINT): it only records "disabled" in the config
-const ADMIN_DRAIN = 0x08 | 0x10;
 
 /**
  * Canary weights through HAProxy's runtime API, with one HAProxy process per service and
@@ -142,10 +138,6 @@ export async function drainServer(instance: HaproxyInstance, backend: string, se
 }
 
 /** A server's admin state as ready, drain or maint. */
-export function adminStateOf(adminState: number): 'ready' | 'drain' | 'maint' {
-  return adminState & ADMIN_MAINT ? 'maint' : adminState & ADMIN_DRAIN ? 'drain' : 'ready';
-}
-
 function clampWeight(w: number): number {
   return Math.max(0, Math.min(256, Math.round(w)));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSettings } from '../../targets/settings';
 import { serverSideApply } from '../../targets/kubernetes/client';
 import { baseName, serviceManifest } from '../../targets/kubernetes/manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterAdapter } from '../router';
@@ -15,33 +16,50 @@ export function replicaRatioSplit(total: number, weight: number): { stable: numb
   return { canary, stable: Math.max(0, total - canary) };
 }
 
-export const replicaRatioRouter: KubernetesTrafficRouter = {
-  kind: 'replica-ratio',
-  replicasAt: replicaRatioSplit,
-  async prepare(ctx: KubernetesRouterContext) {
-    // The one Service both tracks sit behind: it selects by service and environment only.
-    await serverSideApply(ctx.clients, serviceManifest(ctx.scope, baseName(ctx.scope), {}));
-  },
-  async setWeight(ctx: KubernetesRouterContext, weight: number) {
-    const { stable, canary } = replicaRatioSplit(ctx.scope.settings.replicas, weight);
-    if (canary === 0) {
-      // Back to the stable (an abort, a rollback, the end of a promotion): the canary's pods are
-      // the suspect ones, so both sides move at once. The stable's running pods keep serving
-      // while its missing ones start; the time to restore is one step, not two waits.
-      await ctx.scale([
-        { slot: ctx.stableSlot, replicas: stable },
-        { slot: 'canary', replicas: 0 },
-      ]);
-      return;
-    }
-    // Towards the canary: grow it first, so the total never dips below what is serving now.
-    await ctx.scale([{ slot: 'canary', replicas: canary }]);
-    await ctx.scale([{ slot: ctx.stableSlot, replicas: stable }]);
-  },
-};
+export const ReplicaRatioRouterSettings = z.strictObject({
+  /**
+   * The type of the one Service both tracks sit behind. NodePort: clients outside the cluster reach
+   * it on every node's port, balanced over the ready pods of both tracks by kube-proxy (the local
+   * stack's kube-service-proxy on loopback).
+   */
+  serviceType: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
+});
+export type ReplicaRatioRouterSettings = z.infer<typeof ReplicaRatioRouterSettings>;
+
+export function createReplicaRatioRouter(settings: ReplicaRatioRouterSettings = { serviceType: 'ClusterIP' }): KubernetesTrafficRouter {
+  return {
+    kind: 'replica-ratio',
+    replicasAt: replicaRatioSplit,
+    async prepare(ctx: KubernetesRouterContext) {
+      // The one Service both tracks sit behind: it selects by service and environment only.
+      await serverSideApply(ctx.clients, serviceManifest(ctx.scope, baseName(ctx.scope), {}, settings.serviceType));
+    },
+    setWeight,
+  };
+}
+
+/** Without settings: a ClusterIP Service (the `none` router on Kubernetes). */
+export const replicaRatioRouter = createReplicaRatioRouter();
+
+async function setWeight(ctx: KubernetesRouterContext, weight: number): Promise<void> {
+  const { stable, canary } = replicaRatioSplit(ctx.scope.settings.replicas, weight);
+  if (canary === 0) {
+    // Back to the stable (an abort, a rollback, the end of a promotion): the canary's pods are
+    // the suspect ones, so both sides move at once. The stable's running pods keep serving
+    // while its missing ones start; the time to restore is one step, not two waits.
+    await ctx.scale([
+      { slot: ctx.stableSlot, replicas: stable },
+      { slot: 'canary', replicas: 0 },
+    ]);
+    return;
+  }
+  // Towards the canary: grow it first, so the total never dips below what is serving now.
+  await ctx.scale([{ slot: 'canary', replicas: canary }]);
+  await ctx.scale([{ slot: ctx.stableSlot, replicas: stable }]);
+}
 
 export const replicaRatioAdapter: RouterAdapter = {
   kind: 'replica-ratio',
-  settings: z.strictObject({}),
-  kubernetes: () => replicaRatioRouter,
+  settings: ReplicaRatioRouterSettings,
+  kubernetes: (settings) => createReplicaRatioRouter(parseSettings(ReplicaRatioRouterSettings, settings, 'replica-ratio router')),
 };

@@ -274,13 +274,18 @@ export function deploymentManifest(
   };
 }
 
-/** A ClusterIP Service (API object only in the local stack) selecting some of the scope's pods. */
-export function serviceManifest(scope: Scope, name: string, selector: Record<string, string>, extraLabels: Record<string, string> = {}): k8s.V1Service {
+/**
+ * A Service selecting some of the scope's pods: ClusterIP by default; NodePort when clients outside
+ * the cluster reach the pods through every node's port (kube-proxy, or the local stack's
+ * kube-service-proxy, balances over the ready pods).
+ */
+export function serviceManifest(scope: Scope, name: string, selector: Record<string, string>, type: 'ClusterIP' | 'NodePort' = 'ClusterIP'): k8s.V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name, namespace: scope.namespace, labels: { ...commonLabels(scope), ...extraLabels } },
+    metadata: { name, namespace: scope.namespace, labels: commonLabels(scope) },
     spec: {
+      type,
       selector: { ...scopeSelector(scope), ...selector },
       ports: [{ name: 'http', port: 80, targetPort: 'http' }],
     },
