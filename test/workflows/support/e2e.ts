@@ -31,7 +31,7 @@ export interface E2eWorker {
   client: Client;
   /** The worker's /metrics URL, when started with `telemetry`. */
   metricsUrl?: string;
-  /** Retires the given releases, removes the router entry, stops the worker, removes `dir`. */
+  /** Retires the given releases, removes the router entry, ends what still runs on its queue, stops the worker, removes `dir`. */
   stop(ref: () => TargetRef, releases: Release[]): Promise<void>;
 }
 
@@ -95,6 +95,14 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
       await createRouter(router.kind, router.settings, adapterConfig)
         .remove({ service: ref().service, environment: ref().environment })
         .catch(() => undefined);
+      // Whatever still runs on this queue would wait for a worker that is gone, for good (a
+      // schedule that fired as its test ended, a test that failed half-way): it ends with the worker.
+      for await (const left of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow
+          .getHandle(left.workflowId, left.runId)
+          .terminate('the test worker stopped')
+          .catch(() => undefined);
+      }
       worker.shutdown();
       await running;
       await telemetry?.close();
