@@ -75,6 +75,23 @@ export function reportError(err: unknown): number {
   return ExitCode.Failed;
 }
 
+/**
+ * Shell completion from the command tree (@bomb.sh/tab): `sluice completion bash|zsh|fish|powershell`
+ * prints the script to source; at each TAB the shell asks `sluice complete -- <words>`, so the
+ * completions follow the installed version's commands and options.
+ */
+export async function addCompletion(program: Command): Promise<Command> {
+  const { default: tab } = await import('@bomb.sh/tab/commander');
+  tab(program, { completionCommandName: 'completion' });
+  program.commands
+    .find((c) => c.name() === 'completion')
+    ?.addHelpText(
+      'after',
+      '\nExamples:\n  source <(sluice completion bash)   # in ~/.bashrc (with the bash-completion package)\n  source <(sluice completion zsh)    # in ~/.zshrc\n',
+    );
+  return program;
+}
+
 export async function run(argv: string[] = process.argv): Promise<void> {
   // `sluice status | head` closes the pipe early; that is not an error worth a stack trace.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -82,7 +99,7 @@ export async function run(argv: string[] = process.argv): Promise<void> {
     throw err;
   });
   try {
-    await buildProgram().parseAsync(argv);
+    await (await addCompletion(buildProgram())).parseAsync(argv);
   } catch (err) {
     process.exitCode = reportError(err);
   }
