@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, type TestContext } from 'node:test';
-import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
+import { defaultThresholdTemplate, type AnalysisTemplateInput } from '../../src/activities/metrics/templates';
 import { portFree } from '../../src/activities/targets/readiness';
 import type { k8s, KubeClients } from '../../src/activities/targets/kubernetes/client';
 import { SLOT_PORT_OFFSET } from '../../src/activities/targets/kubernetes/manifests';
@@ -41,10 +41,13 @@ export const V4 = '4.0.0+ddddddd';
 export const V5 = '5.0.0+eeeeeee';
 /** Another good build. */
 export const V6 = '6.0.0+fffffff';
+/** Answers correctly, 300 ms late. */
+export const V7 = '7.0.0+abcdef0';
 export const FAULTS: Record<string, Record<string, string>> = {
   [V3]: { FAULT_ERROR_RATE: '0.2' },
   [V4]: { FAULT_READYZ_FAIL: 'true' },
   [V5]: { FAULT_HEALTHZ_FAIL: 'true' },
+  [V7]: { FAULT_LATENCY_MS: '300' },
 };
 export const INTERVAL_MS = 1000;
 
@@ -109,12 +112,21 @@ export class Environment {
     return { service: this.service, version, imageTag: imageTagForVersion(version), commit: commitFromVersion(version), imageRef: this.images[version]! };
   }
 
-  /** `extra`: more of the spec, such as `config`, or a `router` other than the plain replica ratio. */
-  spec(version: string, strategy: Strategy, settings: Record<string, unknown> = {}, extra: Pick<ReleaseSpecInput, 'config' | 'router'> = {}) {
+  /**
+   * `extra`: more of the spec, such as `config`, a `router` other than the plain replica ratio, or
+   * analysis templates beside `errors`.
+   */
+  spec(
+    version: string,
+    strategy: Strategy,
+    settings: Record<string, unknown> = {},
+    extra: Pick<ReleaseSpecInput, 'config' | 'router'> & { templates?: AnalysisTemplateInput[] } = {},
+  ) {
+    const { templates = [], ...rest } = extra;
     const r = this.release(version);
     return validateReleaseSpec(
       {
-        ...extra,
+        ...rest,
         service: this.service,
         environment: ENVIRONMENT,
         source: { kind: 'prebuilt', version, imageRef: r.imageRef, imageTag: r.imageTag, commit: r.commit },
@@ -133,7 +145,7 @@ export class Environment {
             ...settings,
           },
         },
-        router: extra.router ?? { kind: 'replica-ratio' },
+        router: rest.router ?? { kind: 'replica-ratio' },
         strategy,
         healthCheck: { interval: '500ms', window: '1s', failureThreshold: 3, timeout: '2s' },
         analysis: {
@@ -143,6 +155,7 @@ export class Environment {
               ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 4, initialDelay: '4s', maxP99Seconds: 0.5, inconclusivePolicy: 'rollback' }),
               name: 'errors',
             },
+            ...templates,
           ],
           // Straight at each ready pod: the replica-ratio router has no frontend of its own.
           load: { ratePerSecond: 40, via: 'candidate' },
