@@ -9,11 +9,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultSequentialTemplate, latencyP99Metric } from '../../src/activities/metrics/templates';
+import { defaultSequentialTemplate, latencyP99Metric, type AnalysisTemplateInput } from '../../src/activities/metrics/templates';
 import { Reason } from '../../src/domain/reasons';
 import { statusQuery } from '../../src/workflows/definitions';
 import { eventually } from '../helpers/stack';
-import { INTERVAL_MS, realPodsSuite, skip, V1, V3, V7 } from './real-pods-support';
+import { INTERVAL_MS, realPodsSuite, skip, V1, V3, V7, type Environment } from './real-pods-support';
 
 /** The sequential judge's maximum duration: what a fixed-window judge would wait for. */
 const SEQUENTIAL_WINDOW_MS = 30000;
@@ -29,28 +29,23 @@ const LATENCY = {
   judge: { kind: 'threshold' as const, metrics: [latencyP99Metric({ interval: `${INTERVAL_MS}ms`, count: 4, initialDelay: '4s', maxP99Seconds: 0.25 })] },
 };
 
+/** A canary at 50% (one of the two pods), the named analysis templates, then 100%. */
+function canaryAt50(env: Environment, version: string, templates: string[], template: AnalysisTemplateInput) {
+  const steps = [
+    { kind: 'setWeight' as const, weight: 50 },
+    { kind: 'analysis' as const, templates },
+    { kind: 'setWeight' as const, weight: 100 },
+  ];
+  return env.deploy(env.spec(version, { kind: 'canary', steps, scaleDownDelay: '0s' }, {}, { templates: [template] }));
+}
+
 describe('the sequential judge and the latency threshold on real pods', { skip: skip() }, () => {
   const suite = realPodsSuite('k8s-judges', [V1, V3, V7]);
 
   it('the sequential judge rolls back 20% errors against a baseline pod before half its maximum duration', { timeout: 300000 }, async (t) => {
     const env = await suite.environment(t);
     await env.first(V1);
-    const { handle, result } = await env.deploy(
-      env.spec(
-        V3,
-        {
-          kind: 'canary',
-          steps: [
-            { kind: 'setWeight', weight: 50 },
-            { kind: 'analysis', templates: ['sequential'] },
-            { kind: 'setWeight', weight: 100 },
-          ],
-          scaleDownDelay: '0s',
-        },
-        {},
-        { templates: [SEQUENTIAL] },
-      ),
-    );
+    const { handle, result } = await canaryAt50(env, V3, ['sequential'], SEQUENTIAL);
     assert.equal(result.outcome, 'rolled-back', result.message);
     assert.equal(result.reason, Reason.AnalysisFailed, result.message);
     const status = await handle.query(statusQuery);
@@ -73,22 +68,7 @@ describe('the sequential judge and the latency threshold on real pods', { skip: 
   it('a release 300 ms slower is rolled back by the p99 latency threshold, on latency alone', { timeout: 300000 }, async (t) => {
     const env = await suite.environment(t);
     await env.first(V1);
-    const { handle, result } = await env.deploy(
-      env.spec(
-        V7,
-        {
-          kind: 'canary',
-          steps: [
-            { kind: 'setWeight', weight: 50 },
-            { kind: 'analysis', templates: ['errors', 'latency'] },
-            { kind: 'setWeight', weight: 100 },
-          ],
-          scaleDownDelay: '0s',
-        },
-        {},
-        { templates: [LATENCY] },
-      ),
-    );
+    const { handle, result } = await canaryAt50(env, V7, ['errors', 'latency'], LATENCY);
     assert.equal(result.outcome, 'rolled-back', result.message);
     assert.equal(result.reason, Reason.AnalysisFailed, result.message);
     // The summary names each template's phase: "analysis Failed → rollback: … [errors …; latency Failed]".
