@@ -11,6 +11,7 @@ import { loadKubeStackConfig, requireBinary } from './kube-config';
 import { startContainerd, stopContainerd, writeContainerdFiles } from './kube-node-containerd';
 import { kubeNodeName, loadKubeNodeConfig, UNINITIALIZED_TAINT_KEY, type KubeNodeConfig, type KubeNodeOptions } from './kube-node-config';
 import { kubeletArgs, kubeletConfigYaml } from './kube-node-kubelet';
+import { startKubeletAlone } from './kube-node-start-lock';
 import { ensurePauseImage } from './kube-pause-image';
 import { nodeKubeconfig, writeIfChanged } from './kube-pki';
 import { registryComponent } from './registry';
@@ -97,14 +98,16 @@ async function startNode(config: StackConfig, node: KubeNodeConfig): Promise<voi
   for (const dir of [node.kubelet.rootDir, node.kubelet.certDir, node.kubelet.podLogsDir]) mkdirSync(dir, { recursive: true });
   writeFileSync(node.kubelet.config, kubeletConfigYaml(node));
   writeIfChanged(node.kubelet.kubeconfig, nodeKubeconfig(kube, node.name).yaml);
-  spawnDaemon({
-    command: kubelet,
-    args: kubeletArgs(node),
-    logFile: logFile(config, node.name),
-    pidFile: pidFile(config, node.name),
-    // The kubelet runs mount, umount and friends, which Debian keeps in sbin.
-    env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/usr/bin:/sbin:/bin` },
-  });
+  await startKubeletAlone(() =>
+    spawnDaemon({
+      command: kubelet,
+      args: kubeletArgs(node),
+      logFile: logFile(config, node.name),
+      pidFile: pidFile(config, node.name),
+      // The kubelet runs mount, umount and friends, which Debian keeps in sbin.
+      env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/usr/bin:/sbin:/bin` },
+    }),
+  );
 }
 
 /**
