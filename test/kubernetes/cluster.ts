@@ -1,8 +1,8 @@
-import { closeSync, existsSync, mkdirSync, openSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { loadStackConfig } from '../../src/dev/config';
+import { withFileLock } from '../../src/lib/file-lock';
 import { stackDown, stackUp, type Ownership } from '../../src/dev/stack';
 import { KUBERNETES_COMPONENTS, kubeNodeComponents } from '../../src/dev/components/kube-stack';
 import {
@@ -51,27 +51,8 @@ export function realNodesSkipReason(count: number): string | undefined {
 }
 
 /** A cross-process lock (test files run in parallel processes): exclusive create, stale after 3 min. */
-export async function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
-  const lock = join(stackConfig.stateDir, 'locks', `${name}.lock`);
-  mkdirSync(join(stackConfig.stateDir, 'locks'), { recursive: true });
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 180000) rmSync(lock, { force: true });
-      } catch {
-        // released meanwhile
-      }
-      await sleep(200);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
+export function withLock<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return withFileLock(join(stackConfig.stateDir, 'locks', `${name}.lock`), 180000, fn, 200);
 }
 
 /**

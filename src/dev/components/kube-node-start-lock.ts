@@ -1,6 +1,7 @@
-import { closeSync, mkdirSync, openSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { withFileLock } from '../../lib/file-lock';
 import { isAlive } from '../process';
 
 /**
@@ -29,27 +30,11 @@ function boundSince(since: number): boolean {
  * has exited, or `timeoutMs` has passed.
  */
 export async function startKubeletAlone(spawn: () => number, timeoutMs = 60000): Promise<void> {
-  mkdirSync(dirname(LOCK), { recursive: true });
-  for (;;) {
-    try {
-      closeSync(openSync(LOCK, 'wx'));
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(LOCK).mtimeMs > STALE_MS) rmSync(LOCK, { force: true });
-      } catch {
-        // released meanwhile
-      }
-      await sleep(50);
-    }
-  }
-  try {
+  await withFileLock(LOCK, STALE_MS, async () => {
     // ctime has the file system's precision; a few ms of slack still excludes an older kubelet's bind.
     const since = Date.now() - 5;
     const pid = spawn();
     const deadline = Date.now() + timeoutMs;
     while (!boundSince(since) && isAlive(pid) && Date.now() < deadline) await sleep(50);
-  } finally {
-    rmSync(LOCK, { force: true });
-  }
+  });
 }
