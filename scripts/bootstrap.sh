@@ -5,7 +5,7 @@
 #                                    server, node_modules and the compiled CLI
 #   bash scripts/bootstrap.sh test   all of that, plus Chromium and the local Kubernetes build
 #                                    (the default)
-#   ... --only apt,temporal,kubernetes,node   just those pieces (what a failure says to retry)
+#   ... --only apt,temporal,kubernetes,node,compose-schema   just those pieces (what a failure says to retry)
 # Independent pieces run side by side, each logging to its own file under $cache/logs, with one
 # line when it starts and one with its time when it ends; a failure names the piece, shows the end
 # of its log and the command that retries it. Every piece checks before it acts, and long builds
@@ -14,7 +14,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
-usage() { printf 'usage: bash scripts/bootstrap.sh [demo|test] [--only apt,temporal,kubernetes,node]\n' >&2; exit 2; }
+usage() { printf 'usage: bash scripts/bootstrap.sh [demo|test] [--only apt,temporal,kubernetes,node,compose-schema]\n' >&2; exit 2; }
 purpose=test only=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 for piece in ${only//,/ }; do
-  case "$piece" in apt | temporal | kubernetes | node) ;; *) printf 'bootstrap: no piece named %s\n' "$piece" >&2; usage ;; esac
+  case "$piece" in apt | temporal | kubernetes | node | compose-schema) ;; *) printf 'bootstrap: no piece named %s\n' "$piece" >&2; usage ;; esac
 done
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 temporal_version=v1.5.1
@@ -95,6 +95,18 @@ piece_temporal() {
 
 piece_kubernetes() { bash "$repo/scripts/bootstrap-kubernetes.sh"; }
 
+# The Compose specification's JSON schema, as Docker Compose itself validates with it (it ships in
+# the compose-go module); the test of docker-compose.yml checks the file against it.
+compose_go_version=v2.16.2
+compose_schema="$cache/compose-spec-$compose_go_version/compose-spec.json"
+piece_compose_schema() {
+  local dir
+  dir=$(cd "$cache" && go mod download -json "github.com/compose-spec/compose-go/v2@$compose_go_version" | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).Dir)')
+  mkdir -p "$(dirname "$compose_schema")"
+  cp "$dir/schema/compose-spec.json" "$compose_schema.tmp"
+  mv "$compose_schema.tmp" "$compose_schema"
+}
+
 lock_hash=$(sha256sum "$repo/package-lock.json" | cut -d' ' -f1)
 npm_stamp="$repo/node_modules/.sluice-lock-$lock_hash"
 piece_node() {
@@ -132,6 +144,10 @@ fi
 if wanted kubernetes && [ "$with_kubernetes" = 1 ] && ! bash "$repo/scripts/bootstrap-kubernetes.sh" --check >/dev/null 2>&1; then
   start kubernetes "building etcd, the Kubernetes control plane, the kubelet and kwok (first run only)" \
     "bash scripts/bootstrap-kubernetes.sh" piece_kubernetes
+fi
+if wanted compose-schema && [ "$purpose" = test ] && [ ! -f "$compose_schema" ]; then
+  start compose-schema "fetching the Compose specification's schema (compose-go $compose_go_version) from the Go module proxy" \
+    "go mod download github.com/compose-spec/compose-go/v2@$compose_go_version" piece_compose_schema
 fi
 wanted node && start node "$([ -f "$npm_stamp" ] || printf 'npm ci, then ')compiling TypeScript" "npm ci && npx tsc -p tsconfig.json" piece_node
 

@@ -3,13 +3,25 @@ import { loadStackConfig } from '../dev/config';
 import { DEFAULT_KUBE_NODES, kubeNodeCountFromEnv, MAX_KUBE_NODES, parseKubeNodeCount } from '../dev/components/kube-node-config';
 import pino from 'pino';
 import { runServiceProxy } from '../dev/service-proxy/daemon';
-import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackStatus, stackUp } from '../dev/stack';
+import { chownTree } from '../dev/ownership';
+import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackPrepare, stackStatus, stackUp } from '../dev/stack';
 
 function componentList(value: string): string[] {
   return value
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+interface Owner {
+  uid: number;
+  gid: number;
+}
+
+function parseOwner(value: string): Owner {
+  const match = /^(\d+):(\d+)$/.exec(value);
+  if (!match) throw new Error(`--owner wants numeric uid:gid, e.g. 65532:65532, not ${JSON.stringify(value)}`);
+  return { uid: Number(match[1]), gid: Number(match[2]) };
 }
 
 export function registerDevCommands(program: Command): void {
@@ -47,6 +59,18 @@ export function registerDevCommands(program: Command): void {
       const width = Math.max(...[...result.keys()].map((n) => n.length)) + 1;
       for (const [name, how] of result) console.log(`${name.padEnd(width)} ${how}`);
       console.log(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s (state: ${config.stateDir})`);
+    });
+
+  dev
+    .command('prepare')
+    .description("write the stack's configuration files and directories into the state dir and start nothing (docker-compose.yml runs the components in containers that read them)")
+    .option('--only <components>', 'comma-separated subset', componentList)
+    .option('--owner <uid:gid>', 'then hand the state dir to this numeric user and group (the containers run as 65532:65532)', parseOwner)
+    .action((opts: { only?: string[]; owner?: Owner }) => {
+      const config = loadStackConfig();
+      const prepared = stackPrepare(config, opts.only ? selectComponents(opts.only) : undefined);
+      if (opts.owner) chownTree(config.stateDir, opts.owner.uid, opts.owner.gid);
+      console.log(`prepared ${prepared.join(', ')} in ${config.stateDir}${opts.owner ? ` (owner ${opts.owner.uid}:${opts.owner.gid})` : ''}`);
     });
 
   dev

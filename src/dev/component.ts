@@ -12,6 +12,16 @@ export interface Component {
   healthy(config: StackConfig): Promise<boolean>;
   /** Writes its configuration and spawns the daemon (detached); the stack waits for healthy(). */
   start(config: StackConfig): Promise<void>;
+  /**
+   * Writes the files and directories the daemon reads, and starts nothing. start() calls it, and
+   * so does `sluice dev prepare` for docker-compose.yml, whose containers read the same files.
+   */
+  prepare?(config: StackConfig): void;
+  /**
+   * The arguments start() gives the daemon (after its program), naming the files prepare() writes;
+   * docker-compose.yml gives its containers the same ones, and its test holds them equal.
+   */
+  daemonArgs?(config: StackConfig): string[];
   /** Runs once the component is healthy, also when an already-running one is reused. */
   ensureConfigured?(config: StackConfig): Promise<void>;
   /** Seconds to wait for readiness after start. */

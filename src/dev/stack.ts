@@ -112,6 +112,17 @@ export async function stackUp(config: StackConfig, components: Component[] = [..
   return new Map(results.map((r, i) => [components[i]!.name, (r as PromiseFulfilledResult<Ownership>).value]));
 }
 
+/**
+ * Writes what the selected components read (configuration files, directories, the receiver's
+ * token) into the state dir and starts nothing: docker-compose.yml runs these components in
+ * containers that read the same files. Returns the names of the components it prepared.
+ */
+export function stackPrepare(config: StackConfig, components: readonly Component[] = COMPONENTS): string[] {
+  const prepared = components.filter((c) => c.prepare !== undefined);
+  for (const component of prepared) component.prepare!(config);
+  return prepared.map((c) => c.name);
+}
+
 /** Stops what this stack started, newest first; components it merely reused are left alone. */
 export async function stackDown(config: StackConfig, components: Component[] = [...ALL_COMPONENTS]): Promise<string[]> {
   const stopped: string[] = [];

@@ -26,6 +26,22 @@ export function ensureReceiverToken(config: StackConfig): string {
   return file;
 }
 
+/** `sluice` arguments of the receiver: loopback, the token file, the stack's Temporal. */
+function receiverArgs(config: StackConfig): string[] {
+  return [
+    'alerts',
+    'receive',
+    '--listen',
+    `${config.alertReceiver.host}:${config.alertReceiver.port}`,
+    '--token-file',
+    config.alertReceiver.tokenFile,
+    '--address',
+    temporalAddress(config),
+    '--namespace',
+    config.temporal.namespace,
+  ];
+}
+
 /**
  * Sluice's Alertmanager webhook receiver (`sluice alerts receive`), run from this package's CLI:
  * the stack's Alertmanager routes critical alerts of a service and environment to it, and it
@@ -37,23 +53,13 @@ export const alertReceiverComponent: Component = {
   url: (config) => alertReceiverUrl(config),
   ports: (config) => [config.alertReceiver.port],
   healthy: (config) => httpOk(`${alertReceiverUrl(config)}/healthz`, { looksRight: (a) => a.body.includes('"sluice-alertmanager"') }),
+  prepare: (config) => void ensureReceiverToken(config),
+  daemonArgs: receiverArgs,
   async start(config: StackConfig) {
-    const tokenFile = ensureReceiverToken(config);
-    const args = [
-      join(packageRoot(), 'bin', 'sluice.js'),
-      'alerts',
-      'receive',
-      '--listen',
-      `${config.alertReceiver.host}:${config.alertReceiver.port}`,
-      '--token-file',
-      tokenFile,
-      '--address',
-      temporalAddress(config),
-      '--namespace',
-      config.temporal.namespace,
-    ];
+    ensureReceiverToken(config);
     // The stack's Temporal is plaintext on loopback: a TLS or API-key setting of the caller's shell must not leak in.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
+    const args = [join(packageRoot(), 'bin', 'sluice.js'), ...receiverArgs(config)];
     spawnDaemon({ command: process.execPath, args, env, logFile: logFile(config, 'alert-receiver'), pidFile: pidFile(config, 'alert-receiver') });
   },
 };

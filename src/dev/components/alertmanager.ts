@@ -51,6 +51,22 @@ export function alertmanagerConfig(config: StackConfig): string {
   });
 }
 
+function writeConfig(config: StackConfig): void {
+  mkdirSync(config.alertmanager.dataDir, { recursive: true });
+  ensureReceiverToken(config);
+  writeFileSync(configFile(config), alertmanagerConfig(config));
+}
+
+function alertmanagerArgs(config: StackConfig): string[] {
+  return [
+    `--config.file=${configFile(config)}`,
+    `--storage.path=${config.alertmanager.dataDir}`,
+    `--web.listen-address=${alertmanagerAddress(config)}`,
+    // A single instance: no gossip port to bind or to collide with another stack's.
+    '--cluster.listen-address=',
+  ];
+}
+
 export const alertmanagerComponent: Component = {
   name: 'alertmanager',
   readyTimeoutMs: 30000,
@@ -59,20 +75,12 @@ export const alertmanagerComponent: Component = {
   // /-/ready answers a bare "OK"; the status API names the program, so a stranger on the port is not taken for it.
   healthy: async (config) =>
     (await httpOk(`${alertmanagerUrl(config)}/-/ready`)) && (await httpOk(`${alertmanagerUrl(config)}/api/v2/status`, { looksRight: (a) => a.body.includes('"versionInfo"') })),
+  prepare: writeConfig,
+  daemonArgs: alertmanagerArgs,
   async start(config: StackConfig) {
     const bin = findExecutable('prometheus-alertmanager', `Alertmanager (Debian package prometheus-alertmanager); ${BOOTSTRAP_HINT}`);
-    mkdirSync(config.alertmanager.dataDir, { recursive: true });
-    const file = configFile(config);
-    ensureReceiverToken(config);
-    writeFileSync(file, alertmanagerConfig(config));
-    const args = [
-      `--config.file=${file}`,
-      `--storage.path=${config.alertmanager.dataDir}`,
-      `--web.listen-address=${alertmanagerAddress(config)}`,
-      // A single instance: no gossip port to bind or to collide with another stack's.
-      '--cluster.listen-address=',
-    ];
-    spawnDaemon({ command: bin, args, logFile: logFile(config, 'alertmanager'), pidFile: pidFile(config, 'alertmanager') });
+    writeConfig(config);
+    spawnDaemon({ command: bin, args: alertmanagerArgs(config), logFile: logFile(config, 'alertmanager'), pidFile: pidFile(config, 'alertmanager') });
   },
   // An Alertmanager this state dir started with an older configuration reads the new one
   // without a restart; one started by someone else is left alone.
@@ -80,8 +88,7 @@ export const alertmanagerComponent: Component = {
     if (livePid(pidFile(config, 'alertmanager')) === undefined) return;
     const file = configFile(config);
     if (existsSync(file) && readFileSync(file, 'utf8') === alertmanagerConfig(config)) return;
-    ensureReceiverToken(config);
-    writeFileSync(file, alertmanagerConfig(config));
+    writeConfig(config);
     const res = await fetch(`${alertmanagerUrl(config)}/-/reload`, { method: 'POST', signal: AbortSignal.timeout(30000) });
     if (!res.ok) throw new Error(`Alertmanager refused to reload its configuration (${res.status}): ${(await res.text()).trim()}`);
   },

@@ -33,6 +33,19 @@ function mainConfig(config: StackConfig): string {
   ].join('\n');
 }
 
+function configFile(config: StackConfig): string {
+  return join(config.stateDir, 'haproxy', 'haproxy.cfg');
+}
+
+function writeConfig(config: StackConfig): void {
+  mkdirSync(config.haproxy.servicesDir, { recursive: true });
+  writeFileSync(configFile(config), mainConfig(config));
+}
+
+function haproxyArgs(config: StackConfig): string[] {
+  return ['-f', configFile(config)];
+}
+
 export const haproxyComponent: Component = {
   name: 'haproxy',
   readyTimeoutMs: 20000,
@@ -45,13 +58,13 @@ export const haproxyComponent: Component = {
       return false;
     }
   },
+  prepare: writeConfig,
+  daemonArgs: haproxyArgs,
   async start(config) {
     const bin = findExecutable('haproxy', `HAProxy (Debian package haproxy); ${BOOTSTRAP_HINT}`);
-    const file = join(config.stateDir, 'haproxy', 'haproxy.cfg');
-    mkdirSync(config.haproxy.servicesDir, { recursive: true });
-    writeFileSync(file, mainConfig(config));
+    writeConfig(config);
     rmSync(config.haproxy.adminSocket, { force: true });
-    spawnDaemon({ command: bin, args: ['-f', file], logFile: logFile(config, 'haproxy'), pidFile: pidFile(config, 'haproxy') });
+    spawnDaemon({ command: bin, args: haproxyArgs(config), logFile: logFile(config, 'haproxy'), pidFile: pidFile(config, 'haproxy') });
   },
   async afterStop(config) {
     rmSync(config.haproxy.adminSocket, { force: true });

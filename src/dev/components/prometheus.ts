@@ -36,6 +36,16 @@ function configFile(config: StackConfig): string {
   return join(config.stateDir, 'prometheus', 'prometheus.yml');
 }
 
+function prometheusArgs(config: StackConfig): string[] {
+  return [
+    `--config.file=${configFile(config)}`,
+    `--storage.tsdb.path=${config.prometheus.dataDir}`,
+    '--storage.tsdb.retention.time=2d',
+    `--web.listen-address=${config.prometheus.host}:${config.prometheus.port}`,
+    '--web.enable-lifecycle',
+  ];
+}
+
 function writeConfig(config: StackConfig): void {
   for (const d of [config.prometheus.targetsDir, config.prometheus.workersDir, config.prometheus.dataDir, config.prometheus.localRulesDir]) mkdirSync(d, { recursive: true });
   writeFileSync(configFile(config), prometheusConfig(config));
@@ -82,17 +92,12 @@ export const prometheusComponent: Component = {
   url: (config) => prometheusUrl(config),
   ports: (config) => [config.prometheus.port],
   healthy: (config) => httpOk(`${prometheusUrl(config)}/-/ready`, { looksRight: (a) => /Prometheus Server is Ready/.test(a.body) }),
+  prepare: writeConfig,
+  daemonArgs: prometheusArgs,
   async start(config) {
     const bin = findExecutable('prometheus', `Prometheus (Debian package prometheus); ${BOOTSTRAP_HINT}`);
     writeConfig(config);
-    const args = [
-      `--config.file=${configFile(config)}`,
-      `--storage.tsdb.path=${config.prometheus.dataDir}`,
-      '--storage.tsdb.retention.time=2d',
-      `--web.listen-address=${config.prometheus.host}:${config.prometheus.port}`,
-      '--web.enable-lifecycle',
-    ];
-    spawnDaemon({ command: bin, args, logFile: logFile(config, 'prometheus'), pidFile: pidFile(config, 'prometheus') });
+    spawnDaemon({ command: bin, args: prometheusArgs(config), logFile: logFile(config, 'prometheus'), pidFile: pidFile(config, 'prometheus') });
   },
   // A Prometheus of this state dir started by an older Sluice keeps its old configuration (no
   // rules, no Alertmanager), and one started before a rule file changed keeps the old rules:

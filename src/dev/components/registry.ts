@@ -19,6 +19,19 @@ function registryConfig(config: StackConfig): string {
   });
 }
 
+function configFile(config: StackConfig): string {
+  return join(config.stateDir, 'registry', 'config.yml');
+}
+
+function writeConfig(config: StackConfig): void {
+  mkdirSync(config.registry.storageDir, { recursive: true });
+  writeFileSync(configFile(config), registryConfig(config));
+}
+
+function registryArgs(config: StackConfig): string[] {
+  return ['serve', configFile(config)];
+}
+
 export const registryComponent: Component = {
   name: 'registry',
   readyTimeoutMs: 30000,
@@ -28,12 +41,11 @@ export const registryComponent: Component = {
     httpOk(`http://${registryAddress(config)}/v2/`, {
       looksRight: (a) => String(a.headers['docker-distribution-api-version'] ?? '').startsWith('registry/2'),
     }),
+  prepare: writeConfig,
+  daemonArgs: registryArgs,
   async start(config) {
     const bin = findExecutable('docker-registry', `Docker registry (Debian package docker-registry); ${BOOTSTRAP_HINT}`);
-    const dir = join(config.stateDir, 'registry');
-    mkdirSync(config.registry.storageDir, { recursive: true });
-    const file = join(dir, 'config.yml');
-    writeFileSync(file, registryConfig(config));
-    spawnDaemon({ command: bin, args: ['serve', file], logFile: logFile(config, 'registry'), pidFile: pidFile(config, 'registry') });
+    writeConfig(config);
+    spawnDaemon({ command: bin, args: registryArgs(config), logFile: logFile(config, 'registry'), pidFile: pidFile(config, 'registry') });
   },
 };
