@@ -39,9 +39,9 @@ if [ "$purpose" = test ]; then
   apt_packages+=(containerd runc)
   # Browser tests drive Debian's Chromium (no browser download is possible here).
   [ "${SLUICE_SKIP_BROWSER:-}" = 1 ] || apt_packages+=(chromium)
-  # The completion test sources `sluice completion bash` the way a user's shell does, with the
-  # helpers of Debian's bash-completion.
-  apt_packages+=(bash-completion)
+  # The completion tests source `sluice completion bash` the way a user's shell does, with the
+  # helpers of Debian's bash-completion, and `sluice completion zsh` in zsh.
+  apt_packages+=(bash-completion zsh)
 fi
 with_kubernetes=0
 [ "$purpose" = test ] && [ "${SLUICE_SKIP_KUBERNETES:-}" != 1 ] && with_kubernetes=1

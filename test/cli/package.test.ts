@@ -5,7 +5,7 @@
  * - `sluice --version` is the package's version;
  * - `sluice deploy --dry-run` validates the example service's sluice.yaml and prints it;
  * - `sluice completion bash`, sourced by bash with Debian's bash-completion, completes `sluice dep`
- *   to `deploy` and `sluice dev ` to the dev commands.
+ *   to `deploy` and `sluice dev ` to the dev commands; so does `sluice completion zsh` in zsh.
  * - `sluice worker` bundles the workflows from the installed package and polls the stack's Temporal.
  * Nothing of the repository is used after the install: the commands run from a copy of the
  * example directory, with HOME pointing at an empty directory.
@@ -24,6 +24,7 @@ import { stack, uniqueName } from '../helpers/stack';
 
 const execFileAsync = promisify(execFile);
 const BASH_COMPLETION = '/usr/share/bash-completion/bash_completion';
+const ZSH = '/usr/bin/zsh';
 
 describe('the npm package: pack, install into an empty prefix, run sluice', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-package-'));
@@ -112,7 +113,39 @@ describe('the npm package: pack, install into an empty prefix, run sluice', () =
           { cwd: dir, env },
         ).then((r) => r.stdout.split('\n').filter(Boolean));
       assert.deepEqual(await complete(['sluice', 'dep']), ['deploy']);
-      assert.deepEqual((await complete(['sluice', 'dev', ''])).sort(), ['down', 'help', 'service-proxy', 'status', 'up']);
+      assert.deepEqual((await complete(['sluice', 'dev', ''])).sort(), ['down', 'help', 'prepare', 'service-proxy', 'status', 'up']);
+    },
+  );
+
+  test(
+    'sluice completion zsh, sourced by zsh, completes `sluice dep` and `sluice dev `',
+    { skip: existsSync(ZSH) ? undefined : `${ZSH} is missing (Debian package zsh)` },
+    async () => {
+      // zsh runs the script's own _sluice with the words of a command line, as on TAB. Only the
+      // two completion-system builtins it ends in are stand-ins (they need the line editor of an
+      // interactive shell): compdef registers nothing, and _describe prints the candidates the
+      // script computed, one per line, without their descriptions.
+      const complete = (words: string[]) =>
+        execFileAsync(
+          ZSH,
+          [
+            '-f',
+            '-c',
+            [
+              'compdef() { : }',
+              '_describe() { print -l -- ${completions%%:*} }',
+              'compadd() { : }',
+              'source <(sluice completion zsh)',
+              'words=("$@"); CURRENT=$#',
+              '_sluice 2>/dev/null',
+            ].join('\n'),
+            'zsh',
+            ...words,
+          ],
+          { cwd: dir, env },
+        ).then((r) => r.stdout.split('\n').filter(Boolean));
+      assert.deepEqual(await complete(['sluice', 'dep']), ['deploy']);
+      assert.deepEqual((await complete(['sluice', 'dev', ''])).sort(), ['down', 'help', 'prepare', 'service-proxy', 'status', 'up']);
     },
   );
 
