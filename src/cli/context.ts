@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { adapterCatalogue } from '../activities/catalogue';
@@ -137,4 +137,25 @@ export function resolveRef(service: string | undefined, environment: string | un
 
 export class UsageError extends Error {
   override name = 'UsageError';
+}
+
+/** host:port, loopback or not (an operator may put the receiver behind TLS on another address). */
+export function parseListen(value: string): { host: string; port: number } {
+  const m = /^(.*):(\d+)$/.exec(value);
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || !m[1] || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--listen ${value}: expected host:port, e.g. 127.0.0.1:9096`);
+  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
+}
+
+/** Secrets come from files (as Alertmanager's credentials_file), never from flags that show in `ps`. */
+export function readSecret(file: string, what: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read the ${what} file ${file}: ${(err as Error).message}`);
+  }
+  const secret = text.trim();
+  if (!secret) throw new UsageError(`the ${what} file ${file} is empty`);
+  return secret;
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isClientError } from '../client';
 import { packageVersion } from '../lib/paths';
 import { registerAlertsCommands } from './commands/alerts';
+import { registerCodecCommands } from './commands/codec';
 import { registerConfigCommands } from './commands/config';
 import { registerControlCommands } from './commands/control';
 import { registerDemoCommand } from './commands/demo';
@@ -62,6 +63,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerDemoCommand(program);
   registerAlertsCommands(program);
   registerConfigCommands(program);
+  registerCodecCommands(program);
   return program;
 }
 

@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { SluiceClientError } from './errors';
 import { toConnectionOptions, type ConnectionSettings } from './settings';
 import { ErrorType } from '../domain/errors';
+import { dataConverterFromEnv } from '../lib/payload-encryption';
 
 /**
  * Connects eagerly, so an unreachable server fails here with the address in the message rather
@@ -21,5 +22,7 @@ export async function connectTemporal(settings: ConnectionSettings): Promise<{ c
       { cause: err },
     );
   }
-  return { connection, client: new Client({ connection, namespace: settings.namespace }) };
+  // Payload encryption, when SLUICE_CODEC_KEYS_FILE names a keys file (the worker reads the same).
+  const dataConverter = dataConverterFromEnv(process.env);
+  return { connection, client: new Client({ connection, namespace: settings.namespace, ...(dataConverter ? { dataConverter } : {}) }) };
 }

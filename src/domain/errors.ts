@@ -141,6 +141,12 @@ export const ErrorType = {
   NotificationUndelivered: 'SluiceNotificationUndelivered',
   /** At least one sink did not get an event after every retry (notifyWorkflow); the release is unaffected. */
   NotificationFailed: 'SluiceNotificationFailed',
+
+  // --- Payload encryption (issue 17; docs/encryption.md) ---------------------------------------------
+  /** The payload keys file is missing, readable by others, not JSON, or holds a key that is not 32 bytes of base64. */
+  CodecKeysInvalid: 'SluiceCodecKeysInvalid',
+  /** A payload names a key the keys file does not hold, or does not decrypt with it. */
+  CodecKeyUnknown: 'SluiceCodecKeyUnknown',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

@@ -16,6 +16,7 @@ import { createDeployActivities } from '../activities/deploy';
 import { hostTaskQueue } from '../domain/fleet';
 import type { DeployPort, HostInventoryPort } from '../domain/ports';
 import { createTarget } from '../activities/targets/registry';
+import { dataConverterFromEnv } from '../lib/payload-encryption';
 
 export interface AgentOptions {
   host: string;
@@ -59,6 +60,8 @@ export function agentActivities(adapters: AdapterConfig, logger: pino.Logger): O
 
 /** Runs the agent until SIGINT/SIGTERM, then drains running steps and stops. */
 export async function runAgent(options: AgentOptions): Promise<void> {
+  // The workflow's activity inputs reach the agent encrypted when the worker encrypts them.
+  const dataConverter = dataConverterFromEnv(process.env);
   const connection = await NativeConnection.connect(options.connection);
   try {
     const worker = await Worker.create({
@@ -66,6 +69,7 @@ export async function runAgent(options: AgentOptions): Promise<void> {
       namespace: options.namespace,
       taskQueue: hostTaskQueue(options.host),
       activities: agentActivities(options.adapters, options.logger),
+      ...(dataConverter ? { dataConverter } : {}),
     });
     const stop = () => worker.shutdown();
     process.once('SIGINT', stop);

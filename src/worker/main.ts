@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, type NativeConnectionOptions } from '@temporalio/worker';
 import { defaultArtifactStore } from '../activities/build';
+import { dataConverterFromEnv } from '../lib/payload-encryption';
 import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
 import type { DockerEngine } from '../activities/config';
 import { createSluiceActivities } from './activities';
@@ -132,8 +133,10 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
   const logger = createPinoLogger();
   const core = await coreMetricsEndpoint(options.metricsHost);
   Runtime.install({ logger: temporalLogger(logger), telemetryOptions: coreTelemetryOptions(core) });
+  // Read before connecting: a bad keys file stops the worker at once, by name.
+  const dataConverter = dataConverterFromEnv(process.env);
   const visibility = await clientConnection(options.address, options.connection);
-  const visibilityClient = new Client({ connection: visibility, namespace: options.namespace });
+  const visibilityClient = new Client({ connection: visibility, namespace: options.namespace, ...(dataConverter ? { dataConverter } : {}) });
   const telemetry = await startWorkerTelemetry({
     host: options.metricsHost,
     port: options.metricsPort,
@@ -158,7 +161,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
         metricsRegistry: telemetry.metrics.registry,
         temporal: visibilityClient,
       });
-      const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics });
+      const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics, dataConverter });
       logger.info(
         {
           taskQueue: options.taskQueue,
@@ -168,6 +171,7 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
           registration: telemetry.registration?.path,
           // Where the docker target deploys by default: the address only, never key material.
           dockerEngine: options.dockerEngine?.host ?? `unix://${options.dockerSocket}`,
+          payloadEncryption: dataConverter ? 'on' : 'off',
         },
         'sluice worker ready',
       );

@@ -20,8 +20,10 @@ export interface CreateWorkerOptions {
   identity?: string;
   /** A prebuilt bundle (tests bundle once per file); default: bundle src/workflows at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Payload encryption (src/lib/payload-encryption.ts); clients of the same namespace need the same keys. */
+  dataConverter?: WorkerOptions['dataConverter'];
   /** Passed through: tests shorten stickyQueueScheduleToStartTimeout and so on. */
-  overrides?: Partial<Omit<WorkerOptions, 'connection' | 'taskQueue' | 'namespace' | 'activities' | 'workflowBundle' | 'workflowsPath'>>;
+  overrides?: Partial<Omit<WorkerOptions, 'connection' | 'taskQueue' | 'namespace' | 'activities' | 'workflowBundle' | 'workflowsPath' | 'dataConverter'>>;
 }
 
 /** The workflows module every Sluice worker registers (resolved for both src/ and dist/). */
@@ -36,6 +38,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: workflowsPath() }),
     activities: options.activities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.identity ? { identity: options.identity } : {}),
     interceptors: options.metrics ? { activity: [activityMetricsInterceptor(options.metrics)] } : undefined,
     // Workflows always call the release-metrics sink; without a registry to serve, it counts

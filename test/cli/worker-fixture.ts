@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
+import type { DataConverter } from '@temporalio/common';
 import pino from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildBinary } from '../../src/activities/build/binary';
@@ -39,7 +40,8 @@ export interface CliWorker {
 
 export const VERSIONS = { v1: '1.0.0+aaaaaaa', v2: '2.0.0+bbbbbbb', bad: '2.1.0-bad+ccccccc' } as const;
 
-export async function startCliWorker(): Promise<CliWorker> {
+/** `dataConverter`: the worker's payload encryption (the CLI children then need the same keys file). */
+export async function startCliWorker(options: { dataConverter?: DataConverter } = {}): Promise<CliWorker> {
   try {
     // Worker INFO lines would drown the test report.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -65,7 +67,14 @@ export async function startCliWorker(): Promise<CliWorker> {
   });
   const connection = await NativeConnection.connect({ address: temporalAddress(stack) });
   const taskQueue = uniqueName('cli');
-  const worker: Worker = await createWorker({ connection, namespace: stack.temporal.namespace, taskQueue, activities, workflowBundle: await workflowBundle() });
+  const worker: Worker = await createWorker({
+    connection,
+    namespace: stack.temporal.namespace,
+    taskQueue,
+    activities,
+    workflowBundle: await workflowBundle(),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+  });
   const running = worker.run();
   const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger, prometheusTargetsDir: stack.prometheus.targetsDir });
   const refs = new Map<string, TargetRef>();

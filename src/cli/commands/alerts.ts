@@ -1,35 +1,13 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { connectTemporal } from '../../client';
 import { createReceiver, listen, temporalReleases, WEBHOOK_PATH, type ReceiverCredentials } from '../../receivers/alertmanager';
-import { addConnectionOptions, connectionSettings, UsageError, type ConnectionCliOptions } from '../context';
+import { addConnectionOptions, connectionSettings, parseListen, readSecret, UsageError, type ConnectionCliOptions } from '../context';
 
 interface ReceiveOptions extends ConnectionCliOptions {
   listen: string;
   tokenFile?: string;
   basicAuthFile?: string;
-}
-
-/** host:port, loopback or not (an operator may put the receiver behind TLS on another address). */
-function parseListen(value: string): { host: string; port: number } {
-  const m = /^(.*):(\d+)$/.exec(value);
-  const port = m ? Number(m[2]) : NaN;
-  if (!m || !m[1] || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--listen ${value}: expected host:port, e.g. 127.0.0.1:9096`);
-  return { host: m[1].replace(/^\[(.*)\]$/, '$1'), port };
-}
-
-/** Secrets come from files (as Alertmanager's credentials_file), never from flags that show in `ps`. */
-function readSecret(file: string, what: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read the ${what} file ${file}: ${(err as Error).message}`);
-  }
-  const secret = text.trim();
-  if (!secret) throw new UsageError(`the ${what} file ${file} is empty`);
-  return secret;
 }
 
 function credentialsFrom(opts: ReceiveOptions): ReceiverCredentials {
