@@ -89,31 +89,29 @@ describe('the npm package: pack, install into an empty prefix, run sluice', () =
     assert.equal(spec.strategy.steps.length, 5);
   });
 
+  /**
+   * Runs `script` in `shell` with a command line's words as "$@" and returns the candidates it
+   * prints, one per line; `dev ` must offer the dev commands and `dep` exactly deploy.
+   */
+  const completions = (shell: string, flags: string[], script: string[], words: string[]) =>
+    execFileAsync(shell, [...flags, '-c', script.join('\n'), shell, ...words], { cwd: dir, env }).then((r) => r.stdout.split('\n').filter(Boolean));
+  const DEV_COMMANDS = ['down', 'help', 'prepare', 'service-proxy', 'status', 'up'];
+
   test(
     'sluice completion bash, sourced by bash, completes `sluice dep` and `sluice dev `',
     { skip: existsSync(BASH_COMPLETION) ? undefined : `${BASH_COMPLETION} is missing (Debian package bash-completion)` },
     async () => {
       // Calls the function the script registered for `sluice` (complete -p), as bash would on TAB.
-      const complete = (words: string[]) =>
-        execFileAsync(
-          'bash',
-          [
-            '-c',
-            [
-              `source ${BASH_COMPLETION}`,
-              'source <(sluice completion bash)',
-              'fn=$(complete -p sluice | sed -E "s/.*-F ([^ ]+) .*/\\1/")',
-              'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
-              '"$fn" 2>/dev/null',
-              'printf "%s\\n" "${COMPREPLY[@]}"',
-            ].join('\n'),
-            'bash',
-            ...words,
-          ],
-          { cwd: dir, env },
-        ).then((r) => r.stdout.split('\n').filter(Boolean));
-      assert.deepEqual(await complete(['sluice', 'dep']), ['deploy']);
-      assert.deepEqual((await complete(['sluice', 'dev', ''])).sort(), ['down', 'help', 'prepare', 'service-proxy', 'status', 'up']);
+      const script = [
+        `source ${BASH_COMPLETION}`,
+        'source <(sluice completion bash)',
+        'fn=$(complete -p sluice | sed -E "s/.*-F ([^ ]+) .*/\\1/")',
+        'COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}',
+        '"$fn" 2>/dev/null',
+        'printf "%s\\n" "${COMPREPLY[@]}"',
+      ];
+      assert.deepEqual(await completions('bash', [], script, ['sluice', 'dep']), ['deploy']);
+      assert.deepEqual((await completions('bash', [], script, ['sluice', 'dev', ''])).sort(), DEV_COMMANDS);
     },
   );
 
@@ -122,30 +120,19 @@ describe('the npm package: pack, install into an empty prefix, run sluice', () =
     { skip: existsSync(ZSH) ? undefined : `${ZSH} is missing (Debian package zsh)` },
     async () => {
       // zsh runs the script's own _sluice with the words of a command line, as on TAB. Only the
-      // two completion-system builtins it ends in are stand-ins (they need the line editor of an
-      // interactive shell): compdef registers nothing, and _describe prints the candidates the
-      // script computed, one per line, without their descriptions.
-      const complete = (words: string[]) =>
-        execFileAsync(
-          ZSH,
-          [
-            '-f',
-            '-c',
-            [
-              'compdef() { : }',
-              '_describe() { print -l -- ${completions%%:*} }',
-              'compadd() { : }',
-              'source <(sluice completion zsh)',
-              'words=("$@"); CURRENT=$#',
-              '_sluice 2>/dev/null',
-            ].join('\n'),
-            'zsh',
-            ...words,
-          ],
-          { cwd: dir, env },
-        ).then((r) => r.stdout.split('\n').filter(Boolean));
-      assert.deepEqual(await complete(['sluice', 'dep']), ['deploy']);
-      assert.deepEqual((await complete(['sluice', 'dev', ''])).sort(), ['down', 'help', 'prepare', 'service-proxy', 'status', 'up']);
+      // completion-system builtins it ends in are stand-ins (they need the line editor of an
+      // interactive shell): compdef and compadd do nothing, and _describe prints the candidates
+      // the script computed, one per line, without their descriptions.
+      const script = [
+        'compdef() { : }',
+        '_describe() { print -l -- ${completions%%:*} }',
+        'compadd() { : }',
+        'source <(sluice completion zsh)',
+        'words=("$@"); CURRENT=$#',
+        '_sluice 2>/dev/null',
+      ];
+      assert.deepEqual(await completions(ZSH, ['-f'], script, ['sluice', 'dep']), ['deploy']);
+      assert.deepEqual((await completions(ZSH, ['-f'], script, ['sluice', 'dev', ''])).sort(), DEV_COMMANDS);
     },
   );
 
