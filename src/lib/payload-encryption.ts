@@ -65,6 +65,11 @@ export function encryptionKeysFrom(file: EncryptionKeysFile): EncryptionKeys {
  * ssh refuses such a private key.
  */
 export function readEncryptionKeys(path: string): EncryptionKeys {
+  return encryptionKeysFrom(readEncryptionKeysFile(path));
+}
+
+/** The keys file as written, checked (mode, JSON, schema, every key 32 bytes). */
+export function readEncryptionKeysFile(path: string): EncryptionKeysFile {
   let text: string;
   try {
     if ((statSync(path).mode & 0o077) !== 0) {
@@ -86,7 +91,8 @@ export function readEncryptionKeys(path: string): EncryptionKeys {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new PayloadEncryptionError(ErrorType.CodecKeysInvalid, `${path}: ${detail}`);
   }
-  return encryptionKeysFrom(parsed.data);
+  encryptionKeysFrom(parsed.data);
+  return parsed.data;
 }
 
 export class EncryptionCodec implements PayloadCodec {

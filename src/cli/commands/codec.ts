@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { EncryptionCodec, EncryptionKeysFile, KEYS_FILE_ENV, KeyId, readEncryptionKeys } from '../../lib/payload-encryption';
+import { EncryptionCodec, EncryptionKeysFile, KEYS_FILE_ENV, KeyId, readEncryptionKeys, readEncryptionKeysFile } from '../../lib/payload-encryption';
 import { listen } from '../../receivers/alertmanager';
 import { createCodecServer } from '../../receivers/codec/server';
 import { parseListen, readSecret, UsageError } from '../context';
@@ -32,8 +32,7 @@ function keygen(opts: KeygenOptions): string {
   const id = KeyId.parse(opts.id ?? newKeyId());
   let file: EncryptionKeysFile = { active: id, keys: {} };
   if (existsSync(opts.file)) {
-    readEncryptionKeys(opts.file);
-    file = EncryptionKeysFile.parse(JSON.parse(readFileSync(opts.file, 'utf8')));
+    file = readEncryptionKeysFile(opts.file);
     if (id in file.keys) throw new UsageError(`${opts.file} already holds a key ${id}`);
   }
   const next = { active: id, keys: { ...file.keys, [id]: randomBytes(32).toString('base64') } };
