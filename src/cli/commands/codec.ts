@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, renameSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import pino from 'pino';
-import { EncryptionCodec, EncryptionKeysFile, KEYS_FILE_ENV, KeyId, readEncryptionKeys, readEncryptionKeysFile } from '../../lib/payload-encryption';
+import { EncryptionCodec, KEYS_FILE_ENV, KeyId, readEncryptionKeys, readEncryptionKeysFile, type EncryptionKeysFile } from '../../lib/payload-encryption';
 import { listen } from '../../receivers/alertmanager';
 import { createCodecServer } from '../../receivers/codec/server';
 import { parseListen, readSecret, UsageError } from '../context';
