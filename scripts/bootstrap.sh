@@ -3,9 +3,11 @@
 # again on a warm one:
 #   bash scripts/bootstrap.sh demo   what `npm run demo` uses: Debian's daemons, the Temporal dev
 #                                    server, node_modules and the compiled CLI
-#   bash scripts/bootstrap.sh test   all of that, plus Chromium and the local Kubernetes build
-#                                    (the default)
-#   ... --only apt,temporal,kubernetes,node,compose-schema   just those pieces (what a failure says to retry)
+#   bash scripts/bootstrap.sh test   all of that, plus Chromium, the local Kubernetes build and
+#                                    the Temporal cluster (server, schema tool, Web UI server,
+#                                    PostgreSQL) (the default)
+#   ... --only apt,temporal,temporal-cluster,kubernetes,node,compose-schema   just those pieces
+#                                    (what a failure says to retry)
 # Independent pieces run side by side, each logging to its own file under $cache/logs, with one
 # line when it starts and one with its time when it ends; a failure names the piece, shows the end
 # of its log and the command that retries it. Every piece checks before it acts, and long builds
@@ -14,7 +16,7 @@ set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cache=${SLUICE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/sluice}
-usage() { printf 'usage: bash scripts/bootstrap.sh [demo|test] [--only apt,temporal,kubernetes,node,compose-schema]\n' >&2; exit 2; }
+usage() { printf 'usage: bash scripts/bootstrap.sh [demo|test] [--only apt,temporal,temporal-cluster,kubernetes,node,compose-schema]\n' >&2; exit 2; }
 purpose=test only=
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -25,7 +27,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 for piece in ${only//,/ }; do
-  case "$piece" in apt | temporal | kubernetes | node | compose-schema) ;; *) printf 'bootstrap: no piece named %s\n' "$piece" >&2; usage ;; esac
+  case "$piece" in apt | temporal | temporal-cluster | kubernetes | node | compose-schema) ;; *) printf 'bootstrap: no piece named %s\n' "$piece" >&2; usage ;; esac
 done
 wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 temporal_version=v1.5.1
@@ -42,6 +44,8 @@ if [ "$purpose" = test ]; then
   # The completion tests source `sluice completion bash` the way a user's shell does, with the
   # helpers of Debian's bash-completion, and `sluice completion zsh` in zsh.
   apt_packages+=(bash-completion zsh)
+  # The Temporal cluster (`dev up --temporal cluster`) keeps its history and visibility there.
+  apt_packages+=(postgresql)
 fi
 with_kubernetes=0
 [ "$purpose" = test ] && [ "${SLUICE_SKIP_KUBERNETES:-}" != 1 ] && with_kubernetes=1
@@ -93,6 +97,30 @@ piece_temporal() {
   mv "$staging/bin/temporal" "$temporal_bin"
 }
 
+# The Temporal cluster (`sluice dev up --temporal cluster`, docs/temporal-cluster.md): the server
+# that runs as separate frontend, history, matching and worker processes, its SQL schema tool (the
+# schemas are embedded in it) and the Web UI's server. v1.32.0 is the newest server release the
+# machine's Go 1.26.8 builds (later patches need Go 1.26.10); the UI server is the one the CLI above
+# embeds.
+temporal_server_version=v1.32.0
+temporal_ui_version=v2.42.1
+temporal_cluster_dir="$cache/temporal-server-$temporal_server_version"
+piece_temporal_cluster() {
+  mkdir -p "$cache"
+  staging=$(mktemp -d "$cache/temporal-server.tmp.XXXXXX")
+  trap 'rm -rf "$staging"' EXIT
+  (cd "$staging" && GOTOOLCHAIN=local GOBIN="$staging/server" GOFLAGS=-mod=mod go install -trimpath -ldflags='-s -w' \
+    "go.temporal.io/server/cmd/server@$temporal_server_version" "go.temporal.io/server/cmd/tools/sql@$temporal_server_version")
+  (cd "$staging" && GOTOOLCHAIN=local GOBIN="$staging/ui" GOFLAGS=-mod=mod go install -trimpath -ldflags='-s -w' \
+    "github.com/temporalio/ui-server/v2/cmd/server@$temporal_ui_version")
+  mkdir -p "$staging/out"
+  mv "$staging/server/server" "$staging/out/temporal-server"
+  mv "$staging/server/sql" "$staging/out/temporal-sql-tool"
+  mv "$staging/ui/server" "$staging/out/temporal-ui-server"
+  rm -rf "$temporal_cluster_dir"
+  mv "$staging/out" "$temporal_cluster_dir"
+}
+
 piece_kubernetes() { bash "$repo/scripts/bootstrap-kubernetes.sh"; }
 
 # The Compose specification's JSON schema, as Docker Compose itself validates with it (it ships in
@@ -140,6 +168,10 @@ fi
 if wanted temporal && [ ! -x "$temporal_bin" ]; then
   start temporal "building the Temporal CLI $temporal_version from the Go module proxy (first run only)" \
     "GOFLAGS=-mod=mod go install github.com/temporalio/cli/cmd/temporal@$temporal_version" piece_temporal
+fi
+if wanted temporal-cluster && [ "$purpose" = test ] && [ "${SLUICE_SKIP_TEMPORAL_CLUSTER:-}" != 1 ] && [ ! -x "$temporal_cluster_dir/temporal-ui-server" ]; then
+  start temporal-cluster "building the Temporal server $temporal_server_version, its SQL tool and the Web UI server $temporal_ui_version (first run only)" \
+    "GOTOOLCHAIN=local go install go.temporal.io/server/cmd/server@$temporal_server_version go.temporal.io/server/cmd/tools/sql@$temporal_server_version" piece_temporal_cluster
 fi
 if wanted kubernetes && [ "$with_kubernetes" = 1 ] && ! bash "$repo/scripts/bootstrap-kubernetes.sh" --check >/dev/null 2>&1; then
   start kubernetes "building etcd, the Kubernetes control plane, the kubelet and kwok (first run only)" \

@@ -72,7 +72,7 @@ export function addOutputOption(cmd: Command): Command {
 export function embeddedStackDefaults(env: NodeJS.ProcessEnv = process.env): { connection: ConnectionDefaults; releaseStore: ReleaseStoreSettings } {
   const stack = loadStackConfig(env);
   return {
-    connection: { address: temporalAddress(stack), namespace: stack.temporal.namespace, uiUrl: temporalUiUrl(stack) },
+    connection: { address: temporalAddress(stack), namespace: stack.temporal.namespace, uiUrl: temporalUiUrl(stack), ...(stack.temporal.tls ? { tls: stack.temporal.tls } : {}) },
     releaseStore: { registry: registryAddress(stack), artifactStore: defaultArtifactStore(stack.stateDir), dockerSocket: stack.docker.socket },
   };
 }

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { loadStackConfig } from '../dev/config';
+import { loadStackConfig, recordTemporalMode, type TemporalMode } from '../dev/config';
 import { DEFAULT_KUBE_NODES, kubeNodeCountFromEnv, MAX_KUBE_NODES, parseKubeNodeCount } from '../dev/components/kube-node-config';
 import pino from 'pino';
 import { runServiceProxy } from '../dev/service-proxy/daemon';
 import { chownTree } from '../dev/ownership';
-import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackPrepare, stackStatus, stackUp } from '../dev/stack';
+import { parseTemporalMode } from '../dev/components/temporal-cluster';
+import { ALL_COMPONENTS, componentsInUse, selectComponents, stackDown, stackPrepare, stackStatus, stackUp, temporalModeInUse } from '../dev/stack';
 
 function componentList(value: string): string[] {
   return value
@@ -30,7 +31,7 @@ export function registerDevCommands(program: Command): void {
     .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, Alertmanager, HAProxy)')
     .addHelpText(
       'after',
-      '\nExamples:\n  sluice dev up\n  sluice dev up --kubernetes\n  sluice dev up --kubernetes --kube-nodes 3\n  sluice dev status --output json\n  sluice dev down\n\n' +
+      '\nExamples:\n  sluice dev up\n  sluice dev up --temporal cluster\n  sluice dev up --kubernetes\n  sluice dev up --kubernetes --kube-nodes 3\n  sluice dev status --output json\n  sluice dev down\n\n' +
         'State lives in $SLUICE_STATE_DIR (default ~/.sluice/state), one log per component under logs/.',
     );
 
@@ -44,14 +45,25 @@ export function registerDevCommands(program: Command): void {
       `with --kubernetes: also run this many real nodes (containerd + kubelet each, on 127.0.0.2 and up; 0-${MAX_KUBE_NODES}, default $SLUICE_KUBE_NODES or ${DEFAULT_KUBE_NODES}; 0 = kwok's fake nodes only)`,
       (value: string) => parseKubeNodeCount(value, '--kube-nodes'),
     )
+    .option(
+      '--temporal <mode>',
+      'dev: the Temporal dev server (default); cluster: Temporal as separate frontend, history, matching and worker processes on PostgreSQL, with its Web UI, on the same ports (default: whichever this state dir runs)',
+      parseTemporalMode,
+    )
     .option('-o, --output <format>', 'text or json (json maps each component to started | reused-own | reused-external)', 'text')
-    .action(async (opts: { only?: string[]; kubernetes?: boolean; kubeNodes?: number; output: string }) => {
-      const config = loadStackConfig();
+    .action(async (opts: { only?: string[]; kubernetes?: boolean; kubeNodes?: number; temporal?: TemporalMode; output: string }) => {
+      let config = loadStackConfig();
+      const temporal = opts.temporal ?? temporalModeInUse(config);
+      if (temporal !== config.temporal.mode) {
+        recordTemporalMode(config, temporal);
+        // Read again: the cluster's clients (health checks, the receiver) then use its mTLS files.
+        config = loadStackConfig();
+      }
       const started = Date.now();
       // Real nodes join the local control plane: SLUICE_KUBE_NODES applies only with --kubernetes.
       if ((opts.kubeNodes ?? 0) > 0 && !opts.kubernetes) throw new Error('--kube-nodes needs --kubernetes: real nodes join the local control plane');
       const kubeNodes = opts.kubeNodes ?? (opts.kubernetes ? kubeNodeCountFromEnv() : 0);
-      const result = await stackUp(config, selectComponents(opts.only, { kubernetes: opts.kubernetes, kubeNodes }));
+      const result = await stackUp(config, selectComponents(opts.only, { kubernetes: opts.kubernetes, kubeNodes, temporal }));
       if (opts.output === 'json') {
         console.log(JSON.stringify(Object.fromEntries(result)));
         return;

@@ -58,6 +58,8 @@ export interface ConnectionDefaults {
   namespace: string;
   /** Base URL of the Temporal Web UI. */
   uiUrl: string;
+  /** mTLS files of the default address (the embedded stack's cluster); used only while nothing else names TLS settings and the address is this default. */
+  tls?: TlsFiles;
 }
 
 /** What `temporal server start-dev` listens on; used when the caller injects no defaults. */
@@ -116,7 +118,9 @@ export function resolveConnectionSettings(flags: ConnectionFlags = {}, env: Node
   const anyTls = Boolean(files.cert || files.ca || files.serverName || apiKey || (profile.tls && !profile.tls.disabled));
   const tlsOn = flags.tls ?? (profile.tls?.disabled ? false : anyTls);
   const uiUrl = (flags.uiUrl ?? env.SLUICE_UI_URL ?? defaults.uiUrl).replace(/\/+$/, '');
-  return { address, namespace, apiKey, tls: tlsOn ? files : false, uiUrl };
+  // The embedded cluster's own certificate, for its own address, when the caller said nothing of TLS.
+  const stackTls = !anyTls && !profile.tls && flags.tls === undefined && address === defaults.address ? defaults.tls : undefined;
+  return { address, namespace, apiKey, tls: stackTls ?? (tlsOn ? files : false), uiUrl };
 }
 
 function readPem(path: string, what: string): Buffer {

@@ -1,3 +1,4 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { packageRoot } from '../lib/paths';
@@ -10,7 +11,11 @@ import { packageRoot } from '../lib/paths';
 export interface StackConfig {
   stateDir: string;
   cacheDir: string;
-  temporal: { host: string; port: number; uiPort: number; namespace: string; dbFile: string };
+  /**
+   * mode: which Temporal this state dir runs (`dev up --temporal`, recorded in modeFile). tls: the
+   * client certificate of the cluster's mTLS (a cluster only; the dev server is plaintext).
+   */
+  temporal: { host: string; port: number; uiPort: number; namespace: string; dbFile: string; mode: TemporalMode; modeFile: string; tls?: TemporalTlsFiles };
   docker: { socket: string; dataRoot: string; execRoot: string; pidFile: string };
   registry: { host: string; port: number; storageDir: string };
   /**
@@ -29,6 +34,31 @@ export interface StackConfig {
 }
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+
+/** The Temporal dev server (one process, SQLite) or the cluster on PostgreSQL (docs/temporal-cluster.md). */
+export type TemporalMode = 'dev' | 'cluster';
+
+/** PEM files: the CA that signed the server's certificate, and the client's certificate and key. */
+export interface TemporalTlsFiles {
+  ca: string;
+  cert: string;
+  key: string;
+}
+
+/** Where the cluster keeps its CA and certificates (made by its first start). */
+export function temporalClusterPkiDir(stateDir: string): string {
+  return join(stateDir, 'temporal-cluster', 'pki');
+}
+
+function recordedTemporalMode(modeFile: string): TemporalMode {
+  return existsSync(modeFile) && readFileSync(modeFile, 'utf8').trim() === 'cluster' ? 'cluster' : 'dev';
+}
+
+/** Remembers the Temporal a `dev up` chose, so later commands (and clients) of this state dir use it. */
+export function recordTemporalMode(config: StackConfig, mode: TemporalMode): void {
+  mkdirSync(config.stateDir, { recursive: true });
+  writeFileSync(config.temporal.modeFile, `${mode}\n`);
+}
 
 /** The Sluice search attributes and their types (src/domain/search-attributes.ts defines the keys). */
 export const SEARCH_ATTRIBUTE_TYPES = {
@@ -67,6 +97,9 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   // Unix socket paths are limited to ~107 bytes, so the default state dir stays short.
   const stateDir = resolve(env.SLUICE_STATE_DIR ?? join(homedir(), '.sluice', 'state'));
   const cacheDir = defaultCacheDir(env);
+  const modeFile = join(stateDir, 'temporal-mode');
+  const mode = recordedTemporalMode(modeFile);
+  const pki = temporalClusterPkiDir(stateDir);
   return {
     stateDir,
     cacheDir,
@@ -76,6 +109,9 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
       uiPort: portFromEnv(env, 'SLUICE_TEMPORAL_UI_PORT', 8233),
       namespace: env.SLUICE_TEMPORAL_NAMESPACE ?? 'default',
       dbFile: join(stateDir, 'temporal', 'temporal.db'),
+      mode,
+      modeFile,
+      ...(mode === 'cluster' ? { tls: { ca: join(pki, 'ca.pem'), cert: join(pki, 'client.pem'), key: join(pki, 'client-key.pem') } } : {}),
     },
     docker: {
       socket: join(stateDir, 'docker', 'docker.sock'),
@@ -120,6 +156,27 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
 
 export function temporalAddress(config: StackConfig): string {
   return `${config.temporal.host}:${config.temporal.port}`;
+}
+
+/**
+ * How a client of this stack connects: its address, plus mTLS with the stack's client certificate
+ * when it runs the cluster. Fits both Connection and NativeConnection.
+ */
+export function temporalConnectionOptions(config: StackConfig): {
+  address: string;
+  tls?: { serverNameOverride: string; serverRootCACertificate: Buffer; clientCertPair: { crt: Buffer; key: Buffer } };
+} {
+  const tls = config.temporal.tls;
+  if (!tls) return { address: temporalAddress(config) };
+  return {
+    address: temporalAddress(config),
+    tls: {
+      // The certificate names localhost too; TLS forbids an IP address as the server name (RFC 6066).
+      serverNameOverride: 'localhost',
+      serverRootCACertificate: readFileSync(tls.ca),
+      clientCertPair: { crt: readFileSync(tls.cert), key: readFileSync(tls.key) },
+    },
+  };
 }
 
 export function temporalUiUrl(config: StackConfig): string {

@@ -3,8 +3,19 @@ import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync, ex
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** Starts a long-running daemon detached from this process, logging to one file, pid in another. */
-export function spawnDaemon(opts: { command: string; args: string[]; logFile: string; pidFile: string; cwd?: string; env?: NodeJS.ProcessEnv }): number {
+/**
+ * Starts a long-running daemon detached from this process, logging to one file, pid in another;
+ * `runAs` for a daemon that refuses to run as root (PostgreSQL).
+ */
+export function spawnDaemon(opts: {
+  command: string;
+  args: string[];
+  logFile: string;
+  pidFile: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  runAs?: { uid: number; gid: number };
+}): number {
   mkdirSync(dirname(opts.logFile), { recursive: true });
   mkdirSync(dirname(opts.pidFile), { recursive: true });
   const log = openSync(opts.logFile, 'a');
@@ -14,6 +25,7 @@ export function spawnDaemon(opts: { command: string; args: string[]; logFile: st
       env: opts.env ?? process.env,
       detached: true,
       stdio: ['ignore', log, log],
+      ...(opts.runAs ? { uid: opts.runAs.uid, gid: opts.runAs.gid } : {}),
     });
     if (child.pid === undefined) throw new Error(`could not start ${opts.command}`);
     child.unref();

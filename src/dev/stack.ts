@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import type { StackConfig } from './config';
+import type { StackConfig, TemporalMode } from './config';
 import { logFile, pidFile, type Component } from './component';
 import { alertReceiverComponent } from './components/alert-receiver';
 import { alertmanagerComponent } from './components/alertmanager';
@@ -13,6 +13,7 @@ import { KUBE_NODE_COMPONENTS, KUBERNETES_COMPONENTS, kubeNodeComponents } from 
 import { containerdName } from './components/kube-node-containerd';
 import { loadKubeNodeConfig } from './components/kube-node-config';
 import { temporalComponent } from './components/temporal';
+import { TEMPORAL_CLUSTER_COMPONENTS } from './components/temporal-cluster';
 import { tcpOpen, waitFor } from './probe';
 import { isAlive, livePid, stopDaemon } from './process';
 
@@ -48,23 +49,40 @@ function tailOfLog(path: string, lines = 15): string {
 export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent, configEtcdComponent];
 
 /**
- * Every component this stack knows: the core ones, the optional Kubernetes control plane and its
+ * Every component this stack knows: the Temporal cluster (first, so `dev down` stops its
+ * PostgreSQL after its services), the core ones, the optional Kubernetes control plane and its
  * real nodes, the optional others.
  */
-export const ALL_COMPONENTS: readonly Component[] = [...COMPONENTS, ...KUBERNETES_COMPONENTS, ...KUBE_NODE_COMPONENTS, ...OPTIONAL_COMPONENTS];
+export const ALL_COMPONENTS: readonly Component[] = [...TEMPORAL_CLUSTER_COMPONENTS, ...COMPONENTS, ...KUBERNETES_COMPONENTS, ...KUBE_NODE_COMPONENTS, ...OPTIONAL_COMPONENTS];
 
-/**
- * `kubeNodes`: how many real nodes to run with the control plane (0 = none; the CLI's default is
- * DEFAULT_KUBE_NODES); only with `kubernetes`.
- */
-export function selectComponents(names?: string[], opts: { kubernetes?: boolean; kubeNodes?: number } = {}): Component[] {
-  if (!names || names.length === 0) return [...COMPONENTS, ...(opts.kubernetes ? [...KUBERNETES_COMPONENTS, ...kubeNodeComponents(opts.kubeNodes ?? 0)] : [])];
+export interface StackSelection {
+  kubernetes?: boolean;
+  /** How many real nodes to run with the control plane (0 = none; the CLI's default is DEFAULT_KUBE_NODES); only with `kubernetes`. */
+  kubeNodes?: number;
+  /** The dev server (default) or the cluster on PostgreSQL, which takes its place and its ports. */
+  temporal?: TemporalMode;
+}
+
+/** The core components, with the cluster's in the dev server's place when asked for. */
+function coreComponents(temporal: TemporalMode = 'dev'): Component[] {
+  return temporal === 'cluster' ? [...TEMPORAL_CLUSTER_COMPONENTS, ...COMPONENTS.filter((c) => c !== temporalComponent)] : [...COMPONENTS];
+}
+
+/** `names` may say `temporal` for whichever Temporal the selection runs (the cluster's components, for a cluster). */
+export function selectComponents(names?: string[], opts: StackSelection = {}): Component[] {
+  if (!names || names.length === 0) return [...coreComponents(opts.temporal), ...(opts.kubernetes ? [...KUBERNETES_COMPONENTS, ...kubeNodeComponents(opts.kubeNodes ?? 0)] : [])];
   const known = new Map(ALL_COMPONENTS.map((c) => [c.name, c]));
-  return names.map((name) => {
+  return names.flatMap((name) => {
+    if (name === 'temporal' && opts.temporal === 'cluster') return [...TEMPORAL_CLUSTER_COMPONENTS];
     const component = known.get(name);
     if (!component) throw new Error(`unknown component "${name}"; known: ${[...known.keys()].join(', ')}`);
-    return component;
+    return [component];
   });
+}
+
+/** The cluster when this state dir runs any part of it or its last `dev up` chose it, else the dev server. */
+export function temporalModeInUse(config: StackConfig): TemporalMode {
+  return config.temporal.mode === 'cluster' || TEMPORAL_CLUSTER_COMPONENTS.some((c) => livePid(pidFile(config, c.name)) !== undefined) ? 'cluster' : 'dev';
 }
 
 async function bringUp(config: StackConfig, component: Component): Promise<Ownership> {
@@ -139,12 +157,15 @@ function kubeNodeRunning(config: StackConfig, index: number): boolean {
   return livePid(pidFile(config, node.name)) !== undefined || livePid(pidFile(config, containerdName(node))) !== undefined;
 }
 
-/** The core components, plus the Kubernetes ones (and the real nodes that run) when asked for or when this state dir runs them. */
-export function componentsInUse(config: StackConfig, opts: { kubernetes?: boolean; kubeNodes?: number } = {}): Component[] {
+/**
+ * The core components (with the Temporal this state dir runs), plus the Kubernetes ones (and the
+ * real nodes that run) when asked for or when this state dir runs them.
+ */
+export function componentsInUse(config: StackConfig, opts: StackSelection = {}): Component[] {
   const kubernetesRunning = KUBERNETES_COMPONENTS.some((c) => livePid(pidFile(config, c.name)) !== undefined);
   const optional = OPTIONAL_COMPONENTS.filter((c) => livePid(pidFile(config, c.name)) !== undefined);
   const nodes = KUBE_NODE_COMPONENTS.filter((_, i) => i < (opts.kubeNodes ?? 0) || kubeNodeRunning(config, i));
-  return [...selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning }), ...nodes, ...optional];
+  return [...selectComponents(undefined, { kubernetes: opts.kubernetes || kubernetesRunning, temporal: opts.temporal ?? temporalModeInUse(config) }), ...nodes, ...optional];
 }
 
 export async function stackStatus(config: StackConfig, components: Component[] = componentsInUse(config)): Promise<ComponentStatus[]> {

@@ -14,7 +14,7 @@ import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, type NativeConnectionOptions } from '@temporalio/worker';
 import { defaultArtifactStore } from '../activities/build';
 import { dataConverterFromEnv } from '../lib/payload-encryption';
-import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, temporalAddress } from '../dev/config';
+import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, temporalAddress, temporalConnectionOptions } from '../dev/config';
 import type { DockerEngine } from '../activities/config';
 import { createSluiceActivities } from './activities';
 import { dockerEngineFromEnv } from './adapters';
@@ -67,10 +67,13 @@ export function workerOptionsFrom(argv: string[], env: NodeJS.ProcessEnv = proce
   const connect = loadClientConnectConfig({ overrideEnvVars: Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)) });
   const metricsPort = Number(values['metrics-port'] ?? env.SLUICE_WORKER_METRICS_PORT ?? DEFAULT_METRICS_PORT);
   if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) throw new Error(`--metrics-port must be 0-65535, got ${values['metrics-port']}`);
+  const address = values.address ?? connect.connectionOptions.address ?? temporalAddress(stack);
+  // The embedded cluster's client certificate for its own address, when nothing else names TLS (as the CLI does).
+  const stackTls = address === temporalAddress(stack) && connect.connectionOptions.tls === undefined ? temporalConnectionOptions(stack).tls : undefined;
   return {
-    address: values.address ?? connect.connectionOptions.address ?? temporalAddress(stack),
+    address,
     namespace: values.namespace ?? connect.namespace ?? stack.temporal.namespace,
-    connection: connect.connectionOptions,
+    connection: { ...connect.connectionOptions, ...(stackTls ? { tls: stackTls } : {}) },
     taskQueue: values['task-queue'] ?? env.SLUICE_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     // Loopback only: the endpoint has no authentication.
     metricsHost: '127.0.0.1',

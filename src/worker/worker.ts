@@ -44,8 +44,20 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     // Workflows always call the release-metrics sink; without a registry to serve, it counts
     // into one nobody reads rather than logging an unregistered-sink error on every release.
     sinks: releaseMetricsSinks(options.metrics?.release ?? createReleaseMetrics(new Registry())),
-    // A release is rarely more than a handful of concurrent activities; keep the CPU for builds.
+    // Capacity, set on purpose (docs/temporal-cluster.md, "Several workers"). A release is rarely
+    // more than a handful of concurrent activities; keep the CPU for builds.
     maxConcurrentActivityTaskExecutions: 20,
+    // Workflow tasks of a release are short (decide, schedule, sleep): the SDK's 40 slots with 10
+    // pollers keep up with hundreds of releases on one worker.
+    maxConcurrentWorkflowTaskExecutions: 40,
+    maxConcurrentWorkflowTaskPolls: 10,
+    maxConcurrentActivityTaskPolls: 10,
+    // A release idles on timers for minutes between tasks; keeping it cached avoids a replay of its
+    // history on every wake-up. About 1 MB each, so 500 fit in half a gigabyte.
+    maxCachedWorkflows: 500,
+    // When a worker dies, its cached releases move to another worker after this (the SDK's 10 s
+    // would hold a rollback that long).
+    stickyQueueScheduleToStartTimeout: '3s',
     // Cancellation reaches an activity only with a heartbeat response; the SDK default throttle
     // (80% of the heartbeat timeout) would let an abort wait ~48 s for a running build.
     maxHeartbeatThrottleInterval: '2s',

@@ -8,7 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { buildBinary } from '../../src/activities/build/binary';
 import { createDeployActivities } from '../../src/activities/deploy';
 import { createRouter } from '../../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../../src/dev/config';
+import { prometheusUrl, temporalAddress, temporalConnectionOptions, type StackConfig } from '../../src/dev/config';
 import type { TargetRef } from '../../src/domain/ports';
 import { imageTagForVersion, type Release } from '../../src/domain/release';
 import { createSluiceActivities } from '../../src/worker/activities';
@@ -40,8 +40,12 @@ export interface CliWorker {
 
 export const VERSIONS = { v1: '1.0.0+aaaaaaa', v2: '2.0.0+bbbbbbb', bad: '2.1.0-bad+ccccccc' } as const;
 
-/** `dataConverter`: the worker's payload encryption (the CLI children then need the same keys file). */
-export async function startCliWorker(options: { dataConverter?: DataConverter } = {}): Promise<CliWorker> {
+/**
+ * `dataConverter`: the worker's payload encryption (the CLI children then need the same keys file).
+ * `temporal`: another stack's Temporal than the shared one (the cluster test's); `env` then points
+ * the CLI children at it too, with its mTLS files, as a user's shell would.
+ */
+export async function startCliWorker(options: { dataConverter?: DataConverter; temporal?: StackConfig } = {}): Promise<CliWorker> {
   try {
     // Worker INFO lines would drown the test report.
     Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -65,11 +69,12 @@ export async function startCliWorker(options: { dataConverter?: DataConverter } 
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
   });
-  const connection = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const temporal = options.temporal ?? stack;
+  const connection = await NativeConnection.connect(temporalConnectionOptions(temporal));
   const taskQueue = uniqueName('cli');
   const worker: Worker = await createWorker({
     connection,
-    namespace: stack.temporal.namespace,
+    namespace: temporal.temporal.namespace,
     taskQueue,
     activities,
     workflowBundle: await workflowBundle(),
@@ -89,7 +94,7 @@ export async function startCliWorker(options: { dataConverter?: DataConverter } 
     taskQueue,
     artifactStore,
     binaryOf,
-    env: { SLUICE_TASK_QUEUE: taskQueue, SLUICE_ARTIFACT_STORE: artifactStore },
+    env: { SLUICE_TASK_QUEUE: taskQueue, SLUICE_ARTIFACT_STORE: artifactStore, ...(options.temporal ? temporalEnv(options.temporal) : {}) },
     async seedStable(service, environment, version) {
       // Each service retains its own real builds (the Go build cache makes the repeats quick).
       for (const v of Object.values(VERSIONS)) {
@@ -133,6 +138,16 @@ export async function startCliWorker(options: { dataConverter?: DataConverter } 
       rmSync(dir, { recursive: true, force: true });
       rmSync(artifactStore, { recursive: true, force: true });
     },
+  };
+}
+
+/** The variables a user's shell sets to reach `config`'s Temporal (with the cluster's mTLS files). */
+function temporalEnv(config: StackConfig): NodeJS.ProcessEnv {
+  const tls = config.temporal.tls;
+  return {
+    TEMPORAL_ADDRESS: temporalAddress(config),
+    TEMPORAL_NAMESPACE: config.temporal.namespace,
+    ...(tls ? { TEMPORAL_TLS_CERT: tls.cert, TEMPORAL_TLS_KEY: tls.key, TEMPORAL_TLS_CA: tls.ca } : {}),
   };
 }
 

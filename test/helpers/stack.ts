@@ -1,9 +1,10 @@
 import Docker from 'dockerode';
 import { Connection, Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { packageRoot } from '../../src/lib/paths';
 import { adapterCatalogue } from '../../src/activities/catalogue';
 import type { AdapterConfig } from '../../src/activities/config';
-import { loadStackConfig, temporalAddress, type StackConfig } from '../../src/dev/config';
+import { loadStackConfig, temporalConnectionOptions, type StackConfig } from '../../src/dev/config';
 import { adapterConfigFromStack } from '../../src/worker/adapters';
 
 /** The shared embedded stack every end-to-end test talks to (started by scripts/test.sh). */
@@ -22,9 +23,10 @@ export function dockerClient(): Docker {
   return new Docker({ socketPath: stack.docker.socket });
 }
 
-export async function temporalClient(): Promise<{ client: Client; connection: Connection }> {
-  const connection = await Connection.connect({ address: temporalAddress(stack) });
-  return { client: new Client({ connection, namespace: stack.temporal.namespace }), connection };
+/** A client of the shared stack's Temporal, or of `config`'s (the cluster test's, with its mTLS). */
+export async function temporalClient(config: StackConfig = stack, options: { dataConverter?: DataConverter } = {}): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  return { client: new Client({ connection, namespace: config.temporal.namespace, ...options }), connection };
 }
 
 /** A name no other test (or earlier run) uses: lowercase, safe for Docker, HAProxy and Temporal ids. */

@@ -1,11 +1,12 @@
 /**
  * The body every test worker process shares: a Temporal runtime, a connection to the stack, one
  * worker on the test's task queue that hands its workflows on quickly once it is gone (sticky
- * timeout 1 s), `ready` on stdout, and a non-zero exit on any start error. Each entry point only
+ * timeout 1 s), payload encryption when SLUICE_CODEC_KEYS_FILE is set, `ready` on stdout, and a non-zero exit on any start error. Each entry point only
  * says which activities its worker runs, so a test can SIGKILL one mid-release and start another.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { loadStackConfig, temporalAddress, type StackConfig } from '../../src/dev/config';
+import { loadStackConfig, temporalConnectionOptions, type StackConfig } from '../../src/dev/config';
+import { dataConverterFromEnv } from '../../src/lib/payload-encryption';
 import { createWorker } from '../../src/worker/worker';
 
 export interface TestWorkerSpec {
@@ -19,7 +20,7 @@ export function runTestWorkerProcess(spec: TestWorkerSpec): void {
   const main = async (): Promise<void> => {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const config = loadStackConfig();
-    const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+    const connection = await NativeConnection.connect(temporalConnectionOptions(config));
     const worker = await createWorker({
       connection,
       namespace: config.temporal.namespace,
@@ -27,6 +28,8 @@ export function runTestWorkerProcess(spec: TestWorkerSpec): void {
       activities: spec.activities(config),
       identity: `${spec.identity}-${process.pid}`,
       overrides: { stickyQueueScheduleToStartTimeout: '1s' },
+      // Payload encryption as the production worker does it, when the test names a keys file.
+      dataConverter: dataConverterFromEnv(process.env),
     });
     process.stdout.write('ready\n');
     await worker.run();

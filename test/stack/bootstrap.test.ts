@@ -65,7 +65,7 @@ test('pieces already in place start nothing; an unknown piece or purpose is a us
   const unknownPiece = await bootstrap(['test', '--only', 'tempral'], { SLUICE_CACHE_DIR: cache });
   assert.equal(unknownPiece.code, 2);
   assert.match(unknownPiece.stderr, /no piece named tempral/);
-  assert.match(unknownPiece.stderr, /^usage: bash scripts\/bootstrap\.sh \[demo\|test\] \[--only apt,temporal,kubernetes,node,compose-schema\]$/m);
+  assert.match(unknownPiece.stderr, /^usage: bash scripts\/bootstrap\.sh \[demo\|test\] \[--only apt,temporal,temporal-cluster,kubernetes,node,compose-schema\]$/m);
   const unknownPurpose = await bootstrap(['production'], { SLUICE_CACHE_DIR: cache });
   assert.equal(unknownPurpose.code, 2);
   assert.match(unknownPurpose.stderr, /^usage:/m);

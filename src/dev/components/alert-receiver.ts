@@ -26,7 +26,7 @@ export function ensureReceiverToken(config: StackConfig): string {
   return file;
 }
 
-/** `sluice` arguments of the receiver: loopback, the token file, the stack's Temporal. */
+/** `sluice` arguments of the receiver: loopback, the token file, the stack's Temporal (with the cluster's client certificate). */
 function receiverArgs(config: StackConfig): string[] {
   return [
     'alerts',
@@ -39,6 +39,8 @@ function receiverArgs(config: StackConfig): string[] {
     temporalAddress(config),
     '--namespace',
     config.temporal.namespace,
+    // The cluster's mTLS (its files are made by the cluster's first start; read on first use).
+    ...(config.temporal.tls ? ['--tls-cert', config.temporal.tls.cert, '--tls-key', config.temporal.tls.key, '--tls-ca', config.temporal.tls.ca] : []),
   ];
 }
 
@@ -57,7 +59,7 @@ export const alertReceiverComponent: Component = {
   daemonArgs: receiverArgs,
   async start(config: StackConfig) {
     ensureReceiverToken(config);
-    // The stack's Temporal is plaintext on loopback: a TLS or API-key setting of the caller's shell must not leak in.
+    // Only the stack's own Temporal settings (above): a TLS or API-key setting of the caller's shell must not leak in.
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_')));
     const args = [join(packageRoot(), 'bin', 'sluice.js'), ...receiverArgs(config)];
     spawnDaemon({ command: process.execPath, args, env, logFile: logFile(config, 'alert-receiver'), pidFile: pidFile(config, 'alert-receiver') });

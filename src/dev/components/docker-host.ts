@@ -7,6 +7,7 @@ import { BOOTSTRAP_HINT, findExecutable } from '../component';
 import { httpOk, tcpOpen, waitFor } from '../probe';
 import { livePid, spawnDaemon, stopDaemon } from '../process';
 import { privateEngineArgs } from './dockerd';
+import { ensureLeafCertificate, ensureLocalCa } from '../local-ca';
 
 const execFileAsync = promisify(execFile);
 
@@ -193,39 +194,6 @@ function commandLine(pid: number): string {
   }
 }
 
-async function openssl(args: string[], cwd: string): Promise<void> {
-  await execFileAsync('openssl', args, { cwd });
-}
-
-const EC = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650'];
-
-/** A leaf certificate signed by the host's CA: the engine's (serverAuth) or the client's (clientAuth). */
-async function issue(tls: string, out: { cert: string; key: string }, subject: string, ext: string[]): Promise<void> {
-  await openssl(
-    [
-      'req',
-      '-x509',
-      '-CA',
-      join(tls, 'ca.pem'),
-      '-CAkey',
-      join(tls, 'ca-key.pem'),
-      ...EC,
-      '-keyout',
-      out.key,
-      '-out',
-      out.cert,
-      '-subj',
-      subject,
-      '-addext',
-      'basicConstraints=critical,CA:FALSE',
-      '-addext',
-      'keyUsage=critical,digitalSignature',
-      ...ext.flatMap((e) => ['-addext', e]),
-    ],
-    tls,
-  );
-}
-
 /**
  * The host's CA, the engine's certificate (SAN IP:<address>) and one client certificate, made once
  * with openssl and kept; the engine's certificate is made again if the address changed. Every
@@ -235,36 +203,18 @@ export async function ensureDockerHostCertificates(paths: DockerHostPaths, name:
   const tls = paths.serverTlsDir;
   const client = paths.clientCertDir;
   for (const dir of [tls, client]) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const caFresh = !existsSync(join(tls, 'ca.pem')) || !existsSync(join(tls, 'ca-key.pem'));
-  if (caFresh) {
-    await openssl(
-      [
-        'req',
-        '-x509',
-        ...EC,
-        '-keyout',
-        'ca-key.pem',
-        '-out',
-        'ca.pem',
-        '-subj',
-        `/CN=sluice-docker-host-${name}-ca`,
-        '-addext',
-        'basicConstraints=critical,CA:TRUE',
-        '-addext',
-        'keyUsage=critical,keyCertSign,cRLSign',
-      ],
-      tls,
-    );
-  }
+  const ca = { cert: join(tls, 'ca.pem'), key: join(tls, 'ca-key.pem') };
+  const caFresh = await ensureLocalCa(ca, `sluice-docker-host-${name}-ca`);
   const addressFile = join(tls, 'server-address');
   const addressChanged = !existsSync(addressFile) || readFileSync(addressFile, 'utf8').trim() !== address;
-  if (caFresh || addressChanged || !existsSync(join(tls, 'server-cert.pem')) || !existsSync(join(tls, 'server-key.pem'))) {
-    await issue(tls, { cert: join(tls, 'server-cert.pem'), key: join(tls, 'server-key.pem') }, `/CN=${name}`, [`subjectAltName=IP:${address}`, 'extendedKeyUsage=serverAuth']);
-    writeFileSync(addressFile, `${address}\n`);
-  }
-  if (caFresh || !existsSync(join(client, 'cert.pem')) || !existsSync(join(client, 'key.pem'))) {
-    await issue(tls, { cert: join(client, 'cert.pem'), key: join(client, 'key.pem') }, '/CN=sluice', ['extendedKeyUsage=clientAuth']);
-  }
+  await ensureLeafCertificate(
+    ca,
+    { cert: join(tls, 'server-cert.pem'), key: join(tls, 'server-key.pem') },
+    { commonName: name, sans: [`IP:${address}`], usages: ['serverAuth'] },
+    caFresh || addressChanged,
+  );
+  writeFileSync(addressFile, `${address}\n`);
+  await ensureLeafCertificate(ca, { cert: join(client, 'cert.pem'), key: join(client, 'key.pem') }, { commonName: 'sluice', usages: ['clientAuth'] }, caFresh);
   copyFileSync(join(tls, 'ca.pem'), join(client, 'ca.pem'));
   for (const dir of [tls, client]) for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o600);
 }

@@ -1,12 +1,9 @@
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { stringify } from 'yaml';
+import { ensureLeafCertificate, ensureLocalCa } from '../local-ca';
 import { apiserverUrl, type KubeStackConfig } from './kube-config';
 import { MAX_KUBE_NODES, kubeNodeName } from './kube-node-config';
-
-const execFileAsync = promisify(execFile);
 
 /**
  * The identities of the local control plane. Static bearer tokens keep it simple (no client
@@ -44,61 +41,21 @@ function identities(): Map<Identity, { user: string; groups: readonly string[] }
 
 type Tokens = Partial<Record<Identity, string>>;
 
-async function openssl(args: string[], cwd: string): Promise<void> {
-  await execFileAsync('openssl', args, { cwd });
-}
-
 /** A CA plus a serving certificate for 127.0.0.1/localhost, made once and kept in the state dir. */
 async function ensureCertificates(kube: KubeStackConfig): Promise<void> {
   const { pki } = kube;
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650'];
-  if (!existsSync(pki.caCert) || !existsSync(pki.caKey)) {
-    await openssl(
-      [
-        'req',
-        '-x509',
-        ...ec,
-        '-keyout',
-        pki.caKey,
-        '-out',
-        pki.caCert,
-        '-subj',
-        '/CN=sluice-local-kubernetes-ca',
-        '-addext',
-        'basicConstraints=critical,CA:TRUE',
-        '-addext',
-        'keyUsage=critical,keyCertSign,cRLSign',
-      ],
-      pki.dir,
-    );
-  }
-  if (!existsSync(pki.servingCert) || !existsSync(pki.servingKey)) {
-    const sans = ['IP:127.0.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc'];
-    await openssl(
-      [
-        'req',
-        '-x509',
-        '-CA',
-        pki.caCert,
-        '-CAkey',
-        pki.caKey,
-        ...ec,
-        '-keyout',
-        pki.servingKey,
-        '-out',
-        pki.servingCert,
-        '-subj',
-        '/CN=kube-apiserver',
-        '-addext',
-        `subjectAltName=${sans.join(',')}`,
-        '-addext',
-        'basicConstraints=critical,CA:FALSE',
-        '-addext',
-        'extendedKeyUsage=serverAuth',
-      ],
-      pki.dir,
-    );
-  }
+  const ca = { cert: pki.caCert, key: pki.caKey };
+  const caFresh = await ensureLocalCa(ca, 'sluice-local-kubernetes-ca');
+  await ensureLeafCertificate(
+    ca,
+    { cert: pki.servingCert, key: pki.servingKey },
+    {
+      commonName: 'kube-apiserver',
+      sans: ['IP:127.0.0.1', 'DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', 'DNS:kubernetes.default.svc'],
+      usages: ['serverAuth'],
+    },
+    caFresh,
+  );
   if (!existsSync(pki.saKey) || !existsSync(pki.saPub)) {
     // Service-account tokens are signed by the API server and verified with the public half.
     const pair = generateKeyPairSync('rsa', {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import { SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, TEMPORAL_CLI_VERSION, temporalAddress, temporalUiUrl, type StackConfig } from '../config';
+import { SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, TEMPORAL_CLI_VERSION, temporalAddress, temporalConnectionOptions, temporalUiUrl, type StackConfig } from '../config';
 import { BOOTSTRAP_HINT, MissingDependencyError, logFile, pidFile, type Component } from '../component';
 import { httpOk, tcpOpen } from '../probe';
 import { spawnDaemon } from '../process';
@@ -21,8 +21,9 @@ const INDEXED_VALUE_TYPE = {
   Int: proto.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,
 } as const;
 
-async function registerSearchAttributes(config: StackConfig): Promise<void> {
-  const connection = await Connection.connect({ address: temporalAddress(config) });
+/** Sluice's search attributes on the stack's namespace (the dev server's or the cluster's). */
+export async function registerSearchAttributes(config: StackConfig): Promise<void> {
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const namespace = config.temporal.namespace;
     const existing = await connection.operatorService.listSearchAttributes({ namespace });

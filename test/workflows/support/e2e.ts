@@ -13,7 +13,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { Client, Connection } from '@temporalio/client';
 import { createDeployActivities } from '../../../src/activities/deploy';
 import { createRouter } from '../../../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../../../src/dev/config';
+import { prometheusUrl, temporalConnectionOptions } from '../../../src/dev/config';
 import type { TargetRef } from '../../../src/domain/ports';
 import { commitFromVersion, imageTagForVersion, type Release } from '../../../src/domain/release';
 import { createSluiceActivities } from '../../../src/worker/activities';
@@ -53,7 +53,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
   const dir = mkdtempSync(join(tmpdir(), `sluice-${prefix}-`));
   const docker = new Docker({ socketPath: stack.docker.socket });
   const { client, connection }: { client: Client; connection: Connection } = await temporalClient();
-  const native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const native = await NativeConnection.connect(temporalConnectionOptions(stack));
   const logger = options.logger ?? pino({ level: 'warn' });
   const activities = createSluiceActivities({
     docker,

@@ -1,0 +1,236 @@
+/**
+ * `sluice dev up --temporal cluster` for real: Temporal v1.32 built from source as four separate
+ * processes (frontend, history, matching, system worker) on Debian's PostgreSQL, with its Web UI,
+ * on ports of its own beside the shared stack. A real release goes through it with payload
+ * encryption on, and three releases at once survive kill -9 of the history process and of one of
+ * their two workers.
+ */
+import assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { pidFile } from '../../src/dev/component';
+import { loadStackConfig, temporalAddress, temporalUiUrl } from '../../src/dev/config';
+import { loadTemporalClusterConfig, TEMPORAL_SERVICES } from '../../src/dev/components/temporal-cluster/config';
+import { TEMPORAL_CLUSTER_COMPONENTS } from '../../src/dev/components/temporal-cluster';
+import { postgresPassword } from '../../src/dev/components/temporal-cluster/password';
+import { livePid } from '../../src/dev/process';
+import { settleDeployment } from '../../src/domain/result';
+import { dataConverterFromEnv } from '../../src/lib/payload-encryption';
+import type { deployWorkflow } from '../../src/workflows';
+import { statusQuery } from '../../src/workflows/definitions';
+import { deployWorkflowId } from '../../src/workflows/ids';
+import { embeddedStackDefaults } from '../../src/cli/context';
+import { resolveConnectionSettings } from '../../src/client/settings';
+import { workerOptionsFrom } from '../../src/worker/main';
+import { describeResult, runCli, specDir } from '../cli/helpers';
+import { fixtureSpec, startCliWorker, VERSIONS, type CliWorker } from '../cli/worker-fixture';
+import { killHard, spawnNode, waitForLine } from '../helpers/child';
+import { eventually, temporalClient, uniqueName } from '../helpers/stack';
+import { readCalls, readState, writeState } from '../workflows/support/file-target';
+import { release, spec } from '../workflows/support/harness';
+import { startHealthServer } from '../workflows/support/health-server';
+
+/** Below the ephemeral range the tests' freePort draws from, and apart from the shared stack's. */
+const PORTS = { SLUICE_TEMPORAL_PORT: '27233', SLUICE_TEMPORAL_UI_PORT: '28233', SLUICE_TEMPORAL_POSTGRES_PORT: '25432' };
+const CLUSTER_NAMES = TEMPORAL_CLUSTER_COMPONENTS.map((c) => c.name);
+
+describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
+  const keysDir = mkdtempSync(join(tmpdir(), 'sluice-cluster-keys-'));
+  const keysFile = join(keysDir, 'keys.json');
+  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_STATE_DIR: stateDir, ...PORTS };
+  // Read again once `dev up --temporal cluster` has recorded the mode: the config then has the cluster's mTLS files.
+  let config = loadStackConfig(env);
+  const cluster = loadTemporalClusterConfig(config, env);
+  const children: ChildProcess[] = [];
+  let connection: Connection;
+  let client: Client;
+
+  const devUp = async (): Promise<Record<string, string>> => {
+    const up = await runCli(['dev', 'up', '--temporal', 'cluster', '--only', 'temporal', '--output', 'json'], { env, timeoutMs: 600_000 });
+    assert.equal(up.code, 0, describeResult(up));
+    return JSON.parse(up.stdout) as Record<string, string>;
+  };
+
+  before(async () => {
+    const made = await runCli(['codec', 'keygen', '--file', keysFile, '--id', 'k1']);
+    assert.equal(made.code, 0, describeResult(made));
+    const first = await devUp();
+    assert.deepEqual(first, Object.fromEntries(CLUSTER_NAMES.map((n) => [n, 'started'])));
+    config = loadStackConfig(env);
+    assert.equal(config.temporal.mode, 'cluster');
+    ({ client, connection } = await temporalClient(config, { dataConverter: dataConverterFromEnv({ SLUICE_CODEC_KEYS_FILE: keysFile }) }));
+  });
+
+  after(async () => {
+    await Promise.all(children.map(killHard));
+    await connection?.close();
+    const down = await runCli(['dev', 'down'], { env });
+    assert.equal(down.code, 0, describeResult(down));
+    rmSync(stateDir, { recursive: true, force: true });
+    rmSync(keysDir, { recursive: true, force: true });
+    // As root the database lives outside the state dir (PostgreSQL will not run as root).
+    rmSync(dirname(cluster.postgres.dataDir), { recursive: true, force: true });
+  });
+
+  test('four server processes on PostgreSQL with several history shards, mTLS only; dev up again reuses them; the password is in no file the server reads', async () => {
+    const info = await connection.workflowService.getClusterInfo({});
+    assert.equal(info.persistenceStore, 'postgres12');
+    assert.equal(info.visibilityStore, 'postgres12');
+    assert.equal(info.historyShardCount, cluster.numHistoryShards);
+    assert.ok(cluster.numHistoryShards > 1);
+    const pids = CLUSTER_NAMES.map((name) => livePid(pidFile(config, name)));
+    assert.ok(
+      pids.every((p) => p !== undefined),
+      `every component runs: ${CLUSTER_NAMES.join(', ')}`,
+    );
+    assert.equal(new Set(pids).size, pids.length, 'each its own process');
+    for (const service of TEMPORAL_SERVICES) {
+      const name = service === 'worker' ? 'temporal-system-worker' : `temporal-${service}`;
+      const cmdline = readFileSync(`/proc/${livePid(pidFile(config, name))}/cmdline`, 'utf8')
+        .split('\0')
+        .filter(Boolean);
+      assert.deepEqual(cmdline.slice(-2), ['--service', service]);
+    }
+
+    const again = await devUp();
+    assert.deepEqual(again, Object.fromEntries(CLUSTER_NAMES.map((n) => [n, 'reused-own'])));
+    const status = await runCli(['dev', 'status', '--output', 'json'], { env });
+    const rows = JSON.parse(status.stdout) as { name: string; healthy: boolean }[];
+    for (const name of CLUSTER_NAMES) assert.equal(rows.find((r) => r.name === name)?.healthy, true, `${name} healthy in dev status`);
+    assert.ok(!rows.some((r) => r.name === 'temporal'), 'the dev server is not part of a cluster stack');
+
+    // mTLS: neither plaintext nor TLS without a client certificate gets an answer.
+    const refused = async (tls: false | { serverRootCACertificate: Buffer }) => {
+      const bare = await Connection.connect({ address: temporalAddress(config), tls, connectTimeout: 3000 }).catch((err: Error) => err);
+      if (bare instanceof Error) return true;
+      try {
+        await bare.workflowService.getSystemInfo({});
+        return false;
+      } catch {
+        return true;
+      } finally {
+        await bare.close();
+      }
+    };
+    assert.ok(await refused(false), 'plaintext is refused');
+    assert.ok(await refused({ serverRootCACertificate: readFileSync(config.temporal.tls!.ca) }), 'TLS without a client certificate is refused');
+
+    // Clients of the state dir get its certificate for its own address only, and only while nothing else names TLS settings.
+    const defaults = embeddedStackDefaults(env).connection;
+    assert.deepEqual(resolveConnectionSettings({}, {}, defaults).tls, config.temporal.tls);
+    assert.deepEqual(resolveConnectionSettings({}, { TEMPORAL_TLS_CA: '/etc/ssl/other-ca.pem' }, defaults).tls, {
+      ca: '/etc/ssl/other-ca.pem',
+      cert: undefined,
+      key: undefined,
+      serverName: undefined,
+    });
+    assert.equal(resolveConnectionSettings({ address: '127.0.0.1:7233' }, {}, defaults).tls, false);
+    assert.equal(resolveConnectionSettings({ tls: false }, {}, defaults).tls, false);
+    assert.ok(workerOptionsFrom([], env).connection.tls, 'the worker too');
+    assert.equal(workerOptionsFrom(['--address', '127.0.0.1:7233'], env).connection.tls, undefined);
+
+    const password = postgresPassword(cluster);
+    assert.ok(!readFileSync(cluster.serverConfigFile, 'utf8').includes(password));
+    for (const name of CLUSTER_NAMES) assert.ok(!readFileSync(join(stateDir, 'logs', `${name}.log`), 'utf8').includes(password), `${name}'s log`);
+  });
+
+  test('a real release goes through the cluster with payload encryption on, and its Web UI lists it', async () => {
+    let w: CliWorker | undefined;
+    try {
+      w = await startCliWorker({ temporal: config, dataConverter: dataConverterFromEnv({ SLUICE_CODEC_KEYS_FILE: keysFile }) });
+      const service = uniqueName('cluster');
+      await w.seedStable(service, 'production', VERSIONS.v1);
+      const d = specDir(fixtureSpec(w, service, VERSIONS.v2, '[ { setWeight: 50 }, { analysis: { window: 1s } }, { setWeight: 100 } ]'));
+      try {
+        const r = await runCli(['deploy', '--wait'], { env: { ...w.env, SLUICE_CODEC_KEYS_FILE: keysFile }, cwd: d.dir });
+        assert.equal(r.code, 0, describeResult(r));
+        assert.match(r.stdout, /promoted/);
+      } finally {
+        d.remove();
+      }
+      const workflowId = `deploy/${service}/production`;
+      // A person's shell after `dev up --temporal cluster` names no Temporal setting: the CLI finds
+      // the state dir's client certificate for the stack's own address.
+      const status = await runCli(['status', service, 'production', '--output', 'json'], { env: { ...env, SLUICE_CODEC_KEYS_FILE: keysFile } });
+      assert.equal(status.code, 0, describeResult(status));
+      assert.equal((JSON.parse(status.stdout) as { result: { outcome: string } }).result.outcome, 'promoted');
+      const history = await new Client({ connection, namespace: config.temporal.namespace }).workflow.getHandle(workflowId).fetchHistory();
+      const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+      assert.ok(raw.includes('binary/encrypted') && !raw.includes('binaryPath'), 'the cluster stores ciphertext only');
+
+      const answer = await fetch(`${temporalUiUrl(config)}/api/v1/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`);
+      assert.equal(answer.status, 200);
+      const listed = (await answer.json()) as { executions?: { execution?: { workflowId?: string } }[] };
+      assert.deepEqual(
+        listed.executions?.map((e) => e.execution?.workflowId),
+        [workflowId],
+      );
+    } finally {
+      await w?.close();
+    }
+  });
+
+  test('three releases at once finish correctly after kill -9 of the history process and of one of their two workers', async () => {
+    const health = await startHealthServer();
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-cluster-crash-'));
+    try {
+      const taskQueue = uniqueName('cluster-crash');
+      const entry = require.resolve('../workflows/support/worker-process');
+      const workerEnv = { ...env, SLUICE_CODEC_KEYS_FILE: keysFile };
+      const workers = [spawnNode(entry, [taskQueue, dir, health.base], workerEnv), spawnNode(entry, [taskQueue, dir, health.base], workerEnv)];
+      children.push(...workers);
+      await Promise.all(workers.map((w) => waitForLine(w, 'ready', 120000)));
+
+      const services = [1, 2, 3].map(() => uniqueName('cc').slice(0, 40));
+      const handles = await Promise.all(
+        services.map((service) => {
+          writeState(dir, service, 'test', { stable: release(service, '1.0.0+aaaaaaa'), canary: null, preview: null, warm: [] });
+          const s = spec(service, '2.0.0+bbbbbbb', {
+            strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { analysis: { window: '8s' } }, { setWeight: 60 }], scaleDownDelay: '1s' },
+            healthCheck: { interval: '300ms', failureThreshold: 3, timeout: '1s' },
+          });
+          return client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue, workflowId: deployWorkflowId(service, 'test'), args: [s] });
+        }),
+      );
+      await eventually(
+        'every release to be in its health window',
+        async () => {
+          const states = await Promise.all(handles.map((h) => h.query(statusQuery)));
+          return states.every((st) => st.phase === 'analysing' && st.lastCheck?.ok) ? states : undefined;
+        },
+        120000,
+        200,
+      );
+
+      const historyPid = livePid(pidFile(config, 'temporal-history'));
+      assert.ok(historyPid);
+      process.kill(historyPid, 'SIGKILL');
+      await killHard(workers[0]!);
+      // The survivor keeps the releases' workflows; history comes back by the same command a person runs.
+      await new Promise((r) => setTimeout(r, 1500));
+      const restarted = await devUp();
+      assert.equal(restarted['temporal-history'], 'started');
+      assert.notEqual(livePid(pidFile(config, 'temporal-history')), historyPid);
+
+      const results = await Promise.all(handles.map((h) => settleDeployment(h.result())));
+      for (const [i, res] of results.entries()) {
+        const service = services[i]!;
+        assert.equal(res.outcome, 'promoted', `${service}: ${res.message}`);
+        assert.equal(readState(dir, service, 'test').stable?.version, '2.0.0+bbbbbbb');
+        const weights = readCalls(dir, service)
+          .filter((c) => c.name === 'setTrafficWeight')
+          .map((c) => c.weight);
+        assert.deepEqual(weights, [20, 60], `${service}: each step ran exactly once`);
+      }
+    } finally {
+      await health.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
