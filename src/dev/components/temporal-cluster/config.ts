@@ -13,6 +13,9 @@ const BOOTSTRAP_CLUSTER_HINT = 'run `bash scripts/bootstrap.sh test --only apt,t
 export const TEMPORAL_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type TemporalService = (typeof TEMPORAL_SERVICES)[number];
 
+/** PostgreSQL's smallint, where Temporal's cluster_membership table keeps rpc_port. */
+const MAX_MEMBER_PORT = 32767;
+
 export interface ServicePorts {
   grpc: number;
   membership: number;
@@ -84,6 +87,14 @@ export function loadTemporalClusterConfig(stack: StackConfig, env: NodeJS.Proces
     TemporalService,
     ServicePorts
   >;
+  // The server records each member's port in a PostgreSQL smallint, and a service whose port does
+  // not fit dies at start ("out of range for type smallint"): say so before anything starts.
+  if (frontend < 301 || frontend + 10 > MAX_MEMBER_PORT) {
+    throw new Error(
+      `the Temporal cluster's ports follow SLUICE_TEMPORAL_PORT (${frontend}): frontend +1, +2, +6, +10, membership 300 below; ` +
+        `Temporal keeps member ports in a PostgreSQL smallint, so choose SLUICE_TEMPORAL_PORT between 301 and ${MAX_MEMBER_PORT - 10}`,
+    );
+  }
   const asRoot = process.getuid?.() === 0;
   const pgRunAs = asRoot ? localUser('postgres') : undefined;
   const stateKey = createHash('sha256').update(stack.stateDir).digest('hex').slice(0, 12);

@@ -132,6 +132,10 @@ function serviceComponent(service: TemporalService): Component {
       // Components start side by side: every service needs the store and its schema first.
       await waitFor('temporal-postgres', () => postgresReady(cluster), 60000, `see ${logFile(config, 'temporal-postgres')}`);
       await ensureSchema(cluster);
+      // On a new database the first service to start records the cluster's metadata; several
+      // at once race to insert it and the losers exit ("failed to initialize current cluster
+      // metadata"). The frontend goes first, the others once it answers.
+      if (service !== 'frontend') await waitFor('temporal-frontend', () => frontendHealthy(config), 60000, `see ${logFile(config, 'temporal-frontend')}`);
       spawnDaemon({
         command: bin,
         args: ['--config-file', cluster.serverConfigFile, '--allow-no-auth', 'start', '--service', service],
