@@ -68,7 +68,7 @@ async function main(): Promise<void> {
         const ref: TargetRef = {
           service: `${base}-s${s}`,
           environment: `env${e}`,
-          target: { kind: 'process', settings: { stateDir: join(dir, 'processes'), basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 30000 } },
+          target: { kind: 'process', settings: { stateDir: join(dir, 'processes', `s${s}-e${e}`), basePort, env: FAST_STOP_ENV, stopTimeoutMs: 5000, readyTimeoutMs: 30000 } },
           router: { kind: 'haproxy', settings: { listenPort: await freePort(), drainTimeoutMs: 500 } },
         };
         lanes.push({ ref, basePort });
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\n${lanes.length} releases at once (${services} services × ${environments} environments), 2 workers, Temporal ${info.serverVersion} on ${info.persistenceStore}:\n` +
         `  first releases (v1): wall ${(first.wallMs / 1000).toFixed(1)} s; ${summary('per release', first.perRelease)}\n` +
-        `  canary releases (v1 → v2, 50% → 100%, 2 s health window): wall ${(second.wallMs / 1000).toFixed(1)} s; ${summary('per release', second.perRelease)}\n` +
+        `  canary releases (v1 → v2, 50% → 100%): wall ${(second.wallMs / 1000).toFixed(1)} s; ${summary('per release', second.perRelease)}\n` +
         `  all ${lanes.length * 2} promoted; every router sends traffic only to its own service's instances\n`,
     );
   } finally {

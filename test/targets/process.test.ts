@@ -182,6 +182,19 @@ test('process target without a proxy: stop old, start new on the same port, roll
   );
 });
 
+test("a state dir is one service's: another service pointed at it is refused and stops nothing", async () => {
+  const { ref, target, v1 } = await setup('none');
+  const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
+  await acts.deployCandidate({ ...ref, release: v1, role: 'canary' });
+  const before = await running(target, ref);
+  assert.equal(before.length, 1);
+  const intruder = { ...ref, service: uniqueName('tgt-proc-other'), workflowId: 'test/other' };
+  const refused = (err: { type?: string; message?: string }) => err.type === ErrorType.InvalidTargetSettings && /belongs to/.test(err.message ?? '');
+  await assert.rejects(acts.deployCandidate({ ...intruder, release: { ...v1, service: intruder.service }, role: 'canary' }), refused);
+  await assert.rejects(acts.removeCandidate({ ...intruder, release: { ...v1, service: intruder.service }, role: 'canary' }), refused);
+  assert.deepEqual(await running(target, ref), before, "the owner's process still runs");
+});
+
 test('fault injection follows the release: releaseEnv reaches its instances, probeHealth sees it', async () => {
   const { ref, target, v1, v2 } = await setup('none');
   const settings = { ...ref.target.settings, releaseEnv: { [v2.version]: { FAULT_HEALTHZ_FAIL: 'true' } } };

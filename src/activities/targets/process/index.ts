@@ -11,6 +11,7 @@ import { waitForReady, waitPortFree } from '../readiness';
 import { configHash, EnvSettings, ReadinessSettings, instanceEnv, instanceSecrets, parseSettings, portLayout, PortSettings, safeName, slotPort } from '../settings';
 import type { ProcessRunner, ProcessState } from './runner';
 import { createProcessRunner } from './select-runner';
+import { claimStateDir } from './state-dir-owner';
 import { ProcessSupervisor } from './supervisor-setting';
 import {
   endpointsOf,
@@ -56,8 +57,11 @@ export class ProcessTarget implements Target {
     this.settings = parseSettings(ProcessTargetSettings, rawSettings, 'process target');
   }
 
+  /** The scope's own directory; a shared one is refused (claimStateDir) before it is used. */
   private dir(scope: TargetScope): string {
-    return this.settings.stateDir ?? join(this.defaultStateRoot, 'processes', safeName(scope.service), safeName(scope.environment));
+    const dir = this.settings.stateDir ?? join(this.defaultStateRoot, 'processes', safeName(scope.service), safeName(scope.environment));
+    claimStateDir(dir, scope);
+    return dir;
   }
 
   private supervisor(scope: TargetScope): ProcessRunner {
