@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { isClientError } from '../client';
 import { packageVersion } from '../lib/paths';
 import { registerAlertsCommands } from './commands/alerts';
+import { registerApproverCommands } from './commands/approver';
 import { registerCodecCommands } from './commands/codec';
 import { registerConfigCommands } from './commands/config';
 import { registerControlCommands } from './commands/control';
@@ -52,6 +53,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerDevCommands(program);
   registerDeployCommand(program);
   registerControlCommands(program);
+  registerApproverCommands(program);
   registerRollbackCommand(program);
   registerDrillCommands(program);
   registerHistoryCommand(program);

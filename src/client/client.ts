@@ -46,9 +46,11 @@ import { watchDeployment, type WatchEvent, type WatchOptions } from './watch';
 import { abortRunningDrill, startDrill, type DrillStarted } from './drill';
 import type { DrillKind } from '../domain/drill';
 import type { ReleaseSpec } from '../domain/spec';
+import { BAKE_GATE, type ApprovalToken } from '../domain/approval';
 import { ErrorType } from '../domain/errors';
 import { COMMIT_TIME_MEMO } from '../lib/delivery-history';
 import { commitTimeOf } from './commit-time';
+import { signApproval, type ApproverKey } from './approver-key';
 
 export interface DeploymentHandleInfo {
   workflowId: string;
@@ -280,10 +282,20 @@ export class SluiceClient implements DeploymentReader {
     await this.withHandle(ref, (h) => h.signal(resumeSignal, by));
   }
 
-  /** Approves the gate the release waits at; the update's validator refuses when nothing awaits approval. */
-  async approve(ref: DeploymentRef, by = defaultActor()): Promise<ApprovalAck> {
+  /**
+   * Approves the gate the release waits at; the update's validator refuses when nothing awaits
+   * approval. With `key`, the approval is signed for the gate open now in the latest run and sent
+   * to that run only, as the key's owner (`by` must then be the key's name or left out).
+   */
+  async approve(ref: DeploymentRef, by?: string, options: { key?: ApproverKey } = {}): Promise<ApprovalAck> {
+    const key = options.key;
+    if (key && by !== undefined && by !== key.name) {
+      throw new SluiceClientError(ErrorType.ApproverKeyInvalid, `the key ${key.path} is ${key.name}'s; it cannot approve as ${by}`);
+    }
     try {
-      return await this.handle(ref).executeUpdate(approveUpdate, { args: [by] });
+      if (!key) return await this.handle(ref).executeUpdate(approveUpdate, { args: [by ?? defaultActor()] });
+      const { handle, token } = await this.signedApproval(ref, key);
+      return await handle.executeUpdate(approveUpdate, { args: [key.name, token] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) {
         const cause = err.cause as Error | undefined;
@@ -291,6 +303,20 @@ export class SluiceClient implements DeploymentReader {
       }
       throw await this.explainClosed(ref, err);
     }
+  }
+
+  /**
+   * The token for what awaits approval in the latest run, and a handle pinned to that run: a
+   * release started meanwhile gets nothing (its run id differs, and the token says so).
+   */
+  private async signedApproval(ref: DeploymentRef, key: ApproverKey): Promise<{ handle: WorkflowHandle; token: ApprovalToken }> {
+    const workflowId = this.workflowId(ref);
+    const { runId } = await this.handle(ref).describe();
+    const handle = this.temporal.workflow.getHandle(workflowId, runId);
+    const status = await handle.query(statusQuery);
+    const gate = status.awaitingApproval?.gate ?? (status.bake ? BAKE_GATE : undefined);
+    if (!gate) throw new SluiceClientError(ErrorType.RequestRejected, `approve refused by ${workflowId}: nothing awaits approval (phase ${status.phase})`);
+    return { handle, token: signApproval(key, { workflowId, runId, gate }) };
   }
 
   private async withHandle(ref: DeploymentRef, fn: (h: WorkflowHandle) => Promise<void>): Promise<void> {

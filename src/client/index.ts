@@ -28,4 +28,5 @@ export {
 export { listDrillHistory, drillHistoryQuery, type DrillHistoryEntry } from './drills/history';
 export { deliveryRecord, parseStatsWindow, StatsWindow, type StatsOptions } from './stats';
 export { commitTimeOf } from './commit-time';
+export { APPROVER_KEY_ENV, defaultApproverKeyDir, readApproverKey, signApproval, writeApproverKeyPair, type ApproverKey } from './approver-key';
 export { scheduleUiLink } from './links';

@@ -147,6 +147,20 @@ export const ErrorType = {
   CodecKeysInvalid: 'SluiceCodecKeysInvalid',
   /** A payload names a key the keys file does not hold, or does not decrypt with it. */
   CodecKeyUnknown: 'SluiceCodecKeyUnknown',
+
+  // --- Signed approvals (issue 17; docs/workflows.md "Who may approve") ------------------------------
+  /** An approve without a signature, to a gate with approvers, while the worker verifies approvals (SLUICE_APPROVER_KEYS). */
+  ApprovalUnsigned: 'SluiceApprovalUnsigned',
+  /** The approval's signature does not verify: another key, a tampered or malformed token, or one signed for another run or gate. */
+  ApprovalSignatureInvalid: 'SluiceApprovalSignatureInvalid',
+  /** The approval token was issued too long ago (or too far in the future): sign a fresh one. */
+  ApprovalExpired: 'SluiceApprovalExpired',
+  /** The worker's approver keys hold no public key for the name that signed. */
+  ApproverKeyUnknown: 'SluiceApproverKeyUnknown',
+  /** The worker's approver keys directory is missing, unreadable, or holds a file that is not an Ed25519 public key. */
+  ApproverKeysInvalid: 'SluiceApproverKeysInvalid',
+  /** The approver's own key file (sluice approve --key) is missing, readable by others, or not an Ed25519 private key. */
+  ApproverKeyInvalid: 'SluiceApproverKeyInvalid',
 } as const;
 export type ErrorType = (typeof ErrorType)[keyof typeof ErrorType];
 

@@ -40,6 +40,8 @@ export type EventType =
   | 'approval-requested'
   | 'approved'
   | 'approval-ignored'
+  /** An approve whose identity did not check out (unlisted name, bad or missing signature): refused. */
+  | 'approval-refused'
   | 'paused'
   | 'resumed'
   | 'abort-requested'

@@ -3,6 +3,7 @@
  * time that the factories implement the ports the workflows call (src/domain/ports.ts).
  */
 import type Docker from 'dockerode';
+import { APPROVER_KEYS_ENV, createApprovalActivities } from '../activities/approvals';
 import { createBuildActivities } from '../activities/build';
 import { createConfigActivities } from '../activities/config-sources';
 import { createDeployActivities } from '../activities/deploy';
@@ -14,6 +15,7 @@ import { createRegistryActivities } from '../activities/registry';
 import { createWorkflowsActivities } from '../activities/workflows';
 import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
+import type { ApprovalPort } from '../domain/approval';
 import type { NotifyPort } from '../domain/notifications';
 import type { BuildPort, ConfigPort, DeployPort, FleetPort, InstancesPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
 import type { AdapterConfig, DockerEngine } from '../activities/config';
@@ -106,7 +108,10 @@ export function createSluiceActivities(deps: ActivityDeps) {
   const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
   const fleet: FleetPort = createFleetActivities(adapters, deps.prometheusTargetsDir);
   const config: ConfigPort = createConfigActivities({ etcdEndpoints: adapters.configCentre?.etcdEndpoints ?? [] });
-  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows, ...fleet, ...config };
+  // Without SLUICE_APPROVER_KEYS approvals are taken by name, and the release log says so.
+  const keysDir = env[APPROVER_KEYS_ENV];
+  const approvals: ApprovalPort = createApprovalActivities(keysDir ? { keysDir } : {});
+  const activities = { ...build, ...registry, ...deploy, ...metrics, ...load, ...notify, ...workflows, ...fleet, ...config, ...approvals };
   void buildPort;
   void registryPort;
   return activities satisfies SluiceActivities;

@@ -12,6 +12,7 @@ import Docker from 'dockerode';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, Runtime, type NativeConnectionOptions } from '@temporalio/worker';
+import { APPROVER_KEYS_ENV, readApproverKeys } from '../activities/approvals';
 import { defaultArtifactStore } from '../activities/build';
 import { dataConverterFromEnv } from '../lib/payload-encryption';
 import { loadStackConfig, prometheusUrl, SEARCH_ATTRIBUTE_TYPES, SEARCH_ATTRIBUTES, temporalAddress, temporalConnectionOptions } from '../dev/config';
@@ -138,6 +139,9 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
   Runtime.install({ logger: temporalLogger(logger), telemetryOptions: coreTelemetryOptions(core) });
   // Read before connecting: a bad keys file stops the worker at once, by name.
   const dataConverter = dataConverterFromEnv(process.env);
+  // Likewise a broken approver keys directory: refused now, not at the first approval.
+  const approverKeysDir = process.env[APPROVER_KEYS_ENV];
+  const approverKeys = approverKeysDir ? readApproverKeys(approverKeysDir).size : undefined;
   const visibility = await clientConnection(options.address, options.connection);
   const visibilityClient = new Client({ connection: visibility, namespace: options.namespace, ...(dataConverter ? { dataConverter } : {}) });
   const telemetry = await startWorkerTelemetry({
@@ -175,6 +179,8 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
           // Where the docker target deploys by default: the address only, never key material.
           dockerEngine: options.dockerEngine?.host ?? `unix://${options.dockerSocket}`,
           payloadEncryption: dataConverter ? 'on' : 'off',
+          // How approvals are checked (docs/workflows.md "Who may approve"): a count, not the names.
+          approvals: approverKeys === undefined ? 'by name (unverified)' : `signed (${approverKeys} approver keys in ${approverKeysDir})`,
         },
         'sluice worker ready',
       );

@@ -3,6 +3,7 @@
  * work. Only types come from outside the workflow sandbox (src/domain/ports.ts).
  */
 import { proxyActivities, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
+import type { ApprovalPort } from '../domain/approval';
 import type { BuildPort, ConfigPort, DeployPort, InstancesPort, RegistryPort } from '../domain/ports';
 
 /** Builds stream progress as heartbeats; a silent minute means the worker died. */
@@ -69,6 +70,15 @@ export const configActivity: ActivityOptions = {
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
 };
 
+/**
+ * Checking who signed an approval: a directory read and one signature check on the worker. A
+ * person waits on the answer, so it is short; a broken keys directory is not retried.
+ */
+export const approvalActivity: ActivityOptions = {
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', maximumAttempts: 3 },
+};
+
 export const registryMaintenanceActivity: ActivityOptions = {
   startToCloseTimeout: '5m',
   retry: { initialInterval: '2s', maximumAttempts: 3 },
@@ -83,6 +93,7 @@ export const undo = proxyActivities<Omit<DeployPort, 'probeHealth'>>(compensatio
 export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActivity);
 export const lookup = proxyActivities<InstancesPort>(lookupActivity);
 export const config = proxyActivities<ConfigPort>(configActivity);
+export const approvals = proxyActivities<ApprovalPort>(approvalActivity);
 
 /**
  * Calls an activity with a one-line summary the Temporal UI shows beside it ("deploy canary

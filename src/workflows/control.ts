@@ -8,6 +8,7 @@
  * start (even before the first step runs) is delivered and kept in state, never lost.
  */
 import { ApplicationFailure, CancellationScope, condition, setHandler, sleep } from '@temporalio/workflow';
+import { ApprovalToken, BAKE_GATE } from '../domain/approval';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
 import type { ApprovalPolicy } from '../domain/spec';
@@ -16,6 +17,7 @@ import type { AlertNotice } from '../domain/alerts';
 import { abortSignal, alertSignal, approveSignal, approveUpdate, pauseSignal, resumeSignal, statusQuery, type ApprovalAck } from './definitions';
 import type { Tracker } from './tracker';
 import { ErrorType } from '../domain/errors';
+import { checkIdentity, identityMatters, signedApprovalsPatched } from './approvals';
 
 /** Why the release must stop, and what it will be called when it has. */
 export interface StopRequest {
@@ -48,6 +50,15 @@ interface OpenBake {
   approvedBy?: string;
 }
 
+/** What an approve would open now: the gate, or the running bake (an approve ends it early). */
+interface Approvable {
+  label: string;
+  approvers: readonly string[];
+  target: OpenGate | OpenBake;
+}
+
+type ApprovalOutcome = { ok: true; ack: ApprovalAck } | { ok: false; type: string; message: string };
+
 type Outcome2<T> = { kind: 'done'; value: T } | { kind: 'error'; error: unknown } | { kind: 'stop' } | { kind: 'watch-ended' };
 
 export class Control {
@@ -75,20 +86,38 @@ export class Control {
       this.tracker.event('abort-requested', `abort requested by ${who}: ${reason || 'no reason given'}`, { by: who, reason });
       this.requestStop({ outcome: 'aborted', reason: Reason.AbortedBySignal, message: `aborted by ${who}: ${reason || 'no reason given'}` });
     });
-    setHandler(approveSignal, (by) => {
-      const problem = this.approvalProblem(by);
+    setHandler(approveSignal, async (by) => {
+      const problem = this.approvalProblem() ?? this.nameProblem(by);
       if (problem) {
         this.tracker.event('approval-ignored', `approve signal from ${by || 'unknown'} ignored: ${problem.message}`);
         return;
       }
-      this.approve(by);
+      const quick = this.uncheckedApprove(by, undefined);
+      if (quick) return;
+      // A signal carries no signature: once the worker verifies approvals, a gate with approvers refuses it (recorded).
+      await this.checkedApprove(by, undefined, 'approve signal');
     });
-    setHandler(approveUpdate, (by): ApprovalAck => this.approve(by), {
-      validator: (by) => {
-        const problem = this.approvalProblem(by);
-        if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
+    setHandler(
+      approveUpdate,
+      async (by: string, token?: ApprovalToken): Promise<ApprovalAck> => {
+        const quick = this.uncheckedApprove(by, token);
+        if (quick) return quick;
+        const outcome = await this.checkedApprove(by, token, 'approve');
+        if (!outcome.ok) throw ApplicationFailure.create({ type: outcome.type, message: outcome.message, nonRetryable: true });
+        return outcome.ack;
       },
-    });
+      {
+        // State only: who approves is the handler's question, so that a refusal is recorded
+        // (a rejected validator leaves no trace in history).
+        validator: (_by: string, token?: ApprovalToken) => {
+          const problem = this.approvalProblem();
+          if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
+          if (token !== undefined && !ApprovalToken.safeParse(token).success) {
+            throw ApplicationFailure.create({ type: ErrorType.ApprovalSignatureInvalid, message: 'malformed approval token', nonRetryable: true });
+          }
+        },
+      },
+    );
     // Installed with the others so an alert is never lost or left unlogged; it only acts while a
     // bake is open (state only: no command, so histories without alerts replay unchanged).
     setHandler(alertSignal, (alert) => this.onAlert(alert));
@@ -246,36 +275,77 @@ export class Control {
     this.requestStop({ outcome: 'rolled-back', reason: Reason.AlertFired, message: `alert ${name} fired during the bake${alert.summary ? `: ${alert.summary}` : ''}` });
   }
 
-  /** What an approve would open now: a gate, else a running bake (approve ends it early). */
-  private approvable(): { approvers: readonly string[] } | undefined {
-    if (this.gate) return this.gate.approvedBy === undefined ? this.gate : undefined;
-    if (this.bake && this.bake.approvedBy === undefined) return { approvers: this.approval.approvers };
+  private approvable(): Approvable | undefined {
+    if (this.gate) return this.gate.approvedBy === undefined ? { label: this.gate.gate, approvers: this.gate.approvers, target: this.gate } : undefined;
+    if (this.bake && this.bake.approvedBy === undefined) return { label: BAKE_GATE, approvers: this.approval.approvers, target: this.bake };
     return undefined;
   }
 
-  private approvalProblem(by: string): { type: string; message: string } | undefined {
+  /** Whether anything can be approved now (the update's validator; the signal's first check). */
+  private approvalProblem(): { type: string; message: string } | undefined {
     if (this.stop) return { type: ErrorType.NotAwaitingApproval, message: `the release is stopping (${this.stop.reason})` };
-    const open = this.approvable();
-    if (!open) {
-      return { type: ErrorType.NotAwaitingApproval, message: `nothing awaits approval (phase ${this.tracker.phase})` };
-    }
-    if (open.approvers.length > 0 && !open.approvers.includes(by)) {
-      return { type: ErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${open.approvers.join(', ')}` };
+    if (!this.approvable()) return { type: ErrorType.NotAwaitingApproval, message: `nothing awaits approval (phase ${this.tracker.phase})` };
+    return undefined;
+  }
+
+  /** The signal's name check, logged as `approval-ignored` as it always was. */
+  private nameProblem(by: string): { type: string; message: string } | undefined {
+    const { approvers } = this.approvable()!;
+    if (approvers.length > 0 && !approvers.includes(by)) {
+      return { type: ErrorType.ApproverNotAllowed, message: `${by || 'unknown'} may not approve; approvers: ${approvers.join(', ')}` };
     }
     return undefined;
   }
 
-  private approve(by: string): ApprovalAck {
+  /**
+   * Approves at once when nothing about the approver needs checking (anyone may approve, nothing
+   * signed), or on a replay of a history from before signed approvals, which approved by name
+   * alone. Returns undefined when the approval must go through checkedApprove.
+   */
+  private uncheckedApprove(by: string, token: ApprovalToken | undefined): ApprovalAck | undefined {
+    if (!identityMatters(this.approvable()!.approvers, token)) return this.approve(by, 'unverified: anyone may approve', false);
+    if (!signedApprovalsPatched()) return this.approve(by);
+    return undefined;
+  }
+
+  /**
+   * The approval behind PATCH_SIGNED_APPROVALS: name and signature checked (src/workflows/approvals.ts),
+   * a refusal recorded as `approval-refused` (who, which gate, why; never the token). The check
+   * awaits an activity, so the gate is looked at again afterwards: a timeout, a stop or another
+   * approve may have closed it meanwhile.
+   */
+  private async checkedApprove(by: string, token: ApprovalToken | undefined, via: 'approve' | 'approve signal'): Promise<ApprovalOutcome> {
+    const open = this.approvable()!;
+    const who = by || 'unknown';
+    const refuse = (type: string, message: string): ApprovalOutcome => {
+      this.tracker.event('approval-refused', `${via} from ${who} for ${open.label} refused: ${message}`, { gate: open.label, by: who, errorType: type, via });
+      return { ok: false, type, message };
+    };
+    const check = await checkIdentity(open.label, open.approvers, by, token);
+    if (!check.ok) return refuse(check.type, check.message);
+    const now = this.approvable();
+    if (this.stop || !now || now.target !== open.target) {
+      const message = `${open.label} closed while the approval was checked (phase ${this.tracker.phase})`;
+      this.tracker.event('approval-ignored', `${via} from ${who} ignored: ${message}`);
+      return { ok: false, type: ErrorType.NotAwaitingApproval, message };
+    }
+    return { ok: true, ack: this.approve(by, check.verified ? 'verified' : `unverified${check.note ? `: ${check.note}` : ''}`, check.verified) };
+  }
+
+  /** Opens what awaits approval. `how` tells the log whether the name was proven; absent on the path histories from before signed approvals replay. */
+  private approve(by: string, how?: string, verified?: boolean): ApprovalAck {
+    const suffix = how ? ` (${how})` : '';
+    const flag = verified === undefined ? {} : { verified };
     if (!this.gate && this.bake) {
       this.bake.approvedBy = by || 'unknown';
       const at = this.tracker.now();
-      this.tracker.event('approved', `bake ended early: approved by ${this.bake.approvedBy}`, { gate: 'bake', by: this.bake.approvedBy });
-      return { gate: 'bake', approvedBy: this.bake.approvedBy, at };
+      this.tracker.event('approved', `bake ended early: approved by ${this.bake.approvedBy}${suffix}`, { gate: BAKE_GATE, by: this.bake.approvedBy, ...flag });
+      return { gate: BAKE_GATE, approvedBy: this.bake.approvedBy, at, ...flag };
     }
     const gate = this.gate!;
     gate.approvedBy = by || 'unknown';
     const at = this.tracker.now();
-    this.tracker.event('approved', `${gate.gate} approved by ${gate.approvedBy}`, { gate: gate.gate, by: gate.approvedBy });
-    return { gate: gate.gate, approvedBy: gate.approvedBy, at };
+    this.tracker.event('approved', `${gate.gate} approved by ${gate.approvedBy}${suffix}`, { gate: gate.gate, by: gate.approvedBy, ...flag });
+    return { gate: gate.gate, approvedBy: gate.approvedBy, at, ...flag };
   }
 }

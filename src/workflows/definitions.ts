@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AlertNotice } from '../domain/alerts';
+import type { ApprovalToken } from '../domain/approval';
 import type { DeploymentStatus } from '../domain/status';
 
 /** Stop the release and undo it. Honoured in any phase, also when sent before the phase starts. */
@@ -23,6 +24,13 @@ export interface ApprovalAck {
   gate: string;
   approvedBy: string;
   at: string;
+  /** The worker checked `approvedBy`'s signature. Absent in acks from before signed approvals. */
+  verified?: boolean;
 }
-/** Like approveSignal, but acknowledged; the validator rejects it when nothing awaits approval. */
-export const approveUpdate = defineUpdate<ApprovalAck, [by: string]>('approve');
+/**
+ * Like approveSignal, but acknowledged, and it may carry a signed token (src/domain/approval.ts)
+ * that proves who `by` is. The validator rejects it when nothing awaits approval; the handler
+ * refuses (recorded as `approval-refused`) a name the policy does not list or a signature that
+ * does not check out.
+ */
+export const approveUpdate = defineUpdate<ApprovalAck, [by: string, token?: ApprovalToken]>('approve');

@@ -12,6 +12,7 @@ import { historyFromCliJson } from './support/history';
 import { PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
 import { PATCH_BAKE } from '../../src/workflows/bake';
 import { PATCH_DRILL_NOTIFICATIONS } from '../../src/workflows/drill-notify';
+import { PATCH_SIGNED_APPROVALS } from '../../src/workflows/approvals';
 
 /**
  * Versioning discipline: every recorded history must replay on the current workflow code. A
@@ -132,5 +133,20 @@ test('a config-only release takes the strategy behind its patch; a rollback rest
   for (const file of files.filter((f) => !f.endsWith('.v7.json'))) {
     for (const id of [PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_ROLLBACK_PAIR]) assert.ok(!patchIds(file).includes(id), `${file}: ${id}`);
     assert.ok(!activities(file).includes('releasedConfig'), file);
+  }
+});
+
+test('approvals checked by the worker (signed, or refused unsigned) go through verifyApproval behind their patch; older histories never did', () => {
+  const activities = (file: string) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+    );
+  const signed = 'canary-signed-approval.v8.json';
+  assert.ok(patchIds(signed).includes(PATCH_SIGNED_APPROVALS), patchIds(signed).join(', '));
+  // The unsigned update and the unsigned signal (both refused), then the signed update.
+  assert.equal(activities(signed).filter((a) => a === 'verifyApproval').length, 3);
+  for (const file of files.filter((f) => !/\.v([8-9]|\d\d+)\.json$/.test(f))) {
+    assert.ok(!patchIds(file).includes(PATCH_SIGNED_APPROVALS), file);
+    assert.ok(!activities(file).includes('verifyApproval'), file);
   }
 });

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { defaultActor, type DeploymentResult, type DeploymentSnapshot } from '../../client';
+import { Option, type Command } from 'commander';
+import { APPROVER_KEY_ENV, defaultActor, readApproverKey, type DeploymentResult, type DeploymentSnapshot } from '../../client';
 import { addConnectionOptions, addOutputOption, addSpecOptions, resolveRef, withClient, type ConnectionCliOptions, type OutputFormat, type SpecCliOptions } from '../context';
 import { ExitCode, exitCodeForOutcome } from '../exit-codes';
 import { analysisLabel, checkLabel, eventLine, outcomeLabel, stepLabel, versionLabel, weightBar } from '../render/format';
@@ -100,16 +100,21 @@ export function registerControlCommands(program: Command): void {
   deploymentCommand(program, 'approve', 'open the gate a release waits at (manual pause, blue-green promotion); refused when nothing waits', [
     'sluice approve checkout production',
     'sluice approve checkout production --by alice',
+    'sluice approve checkout production --key ~/.sluice/approver/alice.key   # signed: the worker checks it is alice',
   ])
-    .option('--by <name>', "who approves (checked against the spec's approvers)")
-    .action(async (service: string | undefined, environment: string | undefined, opts: Opts & { by?: string }) => {
+    .option('--by <name>', "who approves (checked against the spec's approvers); with --key, the key's name")
+    .addOption(new Option('--key <file>', 'sign the approval with this approver key (<name>.key from sluice approver keygen)').env(APPROVER_KEY_ENV))
+    .action(async (service: string | undefined, environment: string | undefined, opts: Opts & { by?: string; key?: string }) => {
       const ref = resolveRef(service, environment, opts);
+      // Read before connecting: a key others may read, or of the wrong kind, stops here.
+      const key = opts.key ? readApproverKey(opts.key) : undefined;
       await withClient(opts, async (client) => {
-        const ack = await client.approve(ref, opts.by ?? defaultActor());
+        const ack = key ? await client.approve(ref, opts.by, { key }) : await client.approve(ref, opts.by ?? defaultActor());
         const id = client.workflowId(ref);
         if (opts.output === 'json') console.log(JSON.stringify({ workflowId: id, link: client.link(id), ack }));
         else {
-          console.log(`approved ${ack.gate} as ${ack.approvedBy} at ${ack.at}`);
+          const how = ack.verified === undefined ? '' : ack.verified ? ' (verified)' : ' (unverified)';
+          console.log(`approved ${ack.gate} as ${ack.approvedBy}${how} at ${ack.at}`);
           printHeader(id, client.link(id));
         }
       });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalAddress } from '../../../src/dev/config';
+import { createApprovalActivities } from '../../../src/activities/approvals';
 import { imageTagForVersion, type Release } from '../../../src/domain/release';
 import type { ReleaseSpecInput } from '../../../src/domain/spec';
 import { validateReleaseSpec } from '../../../src/domain/validate';
@@ -65,7 +66,8 @@ export async function startHarness(options: { buildMs?: number; metrics?: Worker
     namespace: stack.temporal.namespace,
     taskQueue,
     // `activities`: more activities beside the file fake's (e.g. real notification delivery).
-    activities: { ...createFileTargetActivities({ dir, healthBase: health.base, buildMs: options.buildMs ?? 4000 }), ...options.activities },
+    // Approvals are checked by the real activity, without approver keys unless a test brings its own.
+    activities: { ...createFileTargetActivities({ dir, healthBase: health.base, buildMs: options.buildMs ?? 4000 }), ...createApprovalActivities(), ...options.activities },
     workflowBundle: await workflowBundle(),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });

@@ -6,14 +6,17 @@
  * new generation after a `patched()` change, and keep the older ones until their patch is
  * removed: each generation proves that runs started by that code still replay.
  */
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { loadStackConfig, temporalAddress } from '../../../src/dev/config';
 import { temporalBinary } from '../../../src/dev/components/temporal';
 import { packageRoot } from '../../../src/lib/paths';
 import { createNotifyActivities } from '../../../src/activities/notify';
-import { alertSignal, approveUpdate } from '../../../src/workflows/definitions';
+import { alertSignal, approveSignal, approveUpdate } from '../../../src/workflows/definitions';
+import { createApprovalActivities } from '../../../src/activities/approvals';
+import { readApproverKey, signApproval, writeApproverKeyPair } from '../../../src/client/approver-key';
 import { startReceiver } from '../../notify/receiver';
 import { newService, release, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from './harness';
 import { FILE_FAKE, writePairs, writeRetained, writeState } from './file-target';
@@ -162,6 +165,28 @@ const scenarios: Record<string, Scenario> = {
     await result(handle);
     return { workflowId: handle.workflowId };
   },
+  // Approvers and a worker with approver keys (patch signed-approvals): an unsigned update and an
+  // unsigned signal refused, then a signed update verified; each asks the verifyApproval activity.
+  'canary-signed-approval': async (h) => {
+    const service = newService('rec-signed');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(
+      h,
+      spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] }, approval: { approvers: ['recorder'] } }),
+    );
+    const gate = await waitForStatus(handle, 'gate', (s) => s.phase === 'awaiting-approval');
+    await handle.executeUpdate(approveUpdate, { args: ['recorder'] }).then(
+      () => Promise.reject(new Error('an unsigned approve was accepted by a worker with approver keys')),
+      () => undefined,
+    );
+    await handle.signal(approveSignal, 'recorder');
+    await waitForStatus(handle, 'both refusals', (s) => s.events.filter((e) => e.type === 'approval-refused').length === 2);
+    const { runId } = await handle.describe();
+    const token = signApproval(recorderKey(), { workflowId: handle.workflowId, runId, gate: gate.awaitingApproval!.gate });
+    await handle.executeUpdate(approveUpdate, { args: ['recorder', token] });
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
   // A bad-canary drill without sinks: the child release with the fault, detected by the health
   // window, the restore check; no notification command, not even the patch marker.
   'drill-bad-canary': async (h) => {
@@ -202,6 +227,20 @@ const scenarios: Record<string, Scenario> = {
   },
 };
 
+/** The recorder's approver key pair, made once per recording; the worker's keys directory holds its public half. */
+const approverDir = mkdtempSync(join(tmpdir(), 'sluice-recorder-approver-'));
+const trustedKeys = join(approverDir, 'trusted');
+let recorderKeyFile: string | undefined;
+function recorderKey() {
+  if (!recorderKeyFile) {
+    const pair = writeApproverKeyPair(join(approverDir, 'own'), 'recorder');
+    mkdirSync(trustedKeys);
+    copyFileSync(pair.publicFile, join(trustedKeys, 'recorder.pub'));
+    recorderKeyFile = pair.keyFile;
+  }
+  return readApproverKey(recorderKeyFile);
+}
+
 /** A resolved env config of `values`, as resolveConfigVersion returns it. */
 function resolved(values: Record<string, string>): ResolvedConfig {
   return { version: configVersion({ values, secrets: [], source: 'env', sourceKind: 'env' }), values };
@@ -241,8 +280,14 @@ async function main(): Promise<void> {
   const temporal = await temporalClient();
   const h = await startHarness({
     buildMs: 0,
-    activities: { ...createNotifyActivities({ env }), ...createWorkflowsActivities({ client: temporal.client }), ...createConfigActivities({ etcdEndpoints: [] }) },
+    activities: {
+      ...createNotifyActivities({ env }),
+      ...createWorkflowsActivities({ client: temporal.client }),
+      ...createConfigActivities({ etcdEndpoints: [] }),
+      ...createApprovalActivities({ keysDir: trustedKeys }),
+    },
   });
+  recorderKey();
   try {
     for (const [name, run] of Object.entries(scenarios).filter(([n]) => only.length === 0 || only.includes(n))) {
       const { workflowId } = await run(h, { webhookUrl: `${receiver.url}/webhook` });
@@ -262,6 +307,7 @@ async function main(): Promise<void> {
     await h.close();
     await temporal.connection.close();
     await receiver.close();
+    rmSync(approverDir, { recursive: true, force: true });
   }
 }
 

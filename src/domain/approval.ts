@@ -1,0 +1,92 @@
+/**
+ * Signed approvals (issue 17; docs/workflows.md "Who may approve"). Temporal does not hand a
+ * workflow the caller's verified identity, so an approver proves who they are by signing what
+ * they approve with an Ed25519 key: one gate of one workflow run, at one time. The worker holds
+ * the approvers' public keys and checks the signature in an activity; the name signed is then
+ * checked against the environment's `approval.approvers`.
+ *
+ * Plain data and pure functions only: the CLI signs (src/client/approver-key.ts), the activity
+ * verifies (src/activities/approvals), and workflow code validates the token's shape.
+ */
+import { z } from 'zod';
+import type { ErrorType } from './errors';
+
+/** A signed token older than this is refused: long enough to type the command, short enough that a leaked one is soon worthless. */
+export const APPROVAL_TOKEN_MAX_AGE_MS = 5 * 60_000;
+/** How far in the future a token's issue time may be: the clocks of laptop and worker differ a little. */
+export const APPROVAL_CLOCK_SKEW_MS = 60_000;
+
+/**
+ * A name an approver key can carry. It is also a file name (`alice.key`, `alice.pub`), so it is
+ * kept to characters every file system and shell takes as they are.
+ */
+export const ApproverName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'an approver name is 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit');
+
+/** The gate an approve during a bake opens (it ends the bake early); other gates are named by their step. */
+export const BAKE_GATE = 'bake';
+
+/** What an approver signs. */
+export interface ApprovalClaims {
+  workflowId: string;
+  runId: string;
+  /** The gate's label as the status shows it (`awaitingApproval.gate`), or BAKE_GATE while the release bakes. */
+  gate: string;
+  by: string;
+  /** ISO 8601. */
+  issuedAt: string;
+}
+
+/**
+ * What `sluice approve --key` sends beside `by`: the claims it signed (so a refusal can say which
+ * run or gate the token was for) and the signature. Not a secret, but it is bound to one run,
+ * one gate and a few minutes; an approved gate closes, and gate labels name their step, so
+ * within its run a token has nothing else to open.
+ */
+export const ApprovalToken = z.strictObject({
+  v: z.literal(1),
+  workflowId: z.string().min(1).max(400),
+  runId: z.string().min(1).max(100),
+  gate: z.string().min(1).max(400),
+  issuedAt: z.iso.datetime({ offset: true }),
+  /**
+   * Ed25519 signature (64 bytes) of approvalMessage(claims), base64. A regex, not z.base64():
+   * that one calls atob, which the workflow sandbox (where the update's validator runs) lacks.
+   */
+  signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'an Ed25519 signature: 64 bytes in base64'),
+});
+export type ApprovalToken = z.infer<typeof ApprovalToken>;
+
+/** The domain-separation prefix: a signature made for an approval can never pass for anything else signed with the same key. */
+export const APPROVAL_SIGNING_CONTEXT = 'sluice-approval/v1';
+
+/**
+ * The exact bytes signed: the context, a newline, and the claims as JSON with sorted keys and no
+ * whitespace (RFC 8785 canonical form, which for an object of strings is JSON.stringify with the
+ * keys in order). Built field by field so an extra property can never slip into what is signed.
+ */
+export function approvalMessage(claims: ApprovalClaims): string {
+  const canonical = { by: claims.by, gate: claims.gate, issuedAt: claims.issuedAt, runId: claims.runId, workflowId: claims.workflowId };
+  return `${APPROVAL_SIGNING_CONTEXT}\n${JSON.stringify(canonical)}`;
+}
+
+/** What the workflow asks the worker: the approval as the workflow sees it (its own run and gate), and the token if one came. */
+export interface VerifyApprovalInput {
+  workflowId: string;
+  runId: string;
+  gate: string;
+  by: string;
+  token?: ApprovalToken;
+}
+
+/**
+ * The worker's answer. `unverifiable`: it holds no approver keys (SLUICE_APPROVER_KEYS unset), so
+ * names are taken as given, as before signed approvals. The reason never holds token material.
+ */
+export type ApprovalVerdict = { kind: 'verified' } | { kind: 'unverifiable' } | { kind: 'refused'; type: ErrorType; reason: string };
+
+/** The activity (src/activities/approvals): reads the trust store and checks one approval. */
+export interface ApprovalPort {
+  verifyApproval(input: VerifyApprovalInput): Promise<ApprovalVerdict>;
+}
