@@ -31,14 +31,14 @@ export function registerDevCommands(program: Command): void {
     .description('manage the embedded local stack (Temporal dev server, dockerd, registry, Prometheus, Alertmanager, HAProxy)')
     .addHelpText(
       'after',
-      '\nExamples:\n  sluice dev up\n  sluice dev up --temporal cluster\n  sluice dev up --kubernetes\n  sluice dev up --kubernetes --kube-nodes 3\n  sluice dev status --output json\n  sluice dev down\n\n' +
+      '\nExamples:\n  sluice dev up\n  sluice dev up --temporal cluster\n  sluice dev up --kubernetes\n  sluice dev up --kubernetes --kube-nodes 3\n  sluice dev up --only registry-secure\n  sluice dev status --output json\n  sluice dev down\n\n' +
         'State lives in $SLUICE_STATE_DIR (default ~/.sluice/state), one log per component under logs/.',
     );
 
   dev
     .command('up')
     .description('start every component that is not already running and healthy (idempotent)')
-    .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus', componentList)
+    .option('--only <components>', 'comma-separated subset, e.g. temporal,prometheus; also the optional supervisord, config-etcd, registry-secure', componentList)
     .option('--kubernetes', 'also start a local Kubernetes control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok, a stand-in for kube-proxy) and its real nodes')
     .option(
       '--kube-nodes <count>',

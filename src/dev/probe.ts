@@ -1,4 +1,5 @@
 import { request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -22,10 +23,20 @@ export interface HttpAnswer {
   headers: Record<string, string | string[] | undefined>;
 }
 
-/** GET over TCP or a unix socket; resolves with the status and body, rejects on transport errors. */
-export function httpGet(url: string, opts: { socketPath?: string; timeoutMs?: number } = {}): Promise<HttpAnswer> {
+export interface HttpGetOptions {
+  socketPath?: string;
+  timeoutMs?: number;
+  /** For https URLs: the CA (PEM) that signed the server's certificate, trusted instead of the system's. */
+  ca?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+/** GET over TCP (http or https) or a unix socket; resolves with the status and body, rejects on transport errors. */
+export function httpGet(url: string, opts: HttpGetOptions = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'GET', socketPath: opts.socketPath, timeout: opts.timeoutMs ?? 2000 }, (res) => {
+    const send = url.startsWith('https:') ? httpsRequest : request;
+    const options = { method: 'GET', socketPath: opts.socketPath, timeout: opts.timeoutMs ?? 2000, headers: opts.headers, ...(opts.ca ? { ca: opts.ca } : {}) };
+    const req = send(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
@@ -41,7 +52,7 @@ export function httpGet(url: string, opts: { socketPath?: string; timeoutMs?: nu
  * True on a 2xx answer that also passes `looksRight`: a health check must recognise the component,
  * not just any web server that happens to hold the port.
  */
-export async function httpOk(url: string, opts: { socketPath?: string; timeoutMs?: number; looksRight?: (answer: HttpAnswer) => boolean } = {}): Promise<boolean> {
+export async function httpOk(url: string, opts: HttpGetOptions & { looksRight?: (answer: HttpAnswer) => boolean } = {}): Promise<boolean> {
   try {
     const answer = await httpGet(url, opts);
     return answer.status >= 200 && answer.status < 300 && (opts.looksRight?.(answer) ?? true);

@@ -8,6 +8,7 @@ import { dockerdComponent } from './components/dockerd';
 import { haproxyComponent } from './components/haproxy';
 import { prometheusComponent } from './components/prometheus';
 import { registryComponent } from './components/registry';
+import { secureRegistryComponent } from './components/registry-secure';
 import { supervisordComponent } from './components/supervisord';
 import { KUBE_NODE_COMPONENTS, KUBERNETES_COMPONENTS, kubeNodeComponents } from './components/kube-stack';
 import { containerdName } from './components/kube-node-containerd';
@@ -45,8 +46,11 @@ function tailOfLog(path: string, lines = 15): string {
   return readFileSync(path, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
 }
 
-/** Started only when named (`dev up --only supervisord,config-etcd`): the process target's supervisord, the config centre. */
-export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent, configEtcdComponent];
+/**
+ * Started only when named (`dev up --only supervisord,config-etcd,registry-secure`): the process
+ * target's supervisord, the config centre, the registry that wants credentials and TLS.
+ */
+export const OPTIONAL_COMPONENTS: readonly Component[] = [supervisordComponent, configEtcdComponent, secureRegistryComponent];
 
 /**
  * Every component this stack knows: the Temporal cluster (first, so `dev down` stops its

@@ -59,6 +59,12 @@ export const ErrorType = {
   RegistryAuth: 'SluiceRegistryAuth',
   /** The registry could not be reached or answered 5xx: retryable. */
   RegistryUnavailable: 'SluiceRegistryUnavailable',
+  /**
+   * TLS with the registry cannot work as configured: its certificate is not signed by a CA we
+   * trust (SLUICE_REGISTRY_CA_FILE), the CA file is unreadable, or one side speaks https and the
+   * other plain http.
+   */
+  RegistryTls: 'SluiceRegistryTls',
   /** The pushed digest and the registry's manifest digest disagree. */
   DigestMismatch: 'SluiceDigestMismatch',
   /** Deleting from the registry is disabled (storage.delete.enabled: false). */

@@ -1,7 +1,9 @@
+import { fetch, Response, type Agent } from 'undici';
 import { z } from 'zod';
 import { DIGEST_PATTERN, registryHostOf } from '../../domain/references';
 import { errorMessage } from '../build/errors';
 import type { RegistryCredentials } from './credentials';
+import { agentTrusting, isHttpToHttpsAnswer, tlsFailure } from './access';
 import { ErrorType, badInput, transient } from '../../domain/errors';
 
 /** Manifest media types we accept; the registry answers with the digest of what it stores. */
@@ -39,19 +41,45 @@ function isLoopback(host: string): boolean {
 export interface RegistryClientOptions {
   host: string;
   credentials?: RegistryCredentials;
-  /** Default: http for loopback registries (as dockerd treats them insecure), https otherwise. */
+  /**
+   * PEM of the CA that signed the registry's certificate (SLUICE_REGISTRY_CA_FILE), trusted
+   * besides the system's roots. Given, the registry is spoken to over https even on loopback.
+   */
+  caFile?: string;
+  /** Default: https with a caFile or off loopback; http for loopback registries (as dockerd treats them insecure). */
   scheme?: 'http' | 'https';
   timeoutMs?: number;
   signal?: AbortSignal;
 }
 
-/** Minimal Docker Registry HTTP API v2 client: basic auth, or bearer tokens on a challenge. */
+/** Minimal Docker Registry HTTP API v2 client: basic auth, or bearer tokens on a challenge; https with a private CA. */
 export class RegistryClient {
   private readonly base: string;
+  private readonly dispatcher: Agent | undefined;
   private bearer: string | undefined;
 
   constructor(private readonly opts: RegistryClientOptions) {
-    this.base = `${opts.scheme ?? (isLoopback(opts.host) ? 'http' : 'https')}://${opts.host}`;
+    this.base = `${opts.scheme ?? (opts.caFile || !isLoopback(opts.host) ? 'https' : 'http')}://${opts.host}`;
+    this.dispatcher = opts.caFile ? agentTrusting(opts.caFile) : undefined;
+  }
+
+  /**
+   * fetch through the CA-trusting dispatcher. A TLS failure becomes RegistryTls (configuration
+   * must fix it); any other transport failure RegistryUnavailable (retryable), worded by `unreachable`.
+   */
+  private async fetch(
+    url: string | URL,
+    init: { method?: string; headers: Record<string, string>; signal: AbortSignal; redirect?: 'follow' },
+    unreachable: (cause: string) => string,
+  ): Promise<Response> {
+    try {
+      return await fetch(url, { ...init, ...(this.dispatcher ? { dispatcher: this.dispatcher } : {}) });
+    } catch (err) {
+      const tls = tlsFailure(this.opts.host, err, this.opts.caFile);
+      if (tls) throw tls;
+      const cause = (err as { cause?: { code?: string } }).cause?.code;
+      throw transient(ErrorType.RegistryUnavailable, unreachable(cause ?? errorMessage(err)), err as Error);
+    }
   }
 
   private basicHeader(): string | undefined {
@@ -62,12 +90,17 @@ export class RegistryClient {
   private async send(method: string, path: string, headers: Record<string, string> = {}, retried = false): Promise<Response> {
     const signals = [AbortSignal.timeout(this.opts.timeoutMs ?? 15000), ...(this.opts.signal ? [this.opts.signal] : [])];
     const auth = this.bearer ? `Bearer ${this.bearer}` : this.basicHeader();
-    let res: Response;
-    try {
-      res = await fetch(`${this.base}${path}`, { method, headers: { ...headers, ...(auth ? { Authorization: auth } : {}) }, signal: AbortSignal.any(signals), redirect: 'follow' });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      throw transient(ErrorType.RegistryUnavailable, `registry ${this.opts.host} is unreachable (${method} ${path}): ${cause ?? errorMessage(err)}`, err as Error);
+    let res = await this.fetch(
+      `${this.base}${path}`,
+      { method, headers: { ...headers, ...(auth ? { Authorization: auth } : {}) }, signal: AbortSignal.any(signals), redirect: 'follow' },
+      (cause) => `registry ${this.opts.host} is unreachable (${method} ${path}): ${cause}`,
+    );
+    if (res.status === 400 && this.base.startsWith('http:')) {
+      const body = await res.text();
+      if (isHttpToHttpsAnswer(res.status, body)) {
+        throw badInput(ErrorType.RegistryTls, `registry ${this.opts.host} speaks https only: set SLUICE_REGISTRY_CA_FILE to the PEM of the CA that signed its certificate`);
+      }
+      res = new Response(body, { status: res.status, headers: res.headers });
     }
     if (res.status === 401 && !retried) {
       const challenge = res.headers.get('www-authenticate') ?? '';
@@ -79,9 +112,10 @@ export class RegistryClient {
     }
     if (res.status === 401 || res.status === 403) {
       await res.body?.cancel();
+      // Which credentials were sent is said by their source, never by their value.
       throw badInput(
         ErrorType.RegistryAuth,
-        `registry ${this.opts.host} refused ${method} ${path} (${res.status}); set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`,
+        `registry ${this.opts.host} refused ${method} ${path} (${res.status}) ${this.opts.credentials ? "with the worker's credentials" : 'without credentials'}; set SLUICE_REGISTRY_USERNAME/SLUICE_REGISTRY_PASSWORD or SLUICE_REGISTRY_AUTH_FILE for the worker`,
       );
     }
     if (res.status >= 500) {
@@ -98,9 +132,11 @@ export class RegistryClient {
     if (params.service) url.searchParams.set('service', params.service);
     if (params.scope) url.searchParams.set('scope', params.scope);
     const basic = this.basicHeader();
-    const res = await fetch(url, { headers: basic ? { Authorization: basic } : {}, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15000) }).catch((err: Error) => {
-      throw transient(ErrorType.RegistryUnavailable, `token service ${url.host} is unreachable: ${err.message}`, err);
-    });
+    const res = await this.fetch(
+      url,
+      { headers: basic ? { Authorization: basic } : {}, signal: AbortSignal.timeout(this.opts.timeoutMs ?? 15000) },
+      (cause) => `token service ${url.host} is unreachable: ${cause}`,
+    );
     if (!res.ok) throw badInput(ErrorType.RegistryAuth, `token service ${url.host} refused the credentials (${res.status})`);
     const body = tokenSchema.parse(await res.json());
     const token = body.token ?? body.access_token;

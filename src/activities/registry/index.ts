@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { defaultLogger, type Logger } from '../build/progress';
-import { loadRegistryCredentials, type RegistryCredentials } from './credentials';
+import { registryAccessFromEnv, type RegistryAccess } from './access';
 import { pushImage, type PushImageInput, type PushImageResult } from './push';
 import { listReleases, pruneReleases, type ListReleasesInput, type PruneReleasesInput, type PruneReleasesResult } from './releases';
 import type { RetainedRelease } from '../../domain/release';
@@ -12,18 +12,18 @@ export interface RegistryActivityDeps {
   /** Root of the versioned binary store shared with the build activities. */
   artifactStore: string;
   logger?: Logger;
-  /** Where credentials are read from at call time; defaults to process.env. Never logged. */
+  /** Where credentials and the registry's CA are read from at call time (./access.ts); defaults to process.env. Never logged. */
   env?: NodeJS.ProcessEnv;
 }
 
 /** Activities that publish images and keep the set of retained releases in shape. */
 export function createRegistryActivities(deps: RegistryActivityDeps) {
   const logger = deps.logger ?? defaultLogger('sluice-registry');
-  const credentials = (host: string): RegistryCredentials | undefined => loadRegistryCredentials(host, deps.env ?? process.env);
-  const releaseDeps = { docker: deps.docker, artifactStore: deps.artifactStore, logger, credentials };
+  const access = (host: string): RegistryAccess => registryAccessFromEnv(host, deps.env ?? process.env);
+  const releaseDeps = { docker: deps.docker, artifactStore: deps.artifactStore, logger, access };
   return {
     async pushImage(input: PushImageInput): Promise<PushImageResult> {
-      return pushImage({ docker: deps.docker, logger, credentials }, input);
+      return pushImage({ docker: deps.docker, logger, access }, input);
     },
     async listReleases(input: ListReleasesInput): Promise<RetainedRelease[]> {
       return listReleases(releaseDeps, input);

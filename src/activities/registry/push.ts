@@ -4,7 +4,8 @@ import { errorMessage } from '../build/errors';
 import { parseInput } from '../build/image';
 import { activityLogger, cancellationSignal, followDockerStream, keepAlive, streamError, throttledHeartbeat, type Logger } from '../build/progress';
 import { ImageRepo, ImageTag } from '../../domain/references';
-import { dockerAuthConfig, type RegistryCredentials } from './credentials';
+import { dockerAuthConfig } from './credentials';
+import { dockerRegistryFailure, type RegistryAccess } from './access';
 import { RegistryClient, splitImageRepo } from './client';
 import { ErrorType, badInput, transient } from '../../domain/errors';
 
@@ -28,7 +29,7 @@ export interface PushImageResult {
 export interface PushDeps {
   docker: Docker;
   logger: Logger;
-  credentials: (registryHost: string) => RegistryCredentials | undefined;
+  access: (registryHost: string) => RegistryAccess;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -59,8 +60,8 @@ export async function pushImage(deps: PushDeps, raw: PushImageInput): Promise<Pu
   const tags = [...new Set(input.tags)];
   const source = `${input.imageRepo}:${tags[0]}`;
   const log = activityLogger(deps.logger, { image: source, tags });
-  const creds = deps.credentials(host);
-  const registry = new RegistryClient({ host, credentials: creds, signal: cancellationSignal() });
+  const access = deps.access(host);
+  const registry = new RegistryClient({ host, ...access, signal: cancellationSignal() });
 
   let local: Docker.ImageInspectInfo;
   try {
@@ -81,7 +82,8 @@ export async function pushImage(deps: PushDeps, raw: PushImageInput): Promise<Pu
   }
 
   const heartbeat = throttledHeartbeat();
-  const authconfig = dockerAuthConfig(host, creds);
+  // dockerd keeps its own TLS trust (it needs no CA of ours on loopback, docs/build.md); it gets the credentials.
+  const authconfig = dockerAuthConfig(host, access.credentials);
   let digest: string | undefined;
   for (const tag of tags) {
     if (tag !== tags[0]) await deps.docker.getImage(source).tag({ repo: input.imageRepo, tag });
@@ -104,10 +106,10 @@ export async function pushImage(deps: PushDeps, raw: PushImageInput): Promise<Pu
     }
     const error = streamError(events);
     if (error) {
-      if (/unauthorized|authentication required|denied/i.test(error)) {
-        throw badInput(ErrorType.RegistryAuth, `registry ${host} refused the push of ${input.imageRepo}:${tag}: ${error}`);
-      }
-      throw transient(ErrorType.RegistryUnavailable, `docker push ${input.imageRepo}:${tag} failed: ${error}`);
+      throw (
+        dockerRegistryFailure(host, `the push of ${input.imageRepo}:${tag}`, error) ??
+        transient(ErrorType.RegistryUnavailable, `docker push ${input.imageRepo}:${tag} failed: ${error}`)
+      );
     }
     const d = pushedDigest(events, tag);
     if (!d) throw transient(ErrorType.DigestMismatch, `docker push ${input.imageRepo}:${tag} reported no digest`);

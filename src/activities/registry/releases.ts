@@ -11,7 +11,7 @@ import { ServiceName } from '../../domain/spec';
 import { commitTagFor, versionFromImageTag } from '../build/version';
 import type { RetainedRelease } from '../../domain/release';
 import { RegistryClient, splitImageRepo } from './client';
-import type { RegistryCredentials } from './credentials';
+import type { RegistryAccess } from './access';
 import { forgetPairsOf } from './pairs';
 
 export const listReleasesInputSchema = z.object({
@@ -39,12 +39,12 @@ export interface ReleaseDeps {
   docker: Docker;
   artifactStore: string;
   logger: Logger;
-  credentials: (registryHost: string) => RegistryCredentials | undefined;
+  access: (registryHost: string) => RegistryAccess;
 }
 
 function registryFor(deps: ReleaseDeps, imageRepo: string) {
   const { host, name } = splitImageRepo(imageRepo);
-  return { name, client: new RegistryClient({ host, credentials: deps.credentials(host), signal: cancellationSignal() }) };
+  return { name, client: new RegistryClient({ host, ...deps.access(host), signal: cancellationSignal() }) };
 }
 
 /** Newest first by semver precedence; equal versions (never expected) by build time. */

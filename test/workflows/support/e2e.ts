@@ -44,6 +44,8 @@ export interface E2eWorkerOptions {
   telemetry?: boolean;
   /** The activities' logger (default: pino at warn, to stdout); a test that reads the logs passes its own. */
   logger?: pino.Logger;
+  /** The worker's environment (registry credentials and CA, build images; default process.env), as `sluice worker` reads its own. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startE2eWorker(prefix: string, options: E2eWorkerOptions = {}): Promise<E2eWorker> {
@@ -62,6 +64,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
     temporal: client,
+    ...(options.env ? { env: options.env } : {}),
   });
   const telemetry: WorkerTelemetry | undefined = core
     ? await startWorkerTelemetry({

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { repositoryOf } from '../../../domain/references';
+import { registryHostOf, repositoryOf } from '../../../domain/references';
 import { compare } from 'semver';
 import { z } from 'zod';
 import type { AdapterConfig, DockerEngine } from '../../config';
@@ -39,6 +39,9 @@ import { imageTagForVersion, sameBuildAndConfig } from '../../../domain/release'
 import { readRecordedConfig, recordConfig } from '../recorded-config';
 import { versionFromImageTag } from '../../build/version';
 import { DockerEngineSettings, dockerClientFor, isRemote, loopbackAddressOf, parseEngineHost } from './engine';
+import { dockerAuthConfig, loadRegistryCredentials, type RegistryCredentials } from '../../registry/credentials';
+import { dockerRegistryFailure } from '../../registry/access';
+import { errorMessage } from '../../build/errors';
 
 export const DockerTargetSettings = PortSettings.extend(EnvSettings.shape)
   .extend(ReadinessSettings.shape)
@@ -88,12 +91,15 @@ export class DockerTarget implements Target {
   /**
    * `engine`: where `docker` points, when not the settings' own (AdapterConfig.dockerEngine).
    * `secretSources`: where a release's secrets are read when an instance starts.
+   * `registryCredentials`: what the engine is given to pull from a registry that wants them (the
+   * worker's, from its environment; src/activities/registry/credentials.ts).
    */
   constructor(
     private readonly docker: Docker,
     rawSettings: unknown,
     engine?: DockerEngine,
     private readonly secretSources: SecretSources = { env: process.env },
+    private readonly registryCredentials: (registryHost: string) => RegistryCredentials | undefined = (host) => loadRegistryCredentials(host),
   ) {
     const settings = parseSettings(DockerTargetSettings, rawSettings, 'docker target');
     const inEffect = settings.engine ?? engine;
@@ -321,7 +327,11 @@ export class DockerTarget implements Target {
     await this.docker.getImage(imageRef).tag({ repo: repositoryOf(imageRef), tag });
   }
 
-  /** Pulls the digest-pinned image unless the engine already has it. */
+  /**
+   * Pulls the digest-pinned image unless the engine already has it, giving the engine the worker's
+   * credentials for its registry (X-Registry-Auth; dockerd keeps its own TLS trust). A refusal or
+   * an untrusted certificate is a typed, non-retryable error; its message never holds the password.
+   */
   private async ensureImage(ref: string): Promise<void> {
     try {
       await this.docker.getImage(ref).inspect();
@@ -329,14 +339,25 @@ export class DockerTarget implements Target {
     } catch (err) {
       if (!isStatus(err, 404)) throw err;
     }
-    const stream = await this.docker.pull(ref);
-    await new Promise<void>((resolve, reject) => {
+    const registry = registryHostOf(ref);
+    const credentials = registry ? this.registryCredentials(registry) : undefined;
+    const failure = (message: string) => (registry ? dockerRegistryFailure(registry, `the pull of ${ref}`, message) : undefined);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.pull(ref, credentials ? { authconfig: dockerAuthConfig(registry!, credentials) } : {});
+    } catch (err) {
+      throw failure(errorMessage(err)) ?? err;
+    }
+    const events = await new Promise<{ error?: string }[]>((resolve, reject) => {
       this.docker.modem.followProgress(
         stream,
-        (err: Error | null) => (err ? reject(err) : resolve()),
+        (err: Error | null, output: { error?: string }[]) => (err ? reject(err) : resolve(output ?? [])),
         () => heartbeatIfActivity({ pulling: ref }),
       );
     });
+    // A pull that fails once its stream has begun says so in the stream, not in the HTTP status.
+    const error = events.find((e) => e.error)?.error;
+    if (error) throw failure(error) ?? new Error(`docker pull ${ref} failed: ${error}`);
   }
 }
 
@@ -367,6 +388,6 @@ export const dockerAdapter = loopbackTargetAdapter({
   settings: DockerTargetSettings,
   create: (raw, config) => {
     const engine = engineFor(parseSettings(DockerTargetSettings, raw, 'docker target'), config);
-    return new DockerTarget(dockerFor(engine, config), raw, engine, secretSourcesOf(config));
+    return new DockerTarget(dockerFor(engine, config), raw, engine, secretSourcesOf(config), (host) => loadRegistryCredentials(host, config.env ?? process.env));
   },
 });
