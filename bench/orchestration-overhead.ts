@@ -4,12 +4,14 @@
  * → result) vs the same deploy activities called directly in this process in the same order
  * (deployCandidate, setTrafficWeight 50, setTrafficWeight 100, promoteCandidate, removeCandidate,
  * retireRelease of the previous stable). Each side has its own service (process target behind
- * HAProxy) with a first release installed untimed. Prints both medians and workflow/direct.
+ * HAProxy) with a first release installed untimed. Prints both medians and workflow/direct, and
+ * where the workflow's time went (bench/history-split.ts) beside each direct call's median.
  *
  *   npx tsx bench/orchestration-overhead.ts [n=5]
  */
 import { settleDeployment } from '../src/domain/result';
 import type { Release } from '../src/domain/release';
+import { runSplit, type RunSplit } from './history-split';
 import { median } from './measure';
 import { workflowRig } from './workflow-bench-setup';
 
@@ -23,6 +25,13 @@ async function main(): Promise<void> {
   const direct = await workflowRig('bench-ovh-direct', [V1, V2]);
   const wfMs: number[] = [];
   const directMs: number[] = [];
+  const splits: RunSplit[] = [];
+  const callMs: Record<string, number[]> = {};
+  const timed = async (name: string, call: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await call();
+    (callMs[name] ??= []).push(performance.now() - t0);
+  };
   try {
     // Untimed first releases, so every timed release has a stable to canary against.
     const first = await settleDeployment((await wf.start(V1, STRATEGY)).result());
@@ -38,19 +47,21 @@ async function main(): Promise<void> {
       const [from, to] = i % 2 === 0 ? [V1, V2] : [V2, V1];
 
       let t0 = performance.now();
-      const res = await settleDeployment((await wf.start(to, STRATEGY)).result());
+      const handle = await wf.start(to, STRATEGY);
+      const res = await settleDeployment(handle.result());
       wfMs.push(performance.now() - t0);
       if (res.outcome !== 'promoted') throw new Error(`workflow release ${i + 1} not promoted: ${res.message}`);
+      splits.push(await runSplit(handle)); // the handle follows the id's latest run: this one
 
       const release: Release = direct.releaseOf(to);
       const previous: Release = direct.releaseOf(from);
       t0 = performance.now();
-      await acts.deployCandidate({ ...ref, release, role: 'canary' });
-      await acts.setTrafficWeight({ ...ref, release, weight: 50 });
-      await acts.setTrafficWeight({ ...ref, release, weight: 100 });
-      await acts.promoteCandidate({ ...ref, release, role: 'canary', previous });
-      await acts.removeCandidate({ ...ref, release, role: 'canary' });
-      await acts.retireRelease({ ...ref, release: previous });
+      await timed('deployCandidate', () => acts.deployCandidate({ ...ref, release, role: 'canary' }));
+      await timed('setTrafficWeight 50', () => acts.setTrafficWeight({ ...ref, release, weight: 50 }));
+      await timed('setTrafficWeight 100', () => acts.setTrafficWeight({ ...ref, release, weight: 100 }));
+      await timed('promoteCandidate', () => acts.promoteCandidate({ ...ref, release, role: 'canary', previous }));
+      await timed('removeCandidate', () => acts.removeCandidate({ ...ref, release, role: 'canary' }));
+      await timed('retireRelease', () => acts.retireRelease({ ...ref, release: previous }));
       directMs.push(performance.now() - t0);
       const live = await acts.currentRelease(ref);
       if (live?.version !== to) throw new Error(`direct release ${i + 1}: live is ${live?.version}, expected ${to}`);
@@ -67,6 +78,15 @@ async function main(): Promise<void> {
     `\nprocess target, ${n} canary releases (50% → 100%, scaleDownDelay 0s):\n` +
       `  deployWorkflow median ${w.toFixed(0)} ms, direct activities median ${d.toFixed(0)} ms, workflow/direct ${(w / d).toFixed(2)} ` +
       `(+${(w - d).toFixed(0)} ms per release)\n`,
+  );
+  const m = (pick: (s: RunSplit) => number) => median(splits.map(pick)).toFixed(0);
+  process.stdout.write(
+    `  workflow run (medians): ${m((s) => s.runMs)} ms on the server = ${m((s) => s.activities)} activities ${m((s) => s.activityMs)} ms + ` +
+      `${m((s) => s.workflowTasks)} workflow tasks ${m((s) => s.workflowTaskMs)} ms (with ${m((s) => s.localActivities)} local activities) + ` +
+      `other ${m((s) => s.otherMs)} ms; client start and result ${(w - median(splits.map((s) => s.runMs))).toFixed(0)} ms\n` +
+      `  direct calls (medians): ${Object.entries(callMs)
+        .map(([name, v]) => `${name} ${median(v).toFixed(0)}`)
+        .join(', ')} ms\n`,
   );
 }
 

@@ -2,9 +2,10 @@
  * Activity proxies with their timeouts and retry policies, one named option set per kind of
  * work. Only types come from outside the workflow sandbox (src/domain/ports.ts).
  */
-import { proxyActivities, type ActivityFunctionWithOptions, type ActivityOptions } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, type ActivityFunctionWithOptions, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { ApprovalPort } from '../domain/approval';
 import type { BuildPort, ConfigPort, DeployPort, InstancesPort, RegistryPort } from '../domain/ports';
+import type { Release } from '../domain/release';
 
 /** Builds stream progress as heartbeats; a silent minute means the worker died. */
 export const buildActivity: ActivityOptions = {
@@ -84,6 +85,36 @@ export const registryMaintenanceActivity: ActivityOptions = {
   retry: { initialInterval: '2s', maximumAttempts: 3 },
 };
 
+/**
+ * Reads and router moves that take milliseconds run as local activities, in the workflow task
+ * that asks for them: a regular activity costs a workflow-task round trip through the server
+ * (25–40 ms on the stack's 2-core machine, the largest part of the orchestration overhead that
+ * bench/orchestration-overhead.ts measures), a local one does not. They suit steps that are
+ * short, idempotent and never cancelled midway (weights move under Control.uninterrupted); a
+ * worker killed during one re-runs it on the next workflow task, which is what a retry would
+ * do. Target changes (deploy, promote, remove, retire) stay regular activities: they can take
+ * minutes and are worth seeing as their own events in the Web UI.
+ */
+export const quickDeployActivity: LocalActivityOptions = {
+  startToCloseTimeout: deployActivity.startToCloseTimeout,
+  retry: deployActivity.retry,
+  // Retries further apart than this wait on a workflow timer instead of holding the task open.
+  localRetryThreshold: '5s',
+};
+export const quickCompensationActivity: LocalActivityOptions = {
+  startToCloseTimeout: compensationActivity.startToCloseTimeout,
+  retry: compensationActivity.retry,
+  localRetryThreshold: '5s',
+};
+export const quickMaintenanceActivity: LocalActivityOptions = {
+  startToCloseTimeout: registryMaintenanceActivity.startToCloseTimeout,
+  retry: registryMaintenanceActivity.retry,
+  localRetryThreshold: '5s',
+};
+
+/** Histories recorded before the quick steps scheduled regular activities for them. */
+export const PATCH_LOCAL_QUICK_STEPS = 'local-quick-steps';
+
 export const git = proxyActivities<Pick<BuildPort, 'resolveVersion' | 'generateChangelog'>>(gitActivity);
 export const build = proxyActivities<Pick<BuildPort, 'buildImage' | 'buildBinary'>>(buildActivity);
 export const registry = proxyActivities<Pick<RegistryPort, 'pushImage'>>(pushActivity);
@@ -94,6 +125,39 @@ export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActi
 export const lookup = proxyActivities<InstancesPort>(lookupActivity);
 export const config = proxyActivities<ConfigPort>(configActivity);
 export const approvals = proxyActivities<ApprovalPort>(approvalActivity);
+const quickDeploy = proxyLocalActivities<Pick<DeployPort, 'currentRelease' | 'setTrafficWeight'>>(quickDeployActivity);
+const quickUndo = proxyLocalActivities<Pick<DeployPort, 'setTrafficWeight'>>(quickCompensationActivity);
+const quickRetention = proxyLocalActivities<Pick<RegistryPort, 'listReleases' | 'pruneReleases'>>(quickMaintenanceActivity);
+
+/** True on runs that take the quick steps locally (all new runs; false only replaying older histories). */
+export function quickStepsLocal(): boolean {
+  return patched(PATCH_LOCAL_QUICK_STEPS);
+}
+
+/** The release the target runs now. */
+export function liveRelease(ref: Parameters<DeployPort['currentRelease']>[0]): Promise<Release | null> {
+  return quickStepsLocal() ? quickDeploy.currentRelease(ref) : deploy.currentRelease(ref);
+}
+
+/** Moves the router's weight, as a release step (`do`) or as an undo (retried longer). */
+export function moveWeight(kind: 'do' | 'undo', summary: string, input: Parameters<DeployPort['setTrafficWeight']>[0]): Promise<void> {
+  if (quickStepsLocal()) {
+    const [fn, options] = kind === 'do' ? [quickDeploy.setTrafficWeight, quickDeployActivity] : [quickUndo.setTrafficWeight, quickCompensationActivity];
+    return fn.executeWithOptions({ ...options, summary }, [input]);
+  }
+  const [fn, options] = kind === 'do' ? [deploy.setTrafficWeight, deployActivity] : [undo.setTrafficWeight, compensationActivity];
+  return withSummary(fn, options, summary, input);
+}
+
+/** The releases the registry retains for a service. */
+export function retainedReleases(input: Parameters<RegistryPort['listReleases']>[0]): ReturnType<RegistryPort['listReleases']> {
+  return quickStepsLocal() ? quickRetention.listReleases(input) : retention.listReleases(input);
+}
+
+/** Deletes retained releases beyond `keep`. */
+export function pruneReleases(input: Parameters<RegistryPort['pruneReleases']>[0]): ReturnType<RegistryPort['pruneReleases']> {
+  return quickStepsLocal() ? quickRetention.pruneReleases(input) : retention.pruneReleases(input);
+}
 
 /**
  * Calls an activity with a one-line summary the Temporal UI shows beside it ("deploy canary

@@ -13,7 +13,7 @@ import { runAnalysis, selectTemplates, summarizeAnalysis } from './analysis-chil
 import { needsBaseline } from './judge-loops';
 import type { AnalysisLoad, AnalysisResult } from './analysis-types';
 import type { AnalysisTemplate } from '../domain/analysis';
-import { compensationActivity, deploy, deployActivity, lookup, lookupActivity, undo, withSummary } from './activities';
+import { compensationActivity, deploy, deployActivity, lookup, lookupActivity, moveWeight, undo, withSummary } from './activities';
 import type { DeployContext } from './context';
 
 const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets' | 'awaitScraped'>>({
@@ -54,7 +54,7 @@ async function startBaseline(ctx: DeployContext): Promise<CandidateInfo | undefi
   // On a rollback or abort this undo runs first (newest first): traffic goes back to the stable
   // before anything is stopped, so the baseline never delays the restore.
   saga.add('remove baseline', async () => {
-    await withSummary(undo.setTrafficWeight, compensationActivity, 'undo: send all traffic to stable', { ...ref, release: ctx.release, weight: 0 });
+    await moveWeight('undo', 'undo: send all traffic to stable', { ...ref, release: ctx.release, weight: 0 });
     await withSummary(undo.removeCandidate, compensationActivity, `undo: remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' });
   });
   const baseline = await control.uninterrupted(() =>
@@ -62,7 +62,7 @@ async function startBaseline(ctx: DeployContext): Promise<CandidateInfo | undefi
   );
   // Re-apply the canary's weight: the router now splits it evenly with the baseline.
   await control.uninterrupted(() =>
-    withSummary(deploy.setTrafficWeight, deployActivity, `canary ${ctx.release.version} at ${tracker.currentWeight()}% with baseline`, {
+    moveWeight('do', `canary ${ctx.release.version} at ${tracker.currentWeight()}% with baseline`, {
       ...ref,
       release: ctx.release,
       weight: tracker.currentWeight(),
@@ -77,7 +77,7 @@ async function stopBaseline(ctx: DeployContext): Promise<void> {
   if (!previous) return;
   await withSummary(undo.removeCandidate, compensationActivity, `remove baseline ${previous.version}`, { ...ref, release: previous, role: 'baseline' });
   if (tracker.currentWeight() > 0 && tracker.currentWeight() < 100) {
-    await withSummary(undo.setTrafficWeight, compensationActivity, `canary ${ctx.release.version} back to ${tracker.currentWeight()}%`, {
+    await moveWeight('undo', `canary ${ctx.release.version} back to ${tracker.currentWeight()}%`, {
       ...ref,
       release: ctx.release,
       weight: tracker.currentWeight(),

@@ -11,7 +11,7 @@ import { Reason } from '../domain/reasons';
 import { pairLabel, sameRelease, type Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, Outcome, Phase } from '../domain/status';
-import { deploy, retention } from './activities';
+import { liveRelease, pruneReleases, quickStepsLocal } from './activities';
 import { fleetLiveRelease } from './hosts';
 import { installChangeLock, PATCH_CHANGE_LOCK, rivalRunning } from './change-lock';
 import { type DeployContext, targetRef } from './context';
@@ -105,17 +105,26 @@ export async function deployWorkflow(spec: ReleaseSpec): Promise<DeploymentResul
 
   try {
     control.throwIfStopped(); // an abort sent with the start is honoured before any work
-    const rival = patched(PATCH_CHANGE_LOCK) ? await rivalRunning('release', spec.service, spec.environment) : undefined;
+    // A fleet's live version is what its hosts run, asked of their agents (only fleets take this path).
+    const hosts = spec.hosts;
+    const readLive = () =>
+      control.interruptible(() => (hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : liveRelease(ref)));
+    let rival: string | undefined;
+    if (quickStepsLocal()) {
+      // The lock's question and the read of the live version are independent: one round trip
+      // for both. What was read is dropped if a rollback runs.
+      const [running, live] = await Promise.all([rivalRunning('release', spec.service, spec.environment), readLive()]);
+      rival = running;
+      if (!rival) previous = live;
+    } else {
+      rival = patched(PATCH_CHANGE_LOCK) ? await rivalRunning('release', spec.service, spec.environment) : undefined;
+      if (!rival) previous = await readLive();
+    }
     if (rival) {
       outcome = 'failed';
       reason = Reason.ChangeInProgress;
       message = `a rollback of ${spec.service} in ${spec.environment} is running (${rival}); this release changed nothing`;
     } else {
-      // A fleet's live version is what its hosts run, asked of their agents (only fleets take this path).
-      const hosts = spec.hosts;
-      previous = await control.interruptible(() =>
-        hosts && spec.strategy.kind === 'rolling' ? fleetLiveRelease(spec, hosts, toMs(spec.strategy.agentTimeout)) : deploy.currentRelease(ref),
-      );
       const config = await resolveReleaseConfig(spec, control, tracker);
       release = await obtainRelease(spec, control, tracker);
       if (config) release = { ...release, config };
@@ -201,7 +210,7 @@ async function pruneRetainedReleases(spec: ReleaseSpec, release: Release, previo
   const imageRepo = spec.source.kind === 'build' ? spec.source.imageRepo : release.imageRef ? repositoryOf(release.imageRef) : undefined;
   const protect = [release.imageTag, ...(previous ? [previous.imageTag] : [])];
   try {
-    const pruned = await retention.pruneReleases({ service: spec.service, ...(imageRepo ? { imageRepo } : {}), keep: spec.retention.keep, protect });
+    const pruned = await pruneReleases({ service: spec.service, ...(imageRepo ? { imageRepo } : {}), keep: spec.retention.keep, protect });
     if (pruned.deleted.length > 0) tracker.event('info', `pruned ${pruned.deleted.map((d) => d.imageTag).join(', ')}`);
   } catch (err) {
     log.warn('pruning retained releases failed', { error: describeError(err) });

@@ -11,7 +11,7 @@ import { Reason } from '../domain/reasons';
 import { matchesVersion, pairLabel, sameBuildAndConfig, sameRelease, type Release } from '../domain/release';
 import { SluiceConfigVersion, SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
 import type { RollbackRequest, RollbackResult } from '../domain/status';
-import { deploy, retention } from './activities';
+import { deploy, liveRelease, quickStepsLocal, retainedReleases, retention } from './activities';
 import { describeError } from './saga';
 import { toMs } from '../domain/duration';
 import type { FleetHost } from '../domain/fleet';
@@ -68,8 +68,14 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   const hosts = request.hosts;
   const agentTimeoutMs = toMs(request.agentTimeout ?? DEFAULT_AGENT_TIMEOUT);
   // A fleet's live version is asked of its agents (only fleets take this path).
-  const current = hosts ? await fleetLiveRelease(ref, hosts, agentTimeoutMs) : await deploy.currentRelease(ref);
-  const retained = await retention.listReleases({ service: request.service, ...(request.imageRepo ? { imageRepo: request.imageRepo } : {}) });
+  const readLive = () => (hosts ? fleetLiveRelease(ref, hosts, agentTimeoutMs) : liveRelease(ref));
+  const retainedQuery = { service: request.service, ...(request.imageRepo ? { imageRepo: request.imageRepo } : {}) };
+  // Three independent reads (live version, retained releases, the lock's question) take one round
+  // trip together on new runs: the time to restore starts with them.
+  const quick = quickStepsLocal();
+  const [current, retained, probedRival] = quick
+    ? await Promise.all([readLive(), retainedReleases(retainedQuery), rivalRunning('rollback', request.service, request.environment)])
+    : [hosts ? await fleetLiveRelease(ref, hosts, agentTimeoutMs) : await deploy.currentRelease(ref), await retention.listReleases(retainedQuery), undefined];
   const choice = chooseRollbackTarget(request.service, retained, current, request.toVersion);
 
   const fail = (reason: Reason, message: string, to: Release | null): never => {
@@ -77,7 +83,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     const result: RollbackResult = { outcome: 'failed', reason, message, from: current, to, durationMs: Date.now() - started };
     throw ApplicationFailure.create({ type: ErrorType.RollbackFailed, message: `${reason}: ${message}`, nonRetryable: true, details: [result] });
   };
-  const rival = patched(PATCH_CHANGE_LOCK) ? await rivalRunning('rollback', request.service, request.environment) : undefined;
+  const rival = quick ? probedRival : patched(PATCH_CHANGE_LOCK) ? await rivalRunning('rollback', request.service, request.environment) : undefined;
   if (rival) {
     return fail(
       Reason.ChangeInProgress,

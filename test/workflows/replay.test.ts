@@ -1,3 +1,4 @@
+import { PATCH_LOCAL_QUICK_STEPS } from '../../src/workflows/activities';
 import { PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_CONFIG_VERSION } from '../../src/workflows/config';
 import { PATCH_ROLLBACK_PAIR } from '../../src/workflows/rollback';
 import { PATCH_CHANGE_LOCK } from '../../src/workflows/change-lock';
@@ -72,6 +73,11 @@ test('histories recorded after a patch carry its marker, older ones do not', () 
   assert.ok(markers('canary-promoted.v2.json') >= 1, `the ${PATCH_REMOVE_PROMOTED_CANDIDATE} patch marker is recorded`);
 });
 
+/** The recording generation in a history's file name: canary-promoted.v5.json → 5. */
+function generation(file: string): number {
+  return Number(/\.v(\d+)\.json$/.exec(file)?.[1]);
+}
+
 function patchIds(file: string): string[] {
   return (
     JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
@@ -130,7 +136,7 @@ test('a config-only release takes the strategy behind its patch; a rollback rest
   assert.ok(patchIds('rollback-config.v7.json').includes(PATCH_ROLLBACK_PAIR), patchIds('rollback-config.v7.json').join(', '));
   assert.deepEqual(activities('rollback-config.v7.json'), ['currentRelease', 'listReleases', 'releasedConfig', 'rollbackToRelease']);
   // Recorded before: none of them asks for the new patches or the new activity.
-  for (const file of files.filter((f) => !f.endsWith('.v7.json'))) {
+  for (const file of files.filter((f) => generation(f) < 7)) {
     for (const id of [PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_ROLLBACK_PAIR]) assert.ok(!patchIds(file).includes(id), `${file}: ${id}`);
     assert.ok(!activities(file).includes('releasedConfig'), file);
   }
@@ -149,4 +155,25 @@ test('approvals checked by the worker (signed, or refused unsigned) go through v
     assert.ok(!patchIds(file).includes(PATCH_SIGNED_APPROVALS), file);
     assert.ok(!activities(file).includes('verifyApproval'), file);
   }
+});
+
+test('runs recorded since the quick steps read the live version, list retained releases and move weights in local activities; older histories scheduled them', () => {
+  const activities = (file: string) =>
+    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
+      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+    );
+  const quick = ['currentRelease', 'setTrafficWeight', 'listReleases', 'pruneReleases'];
+  const v9 = files.filter((f) => f.endsWith('.v9.json'));
+  assert.deepEqual(v9, ['canary-health-rollback.v9.json', 'canary-promoted.v9.json', 'rollback-config.v9.json']);
+  for (const file of v9) {
+    assert.ok(patchIds(file).includes(PATCH_LOCAL_QUICK_STEPS), `${file}: ${patchIds(file).join(', ')}`);
+    assert.deepEqual(
+      activities(file).filter((a) => quick.includes(a)),
+      [],
+      file,
+    );
+  }
+  assert.deepEqual(activities('rollback-config.v9.json'), ['releasedConfig', 'rollbackToRelease']);
+  for (const file of files.filter((f) => generation(f) < 9)) assert.ok(!patchIds(file).includes(PATCH_LOCAL_QUICK_STEPS), file);
+  assert.ok(activities('canary-promoted.v5.json').includes('setTrafficWeight'), 'older runs replay their scheduled weight moves');
 });

@@ -1,5 +1,5 @@
 import type { CanaryStep, CanaryStrategy } from '../../domain/spec';
-import { compensationActivity, deploy, deployActivity, undo, withSummary } from '../activities';
+import { moveWeight } from '../activities';
 import { runCheck } from '../checks';
 import type { DeployContext } from '../context';
 import { deployCandidate, installFirstRelease, promote } from './promote';
@@ -33,14 +33,10 @@ export async function runCanary(ctx: DeployContext, strategy: CanaryStrategy): P
       case 'setWeight': {
         tracker.setPhase('canary');
         if (!weightUndoRegistered) {
-          saga.add('send all traffic to stable', () =>
-            withSummary(undo.setTrafficWeight, compensationActivity, 'undo: send all traffic to stable', { ...ref, release, weight: 0 }),
-          );
+          saga.add('send all traffic to stable', () => moveWeight('undo', 'undo: send all traffic to stable', { ...ref, release, weight: 0 }));
           weightUndoRegistered = true;
         }
-        await control.uninterrupted(() =>
-          withSummary(deploy.setTrafficWeight, deployActivity, `canary ${release.version} at ${step.weight}%`, { ...ref, release, weight: step.weight }),
-        );
+        await control.uninterrupted(() => moveWeight('do', `canary ${release.version} at ${step.weight}%`, { ...ref, release, weight: step.weight }));
         tracker.setWeight(step.weight);
         break;
       }
