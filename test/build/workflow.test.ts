@@ -12,15 +12,7 @@ import { loadRegistryCredentials } from '../../src/activities/registry/credentia
 import { temporalAddress } from '../../src/dev/config';
 import { REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, removeImage, requireStack, stack, uniqueId } from './helpers';
 import type { BuildAndPushResult, CrashOnceActivities } from './workflows';
-
-/** Every string and every byte payload in a history, decoded, so a secret cannot hide in base64. */
-function historyText(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) value.forEach((v) => historyText(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => historyText(v, out));
-  return out;
-}
+import { historyText } from '../helpers/history-text';
 
 describe('build + push as Temporal activities', { timeout: 600_000 }, () => {
   const id = uniqueId('wf-build').toLowerCase();

@@ -41,6 +41,7 @@ import { baseImages, exampleRepo, type TestRepo } from '../build/helpers';
 import { catalogue, dockerClient, freePort, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
+import { historyText } from '../helpers/history-text';
 
 const ADDRESS = '127.0.0.2';
 const service = uniqueName('e2esreg').slice(0, 40);
@@ -94,15 +95,6 @@ function deploy(worker: E2eWorker, strategy: ReleaseSpecInput['strategy']) {
     catalogue,
   );
   return worker.client.workflow.start<typeof deployWorkflow>('deployWorkflow', { taskQueue: worker.taskQueue, workflowId: deployWorkflowId(service, 'e2e'), args: [spec] });
-}
-
-/** Every string and byte payload of a workflow's raw history, decoded, so nothing hides in base64. */
-function historyText(value: unknown, out: string[] = []): string[] {
-  if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'));
-  else if (Array.isArray(value)) value.forEach((v) => historyText(v, out));
-  else if (value && typeof value === 'object') Object.values(value).forEach((v) => historyText(v, out));
-  return out;
 }
 
 /** The password, and the forms it travels in (basic auth, a Docker config's `auth`), none of which may appear in `text`. */
