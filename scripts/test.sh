@@ -21,12 +21,26 @@ up_flags=(--output json)
 # Kubernetes with its real kubelet nodes (docs/kubernetes.md), so the real-pod tests run too;
 # SLUICE_KUBE_NODES=0 runs the control plane with kwok's nodes only.
 [ "${SLUICE_SKIP_KUBERNETES:-}" = 1 ] || up_flags+=(--kubernetes --kube-nodes "${SLUICE_KUBE_NODES:-3}")
+# SLUICE_TEST_TEMPORAL=cluster runs the suite against the Temporal cluster (docs/temporal-cluster.md:
+# separate services on PostgreSQL, mTLS) instead of the dev server, with every payload encrypted by
+# a key made for this run. Unset, the suite uses whichever Temporal the stack already runs (the dev
+# server on a fresh machine). Switching a running stack between the two: sluice dev down first.
+temporal_mode=${SLUICE_TEST_TEMPORAL:-}
+case "$temporal_mode" in '' | dev | cluster) ;; *) echo "SLUICE_TEST_TEMPORAL must be dev or cluster, not $temporal_mode" >&2; exit 2 ;; esac
+[ -z "$temporal_mode" ] || up_flags+=(--temporal "$temporal_mode")
+codec_dir=
+if [ "$temporal_mode" = cluster ]; then
+  codec_dir=$(mktemp -d)
+  sluice codec keygen --file "$codec_dir/keys.json" >/dev/null
+  export SLUICE_CODEC_KEYS_FILE="$codec_dir/keys.json"
+fi
 sluice dev up "${up_flags[@]}" | tee "$up_report"
 # Only what this run started is stopped afterwards; a developer's running stack is left alone.
 started=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(r).filter(k=>r[k]==="started").join(","))' "$up_report")
 stop_stack() {
   if [ -n "$started" ]; then sluice dev down --only "$started" || true; fi
   rm -f "$up_report"
+  [ -z "$codec_dir" ] || rm -rf "$codec_dir"
 }
 trap stop_stack EXIT
 

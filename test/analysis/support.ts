@@ -5,14 +5,14 @@
  * unregistered afterwards.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { prometheusUrl, temporalAddress } from '../../src/dev/config';
+import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { prometheusUrl } from '../../src/dev/config';
 import { createMetricsActivities, type MetricsDeps } from '../../src/activities/metrics';
 import { createLoadActivities } from '../../src/activities/load';
 import { Registry } from 'prom-client';
 import { createReleaseMetrics, releaseMetricsSinks } from '../../src/worker/release-metrics';
 import type { Role } from '../../src/activities/metrics/providers';
-import { eventually, freePort, stack, uniqueName } from '../helpers/stack';
+import { dataConverterOption, eventually, freePort, nativeConnection, stack, uniqueName } from '../helpers/stack';
 import { serviceBinary } from '../targets/fixtures';
 
 export interface Instance {
@@ -110,13 +110,14 @@ export interface TestWorker {
 
 /** An in-process worker on its own task queue with the real metric and load activities. */
 export async function startWorker(deps: Partial<MetricsDeps> = {}, workflowBundle: Promise<WorkflowBundleWithSourceMap> = analysisBundle()): Promise<TestWorker> {
-  const connection = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const connection = await nativeConnection();
   const taskQueue = uniqueName('analysis');
   const worker = await Worker.create({
     connection,
     namespace: stack.temporal.namespace,
     taskQueue,
     workflowBundle: await workflowBundle,
+    ...dataConverterOption(),
     // analysisWorkflow reports its measurements to this sink; counted here into a registry nobody serves.
     sinks: releaseMetricsSinks(createReleaseMetrics(new Registry())),
     activities: {

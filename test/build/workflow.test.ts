@@ -2,14 +2,13 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { Context } from '@temporalio/activity';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type Docker from 'dockerode';
 import pino from 'pino';
 import { createBuildActivities } from '../../src/activities/build';
 import { createRegistryActivities, RegistryClient } from '../../src/activities/registry';
 import { loadRegistryCredentials } from '../../src/activities/registry/credentials';
-import { temporalAddress } from '../../src/dev/config';
+import { dataConverterOption, nativeConnection, temporalClient } from '../helpers/stack';
 import { REGISTRY, type TestRepo, baseImages, buildArgsFor, dockerClient, exampleRepo, removeImage, requireStack, stack, uniqueId } from './helpers';
 import type { BuildAndPushResult, CrashOnceActivities } from './workflows';
 import { historyText } from '../helpers/history-text';
@@ -71,17 +70,16 @@ describe('build + push as Temporal activities', { timeout: 600_000 }, () => {
       },
     };
 
-    const address = temporalAddress(stack);
     const taskQueue = `tq-${id}`;
     const worker = await Worker.create({
-      connection: await NativeConnection.connect({ address }),
+      connection: await nativeConnection(),
+      ...dataConverterOption(),
       namespace: stack.temporal.namespace,
       taskQueue,
       workflowsPath: require.resolve('./workflows'),
       activities: { resolveVersion: build.resolveVersion, generateChangelog: build.generateChangelog, ...crashOnce },
     });
-    const connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: stack.temporal.namespace });
+    const { client, connection } = await temporalClient();
     try {
       const handle = await client.workflow.start('buildAndPushWorkflow', {
         taskQueue,

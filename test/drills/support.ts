@@ -3,10 +3,9 @@
  * with the activities that script it and record when each drill ran. When the real drillWorkflow
  * lands on main, a test switches by starting the real worker (src/worker) on this queue instead.
  */
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { temporalAddress } from '../../src/dev/config';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { DrillRequest } from '../../src/domain/drill';
-import { stack, uniqueName } from '../helpers/stack';
+import { dataConverterOption, nativeConnection, stack, uniqueName } from '../helpers/stack';
 import type { FakeDrillActivities, FakeDrillScript } from './fixtures/fake-drill-workflow';
 
 export interface FakeDrillRun {
@@ -44,13 +43,14 @@ export async function startFakeDrillWorker(script: (request: DrillRequest) => Fa
       if (run) run.endedAt = Date.now();
     },
   };
-  const connection = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const connection = await nativeConnection();
   const taskQueue = uniqueName('fake-drill');
   const worker = await Worker.create({
     connection,
     namespace: stack.temporal.namespace,
     taskQueue,
     activities,
+    ...dataConverterOption(),
     workflowBundle: await bundleWorkflowCode({ workflowsPath: require.resolve('./fixtures/fake-drill-workflow'), logger: quietLogger }),
   });
   const running = worker.run();

@@ -1,6 +1,8 @@
 import Docker from 'dockerode';
 import { Connection, Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import { dataConverterFromEnv } from '../../src/lib/payload-encryption';
 import { packageRoot } from '../../src/lib/paths';
 import { adapterCatalogue } from '../../src/activities/catalogue';
 import type { AdapterConfig } from '../../src/activities/config';
@@ -26,7 +28,31 @@ export function dockerClient(): Docker {
 /** A client of the shared stack's Temporal, or of `config`'s (the cluster test's, with its mTLS). */
 export async function temporalClient(config: StackConfig = stack, options: { dataConverter?: DataConverter } = {}): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
-  return { client: new Client({ connection, namespace: config.temporal.namespace, ...options }), connection };
+  const converter = options.dataConverter ? { dataConverter: options.dataConverter } : dataConverterOption();
+  return { client: new Client({ connection, namespace: config.temporal.namespace, ...converter }), connection };
+}
+
+/**
+ * A worker's connection to the stack's Temporal as the stack says to connect (with its client
+ * certificate when it runs the cluster), so every test runs unchanged against either.
+ */
+export function nativeConnection(config: StackConfig = stack): Promise<NativeConnection> {
+  return NativeConnection.connect(temporalConnectionOptions(config));
+}
+
+/**
+ * Payload encryption for the tests' clients and workers when SLUICE_CODEC_KEYS_FILE is set (the
+ * suite run against the cluster sets it, so every payload of every test is encrypted), as the
+ * CLI and the production worker do; undefined otherwise.
+ */
+export function testDataConverter(): DataConverter | undefined {
+  return dataConverterFromEnv(process.env);
+}
+
+/** `{ dataConverter }` for a worker's or client's options when payloads are encrypted, else nothing. */
+export function dataConverterOption(): { dataConverter?: DataConverter } {
+  const dataConverter = testDataConverter();
+  return dataConverter ? { dataConverter } : {};
 }
 
 /** A name no other test (or earlier run) uses: lowercase, safe for Docker, HAProxy and Temporal ids. */

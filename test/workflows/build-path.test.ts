@@ -6,17 +6,17 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import Docker from 'dockerode';
 import pino from 'pino';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import { createBuildActivities } from '../../src/activities/build';
 import { createRegistryActivities } from '../../src/activities/registry';
-import { registryAddress, temporalAddress } from '../../src/dev/config';
+import { registryAddress } from '../../src/dev/config';
 import { settleDeployment } from '../../src/domain/result';
 import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { createWorker } from '../../src/worker/worker';
-import { stack, temporalClient, uniqueName } from '../helpers/stack';
+import { dataConverterOption, nativeConnection, stack, temporalClient, uniqueName } from '../helpers/stack';
 import { createFileTargetActivities, FILE_FAKE_IMAGE, fileFakeCatalogue, readState, writeState } from './support/file-target';
 import { release, workflowBundle } from './support/harness';
 import { startHealthServer } from './support/health-server';
@@ -61,7 +61,7 @@ before(async () => {
   docker = new Docker({ socketPath: stack.docker.socket });
   health = await startHealthServer();
   ({ client, connection } = await temporalClient());
-  native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  native = await nativeConnection();
   const logger = pino({ level: 'warn' });
   const artifactStore = join(dir, 'artifacts');
   const fileTarget = createFileTargetActivities({ dir, healthBase: health.base });
@@ -72,6 +72,7 @@ before(async () => {
     // Real build and registry activities; the file target stands in for docker + HAProxy.
     activities: { ...fileTarget, ...createBuildActivities({ docker, artifactStore, logger }), ...createRegistryActivities({ docker, artifactStore, logger }) },
     workflowBundle: await workflowBundle(),
+    ...dataConverterOption(),
   });
   running = worker.run();
 });

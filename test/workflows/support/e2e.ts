@@ -20,7 +20,7 @@ import { createSluiceActivities } from '../../../src/worker/activities';
 import { coreMetricsEndpoint, coreTelemetryOptions } from '../../../src/worker/core-metrics';
 import { startWorkerTelemetry, type WorkerTelemetry } from '../../../src/worker/telemetry';
 import { createWorker } from '../../../src/worker/worker';
-import { adapterConfig, stack, temporalClient, uniqueName } from '../../helpers/stack';
+import { adapterConfig, dataConverterOption, stack, temporalClient, uniqueName } from '../../helpers/stack';
 import { workflowBundle } from './harness';
 
 export interface E2eWorker {
@@ -82,6 +82,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     taskQueue,
     activities,
     workflowBundle: await workflowBundle(),
+    ...dataConverterOption(),
     ...(telemetry ? { metrics: telemetry.metrics } : {}),
   });
   const running = worker.run();

@@ -6,8 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, Connection, WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { temporalAddress } from '../../../src/dev/config';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createApprovalActivities } from '../../../src/activities/approvals';
 import { imageTagForVersion, type Release } from '../../../src/domain/release';
 import type { ReleaseSpecInput } from '../../../src/domain/spec';
@@ -19,7 +18,7 @@ import { deployWorkflowId } from '../../../src/workflows/ids';
 import type { deployWorkflow } from '../../../src/workflows';
 import type { WorkerMetrics } from '../../../src/worker/metrics';
 import { createWorker, workflowsPath } from '../../../src/worker/worker';
-import { eventually, stack, temporalClient, uniqueName } from '../../helpers/stack';
+import { dataConverterOption, eventually, nativeConnection, stack, temporalClient, uniqueName } from '../../helpers/stack';
 import { createFileTargetActivities, FILE_FAKE, fileFakeCatalogue, writeState } from './file-target';
 import { startHealthServer } from './health-server';
 
@@ -59,16 +58,17 @@ export async function startHarness(options: { buildMs?: number; metrics?: Worker
   const dir = mkdtempSync(join(tmpdir(), 'sluice-wf-'));
   const health = await startHealthServer();
   const { client, connection } = await temporalClient();
-  const nativeConnection = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const connectionOfWorker = await nativeConnection();
   const taskQueue = uniqueName('wf');
   const worker = await createWorker({
-    connection: nativeConnection,
+    connection: connectionOfWorker,
     namespace: stack.temporal.namespace,
     taskQueue,
     // `activities`: more activities beside the file fake's (e.g. real notification delivery).
     // Approvals are checked by the real activity, without approver keys unless a test brings its own.
     activities: { ...createFileTargetActivities({ dir, healthBase: health.base, buildMs: options.buildMs ?? 4000 }), ...createApprovalActivities(), ...options.activities },
     workflowBundle: await workflowBundle(),
+    ...dataConverterOption(),
     ...(options.metrics ? { metrics: options.metrics } : {}),
   });
   const running = worker.run();
@@ -82,7 +82,7 @@ export async function startHarness(options: { buildMs?: number; metrics?: Worker
     async close() {
       worker.shutdown();
       await running;
-      await nativeConnection.close();
+      await connectionOfWorker.close();
       await connection.close();
       await health.close();
       rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createMetricsActivities } from '../../../src/activities/metrics';
-import { loadStackConfig, prometheusUrl, temporalAddress } from '../../../src/dev/config';
+import { loadStackConfig, prometheusUrl, temporalConnectionOptions } from '../../../src/dev/config';
+import { dataConverterOption } from '../../helpers/stack';
 import { coreMetricsEndpoint, coreTelemetryOptions } from '../../../src/worker/core-metrics';
 import { startWorkerTelemetry } from '../../../src/worker/telemetry';
 import { createWorker } from '../../../src/worker/worker';
@@ -21,18 +22,18 @@ async function main(): Promise<void> {
   const core = await coreMetricsEndpoint();
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: coreTelemetryOptions(core) });
   const config = loadStackConfig();
-  const visibility = await Connection.connect({ address: temporalAddress(config) });
+  const visibility = await Connection.connect(temporalConnectionOptions(config));
   const telemetry = await startWorkerTelemetry({
     host: '127.0.0.1',
     port: 0,
     core,
     // A short cache, so a test sees a phase change within a second or two.
-    visibility: { client: new Client({ connection: visibility, namespace: config.temporal.namespace }), taskQueue, maxAgeMs: 500 },
+    visibility: { client: new Client({ connection: visibility, namespace: config.temporal.namespace, ...dataConverterOption() }), taskQueue, maxAgeMs: 500 },
     registrationDir: config.prometheus.workersDir,
     labels: { worker_task_queue: taskQueue },
     onError: (err, what) => console.error(`${what}: ${err.message}`),
   });
-  const connection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({
     connection,
     namespace: config.temporal.namespace,
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     },
     metrics: telemetry.metrics,
     identity: `metrics-worker-${process.pid}`,
+    ...dataConverterOption(),
     // Hand the workflow to the next worker quickly once this one is gone.
     overrides: { stickyQueueScheduleToStartTimeout: '1s' },
   });
