@@ -13,7 +13,7 @@ import type { TargetRef } from '../../src/domain/ports';
 import { imageTagForVersion, type Release } from '../../src/domain/release';
 import { createSluiceActivities } from '../../src/worker/activities';
 import { createWorker } from '../../src/worker/worker';
-import { adapterConfig, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
+import { adapterConfig, dataConverterOption, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock } from '../targets/fixtures';
 import { workflowBundle } from '../workflows/support/harness';
 
@@ -78,7 +78,7 @@ export async function startCliWorker(options: { dataConverter?: DataConverter; t
     taskQueue,
     activities,
     workflowBundle: await workflowBundle(),
-    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : dataConverterOption()),
   });
   const running = worker.run();
   const deployActivities = createDeployActivities({ config: { ...adapterConfig, docker }, logger, prometheusTargetsDir: stack.prometheus.targetsDir });

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { addConnectionOptions, connectionSettings, type ConnectionCliOptions } from '../context';
+import { addConnectionOptions, connectionSettings, workerConnection, type ConnectionCliOptions } from '../context';
 
 interface AgentCliOptions extends ConnectionCliOptions {
   host: string;
@@ -30,7 +30,6 @@ export function registerAgentCommand(program: Command): void {
   addConnectionOptions(cmd);
   cmd.action(async (opts: AgentCliOptions) => {
     const settings = connectionSettings(opts);
-    if (settings.tls || settings.apiKey) throw new Error('the agent does not support TLS or API keys yet; run it next to a plaintext frontend');
     // Loaded on demand, like the worker: the other commands never need the activities.
     const { runAgent } = require('../../worker/agent') as typeof import('../../worker/agent');
     const { loadStackConfig } = require('../../dev/config') as typeof import('../../dev/config');
@@ -53,7 +52,7 @@ export function registerAgentCommand(program: Command): void {
       host: opts.host,
       address: opts.hostAddress,
       namespace: settings.namespace,
-      connection: { address: settings.address },
+      connection: workerConnection(settings),
       adapters,
       logger: createPinoLogger(),
     });

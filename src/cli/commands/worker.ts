@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, connectionSettings, type ConnectionCliOptions } from '../context';
+import { addConnectionOptions, connectionSettings, workerConnection, type ConnectionCliOptions } from '../context';
 
 interface WorkerCliOptions extends ConnectionCliOptions {
   metricsPort?: string;
@@ -19,10 +19,6 @@ export function registerWorkerCommand(program: Command): void {
   );
   cmd.action(async (opts: WorkerCliOptions) => {
     const settings = connectionSettings(opts);
-    if (settings.tls || settings.apiKey) {
-      // src/worker/main.ts connects with an address only so far.
-      throw new Error('the worker does not support TLS or API keys yet; run it next to a plaintext frontend');
-    }
     // Loaded on demand: the worker pulls in the workflow bundler and every activity, which the
     // other commands never need.
     const { runWorker, workerOptionsFrom } = require('../../worker/main') as typeof import('../../worker/main');
@@ -30,6 +26,8 @@ export function registerWorkerCommand(program: Command): void {
     await runWorker({
       ...base,
       address: settings.address,
+      // The flags' and Temporal's settings as every command resolves them (TLS, API key) over the environment's.
+      connection: { ...base.connection, ...workerConnection(settings) },
       namespace: settings.namespace,
       taskQueue: opts.taskQueue ?? base.taskQueue,
       ...(opts.metricsPort !== undefined ? { metricsPort: Number(opts.metricsPort) } : {}),
