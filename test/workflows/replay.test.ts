@@ -73,6 +73,13 @@ test('histories recorded after a patch carry its marker, older ones do not', () 
   assert.ok(markers('canary-promoted.v2.json') >= 1, `the ${PATCH_REMOVE_PROMOTED_CANDIDATE} patch marker is recorded`);
 });
 
+/** The activity types a recorded history scheduled as regular activities, in order. */
+function scheduledActivities(file: string): string[] {
+  return (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
+    e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
+  );
+}
+
 /** The recording generation in a history's file name: canary-promoted.v5.json → 5. */
 function generation(file: string): number {
   return Number(/\.v(\d+)\.json$/.exec(file)?.[1]);
@@ -113,67 +120,51 @@ test('releases recorded since the change lock ask for a running rollback first; 
 });
 
 test('releases with config: resolve their config version behind its patch; histories without config never call it', () => {
-  const activities = (file: string) =>
-    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
-      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
-    );
   assert.ok(patchIds('canary-config.v6.json').includes(PATCH_CONFIG_VERSION), patchIds('canary-config.v6.json').join(', '));
-  assert.deepEqual(activities('canary-config.v6.json').slice(0, 3), ['currentRelease', 'resolveConfigVersion', 'deployCandidate']);
+  assert.deepEqual(scheduledActivities('canary-config.v6.json').slice(0, 3), ['currentRelease', 'resolveConfigVersion', 'deployCandidate']);
   for (const file of files.filter((f) => !f.includes('config'))) {
     assert.ok(!patchIds(file).includes(PATCH_CONFIG_VERSION), file);
-    assert.ok(!activities(file).includes('resolveConfigVersion'), file);
+    assert.ok(!scheduledActivities(file).includes('resolveConfigVersion'), file);
   }
 });
 
 test('a config-only release takes the strategy behind its patch; a rollback restores the pair behind its own', () => {
-  const activities = (file: string) =>
-    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
-      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
-    );
   const configOnly = patchIds('canary-config-only.v7.json');
   assert.ok(configOnly.includes(PATCH_CONFIG_ONLY_RELEASE) && configOnly.includes(PATCH_CONFIG_SEARCH_ATTRIBUTE), configOnly.join(', '));
-  assert.ok(activities('canary-config-only.v7.json').includes('deployCandidate'), 'the live build with a new config is deployed as a candidate');
+  assert.ok(scheduledActivities('canary-config-only.v7.json').includes('deployCandidate'), 'the live build with a new config is deployed as a candidate');
   assert.ok(patchIds('rollback-config.v7.json').includes(PATCH_ROLLBACK_PAIR), patchIds('rollback-config.v7.json').join(', '));
-  assert.deepEqual(activities('rollback-config.v7.json'), ['currentRelease', 'listReleases', 'releasedConfig', 'rollbackToRelease']);
+  assert.deepEqual(scheduledActivities('rollback-config.v7.json'), ['currentRelease', 'listReleases', 'releasedConfig', 'rollbackToRelease']);
   // Recorded before: none of them asks for the new patches or the new activity.
   for (const file of files.filter((f) => generation(f) < 7)) {
     for (const id of [PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_ROLLBACK_PAIR]) assert.ok(!patchIds(file).includes(id), `${file}: ${id}`);
-    assert.ok(!activities(file).includes('releasedConfig'), file);
+    assert.ok(!scheduledActivities(file).includes('releasedConfig'), file);
   }
 });
 
 test('approvals checked by the worker (signed, or refused unsigned) go through verifyApproval behind their patch; older histories never did', () => {
-  const activities = (file: string) =>
-    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
-      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
-    );
   const signed = 'canary-signed-approval.v8.json';
   assert.ok(patchIds(signed).includes(PATCH_SIGNED_APPROVALS), patchIds(signed).join(', '));
   // The unsigned update and the unsigned signal (both refused), then the signed update.
-  assert.equal(activities(signed).filter((a) => a === 'verifyApproval').length, 3);
+  assert.equal(scheduledActivities(signed).filter((a) => a === 'verifyApproval').length, 3);
   for (const file of files.filter((f) => !/\.v([8-9]|\d\d+)\.json$/.test(f))) {
     assert.ok(!patchIds(file).includes(PATCH_SIGNED_APPROVALS), file);
-    assert.ok(!activities(file).includes('verifyApproval'), file);
+    assert.ok(!scheduledActivities(file).includes('verifyApproval'), file);
   }
 });
 
 test('runs recorded since the quick steps read the live version, list retained releases and move weights in local activities; older histories scheduled them', () => {
-  const activities = (file: string) =>
-    (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { activityTaskScheduledEventAttributes?: { activityType: { name: string } } }[] }).events.flatMap((e) =>
-      e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType.name] : [],
-    );
   const quick = ['currentRelease', 'setTrafficWeight', 'listReleases', 'pruneReleases'];
   const v9 = files.filter((f) => f.endsWith('.v9.json'));
   assert.deepEqual(v9, ['canary-health-rollback.v9.json', 'canary-promoted.v9.json', 'rollback-config.v9.json']);
   for (const file of v9) {
     assert.ok(patchIds(file).includes(PATCH_LOCAL_QUICK_STEPS), `${file}: ${patchIds(file).join(', ')}`);
     assert.deepEqual(
-      activities(file).filter((a) => quick.includes(a)),
+      scheduledActivities(file).filter((a) => quick.includes(a)),
       [],
       file,
     );
   }
-  assert.deepEqual(activities('rollback-config.v9.json'), ['releasedConfig', 'rollbackToRelease']);
+  assert.deepEqual(scheduledActivities('rollback-config.v9.json'), ['releasedConfig', 'rollbackToRelease']);
   for (const file of files.filter((f) => generation(f) < 9)) assert.ok(!patchIds(file).includes(PATCH_LOCAL_QUICK_STEPS), file);
-  assert.ok(activities('canary-promoted.v5.json').includes('setTrafficWeight'), 'older runs replay their scheduled weight moves');
+  assert.ok(scheduledActivities('canary-promoted.v5.json').includes('setTrafficWeight'), 'older runs replay their scheduled weight moves');
 });
