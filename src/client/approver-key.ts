@@ -8,14 +8,19 @@ import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'nod
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
-import { ApproverName, approvalMessage, type ApprovalClaims, type ApprovalToken } from '../domain/approval';
+import {
+  APPROVER_PRIVATE_KEY_SUFFIX as PRIVATE_KEY_SUFFIX,
+  APPROVER_PUBLIC_KEY_SUFFIX as PUBLIC_KEY_SUFFIX,
+  ApproverName,
+  approvalMessage,
+  type ApprovalClaims,
+  type ApprovalToken,
+} from '../domain/approval';
 import { ErrorType } from '../domain/errors';
 import { SluiceClientError } from './errors';
 
 /** Where `sluice approve` finds the key when neither --key nor the environment names one. */
 export const APPROVER_KEY_ENV = 'SLUICE_APPROVER_KEY';
-export const PRIVATE_KEY_SUFFIX = '.key';
-export const PUBLIC_KEY_SUFFIX = '.pub';
 
 export function defaultApproverKeyDir(): string {
   return join(homedir(), '.sluice', 'approver');

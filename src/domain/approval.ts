@@ -20,6 +20,10 @@ export const APPROVAL_CLOCK_SKEW_MS = 60_000;
  * A name an approver key can carry. It is also a file name (`alice.key`, `alice.pub`), so it is
  * kept to characters every file system and shell takes as they are.
  */
+/** An approver's key files: `<name>.key` (private, stays with its owner) and `<name>.pub` (the worker's trust store). */
+export const APPROVER_PRIVATE_KEY_SUFFIX = '.key';
+export const APPROVER_PUBLIC_KEY_SUFFIX = '.pub';
+
 export const ApproverName = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'an approver name is 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit');

@@ -11,11 +11,11 @@
  *   any       | yes    | some        | approved, verified; or refused with the activity's reason
  *   unlisted  | any    | -           | refused: ApproverNotAllowed
  */
-import { ActivityFailure, ApplicationFailure, patched, workflowInfo } from '@temporalio/workflow';
+import { patched, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalToken, ApprovalVerdict } from '../domain/approval';
 import { ErrorType } from '../domain/errors';
 import { approvals } from './activities';
-import { describeError } from './saga';
+import { describeError, rootApplicationFailure } from './saga';
 
 /**
  * New commands in the approve handlers (a marker and the verifyApproval activity): histories
@@ -40,12 +40,8 @@ export function signedApprovalsPatched(): boolean {
 
 /** The root ApplicationFailure's type and message of an activity failure (a broken keys directory). */
 function activityFailure(err: unknown): { type: string; message: string } {
-  let e: unknown = err instanceof ActivityFailure ? err.cause : err;
-  for (let depth = 0; e && depth < 4; depth++) {
-    if (e instanceof ApplicationFailure && e.type) return { type: e.type, message: e.message };
-    e = (e as { cause?: unknown }).cause;
-  }
-  return { type: ErrorType.ApproverKeysInvalid, message: describeError(err) };
+  const root = rootApplicationFailure(err);
+  return root?.type ? { type: root.type, message: root.message } : { type: ErrorType.ApproverKeysInvalid, message: describeError(err) };
 }
 
 /** Checks that `by` may open `gate`, asking the worker about the signature when there is one to ask about. */

@@ -17,7 +17,7 @@ import { installChangeLock, PATCH_CHANGE_LOCK, rivalRunning } from './change-loc
 import { type DeployContext, targetRef } from './context';
 import { Control, StopError, type StopRequest } from './control';
 import { Notifier } from './notify';
-import { Saga, describeError, type CompensationReport } from './saga';
+import { Saga, describeError, rootApplicationFailure, type CompensationReport } from './saga';
 import { runStrategy } from './strategies';
 import { obtainRelease } from './source';
 import { configOnlyRelease, resolveReleaseConfig } from './config';
@@ -39,17 +39,6 @@ const FINAL_PHASE: Record<Outcome, Phase> = {
   failed: 'failed',
 };
 
-/** The ApplicationFailure type of the root cause, for CI and the result. */
-function rootErrorType(err: unknown): string | undefined {
-  let e: unknown = err;
-  let type: string | undefined;
-  for (let depth = 0; e && depth < 8; depth++) {
-    if (e instanceof ApplicationFailure && e.type) type = e.type;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return type;
-}
-
 /** Maps whatever ended the happy path to a stop request; returns undefined for workflow bugs. */
 function stopFor(err: unknown, control: Control): StopRequest | undefined {
   if (err instanceof StopError) return err.request;
@@ -57,7 +46,8 @@ function stopFor(err: unknown, control: Control): StopRequest | undefined {
   if (isCancellation(err)) {
     control.requestStop({ outcome: 'aborted', reason: Reason.WorkflowCancelled, message: 'the workflow was cancelled' });
   } else if (err instanceof TemporalFailure) {
-    const errorType = rootErrorType(err);
+    // The root cause's type, for CI and the result.
+    const errorType = rootApplicationFailure(err)?.type;
     control.requestStop({ outcome: 'failed', reason: Reason.ActivityFailed, message: describeError(err), ...(errorType ? { errorType } : {}) });
   }
   // Anything else is a bug in workflow code: rethrown, it fails the workflow task, which Temporal

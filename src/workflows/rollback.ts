@@ -75,7 +75,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   const quick = quickStepsLocal();
   const [current, retained, probedRival] = quick
     ? await Promise.all([readLive(), retainedReleases(retainedQuery), rivalRunning('rollback', request.service, request.environment)])
-    : [hosts ? await fleetLiveRelease(ref, hosts, agentTimeoutMs) : await deploy.currentRelease(ref), await retention.listReleases(retainedQuery), undefined];
+    : [await readLive(), await retainedReleases(retainedQuery), undefined];
   const choice = chooseRollbackTarget(request.service, retained, current, request.toVersion);
 
   const fail = (reason: Reason, message: string, to: Release | null): never => {

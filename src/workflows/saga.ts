@@ -3,7 +3,7 @@
  * idempotent, so running it for a step that never happened is harmless), and the undos run
  * newest-first in a scope that nothing can cancel: not an abort, not a Temporal cancel request.
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type { Tracker } from './tracker';
 
 export interface Compensation {
@@ -68,3 +68,14 @@ export class Saga {
 }
 
 export { describe as describeError };
+
+/** The innermost ApplicationFailure with a type in an error's cause chain (an activity's typed error), if any. */
+export function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
+  let e: unknown = err;
+  let root: ApplicationFailure | undefined;
+  for (let depth = 0; e && depth < 8; depth++) {
+    if (e instanceof ApplicationFailure && e.type) root = e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return root;
+}

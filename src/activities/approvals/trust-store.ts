@@ -8,14 +8,11 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ApproverName } from '../../domain/approval';
+// The private half (.key) never belongs on the worker: whoever reads its disk would sign as the approver.
+import { APPROVER_PRIVATE_KEY_SUFFIX as PRIVATE_SUFFIX, APPROVER_PUBLIC_KEY_SUFFIX as PUBLIC_SUFFIX, ApproverName } from '../../domain/approval';
 import { badInput, ErrorType } from '../../domain/errors';
 
 export const APPROVER_KEYS_ENV = 'SLUICE_APPROVER_KEYS';
-
-const PUBLIC_SUFFIX = '.pub';
-/** What keygen names the private half: never on the worker (whoever reads its disk would sign as the approver). */
-const PRIVATE_SUFFIX = '.key';
 
 const PublicKeyPem = z.string().regex(/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/, 'not a PEM public key (-----BEGIN PUBLIC KEY-----)');
 
