@@ -12,7 +12,8 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { defaultPayloadConverter, TypedSearchAttributes } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
 import type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
 import { SluiceClientError } from './errors';
 import { listHistory, type HistoryEntry, type HistoryOptions } from './history';
@@ -449,7 +450,8 @@ export class SluiceClient implements DeploymentReader {
       throw this.notFound(ref, err);
     }
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    const spec = payload ? (defaultPayloadConverter.fromPayload(payload) as SpecLike) : undefined;
+    // Through the client's data converter: with payload encryption on, history holds ciphertext.
+    const spec = await decodeOptionalSinglePayload<SpecLike>(this.temporal.options.loadedDataConverter, payload);
     if (!spec?.target) {
       throw new SluiceClientError(ErrorType.InvalidSpec, `cannot tell where ${ref.service} runs in ${ref.environment} from ${workflowId}; pass the spec (-f sluice.yaml)`);
     }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { dirname } from 'node:path';
 import type Docker from 'dockerode';
 import pino from 'pino';
 import { buildImage } from '../../src/activities/build/image';
@@ -59,6 +60,12 @@ export interface WorkerContainerOptions {
  * It runs as root here: the state dir and the docker socket are root's on this machine. The
  * image's own user is 65532 (docs/cli.md says how to give it the socket's group instead).
  */
+/** The suite's payload keys (SLUICE_CODEC_KEYS_FILE, passed on above) are read at the same path. */
+function codecKeysDir(): string[] {
+  const file = process.env.SLUICE_CODEC_KEYS_FILE;
+  return file ? [dirname(file)] : [];
+}
+
 export function createWorkerContainer(docker: Docker, opts: WorkerContainerOptions): Promise<Docker.Container> {
   const passed = Object.entries(process.env).filter(([name]) => name.startsWith('SLUICE_') || name.startsWith('TEMPORAL_'));
   const env: Record<string, string | undefined> = {
@@ -86,7 +93,7 @@ export function createWorkerContainer(docker: Docker, opts: WorkerContainerOptio
     HostConfig: {
       NetworkMode: 'host',
       PidMode: 'host',
-      Binds: [`${stack.stateDir}:${stack.stateDir}`, ...opts.readOnly.map((dir) => `${dir}:${dir}:ro`)],
+      Binds: [`${stack.stateDir}:${stack.stateDir}`, ...[...opts.readOnly, ...codecKeysDir()].map((dir) => `${dir}:${dir}:ro`)],
     },
   });
 }

@@ -36,7 +36,8 @@ import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack
 import { FAST_STOP_ENV, freePortBlock, serviceBinary, serviceImage } from '../targets/fixtures';
 import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { skipReason, startScratchCentre, type ScratchCentre } from './centre';
-import { decodedText, faultOf, runningContainers, runningProcesses, type RunningInstance, removeSuiteInstances } from './instances';
+import { readableHistory } from '../helpers/history-text';
+import { faultOf, runningContainers, runningProcesses, type RunningInstance, removeSuiteInstances } from './instances';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -180,7 +181,7 @@ for (const kind of cases) {
       ids.b = second.release!.config!.version.id;
       assert.notEqual(ids.b, ids.a);
       assert.equal(second.previous?.config?.version.id, ids.a, 'the live config version was read back from the instance');
-      const history = decodedText(await handle.fetchHistory());
+      const history = await readableHistory(await handle.fetchHistory());
       assert.match(history, /deployCandidate/, 'the candidate was deployed');
       assert.match(history, /analysisWorkflow/, 'and analysed');
       assert.equal((await handle.describe()).searchAttributes?.SluiceConfigVersion?.[0], ids.b, 'SluiceConfigVersion is set');
@@ -246,14 +247,14 @@ for (const kind of cases) {
       const rollbacks = e2e.client.workflow.list({ query: `WorkflowId = '${rollbackWorkflowId(service, ENVIRONMENT)}'` });
       for await (const run of rollbacks) {
         const h = e2e.client.workflow.getHandle(run.workflowId, run.runId);
-        assert.ok(!decodedText(await h.fetchHistory()).includes(secretValue), 'not in a rollback history');
-        assert.ok(!decodedText((await h.describe()).memo).includes(secretValue), 'not in its memo');
+        assert.ok(!(await readableHistory(await h.fetchHistory())).includes(secretValue), 'not in a rollback history');
+        assert.ok(!(await readableHistory((await h.describe()).memo)).includes(secretValue), 'not in its memo');
       }
       const deploys = e2e.client.workflow.list({ query: `WorkflowId = '${deployWorkflowId(service, ENVIRONMENT)}'` });
       for await (const run of deploys) {
         const h = e2e.client.workflow.getHandle(run.workflowId, run.runId);
-        assert.ok(!decodedText(await h.fetchHistory()).includes(secretValue), 'not in a release history');
-        assert.ok(!decodedText((await h.describe()).memo).includes(secretValue), 'not in its memo');
+        assert.ok(!(await readableHistory(await h.fetchHistory())).includes(secretValue), 'not in a release history');
+        assert.ok(!(await readableHistory((await h.describe()).memo)).includes(secretValue), 'not in its memo');
       }
       const recordsDir = join(e2e.dir, 'artifacts', service, '.pairs', ENVIRONMENT);
       for (const name of await readdir(recordsDir)) assert.ok(!(await readFile(join(recordsDir, name), 'utf8')).includes(secretValue), `not in the pair record ${name}`);

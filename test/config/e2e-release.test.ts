@@ -27,9 +27,10 @@ import { runCli } from '../cli/helpers';
 import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary, serviceImage } from '../targets/fixtures';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
+import { readableHistory } from '../helpers/history-text';
 import { waitForStatus } from '../workflows/support/harness';
 import { skipReason, startScratchCentre, type ScratchCentre } from './centre';
-import { decodedText, parseEnv, removeSuiteInstances } from './instances';
+import { parseEnv, removeSuiteInstances } from './instances';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -186,7 +187,7 @@ for (const kind of cases) {
       assert.equal(await faultOf(promoted!.port), 0.02);
 
       // History and memo hold the config version and the secret's name, never its value.
-      const history = decodedText(await second.fetchHistory());
+      const history = await readableHistory(await second.fetchHistory());
       assert.match(history, new RegExp(two.release!.config!.version.id));
       assert.match(history, new RegExp(SECRET_NAME));
       assert.ok(!history.includes(secretValue), 'the secret value is not in the workflow history');

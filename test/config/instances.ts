@@ -26,19 +26,6 @@ export function parseEnv(lines: string[]): Record<string, string> {
   return Object.fromEntries(lines.filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-/** Every byte array and string in a value (a history, a describe()), decoded: payloads are JSON inside bytes. */
-export function decodedText(value: unknown): string {
-  const parts: string[] = [];
-  const walk = (v: unknown) => {
-    if (v instanceof Uint8Array) parts.push(Buffer.from(v).toString('utf8'));
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-    else if (typeof v === 'string') parts.push(v);
-  };
-  walk(value);
-  return parts.join('\n');
-}
-
 export async function runningProcesses(settings: Record<string, unknown>, stateRoot: string, service: string, environment: string): Promise<RunningInstance[]> {
   const target = new ProcessTarget(settings, stateRoot);
   const instances = (await target.instances({ service, environment, workflowId: 'test' })).filter((i) => i.running);

@@ -17,7 +17,7 @@ import { validateReleaseSpec } from '../../src/domain/validate';
 import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { runCli } from '../cli/helpers';
-import { decodedText } from '../config/instances';
+import { readableHistory } from '../helpers/history-text';
 import { catalogue, uniqueName } from '../helpers/stack';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { createNamespace, deleteNamespace, ensureCluster, kube, skipReason } from './cluster';
@@ -98,8 +98,8 @@ describe('kubernetes target: build × config releases and rollbacks through the 
 
     // The value stays in the cluster's Secret: never in a history, memo or the Deployment.
     for (const h of [handle, e2e.client.workflow.getHandle(deployWorkflowId(service, 'test'))]) {
-      assert.ok(!decodedText(await h.fetchHistory()).includes(secretValue), 'not in a history');
-      assert.ok(!decodedText((await h.describe()).memo).includes(secretValue), 'not in a memo');
+      assert.ok(!(await readableHistory(await h.fetchHistory())).includes(secretValue), 'not in a history');
+      assert.ok(!(await readableHistory((await h.describe()).memo)).includes(secretValue), 'not in a memo');
     }
     assert.ok(!JSON.stringify(await deployment(clients, namespace, `${service}-test`)).includes(secretValue), 'not in the Deployment');
   });

@@ -16,6 +16,7 @@ import type { NotificationSink } from '../../src/domain/notifications';
 import { Reason } from '../../src/domain/reasons';
 import { createNotificationMetrics } from '../../src/worker/notification-metrics';
 import { approveUpdate } from '../../src/workflows/definitions';
+import { readableHistory } from '../helpers/history-text';
 import { eventually, freePort } from '../helpers/stack';
 import { newService, result, seedStable, spec, startDeploy, startHarness, waitForStatus, type Harness } from '../workflows/support/harness';
 import { startReceiver, type ReceivedRequest, type Receiver } from './receiver';
@@ -92,15 +93,6 @@ async function childStatus(id: string): Promise<WorkflowExecutionStatusName> {
   return (await h.client.workflow.getHandle(id).describe()).status.name;
 }
 
-/** Everything in a history that a person or a tool could read: strings, and payload bytes decoded. */
-function readable(value: unknown, out: string[] = []): string[] {
-  if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'), Buffer.from(value).toString('base64'));
-  else if (typeof value === 'string') out.push(value);
-  else if (Array.isArray(value)) for (const v of value) readable(v, out);
-  else if (value && typeof value === 'object') for (const v of Object.values(value)) readable(v, out);
-  return out;
-}
-
 test('a release sends signed started, awaiting-approval and promoted events to a webhook and a Slack sink; no secret reaches history', async () => {
   const service = newService('notify-ok');
   seedStable(h, service, '1.0.0+aaaaaaa');
@@ -145,7 +137,7 @@ test('a release sends signed started, awaiting-approval and promoted events to a
 
   // The secret, the Slack URL and its token are in no history: the release's, nor the deliveries'.
   const ids = [handle.workflowId, ...requests.map((r) => r.headers['webhook-id']!)];
-  const histories = await Promise.all(ids.map(async (id) => readable(await h.client.workflow.getHandle(id).fetchHistory()).join('\n')));
+  const histories = await Promise.all(ids.map(async (id) => readableHistory(await h.client.workflow.getHandle(id).fetchHistory())));
   for (const [i, text] of histories.entries()) {
     assert.ok(text.includes('SLUICE_TEST_WEBHOOK_SECRET'), `${ids[i]}: the search sees the secret's reference, so it would see the secret`);
     for (const secret of [SECRET, SECRET.slice('whsec_'.length), SLACK_TOKEN, env.SLUICE_TEST_SLACK_URL!]) {

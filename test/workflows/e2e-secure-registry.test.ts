@@ -41,7 +41,7 @@ import { baseImages, exampleRepo, type TestRepo } from '../build/helpers';
 import { catalogue, dockerClient, freePort, stack, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
-import { historyText } from '../helpers/history-text';
+import { readableHistory } from '../helpers/history-text';
 
 const ADDRESS = '127.0.0.2';
 const service = uniqueName('e2esreg').slice(0, 40);
@@ -182,12 +182,12 @@ test('build → push → pull by digest → deploy through the secure registry, 
 
   // The raw histories: every payload decoded, no password in any form; the registry work is in them.
   for (const h of histories) {
-    const text = historyText(await h.worker.client.workflow.getHandle(h.id, h.runId).fetchHistory()).join('\n');
+    const text = await readableHistory(await h.worker.client.workflow.getHandle(h.id, h.runId).fetchHistory());
     assert.ok(text.includes(imageRepo), `history of ${h.id} decoded (positive control)`);
     assertNoPassword(text, `the history of ${h.id}`);
     assert.ok(!/SluiceRegistry(Auth|Tls|Unavailable)/.test(text), `no registry failure in the history of ${h.id}`);
   }
-  const deployHistory = historyText(await fromEnv.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId).fetchHistory()).join('\n');
+  const deployHistory = await readableHistory(await fromEnv.client.workflow.getHandle(first.workflowId, first.firstExecutionRunId).fetchHistory());
   for (const activity of ['pushImage', 'pruneReleases']) assert.ok(deployHistory.includes(activity), `${activity} ran`);
   const memo = (await fromFile.client.workflow.getHandle(second.workflowId, second.firstExecutionRunId).describe()).memo;
   assertNoPassword(JSON.stringify(memo), 'the memo');
