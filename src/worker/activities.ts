@@ -13,13 +13,12 @@ import { createMetricsActivities } from '../activities/metrics';
 import { createNotifyActivities } from '../activities/notify';
 import { createRegistryActivities } from '../activities/registry';
 import { createWorkflowsActivities } from '../activities/workflows';
-import { Client, Connection } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import type { ApprovalPort } from '../domain/approval';
 import type { NotifyPort } from '../domain/notifications';
 import type { BuildPort, ConfigPort, DeployPort, FleetPort, InstancesPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
 import type { AdapterConfig, DockerEngine } from '../activities/config';
-import { loadStackConfig, temporalAddress, temporalUiUrl, type StackConfig } from '../dev/config';
+import { loadStackConfig, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
 import { createNotificationMetrics } from './notification-metrics';
 import type { PinoLogger } from './logger';
@@ -49,22 +48,6 @@ export interface ActivityDeps {
   metricsRegistry?: Registry;
   /** Temporal Web UI base URL for links in notifications; default SLUICE_UI_URL, else the stack's. */
   uiUrl?: string;
-  /**
-   * A Temporal client (the worker's visibility client): a drill asks it whether a release runs.
-   * Default: a client of the stack's Temporal, connected on first use.
-   */
-  temporal?: Client;
-}
-
-/** The stack's Temporal, connected only when a drill first asks (most workers never do). */
-function lazyStackClient(stack: StackConfig): WorkflowsPort {
-  let workflows: WorkflowsPort | undefined;
-  return {
-    workflowRunning(input) {
-      workflows ??= createWorkflowsActivities({ client: new Client({ connection: Connection.lazy({ address: temporalAddress(stack) }), namespace: stack.temporal.namespace }) });
-      return workflows.workflowRunning(input);
-    },
-  };
 }
 
 /** BUILDER_IMAGE / RUNTIME_IMAGE from SLUICE_BUILDER_IMAGE / SLUICE_RUNTIME_IMAGE, for hosts that cannot pull the Dockerfile's defaults. */
@@ -105,7 +88,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
     logger: deps.logger,
     ...(deps.metricsRegistry ? { recorder: createNotificationMetrics(deps.metricsRegistry) } : {}),
   });
-  const workflows: WorkflowsPort = deps.temporal ? createWorkflowsActivities({ client: deps.temporal }) : lazyStackClient(deps.stack ?? loadStackConfig(deps.env));
+  const workflows: WorkflowsPort = createWorkflowsActivities();
   const fleet: FleetPort = createFleetActivities(adapters, deps.prometheusTargetsDir);
   const config: ConfigPort = createConfigActivities({ etcdEndpoints: adapters.configCentre?.etcdEndpoints ?? [] });
   // Without SLUICE_APPROVER_KEYS approvals are taken by name, and the release log says so.

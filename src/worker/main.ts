@@ -166,7 +166,6 @@ export async function runWorker(options: WorkerMainOptions): Promise<void> {
         prometheusTargetsDir: options.prometheusTargetsDir,
         logger,
         metricsRegistry: telemetry.metrics.registry,
-        temporal: visibilityClient,
       });
       const worker = await createWorker({ connection, namespace: options.namespace, taskQueue: options.taskQueue, activities, metrics: telemetry.metrics, dataConverter });
       logger.info(

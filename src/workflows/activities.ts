@@ -106,6 +106,12 @@ export const quickCompensationActivity: LocalActivityOptions = {
   retry: compensationActivity.retry,
   localRetryThreshold: '5s',
 };
+/** A question to the Temporal server (whether a workflow runs): a read, retried briefly. */
+export const quickLookupActivity: LocalActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 6 },
+  localRetryThreshold: '5s',
+};
 export const quickMaintenanceActivity: LocalActivityOptions = {
   startToCloseTimeout: registryMaintenanceActivity.startToCloseTimeout,
   retry: registryMaintenanceActivity.retry,

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { DeployPort, HealthProbeInput, InstancesPort, RolloutPort, TargetRef } from '../../domain/ports';
+import type { DeployPort, HealthProbeInput, InstancesPort, RolloutPort, TargetRef, WorkflowsPort } from '../../domain/ports';
 import { ErrorType, badInput } from '../../domain/errors';
 import type { AdapterConfig } from '../config';
 import { probeHealth } from '../health';
@@ -9,6 +9,7 @@ import type { TargetActivities } from '../targets/target';
 import { scrapeAddress } from '../metrics/scrape-groups';
 import { withPairRecords } from './pairs';
 import { withLiveScrape } from './scrape';
+import { createWorkflowsActivities } from '../workflows';
 
 export interface DeployActivityDeps {
   /** Where the shared services are (Docker socket, state dir, HAProxy): from the composition root. */
@@ -34,9 +35,11 @@ export interface DeployActivityDeps {
  * adapter its `target.kind` names, looked up in the registry. Health probes go to the adapter
  * whose URL scheme the URL has, and to the HTTP probe otherwise; the instances behind a URL to the
  * adapter that made it. With `prometheusTargetsDir`, the
- * instances each call starts or stops are (un)registered for continuous scraping.
+ * instances each call starts or stops are (un)registered for continuous scraping. The change
+ * lock's question (WorkflowsPort, asked by every release and rollback before it changes anything)
+ * comes with them, so every worker that can run a release can answer it.
  */
-export function createDeployActivities(deps: DeployActivityDeps): DeployPort & RolloutPort & InstancesPort {
+export function createDeployActivities(deps: DeployActivityDeps): DeployPort & RolloutPort & InstancesPort & WorkflowsPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
   const targets = deps.targets ?? TARGETS;
   const routers = deps.routers ?? ROUTERS;
@@ -79,6 +82,7 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & R
       const owner = Object.values(targets).find((t) => t.urlScheme && t.probeHealth && input.url.startsWith(`${t.urlScheme}//`));
       return owner?.probeHealth ? owner.probeHealth(input) : probeHealth(input);
     },
+    ...createWorkflowsActivities(),
   };
 }
 

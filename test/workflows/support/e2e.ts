@@ -63,7 +63,6 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
     prometheusUrl: prometheusUrl(stack),
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
-    temporal: client,
     ...(options.env ? { env: options.env } : {}),
   });
   const telemetry: WorkerTelemetry | undefined = core

@@ -25,11 +25,9 @@ import type { ResolvedConfig } from '../../../src/domain/config';
 import type { RollbackRequest } from '../../../src/domain/status';
 import type { rollbackWorkflow } from '../../../src/workflows';
 import { rollbackWorkflowId } from '../../../src/workflows/ids';
-import { createWorkflowsActivities } from '../../../src/activities/workflows';
 import { createConfigActivities } from '../../../src/activities/config-sources';
 import { DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, drillWorkflowId, type DrillKind, type DrillRequest, type DrillResult } from '../../../src/domain/drill';
 import type { ReleaseSpec, ReleaseSpecInput } from '../../../src/domain/spec';
-import { temporalClient } from '../../helpers/stack';
 
 type Scenario = (h: Harness, sinks: { webhookUrl: string }) => Promise<{ workflowId: string }>;
 
@@ -276,13 +274,10 @@ async function main(): Promise<void> {
   if (!generation || !/^v\d+$/.test(generation)) throw new Error('usage: record-histories <generation, e.g. v2> [scenario...]');
   const receiver = await startReceiver();
   const env = { RECORDER_WEBHOOK_SECRET: 'whsec_cmVjb3JkZXItb25seS1ub3QtYS1zZWNyZXQ=', RECORDER_SLACK_URL: `${receiver.url}/slack` };
-  // A drill asks Temporal whether a release runs (the WorkflowsPort activity).
-  const temporal = await temporalClient();
   const h = await startHarness({
     buildMs: 0,
     activities: {
       ...createNotifyActivities({ env }),
-      ...createWorkflowsActivities({ client: temporal.client }),
       ...createConfigActivities({ etcdEndpoints: [] }),
       ...createApprovalActivities({ keysDir: trustedKeys }),
     },
@@ -305,7 +300,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await h.close();
-    await temporal.connection.close();
     await receiver.close();
     rmSync(approverDir, { recursive: true, force: true });
   }
