@@ -1,7 +1,7 @@
 import { PATCH_LOCAL_QUICK_STEPS } from '../../src/workflows/activities';
 import { PATCH_CONFIG_ONLY_RELEASE, PATCH_CONFIG_SEARCH_ATTRIBUTE, PATCH_CONFIG_VERSION } from '../../src/workflows/config';
 import { PATCH_ROLLBACK_PAIR } from '../../src/workflows/rollback';
-import { PATCH_CHANGE_LOCK } from '../../src/workflows/change-lock';
+import { PATCH_CHANGE_LOCK, PATCH_CHANGE_LOCK_LOCAL } from '../../src/workflows/change-lock';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -167,4 +167,22 @@ test('runs recorded since the quick steps read the live version, list retained r
   assert.deepEqual(scheduledActivities('rollback-config.v9.json'), ['releasedConfig', 'rollbackToRelease']);
   for (const file of files.filter((f) => generation(f) < 9)) assert.ok(!patchIds(file).includes(PATCH_LOCAL_QUICK_STEPS), file);
   assert.ok(scheduledActivities('canary-promoted.v5.json').includes('setTrafficWeight'), 'older runs replay their scheduled weight moves');
+});
+
+/** Whether a history asked another workflow something with a signal (the change lock's old question). */
+function signalsAnotherWorkflow(file: string): boolean {
+  return (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: { signalExternalWorkflowExecutionInitiatedEventAttributes?: unknown }[] }).events.some(
+    (e) => e.signalExternalWorkflowExecutionInitiatedEventAttributes !== undefined,
+  );
+}
+
+test('runs recorded since the change lock asks with a local activity send no signal; older ones asked with a signal', () => {
+  const v10 = files.filter((f) => f.endsWith('.v10.json'));
+  assert.deepEqual(v10, ['canary-health-rollback.v10.json', 'canary-promoted.v10.json', 'rollback-config.v10.json']);
+  for (const file of v10) {
+    assert.ok(patchIds(file).includes(PATCH_CHANGE_LOCK_LOCAL), `${file}: ${patchIds(file).join(', ')}`);
+    assert.ok(!signalsAnotherWorkflow(file), `${file} signals another workflow`);
+  }
+  for (const file of files.filter((f) => generation(f) < 10)) assert.ok(!patchIds(file).includes(PATCH_CHANGE_LOCK_LOCAL), file);
+  for (const file of ['canary-promoted.v9.json', 'rollback-config.v9.json']) assert.ok(signalsAnotherWorkflow(file), `${file} asked the lock with a signal`);
 });
