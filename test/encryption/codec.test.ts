@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { ENCRYPTED_ENCODING, EncryptionCodec, encryptionKeysFrom, KEY_ID_METADATA, readEncryptionKeys } from '../../src/lib/payload-encryption';
+import { CodecSessions, SESSION_COOKIE } from '../../src/receivers/codec/sessions';
 
 const key = () => randomBytes(32).toString('base64');
 const k1 = key();
@@ -82,4 +83,20 @@ describe('the payload encryption codec', () => {
     writeFileSync(file, JSON.stringify({ active: 'k9', keys: { k1 } }));
     assert.throws(() => readEncryptionKeys(file), { message: /active names a key that is not in keys/ });
   });
+});
+
+test("the codec server's browser sessions: a random id per sign-in, valid until it expires or is closed", () => {
+  let now = 1_000_000;
+  const sessions = new CodecSessions(60_000, () => now);
+  const cookieOf = (setCookie: string) => setCookie.split(';')[0]!;
+  const first = cookieOf(sessions.open());
+  const second = cookieOf(sessions.open());
+  assert.match(first, new RegExp(`^${SESSION_COOKIE}=[A-Za-z0-9_-]{43}$`));
+  assert.notEqual(first, second);
+  assert.ok(sessions.valid(first) && sessions.valid(`other=1; ${second}`));
+  assert.ok(!sessions.valid(undefined) && !sessions.valid(`${SESSION_COOKIE}=made-up`));
+  assert.match(sessions.close(first), /Max-Age=0/);
+  assert.ok(!sessions.valid(first), 'closed');
+  now += 60_000;
+  assert.ok(!sessions.valid(second), 'expired');
 });

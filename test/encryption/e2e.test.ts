@@ -141,5 +141,31 @@ describe('encrypted payloads end to end', { timeout: 600_000 }, () => {
     assert.ok(viaCli.includes(marker), `temporal workflow show decodes through the codec server; its first payload: ${viaCli.slice(0, 400)}`);
     assert.ok(!startedPayload(await show([])).includes(marker));
     assert.ok(!server.output().stdout.includes(token) && !server.output().stderr.includes(token), 'the token is never logged');
+
+    // A browser signs in once with the token; its session cookie then decodes from the Web UI's origin only.
+    const ui = 'http://127.0.0.1:8233';
+    const login = `http://127.0.0.1:${port}/login`;
+    const form = await (await fetch(`${login}?returnTo=${encodeURIComponent('https://elsewhere.example/')}`)).text();
+    assert.match(form, /name="token"/);
+    assert.ok(!form.includes('elsewhere.example'), 'a return address outside the Web UI is dropped');
+    const signIn = (fields: Record<string, string>) => fetch(login, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+    const wrong = await signIn({ token: 'not-the-token' });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.headers.get('set-cookie'), null);
+    const signedIn = await signIn({ token, returnTo: `${ui}/namespaces/default/workflows` });
+    assert.equal(signedIn.status, 303);
+    assert.equal(signedIn.headers.get('location'), `${ui}/namespaces/default/workflows`);
+    const setCookie = signedIn.headers.get('set-cookie') ?? '';
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /SameSite=Strict/i);
+    assert.ok(!setCookie.includes(token), 'the cookie is a session id, not the token');
+    const cookie = setCookie.split(';')[0]!;
+    const withCookie = (origin?: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', cookie, ...(origin ? { origin } : {}) } });
+    assert.equal((await withCookie(ui)).status, 200, 'the Web UI decodes with the session');
+    assert.equal((await withCookie('http://127.0.0.1:9999')).status, 401, 'another origin does not');
+    assert.equal((await withCookie()).status, 401, 'nor a caller that names no origin');
+    const signedOut = await fetch(`http://127.0.0.1:${port}/logout`, { method: 'POST', headers: { cookie } });
+    assert.equal(signedOut.status, 200);
+    assert.equal((await withCookie(ui)).status, 401, 'signed out, the session is gone');
   });
 });

@@ -7,7 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -27,23 +28,26 @@ import { deployWorkflowId } from '../../src/workflows/ids';
 import { embeddedStackDefaults } from '../../src/cli/context';
 import { resolveConnectionSettings } from '../../src/client/settings';
 import { workerOptionsFrom } from '../../src/worker/main';
-import { describeResult, runCli, specDir } from '../cli/helpers';
+import { describeResult, runCli, specDir, startCli, waitForOutput } from '../cli/helpers';
+import { launchChromium } from '../helpers/chromium';
 import { fixtureSpec, startCliWorker, VERSIONS, type CliWorker } from '../cli/worker-fixture';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
-import { eventually, temporalClient, uniqueName } from '../helpers/stack';
+import { eventually, repoRoot, temporalClient, uniqueName } from '../helpers/stack';
 import { readCalls, readState, writeState } from '../workflows/support/file-target';
 import { release, spec } from '../workflows/support/harness';
 import { startHealthServer } from '../workflows/support/health-server';
 
 /** Below the ephemeral range the tests' freePort draws from, and apart from the shared stack's. */
 const PORTS = { SLUICE_TEMPORAL_PORT: '27233', SLUICE_TEMPORAL_UI_PORT: '28233', SLUICE_TEMPORAL_POSTGRES_PORT: '25432' };
+/** The codec server the cluster's Web UI is pointed at (SLUICE_UI_CODEC_ENDPOINT). */
+const CODEC_PORT = 28089;
 const CLUSTER_NAMES = TEMPORAL_CLUSTER_COMPONENTS.map((c) => c.name);
 
 describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'sluice-cluster-'));
   const keysDir = mkdtempSync(join(tmpdir(), 'sluice-cluster-keys-'));
   const keysFile = join(keysDir, 'keys.json');
-  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_STATE_DIR: stateDir, ...PORTS };
+  const env: NodeJS.ProcessEnv = { ...process.env, SLUICE_STATE_DIR: stateDir, ...PORTS, SLUICE_UI_CODEC_ENDPOINT: `http://127.0.0.1:${CODEC_PORT}` };
   // Read again once `dev up --temporal cluster` has recorded the mode: the config then has the cluster's mTLS files.
   let config = loadStackConfig(env);
   const cluster = loadTemporalClusterConfig(config, env);
@@ -171,10 +175,61 @@ describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
         listed.executions?.map((e) => e.execution?.workflowId),
         [workflowId],
       );
+      await webUiDecodesAfterSignIn(workflowId, service);
     } finally {
       await w?.close();
     }
   });
+
+  /**
+   * The Web UI asks the codec server to decode with the browser's cookies: before signing in the
+   * release's input stays ciphertext on the page, after signing in with the codec token it reads
+   * in the clear. Screenshots of both go to test-artifacts/.
+   */
+  async function webUiDecodesAfterSignIn(workflowId: string, service: string): Promise<void> {
+    const tokenFile = join(keysDir, 'codec-token');
+    const token = randomBytes(24).toString('base64url');
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    const ui = temporalUiUrl(config);
+    const codec = startCli(['codec', 'server', '--listen', `127.0.0.1:${CODEC_PORT}`, '--token-file', tokenFile, '--keys-file', keysFile, '--origin', ui]);
+    const browser = await launchChromium();
+    try {
+      await waitForOutput(codec, /codec server listening/, 60_000);
+      const page = await browser.context.newPage();
+      const workflowPage = `${ui}/namespaces/${config.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`;
+      const decodeAnswers: number[] = [];
+      page.on('response', (r) => {
+        if (r.url().startsWith(`http://127.0.0.1:${CODEC_PORT}/decode`) && r.request().method() === 'POST') decodeAnswers.push(r.status());
+      });
+      mkdirSync(join(repoRoot(), 'test-artifacts'), { recursive: true });
+
+      await page.goto(workflowPage);
+      await eventually('the Web UI asked the codec server to decode', async () => (decodeAnswers.length > 0 ? true : undefined), 30_000);
+      await page.getByText(service).first().waitFor({ timeout: 30_000 });
+      assert.deepEqual(
+        decodeAnswers.filter((s) => s !== 401),
+        [],
+        `signed out, every decode is refused: ${decodeAnswers.join(', ')}`,
+      );
+      assert.ok(!(await page.locator('body').innerText()).includes('binaryPath'), 'signed out, the input is not shown in the clear');
+      await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'cluster-ui-signed-out.png'), fullPage: true });
+
+      // Sign in at the codec server: its form sends the browser back to the workflow's page.
+      await page.goto(`http://127.0.0.1:${CODEC_PORT}/login?returnTo=${encodeURIComponent(workflowPage)}`);
+      await page.locator('input[name="token"]').fill(token);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.waitForURL((u) => u.toString().startsWith(ui), { timeout: 30_000 });
+      decodeAnswers.length = 0;
+      await page.reload();
+      await page.getByText('binaryPath').first().waitFor({ timeout: 30_000 });
+      assert.ok(decodeAnswers.includes(200), `signed in, the decode answers: ${decodeAnswers.join(', ')}`);
+      await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'cluster-ui-signed-in.png'), fullPage: true });
+      assert.ok(!codec.output().stdout.includes(token) && !codec.output().stderr.includes(token), 'the token is never logged');
+    } finally {
+      await browser.close();
+      codec.kill('SIGTERM');
+    }
+  }
 
   test('three releases at once finish correctly after kill -9 of the history process and of one of their two workers', async () => {
     const health = await startHealthServer();

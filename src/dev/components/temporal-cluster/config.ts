@@ -37,7 +37,11 @@ export interface TemporalClusterConfig {
   frontendHttpPort: number;
   serverConfigFile: string;
   dynamicConfigFile: string;
-  ui: { dir: string; port: number };
+  /**
+   * The Web UI; `codecEndpoint` (SLUICE_UI_CODEC_ENDPOINT) is a Sluice codec server the UI's pages
+   * ask to decode payloads, with the browser's cookies (docs/encryption.md: sign in at its /login).
+   */
+  ui: { dir: string; port: number; codecEndpoint?: string };
   postgres: {
     port: number;
     binDir: string;
@@ -78,6 +82,22 @@ function localUser(name: string): { uid: number; gid: number } | undefined {
   return undefined;
 }
 
+/** SLUICE_UI_CODEC_ENDPOINT, checked: an http(s) URL with nothing after its path. */
+function uiCodecEndpoint(env: NodeJS.ProcessEnv): { codecEndpoint?: string } {
+  const raw = env.SLUICE_UI_CODEC_ENDPOINT;
+  if (!raw) return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.search || url.hash || url.username) {
+    throw new Error(`SLUICE_UI_CODEC_ENDPOINT must be the http(s) URL of a codec server, e.g. http://127.0.0.1:8089, got ${JSON.stringify(raw)}`);
+  }
+  return { codecEndpoint: raw.replace(/\/+$/, '') };
+}
+
 export function loadTemporalClusterConfig(stack: StackConfig, env: NodeJS.ProcessEnv = process.env): TemporalClusterConfig {
   const dir = join(stack.stateDir, 'temporal-cluster');
   const binDir = join(stack.cacheDir, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
@@ -111,7 +131,7 @@ export function loadTemporalClusterConfig(stack: StackConfig, env: NodeJS.Proces
     frontendHttpPort: frontend + 10,
     serverConfigFile: join(dir, 'server.yaml'),
     dynamicConfigFile: join(dir, 'dynamicconfig.yaml'),
-    ui: { dir: join(dir, 'ui'), port: stack.temporal.uiPort },
+    ui: { dir: join(dir, 'ui'), port: stack.temporal.uiPort, ...uiCodecEndpoint(env) },
     postgres: {
       port: portFromEnv(env, 'SLUICE_TEMPORAL_POSTGRES_PORT', 15432),
       binDir: postgresBinDir(env),

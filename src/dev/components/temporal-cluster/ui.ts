@@ -28,6 +28,9 @@ async function writeUiConfig(config: StackConfig): Promise<string> {
       cors: { allowOrigins: [] },
       // A client of the frontend like any other: mTLS with the stack's client certificate.
       tls: { caFile: pki.ca.cert, certFile: pki.client.cert, keyFile: pki.client.key, enableHostVerification: true },
+      // The pages decode Sluice's payloads through the codec server with the browser's cookies:
+      // only someone who signed in there with its token sees them in the clear.
+      ...(cluster.ui.codecEndpoint ? { codec: { endpoint: cluster.ui.codecEndpoint, passAccessToken: false, includeCredentials: true } } : {}),
     }),
   );
   return cluster.ui.dir;
