@@ -1,14 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { TLSConfig } from '@temporalio/client';
 import { adapterCatalogue } from '../activities/catalogue';
 import { defaultArtifactStore } from '../activities/build';
 import {
   readSpecFile,
   resolveConnectionSettings,
   SluiceClient,
-  toConnectionOptions,
   validateSpec,
   type ConnectionDefaults,
   type ConnectionFlags,
@@ -82,16 +80,6 @@ export function embeddedStackDefaults(env: NodeJS.ProcessEnv = process.env): { c
 export function connectionSettings(opts: ConnectionCliOptions, env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
   const { config, taskQueue: _taskQueue, ...flags } = opts;
   return resolveConnectionSettings({ ...flags, configFile: config }, env, embeddedStackDefaults(env).connection);
-}
-
-/**
- * What a worker or agent started by the CLI connects with: the same address, TLS files (the
- * embedded cluster's client certificate by default for its own address) and API key as every
- * other command.
- */
-export function workerConnection(settings: ConnectionSettings): { address: string; tls?: TLSConfig; apiKey?: string } {
-  const { tls, apiKey } = toConnectionOptions(settings);
-  return { address: settings.address, ...(tls && typeof tls === 'object' ? { tls } : {}), ...(typeof apiKey === 'string' ? { apiKey } : {}) };
 }
 
 /** Connects, runs `fn`, and closes the connection whatever happens. */

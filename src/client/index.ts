@@ -7,7 +7,15 @@ export { historyQuery, type HistoryEntry, type HistoryOptions } from './history'
 export { workflowUiLink, visibilityUiLink } from './links';
 export * from './protocol';
 export type { ReleasesOptions, ReleaseStoreSettings } from './releases';
-export { resolveConnectionSettings, TEMPORAL_DEFAULTS, toConnectionOptions, type ConnectionDefaults, type ConnectionFlags, type ConnectionSettings } from './settings';
+export {
+  resolveConnectionSettings,
+  TEMPORAL_DEFAULTS,
+  toConnectionOptions,
+  workerConnection,
+  type ConnectionDefaults,
+  type ConnectionFlags,
+  type ConnectionSettings,
+} from './settings';
 export { readSpecFile, validateSpec, SpecError, formatIssues, type SpecIssue, type LoadedSpecFile } from './spec-file';
 export type { WatchEvent, WatchOptions } from './watch';
 export { DrillCadence, describeCadence } from './drills/cadence';

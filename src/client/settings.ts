@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { loadClientConfigProfile, type ClientConfigProfile } from '@temporalio/envconfig';
-import type { ConnectionOptions } from '@temporalio/client';
+import type { ConnectionOptions, TLSConfig } from '@temporalio/client';
 import { SluiceClientError } from './errors';
 import { ErrorType } from '../domain/errors';
 
@@ -142,4 +142,14 @@ export function toConnectionOptions(settings: ConnectionSettings): ConnectionOpt
       }
     : false;
   return { address: settings.address, apiKey: settings.apiKey, tls, connectTimeout: '5s' };
+}
+
+/**
+ * What a worker or agent connects with (a NativeConnection's options): the same address, TLS
+ * files (the embedded cluster's client certificate by default for its own address) and API key
+ * as every client. The CLI's worker and agent and the demo's worker use it.
+ */
+export function workerConnection(settings: ConnectionSettings): { address: string; tls?: TLSConfig; apiKey?: string } {
+  const { tls, apiKey } = toConnectionOptions(settings);
+  return { address: settings.address, ...(tls && typeof tls === 'object' ? { tls } : {}), ...(typeof apiKey === 'string' ? { apiKey } : {}) };
 }

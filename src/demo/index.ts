@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { defaultArtifactStore, ensureBaseImages } from '../activities/build';
 import { packageRoot } from '../lib/paths';
 import { freeLoopbackPort } from '../lib/ports';
-import { SluiceClient, type ConnectionSettings, type DeploymentEvent, type DeploymentResult } from '../client';
+import { SluiceClient, workerConnection, type ConnectionSettings, type DeploymentEvent, type DeploymentResult } from '../client';
+import { dataConverterFromEnv } from '../lib/payload-encryption';
 import { loadStackConfig, prometheusUrl, registryAddress } from '../dev/config';
 import type { ReleaseSpec } from '../domain/spec';
 import { createSluiceActivities } from '../worker/activities';
@@ -77,7 +78,9 @@ export async function runDemo(opts: DemoOptions): Promise<boolean> {
   } catch {
     // A runtime is installed already (tests); keep it.
   }
-  const connection = await NativeConnection.connect({ address: settings.address });
+  // As `sluice worker` connects, and encrypting payloads when the CLI does (SLUICE_CODEC_KEYS_FILE).
+  const connection = await NativeConnection.connect(workerConnection(settings));
+  const dataConverter = dataConverterFromEnv(process.env);
   const docker = new Docker({ socketPath: stack.docker.socket });
   const artifactStore = defaultArtifactStore(stack.stateDir);
   say(`Sluice demo: service ${service}, environment ${DEMO_ENVIRONMENT}, ${target} target behind HAProxy`);
@@ -93,7 +96,7 @@ export async function runDemo(opts: DemoOptions): Promise<boolean> {
     // Image builds use the locally prepared base images: nothing is pulled from a registry.
     defaultBuildArgs: { BUILDER_IMAGE: base.builderImage, RUNTIME_IMAGE: base.runtimeImage },
   });
-  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, activities });
+  const worker = await createWorker({ connection, namespace: settings.namespace, taskQueue, activities, ...(dataConverter ? { dataConverter } : {}) });
   const running = worker.run();
   const repo = await createDemoRepo();
   const routerPort = await freeLoopbackPort();

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { addConnectionOptions, connectionSettings, workerConnection, type ConnectionCliOptions } from '../context';
+import { addConnectionOptions, connectionSettings, type ConnectionCliOptions } from '../context';
+import { workerConnection } from '../../client';
 
 interface AgentCliOptions extends ConnectionCliOptions {
   host: string;

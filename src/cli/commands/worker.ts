@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { addConnectionOptions, connectionSettings, workerConnection, type ConnectionCliOptions } from '../context';
+import { addConnectionOptions, connectionSettings, type ConnectionCliOptions } from '../context';
+import { workerConnection } from '../../client';
 
 interface WorkerCliOptions extends ConnectionCliOptions {
   metricsPort?: string;
