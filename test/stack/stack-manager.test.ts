@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { logFile, pidFile, type Component } from '../../src/dev/component';
 import { loadStackConfig } from '../../src/dev/config';
+import { TEMPORAL_CLUSTER_COMPONENTS } from '../../src/dev/components/temporal-cluster';
 import { spawnDaemon } from '../../src/dev/process';
 import { stackUp } from '../../src/dev/stack';
 import { spawnNode } from '../helpers/child';
@@ -35,9 +36,12 @@ async function scratchStateDir(): Promise<string> {
 test('dev status lists every component healthy with its URL', async () => {
   const { code, stdout } = await runCli(['dev', 'status', '--output', 'json']);
   const rows = JSON.parse(stdout) as Array<{ name: string; healthy: boolean; url: string }>;
-  assert.deepEqual(rows.map((r) => r.name).slice(0, 6), ['temporal', 'dockerd', 'registry', 'prometheus', 'alertmanager', 'haproxy']);
+  // The Temporal the stack runs: the dev server, or the cluster's processes (SLUICE_TEST_TEMPORAL=cluster).
+  const temporal = stack.temporal.mode === 'cluster' ? TEMPORAL_CLUSTER_COMPONENTS.map((c) => c.name) : ['temporal'];
+  assert.deepEqual(rows.map((r) => r.name).slice(0, temporal.length + 5), [...temporal, 'dockerd', 'registry', 'prometheus', 'alertmanager', 'haproxy']);
   for (const row of rows) assert.ok(row.healthy, `${row.name} is healthy`);
-  assert.match(rows[0]!.url, new RegExp(`127\\.0\\.0\\.1:${stack.temporal.uiPort}`));
+  const ui = rows.find((r) => r.name === (stack.temporal.mode === 'cluster' ? 'temporal-ui' : 'temporal'));
+  assert.match(ui?.url ?? '', new RegExp(`127\\.0\\.0\\.1:${stack.temporal.uiPort}`));
   assert.equal(code, 0);
 });
 
