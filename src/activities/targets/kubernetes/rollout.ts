@@ -99,7 +99,9 @@ export async function waitForRollout(clients: KubeClients, namespace: string, na
       if (!deployment) throw transient(ErrorType.DeploymentGone, `deployment ${name} is gone from namespace ${namespace}`);
       const status = settled(deployment, deploymentRolloutStatus(deployment));
       last = status.message;
-      activity?.heartbeat({ deployment: name, status: status.message });
+      // A local activity (a weight move) has no heartbeat: the server never sees it, and each
+      // attempt only made the SDK log a failed heartbeat on every watch event.
+      if (activity && !activity.info.isLocal) activity.heartbeat({ deployment: name, status: status.message });
       opts.onProgress?.(status);
       if (status.failed) throw badInput(ErrorType.ProgressDeadlineExceeded, status.message, undefined, where);
       return status.done ? deployment : undefined;
