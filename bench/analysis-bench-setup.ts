@@ -15,7 +15,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { createDeployActivities } from '../src/activities/deploy';
 import type { AnalysisTemplateInput } from '../src/activities/metrics/templates';
 import { createRouter } from '../src/activities/routers/registry';
-import { prometheusUrl, temporalAddress } from '../src/dev/config';
+import { prometheusUrl, temporalConnectionOptions } from '../src/dev/config';
 import { settleDeployment } from '../src/domain/result';
 import type { ReleaseSpecInput } from '../src/domain/spec';
 import type { DeploymentResult } from '../src/domain/status';
@@ -87,7 +87,7 @@ export async function analysisRig(): Promise<AnalysisRig> {
     );
 
   const { client, connection } = await temporalClient();
-  const native = await NativeConnection.connect({ address: temporalAddress(stack) });
+  const native = await NativeConnection.connect(temporalConnectionOptions(stack));
   const activities = createSluiceActivities({
     docker: new Docker({ socketPath: stack.docker.socket }),
     artifactStore: join(dir, 'artifacts'),

@@ -13,7 +13,6 @@
 import { join } from 'node:path';
 import { defaultThresholdTemplate } from '../src/activities/metrics/templates';
 import { SluiceClient } from '../src/client';
-import { temporalAddress } from '../src/dev/config';
 import type { DrillKind, DrillResult } from '../src/domain/drill';
 import { formatMs } from '../src/domain/duration';
 import { settleDeployment } from '../src/domain/result';
@@ -21,7 +20,7 @@ import type { ReleaseSpec, ReleaseSpecInput } from '../src/domain/spec';
 import { validateReleaseSpec } from '../src/domain/validate';
 import type { deployWorkflow } from '../src/workflows';
 import { deployWorkflowId } from '../src/workflows/ids';
-import { dockerClient, catalogue, freePort, stack, uniqueName } from '../test/helpers/stack';
+import { dockerClient, catalogue, freePort, stackConnectionSettings, uniqueName } from '../test/helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary, serviceImage } from '../test/targets/fixtures';
 import { retainBinary, startE2eWorker } from '../test/workflows/support/e2e';
 import { release } from '../test/workflows/support/harness';
@@ -78,7 +77,7 @@ async function benchTarget(kind: TargetKind): Promise<Row[]> {
       } satisfies ReleaseSpecInput,
       catalogue,
     );
-  const sluice = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue: e2e.taskQueue });
+  const sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: e2e.taskQueue });
   const rows: Row[] = [];
   try {
     for (const v of [V1, V2]) {

@@ -18,10 +18,9 @@
  */
 import type { Client } from '@temporalio/client';
 import { SluiceClient } from '../src/client';
-import { temporalAddress, temporalUiUrl } from '../src/dev/config';
 import { formatMs } from '../src/domain/duration';
 import { settleDeployment } from '../src/domain/result';
-import { stack } from '../test/helpers/stack';
+import { stackConnectionSettings } from '../test/helpers/stack';
 import { Fleet } from '../test/fleet/support';
 import type { HostSwitch } from '../src/domain/spec';
 
@@ -69,10 +68,7 @@ type Samples = Record<HostSwitch, { release: Sample[]; rollback: Sample[] }>;
 
 async function benchHosts(count: number): Promise<Samples> {
   const fleet = await Fleet.create('bfleet', count, [V1, V2]);
-  const sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: fleet.e2e.taskQueue },
-  );
+  const sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: fleet.e2e.taskQueue });
   const out: Samples = { inPlace: { release: [], rollback: [] }, blueGreen: { release: [], rollback: [] } };
   try {
     const first = await settleDeployment(fleet.deploy(fleet.spec(V1, { checks: false })).then((h) => h.result()));

@@ -20,7 +20,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
-import { loadStackConfig, temporalAddress } from '../src/dev/config';
+import { loadStackConfig, temporalConnectionOptions } from '../src/dev/config';
 import { loadKubeStackConfig } from '../src/dev/components/kube-config';
 import { createKubernetesTarget } from '../src/activities/targets/kubernetes';
 import { connectKubernetes, type k8s, type KubeClients } from '../src/activities/targets/kubernetes/client';
@@ -171,7 +171,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const taskQueue = namespace;
   const calls: Call[] = [];
-  const nativeConnection = await NativeConnection.connect({ address: temporalAddress(config) });
+  const nativeConnection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await createWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,

@@ -28,14 +28,13 @@ import {
   type DrillHistoryEntry,
   type ScheduleContext,
 } from '../../src/client';
-import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { DRILL_KINDS, drillScheduleId, drillWorkflowId, type DrillKind, type DrillResult } from '../../src/domain/drill';
 import { settleDeployment } from '../../src/domain/result';
 import type { DeploymentStatus } from '../../src/domain/status';
 import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { eventually, stack } from '../helpers/stack';
+import { eventually, stackConnectionSettings } from '../helpers/stack';
 import { notificationTrace } from '../notify/drill-history';
 import { retainBinary, startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { ProcessService, type SpecFields } from '../workflows/support/process-service';
@@ -129,10 +128,7 @@ before(async () => {
   svc = await ProcessService.create(e2e, { prefix: 'drill-sched', versions: [V1, V2] });
   // Retained as a build would retain them: rollback-restore goes back to V1 and forth to V2.
   for (const v of [V1, V2]) retainBinary(join(e2e.dir, 'artifacts'), svc.service, v, svc.binaries[v]!);
-  sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: e2e.taskQueue },
-  );
+  sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: e2e.taskQueue });
   ctx = { temporal: sluice.temporal, taskQueue: sluice.taskQueue, namespace: sluice.namespace, uiUrl: sluice.settings.uiUrl };
   for (const v of [V1, V2]) {
     const res = await settleDeployment(

@@ -22,11 +22,10 @@ import {
   unpauseDrillSchedule,
   type ScheduleContext,
 } from '../../src/client';
-import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { drillScheduleId } from '../../src/domain/drill';
 import { ErrorType } from '../../src/domain/errors';
 import { newService, spec } from '../workflows/support/harness';
-import { eventually, stack } from '../helpers/stack';
+import { eventually, stackConnectionSettings } from '../helpers/stack';
 import { startFakeDrillWorker, type FakeDrillWorker } from './support';
 
 const HOLD_MS = 3000;
@@ -36,10 +35,7 @@ let ctx: ScheduleContext;
 
 before(async () => {
   worker = await startFakeDrillWorker(() => ({ outcome: 'passed', timeToDetectMs: 400, timeToRestoreMs: 900, budgetMs: 300_000, holdMs: HOLD_MS }));
-  client = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: worker.taskQueue },
-  );
+  client = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: worker.taskQueue });
   ctx = { temporal: client.temporal, taskQueue: client.taskQueue, namespace: client.namespace, uiUrl: client.settings.uiUrl };
 });
 after(async () => {

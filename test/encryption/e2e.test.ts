@@ -119,10 +119,26 @@ describe('encrypted payloads end to end', { timeout: 600_000 }, () => {
     assert.equal(stranger.status, 403);
     assert.equal(stranger.headers.get('access-control-allow-origin'), null);
     // Temporal's own CLI, pointed at it, shows the history decoded; without the token it cannot.
+    // The stack's client certificate when it runs the Temporal cluster (mTLS only).
+    const tls = stack.temporal.tls;
+    const cliTls = tls ? ['--tls-ca-path', tls.ca, '--tls-cert-path', tls.cert, '--tls-key-path', tls.key] : [];
     const show = (auth: string[]) =>
       execFileAsync(
         temporalCli,
-        ['workflow', 'show', '--address', temporalAddress(stack), '--workflow-id', workflowId, '--output', 'json', '--codec-endpoint', `http://127.0.0.1:${port}`, ...auth],
+        [
+          'workflow',
+          'show',
+          '--address',
+          temporalAddress(stack),
+          ...cliTls,
+          '--workflow-id',
+          workflowId,
+          '--output',
+          'json',
+          '--codec-endpoint',
+          `http://127.0.0.1:${port}`,
+          ...auth,
+        ],
         {
           maxBuffer: 64 * 1024 * 1024,
         },

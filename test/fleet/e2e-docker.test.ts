@@ -9,11 +9,10 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SluiceClient } from '../../src/client';
-import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { settleDeployment } from '../../src/domain/result';
 import { steadyLoad, type LoadReport } from '../helpers/steady-load';
 import { promQuery } from '../helpers/exposition';
-import { eventually, stack } from '../helpers/stack';
+import { eventually, stackConnectionSettings } from '../helpers/stack';
 import { versionsThroughRouter } from '../workflows/support/e2e';
 import { hostDocker } from './docker-hosts';
 import { Fleet, waitForEvent } from './support';
@@ -118,10 +117,7 @@ test("an agent SIGKILLed mid-release and restarted: the release resumes on its h
 });
 
 test('sluice rollback of a docker fleet restores every host, dropping no request', { timeout: 120_000 }, async () => {
-  const sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: fleet.e2e.taskQueue },
-  );
+  const sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: fleet.e2e.taskQueue });
   try {
     // Where the service runs comes from the latest release's input; the retained images from the
     // registry repository its prebuilt imageRef names.

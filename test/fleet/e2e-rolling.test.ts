@@ -8,12 +8,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { SluiceClient } from '../../src/client';
-import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import { statusQuery } from '../../src/workflows/definitions';
 import { steadyLoad } from '../helpers/steady-load';
-import { eventually, stack } from '../helpers/stack';
+import { eventually, stack, stackConnectionSettings } from '../helpers/stack';
 import { promQuery } from '../helpers/exposition';
 import { versionsThroughRouter } from '../workflows/support/e2e';
 import { Fleet, waitForEvent } from './support';
@@ -35,10 +34,7 @@ const all = (version: string) => fleet.all(version);
 
 /** `sluice rollback` of the fleet at RATE requests per second through its router; no request may fail. */
 async function rollbackUnderLoad(what: string) {
-  const sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: fleet.e2e.taskQueue },
-  );
+  const sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: fleet.e2e.taskQueue });
   const load = steadyLoad(`http://127.0.0.1:${fleet.listenPort}/version`, RATE);
   let rolled;
   try {

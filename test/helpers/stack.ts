@@ -6,7 +6,8 @@ import { dataConverterFromEnv } from '../../src/lib/payload-encryption';
 import { packageRoot } from '../../src/lib/paths';
 import { adapterCatalogue } from '../../src/activities/catalogue';
 import type { AdapterConfig } from '../../src/activities/config';
-import { loadStackConfig, temporalConnectionOptions, type StackConfig } from '../../src/dev/config';
+import { loadStackConfig, temporalAddress, temporalConnectionOptions, temporalUiUrl, type StackConfig } from '../../src/dev/config';
+import type { ConnectionSettings } from '../../src/client';
 import { adapterConfigFromStack } from '../../src/worker/adapters';
 
 /** The shared embedded stack every end-to-end test talks to (started by scripts/test.sh). */
@@ -47,6 +48,11 @@ export function nativeConnection(config: StackConfig = stack): Promise<NativeCon
  */
 export function testDataConverter(): DataConverter | undefined {
   return dataConverterFromEnv(process.env);
+}
+
+/** The stack's Temporal as a SluiceClient's settings: with its client certificate when it runs the cluster. */
+export function stackConnectionSettings(config: StackConfig = stack): ConnectionSettings {
+  return { address: temporalAddress(config), namespace: config.temporal.namespace, tls: config.temporal.tls ?? false, uiUrl: temporalUiUrl(config) };
 }
 
 /** `{ dataConverter }` for a worker's or client's options when payloads are encrypted, else nothing. */

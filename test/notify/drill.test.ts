@@ -16,13 +16,13 @@ import { after, before, test } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { SluiceClient } from '../../src/client';
-import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
+import { temporalUiUrl } from '../../src/dev/config';
 import type { DrillResult } from '../../src/domain/drill';
 import type { NotificationSink } from '../../src/domain/notifications';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import type { deployWorkflow } from '../../src/workflows';
-import { eventually, stack } from '../helpers/stack';
+import { eventually, stack, stackConnectionSettings } from '../helpers/stack';
 import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
 import { ProcessService, type SpecFields } from '../workflows/support/process-service';
 import { notificationTrace } from './drill-history';
@@ -101,10 +101,7 @@ before(async () => {
   process.env[SLACK_ENV] = `${slack.url}/services/T000/B000/${randomBytes(8).toString('hex')}`;
   e2e = await startE2eWorker('drill-notify');
   svc = await ProcessService.create(e2e, { prefix: 'drill-notify', versions: [V1] });
-  sluice = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: e2e.taskQueue },
-  );
+  sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: e2e.taskQueue });
   // The live version, released without sinks: whatever the receivers get comes from drills.
   const res = await settleDeployment(
     (await svc.deploy(V1, { strategy: { kind: 'canary', steps: [{ kind: 'setWeight', weight: 100 }] } })).result() as ReturnType<typeof deployWorkflow>,

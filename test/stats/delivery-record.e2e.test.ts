@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { deliveryRecord, SluiceClient } from '../../src/client';
-import { temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { DRILL_WORKFLOW, SCHEDULED_DRILL_WORKFLOW, drillWorkflowId, type DrillRequest, type DrillResult } from '../../src/domain/drill';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../../src/domain/search-attributes';
 import type { DeploymentResult } from '../../src/domain/status';
@@ -21,7 +20,7 @@ import { registerDeliveryRecord, visibilityDeliveryLister } from '../../src/work
 import { runCli } from '../cli/helpers';
 import { parseExposition, samples } from '../helpers/exposition';
 import { startFakeDrillWorker, type FakeDrillWorker } from '../drills/support';
-import { eventually, stack } from '../helpers/stack';
+import { eventually, stackConnectionSettings } from '../helpers/stack';
 import { writeRetained } from '../workflows/support/file-target';
 import { newService, release, seedStable, spec, startHarness, type Harness } from '../workflows/support/harness';
 
@@ -40,10 +39,7 @@ before(async () => {
         ? { outcome: 'skipped', timeToDetectMs: null, timeToRestoreMs: null, budgetMs: 300_000, holdMs: 0 }
         : { outcome: 'failed', timeToDetectMs: null, timeToRestoreMs: 9000, budgetMs: 300_000, holdMs: 0 },
   );
-  client = await SluiceClient.connect(
-    { address: temporalAddress(stack), namespace: stack.temporal.namespace, tls: false, uiUrl: temporalUiUrl(stack) },
-    { taskQueue: h.taskQueue },
-  );
+  client = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: h.taskQueue });
 });
 after(async () => {
   await client?.close();

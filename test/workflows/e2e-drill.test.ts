@@ -30,7 +30,7 @@ import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { samples, scrape } from '../helpers/exposition';
-import { catalogue, eventually, freePort, repoRoot, stack, uniqueName } from '../helpers/stack';
+import { catalogue, eventually, freePort, repoRoot, stack, stackConnectionSettings, uniqueName } from '../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
 import { retainBinary, startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
@@ -140,7 +140,7 @@ before(async () => {
   e2e = await startE2eWorker('drill', { telemetry: true });
   await retain(V1);
   await retain(V2);
-  sluice = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue: e2e.taskQueue });
+  sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: e2e.taskQueue });
   for (const version of [V1, V2]) {
     const handle = await e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
       taskQueue: e2e.taskQueue,
@@ -302,7 +302,7 @@ test('a worker SIGKILLed mid-drill: the next worker finishes the drill with the 
   };
   const first = worker();
   await waitForLine(first, 'sluice worker ready', 180000);
-  const killClient = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue });
+  const killClient = await SluiceClient.connect(stackConnectionSettings(), { taskQueue });
   try {
     const started = await killClient.drill(specFor(V2), 'bad-canary', { by: 'e2e-drill test' });
     await eventually(

@@ -21,7 +21,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
-import { eventually, freePort, uniqueName } from '../helpers/stack';
+import { eventually, freePort, uniqueName, dataConverterOption } from '../helpers/stack';
 import { readCalls, readState, writeState } from './support/file-target';
 import { release, spec } from './support/harness';
 import { startHealthServer } from './support/health-server';
@@ -54,7 +54,8 @@ after(async () => {
 
 async function connect(): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect({ address: temporalAddress(config) });
-  return { client: new Client({ connection, namespace: config.temporal.namespace }), connection };
+  // The suite's payload encryption (SLUICE_CODEC_KEYS_FILE), as the worker child has it from the environment.
+  return { client: new Client({ connection, namespace: config.temporal.namespace, ...dataConverterOption() }), connection };
 }
 
 test('a release survives a SIGKILL of the Temporal server during its health window', { timeout: 240000 }, async () => {
