@@ -34,7 +34,7 @@ import { deploymentResultFromError, rollbackResultFromError } from '../domain/re
 import { SluiceEnvironment, SluiceKind, SluicePhase, SluiceService } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, RollbackRequest, RollbackResult } from '../domain/status';
-import { compensationActivity, deploy, health, undo, withSummary } from './activities';
+import { compensationActivity, deploy, health, probeActivity, undo, withSummary } from './activities';
 import { targetRef } from './context';
 import { deployWorkflow } from './deploy';
 import { deployWorkflowId, rollbackWorkflowId } from './ids';
@@ -287,7 +287,11 @@ async function checkHealth(spec: ReleaseSpec, version: Release | null): Promise<
   let last = '';
   for (let attempt = 0; attempt < hc.failureThreshold; attempt++) {
     if (attempt > 0) await sleep(toMs(hc.interval));
-    const probe = await health.probeHealth({ url, paths: hc.paths, timeoutMs: toMs(hc.timeout) });
+    const probe = await withSummary(health.probeHealth, probeActivity, `drill: probe ${url} after the rollback (${attempt + 1})`, {
+      url,
+      paths: hc.paths,
+      timeoutMs: toMs(hc.timeout),
+    });
     if (probe.ok) return;
     last = probe.checks.map((c) => `${c.path} ${c.status ?? c.error ?? 'error'}`).join(', ');
   }
