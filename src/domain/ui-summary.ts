@@ -79,6 +79,21 @@ export function drillSummary(service: string, environment: string, kind: string,
 /** Events that decide or judge something: the latest one is the page's "last decision". */
 const DECISION_EVENTS: ReadonlySet<EventType> = new Set<EventType>(['analysis', 'check', 'approved', 'approval-refused', 'abort-requested', 'alert', 'compensation-failed']);
 
+/** A drill's current details: what it does now, then how it ended against the budget. */
+export function drillCurrentDetails(
+  kind: string,
+  live: string,
+  stage: string,
+  end?: { outcome: string; reason: string; timeToDetectMs: number | null; timeToRestoreMs: number | null; budgetMs: number },
+): string {
+  const lines = [`**${end ? end.outcome.toUpperCase() : stage}** · ${kind} drill on live ${live}`];
+  if (end) {
+    const s = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)}s`);
+    lines.push(`**detect** ${s(end.timeToDetectMs)} · **restore** ${s(end.timeToRestoreMs)} · **budget** ${s(end.budgetMs)}`, `**reason** ${end.reason}`);
+  }
+  return lines.join('\n');
+}
+
 const PHASE_WORDS: Partial<Record<Phase, string>> = {
   succeeded: 'promoted',
   'rolled-back': 'ROLLED BACK',
