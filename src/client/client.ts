@@ -50,6 +50,7 @@ import type { ReleaseSpec } from '../domain/spec';
 import { BAKE_GATE, type ApprovalToken } from '../domain/approval';
 import { ErrorType } from '../domain/errors';
 import { COMMIT_TIME_MEMO } from '../lib/delivery-history';
+import { releaseDetails, releaseSummary, rollbackSummary } from '../domain/ui-summary';
 import { commitTimeOf } from './commit-time';
 import { signApproval, type ApproverKey } from './approver-key';
 
@@ -65,9 +66,9 @@ export interface SpecLike {
   environment: string;
   target: TargetSpec;
   router?: RouterSpec;
-  source?: { kind: string; imageRepo?: string; imageRef?: string; repoDir?: string; commit?: string };
+  source?: { kind: string; imageRepo?: string; imageRef?: string; repoDir?: string; commit?: string; version?: string; binaryPath?: string };
   hosts?: FleetHost[];
-  strategy?: { kind: string; agentTimeout?: string; hostSwitch?: HostSwitch };
+  strategy?: { kind: string; agentTimeout?: string; hostSwitch?: HostSwitch; steps?: readonly unknown[] };
 }
 
 export interface RollbackOptions {
@@ -167,6 +168,9 @@ export class SluiceClient implements DeploymentReader {
           { key: SearchAttr.phase, value: 'pending' },
         ]),
         memo: { specDigest: specDigest(spec), ...(commitTime ? { [COMMIT_TIME_MEMO]: commitTime } : {}), ...options.memo },
+        // What the Web UI's list and workflow page show beside "Completed" (src/domain/ui-summary.ts).
+        staticSummary: releaseSummary(spec),
+        staticDetails: releaseDetails(spec, options.by ?? defaultActor()),
       });
       return { workflowId, runId: handle.firstExecutionRunId, link: this.link(workflowId, handle.firstExecutionRunId), ...(abortedDrill ? { abortedDrill } : {}) };
     } catch (err) {
@@ -385,6 +389,7 @@ export class SluiceClient implements DeploymentReader {
           ...(options.toVersion ? [{ key: SearchAttr.version, value: options.toVersion }] : []),
         ]),
         memo: { requestedBy: options.by ?? defaultActor() },
+        staticSummary: rollbackSummary(ref.service, ref.environment, options.toVersion),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -13,6 +13,7 @@ import { ErrorType } from '../domain/errors';
 import { drillResultFromError, failureOfType } from '../domain/result';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
+import { drillSummary, releaseDetails } from '../domain/ui-summary';
 import { deployWorkflowId } from '../workflows/ids';
 import { SluiceClientError } from './errors';
 
@@ -68,6 +69,8 @@ export async function startDrill(temporal: Client, taskQueue: string, spec: Rele
         { key: SluiceKind, value: DRILL_KIND_VALUE },
       ]),
       memo: { requestedBy: options.by, drillKind: kind },
+      staticSummary: drillSummary(spec.service, spec.environment, kind, options.by),
+      staticDetails: releaseDetails(spec, options.by),
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

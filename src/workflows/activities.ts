@@ -142,7 +142,10 @@ export function quickStepsLocal(): boolean {
 
 /** The release the target runs now. */
 export function liveRelease(ref: Parameters<DeployPort['currentRelease']>[0]): Promise<Release | null> {
-  return quickStepsLocal() ? quickDeploy.currentRelease(ref) : deploy.currentRelease(ref);
+  const summary = `live version of ${ref.service} in ${ref.environment}`;
+  return quickStepsLocal()
+    ? quickDeploy.currentRelease.executeWithOptions({ ...quickDeployActivity, summary }, [ref])
+    : withSummary(deploy.currentRelease, deployActivity, summary, ref);
 }
 
 /** Moves the router's weight, as a release step (`do`) or as an undo (retried longer). */
@@ -157,12 +160,18 @@ export function moveWeight(kind: 'do' | 'undo', summary: string, input: Paramete
 
 /** The releases the registry retains for a service. */
 export function retainedReleases(input: Parameters<RegistryPort['listReleases']>[0]): ReturnType<RegistryPort['listReleases']> {
-  return quickStepsLocal() ? quickRetention.listReleases(input) : retention.listReleases(input);
+  const summary = `retained releases of ${input.service}`;
+  return quickStepsLocal()
+    ? quickRetention.listReleases.executeWithOptions({ ...quickMaintenanceActivity, summary }, [input])
+    : withSummary(retention.listReleases, registryMaintenanceActivity, summary, input);
 }
 
 /** Deletes retained releases beyond `keep`. */
 export function pruneReleases(input: Parameters<RegistryPort['pruneReleases']>[0]): ReturnType<RegistryPort['pruneReleases']> {
-  return quickStepsLocal() ? quickRetention.pruneReleases(input) : retention.pruneReleases(input);
+  const summary = `prune releases of ${input.service} beyond ${input.keep}`;
+  return quickStepsLocal()
+    ? quickRetention.pruneReleases.executeWithOptions({ ...quickMaintenanceActivity, summary }, [input])
+    : withSummary(retention.pruneReleases, registryMaintenanceActivity, summary, input);
 }
 
 /**

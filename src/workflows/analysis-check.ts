@@ -4,7 +4,7 @@
  * decision becomes the release's: promote continues, pause waits for a person, rollback stops the
  * release at once, without waiting for the remaining windows or steps.
  */
-import { CancellationScope, patched, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { MetricsActivities } from '../activities/metrics';
 import type { CandidateInfo, Role } from '../domain/ports';
 import { Reason } from '../domain/reasons';
@@ -16,11 +16,12 @@ import type { AnalysisTemplate } from '../domain/analysis';
 import { compensationActivity, deploy, deployActivity, lookup, lookupActivity, moveWeight, undo, withSummary } from './activities';
 import type { DeployContext } from './context';
 
-const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets' | 'awaitScraped'>>({
+const scrapeActivity: ActivityOptions = {
   startToCloseTimeout: '45s',
   heartbeatTimeout: '10s',
   retry: { maximumAttempts: 5 },
-});
+};
+const scrape = proxyActivities<Pick<MetricsActivities, 'registerTargets' | 'unregisterTargets' | 'awaitScraped'>>(scrapeActivity);
 
 /**
  * Recorded when a check first asks the target for the instances behind a candidate URL that is not
@@ -115,7 +116,7 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
   const instances: Measured[] = [];
   for (const instance of [candidate, ...(baseline ? [baseline] : [])]) instances.push(await instancesBehind(ctx, instance));
   for (const instance of instances) {
-    await scrape.registerTargets({
+    await withSummary(scrape.registerTargets, scrapeActivity, `scrape ${instance.role} ${instance.release.version} (${instance.urls.length} instances)`, {
       service: spec.service,
       environment: spec.environment,
       role: instance.role,
@@ -135,7 +136,13 @@ export async function runAnalysisCheck(ctx: DeployContext, check: CheckConfig, c
     ),
     // Scraping is only needed while the canary is judged.
     release: async () => {
-      for (const instance of instances) await scrape.unregisterTargets({ service: spec.service, environment: spec.environment, role: instance.role });
+      for (const instance of instances) {
+        await withSummary(scrape.unregisterTargets, scrapeActivity, `stop scraping ${instance.role}`, {
+          service: spec.service,
+          environment: spec.environment,
+          role: instance.role,
+        });
+      }
     },
     // A passing canary goes on without its baseline; a failing one leaves it to the saga's undo.
     afterMeasure: async (result) => {
@@ -169,7 +176,15 @@ export async function analyseAndDecide(ctx: DeployContext, label: string, run: A
   try {
     // Measuring before Prometheus's first scrape would only ever see "no data".
     for (const s of run.scraped) {
-      await control.interruptible(() => scrape.awaitScraped({ service: spec.service, environment: spec.environment, role: s.role, version: s.version, targets: [...s.targets] }));
+      await control.interruptible(() =>
+        withSummary(scrape.awaitScraped, scrapeActivity, `wait for Prometheus to scrape ${s.role} ${s.version}`, {
+          service: spec.service,
+          environment: spec.environment,
+          role: s.role,
+          version: s.version,
+          targets: [...s.targets],
+        }),
+      );
     }
     tracker.setPhase('analysing', `${label}: analysing`);
     result = await control.interruptible(() =>

@@ -15,7 +15,8 @@ import type { AnalysisPhase, AnalysisTemplate } from '../domain/analysis';
 import { toMs } from '../domain/duration';
 import type { AnalysisResult, AnalysisStatus, AnalysisWorkflowInput, LoadOutcome, TemplateResult } from './analysis-types';
 import { ANALYSIS_REASON } from './analysis-types';
-import { judges, load } from './analysis-run';
+import { judgeActivity, judges, load, loadActivity } from './analysis-run';
+import { withSummary } from './activities';
 import type { RunControl } from './analysis-run';
 import { combine, decisionFor } from './analysis-decision';
 import { expectedDurationMs, runTemplate } from './judge-loops';
@@ -40,7 +41,7 @@ async function analyse(input: AnalysisWorkflowInput, published: Map<string, Temp
 
   let templates: AnalysisTemplate[];
   try {
-    templates = await judges.validateAnalysis({ templates: input.templates });
+    templates = await withSummary(judges.validateAnalysis, judgeActivity, `validate ${input.templates.length} analysis templates`, { templates: input.templates });
   } catch (err) {
     if (isCancellation(err)) throw err;
     // Nothing can be verified with a broken template: do not keep the canary.
@@ -64,7 +65,7 @@ async function analyse(input: AnalysisWorkflowInput, published: Map<string, Temp
   if (input.load) {
     const spec = { ...input.load, durationMs: expectedDurationMs(templates, windowMs) };
     loadDone = loadScope
-      .run(() => load.generateLoad(spec))
+      .run(() => withSummary(load.generateLoad, loadActivity, `load ${spec.ratePerSecond} req/s on ${spec.targets.length} targets`, spec))
       .then(
         (report) => {
           loadOutcome = { ...report, status: report.cancelled ? 'cancelled' : 'completed' };

@@ -14,7 +14,7 @@
 import { patched, workflowInfo } from '@temporalio/workflow';
 import type { ApprovalToken, ApprovalVerdict } from '../domain/approval';
 import { ErrorType } from '../domain/errors';
-import { approvals } from './activities';
+import { approvalActivity, approvals, withSummary } from './activities';
 import { describeError, rootApplicationFailure } from './saga';
 
 /**
@@ -53,7 +53,13 @@ export async function checkIdentity(gate: string, approvers: readonly string[], 
   const { workflowId, runId } = workflowInfo();
   let verdict: ApprovalVerdict;
   try {
-    verdict = await approvals.verifyApproval({ workflowId, runId, gate, by, ...(token ? { token } : {}) });
+    verdict = await withSummary(approvals.verifyApproval, approvalActivity, `check ${by || 'unknown'}'s signed approval of ${gate}`, {
+      workflowId,
+      runId,
+      gate,
+      by,
+      ...(token ? { token } : {}),
+    });
   } catch (err) {
     // The worker could not check (its keys directory is broken): refuse rather than wave it through.
     const failure = activityFailure(err);

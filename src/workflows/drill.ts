@@ -20,12 +20,14 @@ import {
   isCancellation,
   proxyActivities,
   sleep,
+  setCurrentDetails,
   upsertSearchAttributes,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, DRILL_KIND_VALUE, drillUnsupported, type DrillOutcome, type DrillRequest, type DrillResult } from '../domain/drill';
 import { formatMs, toMs } from '../domain/duration';
+import { drillCurrentDetails } from '../domain/ui-summary';
 import { ErrorType } from '../domain/errors';
 import type { WorkflowsPort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
@@ -34,7 +36,7 @@ import { deploymentResultFromError, rollbackResultFromError } from '../domain/re
 import { SluiceEnvironment, SluiceKind, SluicePhase, SluiceService } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, RollbackRequest, RollbackResult } from '../domain/status';
-import { compensationActivity, deploy, health, undo, withSummary } from './activities';
+import { compensationActivity, deploy, health, probeActivity, undo, withSummary } from './activities';
 import { targetRef } from './context';
 import { deployWorkflow } from './deploy';
 import { deployWorkflowId, rollbackWorkflowId } from './ids';
@@ -124,6 +126,8 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
   // A refused drill changed nothing and announces nothing; from here on it reports to the spec's sinks.
   const notifier = new DrillNotifier(spec, kind, budgetMs);
   notifier.started(live);
+  // The Web UI's current details (state only, no command: histories replay unchanged).
+  setCurrentDetails(drillCurrentDetails(kind, live.version, 'running'));
 
   let verdict: Verdict;
   try {
@@ -136,6 +140,7 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
   }
 
   // The drill's one promise: the version it found is the version it leaves.
+  setCurrentDetails(drillCurrentDetails(kind, live.version, `restoring (${verdict.outcome})`));
   const after = await CancellationScope.nonCancellable(() => restoreLive(spec, live));
   if (after.restored && verdict.outcome === 'passed') {
     verdict = { ...verdict, outcome: 'failed', reason: Reason.DrillRestoreFailed, message: `${verdict.message}; but ${after.restored}` };
@@ -155,6 +160,7 @@ export async function drillWorkflow(request: DrillRequest): Promise<DrillResult>
     finishedAt: new Date(Date.now()).toISOString(),
   };
   recordDrillEnd(result);
+  setCurrentDetails(drillCurrentDetails(kind, live.version, 'done', result));
   notifier.finished(result);
   await notifier.settle();
   if (result.outcome === 'failed') {
@@ -287,7 +293,11 @@ async function checkHealth(spec: ReleaseSpec, version: Release | null): Promise<
   let last = '';
   for (let attempt = 0; attempt < hc.failureThreshold; attempt++) {
     if (attempt > 0) await sleep(toMs(hc.interval));
-    const probe = await health.probeHealth({ url, paths: hc.paths, timeoutMs: toMs(hc.timeout) });
+    const probe = await withSummary(health.probeHealth, probeActivity, `drill: probe ${url} after the rollback (${attempt + 1})`, {
+      url,
+      paths: hc.paths,
+      timeoutMs: toMs(hc.timeout),
+    });
     if (probe.ok) return;
     last = probe.checks.map((c) => `${c.path} ${c.status ?? c.error ?? 'error'}`).join(', ');
   }

@@ -9,6 +9,7 @@ import { ApplicationFailure, log, proxyActivities, type ActivityOptions } from '
 import { ErrorType } from '../domain/errors';
 import { sinkName, type DeliveryReceipt, type NotificationMessage, type NotificationSink, type NotifyPort } from '../domain/notifications';
 import { describeError } from './saga';
+import { withSummary } from './activities';
 
 /** 1 s, 2 s, 4 s, 8 s between five attempts: a restarting receiver is waited for, a dead one given up in well under two minutes. */
 export const NOTIFICATION_ATTEMPTS = 5;
@@ -33,7 +34,11 @@ export interface NotifyResult {
 
 export async function notifyWorkflow(input: NotifyInput): Promise<NotifyResult> {
   const { message, sinks } = input;
-  const settled = await Promise.allSettled(sinks.map((sink) => deliverNotification({ sink, message, maxAttempts: NOTIFICATION_ATTEMPTS })));
+  const settled = await Promise.allSettled(
+    sinks.map((sink) =>
+      withSummary(deliverNotification, notificationActivity, `deliver ${message.event} to ${sinkName(sink)}`, { sink, message, maxAttempts: NOTIFICATION_ATTEMPTS }),
+    ),
+  );
   const result: NotifyResult = { delivered: [], failed: [] };
   settled.forEach((s, i) => {
     if (s.status === 'fulfilled') result.delivered.push(s.value);

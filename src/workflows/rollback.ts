@@ -11,7 +11,7 @@ import { Reason } from '../domain/reasons';
 import { matchesVersion, pairLabel, sameBuildAndConfig, sameRelease, type Release } from '../domain/release';
 import { SluiceConfigVersion, SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
 import type { RollbackRequest, RollbackResult } from '../domain/status';
-import { deploy, liveRelease, quickStepsLocal, retainedReleases, retention } from './activities';
+import { deploy, deployActivity, liveRelease, quickStepsLocal, registryMaintenanceActivity, retainedReleases, retention, withSummary } from './activities';
 import { describeError } from './saga';
 import { toMs } from '../domain/duration';
 import type { FleetHost } from '../domain/fleet';
@@ -103,7 +103,7 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   if (hosts && request.toConfig !== undefined) return fail(Reason.ConfigNotRecorded, `a fleet rolls back builds only; --config needs a docker or process target`, null);
   const pairs = !hosts && patched(PATCH_ROLLBACK_PAIR);
   if (pairs) {
-    const config = await retention.releasedConfig({
+    const config = await withSummary(retention.releasedConfig, registryMaintenanceActivity, `config ${request.service} went live with`, {
       service: request.service,
       environment: request.environment,
       ...(request.toConfig !== undefined ? { configId: request.toConfig } : { version: to.version }),
@@ -119,7 +119,12 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
   if (!alreadyLive || hosts) {
     try {
       if (hosts) await rollbackFleet(ref, hosts, to, { agentTimeoutMs, mode: request.hostSwitch ?? 'inPlace' });
-      else await deploy.rollbackToRelease({ ...ref, release: to, from: current });
+      else
+        await withSummary(deploy.rollbackToRelease, deployActivity, `roll back to ${to.version}${current ? ` from ${current.version}` : ''}`, {
+          ...ref,
+          release: to,
+          from: current,
+        });
     } catch (err) {
       return fail(Reason.ActivityFailed, `could not roll back to ${to.version}: ${describeError(err)}`, to);
     }

@@ -6,7 +6,7 @@
 import { upsertMemo } from '@temporalio/workflow';
 import { commitFromVersion, imageTagForVersion, type Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
-import { build, buildActivity, git, pushActivity, registry, withSummary } from './activities';
+import { build, buildActivity, git, gitActivity, pushActivity, registry, withSummary } from './activities';
 import { StopError, type Control } from './control';
 import type { Tracker } from './tracker';
 
@@ -27,13 +27,17 @@ export async function obtainRelease(spec: ReleaseSpec, control: Control, tracker
   }
 
   tracker.setPhase('building');
-  const resolved = await control.interruptible(() => git.resolveVersion({ repoDir: source.repoDir, service: spec.service, tagPrefix: source.tagPrefix }));
+  const resolved = await control.interruptible(() =>
+    withSummary(git.resolveVersion, gitActivity, `version of ${spec.service} from git`, { repoDir: source.repoDir, service: spec.service, tagPrefix: source.tagPrefix }),
+  );
   const version = { version: resolved.version, imageTag: resolved.imageTag, commit: resolved.commit };
   tracker.event('info', `version ${resolved.version} (commit ${resolved.shortCommit})`);
   tracker.setBuilding({ service: spec.service, ...version });
 
   try {
-    const changelog = await control.interruptible(() => git.generateChangelog({ repoDir: source.repoDir, toRef: resolved.commit, tagPrefix: source.tagPrefix }));
+    const changelog = await control.interruptible(() =>
+      withSummary(git.generateChangelog, gitActivity, `changelog up to ${resolved.version}`, { repoDir: source.repoDir, toRef: resolved.commit, tagPrefix: source.tagPrefix }),
+    );
     upsertMemo({
       version: resolved.version,
       changelog: changelog.markdown.length > MEMO_CHANGELOG_LIMIT ? `${changelog.markdown.slice(0, MEMO_CHANGELOG_LIMIT)}\n…(truncated)` : changelog.markdown,

@@ -3,10 +3,11 @@
  * durations, and the search attributes that mirror them. Only workflow code writes it; the
  * `status` query reads it.
  */
-import { patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Release } from '../domain/release';
 import { SluiceEnvironment, SluicePhase, SluiceService, SluiceStrategy, SluiceVersion, SluiceWeight } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
+import { releaseCurrentDetails } from '../domain/ui-summary';
 import type { BakeStatus, CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
 import { recordApprovalWait } from './metrics';
 
@@ -66,6 +67,7 @@ export class Tracker {
           ]
         : []),
     ]);
+    this.showDetails();
   }
 
   get phase(): Phase {
@@ -80,6 +82,17 @@ export class Tracker {
     const entry: DeploymentEvent = { at: this.now(), type, message, ...(data ? { data } : {}) };
     this.status.events.push(entry);
     if (this.status.events.length > MAX_EVENTS) this.status.events.splice(0, this.status.events.length - MAX_EVENTS);
+    // Every change of the visible state writes an event, so the details follow it from here.
+    this.showDetails();
+  }
+
+  /**
+   * The Web UI's "current details" of the run (phase, step, weight, versions, last decision),
+   * from the same status the `status` query returns. Workflow state the UI reads by query: no
+   * command, so it changes nothing in history and every recorded history replays unchanged.
+   */
+  private showDetails(): void {
+    setCurrentDetails(releaseCurrentDetails(this.status));
   }
 
   currentWeight(): number {
@@ -115,6 +128,7 @@ export class Tracker {
     this.status.release = release;
     this.status.previous = previous;
     upsertSearchAttributes([{ key: SluiceVersion, value: release.version }]);
+    this.showDetails();
   }
 
   /**
@@ -123,6 +137,7 @@ export class Tracker {
    */
   setBuilding(release: Release): void {
     this.status.release = release;
+    this.showDetails();
   }
 
   setStep(index: number, description: string): void {
@@ -154,6 +169,7 @@ export class Tracker {
    */
   markAlreadyLive(): void {
     this.status.weight = 100;
+    this.showDetails();
   }
 
   /** State only: the status query shows the bake (the Alertmanager receiver reads it). */

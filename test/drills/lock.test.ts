@@ -122,6 +122,12 @@ test('drills of different kinds exclude each other: a scheduled run ends skipped
   const held = (await client.workflow.getHandle(holder.workflowId, holder.runId).result()) as DrillResult;
   assert.equal(held.outcome, 'passed', held.message);
   assert.equal(readState(h.dir, service, 'test').stable?.version, V2);
+  // What the Web UI shows of it: the summary startDrill set, and the drill's current details at its end.
+  const heldHandle = client.workflow.getHandle(holder.workflowId, holder.runId);
+  assert.equal(await (await heldHandle.describe()).staticSummary(), `rollback-restore drill of ${service} in test, test`);
+  const metadata = await heldHandle.query<{ currentDetails?: string | null }>('__temporal_workflow_metadata');
+  assert.match(metadata.currentDetails ?? '', /^\*\*PASSED\*\* · rollback-restore drill on live /);
+  assert.match(metadata.currentDetails ?? '', /\*\*restore\*\* [\d.]+s · \*\*budget\*\* /);
   const listed = await eventually('the skip in drill history', async () => (await history(s)).find((e) => e.outcome === 'skipped'), 20_000);
   assert.equal(listed.kind, 'bad-canary');
 });

@@ -3,10 +3,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { temporalUiUrl } from '../../src/dev/config';
+import { SluiceClient } from '../../src/client';
+import { temporalAddress } from '../../src/dev/config';
 import { describeResult, runCli, specDir } from '../cli/helpers';
-import { repoRoot, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { eventually, repoRoot, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { newService, result, seedStable, spec as fakeSpec, startHarness, type Harness } from '../workflows/support/harness';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -108,5 +111,108 @@ describe('Temporal Web UI shows Sluice deployments', () => {
     await page.getByText('Workflow Execution Signaled').first().click();
     await page.getByText('ui test abort').first().waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'temporal-ui-abort-signal.png'), fullPage: true });
+  });
+});
+
+/** The text of the workflow page's markdown panels (Summary, Details, Current Details): the UI renders each in an iframe from `/render?content=`. */
+async function renderedPanels(page: Page): Promise<string[]> {
+  const sources = await page.locator('iframe[title="output"]').evaluateAll((frames) => frames.map((f) => f.getAttribute('src') ?? ''));
+  return sources.map((src) => new URL(src, 'http://ui.invalid').searchParams.get('content') ?? '');
+}
+
+/**
+ * A promoted and a rolled-back release are both "Completed" in the list (a rollback is an
+ * outcome, not a failure). The list tells them apart by the SluicePhase column (added the way a
+ * person adds it, through the UI's column settings, kept in the browser's local storage); each
+ * release's page shows its summary, details and current details, and its event history reads as
+ * steps through its activities' summaries. The releases run to the end on an in-process worker
+ * whose target is the file fake (the subject is what the Web UI shows, not a target); the worker
+ * stays up while the page is open, since the UI asks it for the current details.
+ */
+describe('Temporal Web UI tells release outcomes apart', () => {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+  let context: BrowserContext;
+  let h: Harness;
+  let sluice: SluiceClient;
+
+  before(async () => {
+    h = await startHarness({ buildMs: 0 });
+    sluice = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue: h.taskQueue });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1600, height: 1000 } });
+  });
+  after(async () => {
+    await context?.close();
+    rmSync(userDataDir, { recursive: true, force: true });
+    await sluice?.close();
+    await h?.close();
+  });
+
+  test('the list shows each outcome, the page each summary and current details, the history activity summaries', async () => {
+    const promoted = newService('ui-ok');
+    const rolledBack = newService('ui-back');
+    seedStable(h, promoted, '1.0.0+aaaaaaa');
+    seedStable(h, rolledBack, '1.0.0+aaaaaaa');
+    const good = await sluice.deploy(fakeSpec(promoted, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 20 }, { analysis: { window: '1s' } }] } }));
+    const bad = await sluice.deploy(
+      fakeSpec(rolledBack, '1.2.0+ccccccc', { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] }, approval: { approvers: [], timeout: '1s' } }),
+    );
+    assert.equal((await result(h.client.workflow.getHandle(good.workflowId, good.runId))).outcome, 'promoted');
+    assert.equal((await result(h.client.workflow.getHandle(bad.workflowId, bad.runId))).outcome, 'rolled-back');
+
+    const page = await context.newPage();
+    const ui = temporalUiUrl(stack);
+    const ns = stack.temporal.namespace;
+    // 1. The list with SluicePhase and SluiceVersion as columns (docs/workflows.md says how to add them).
+    await page.goto(`${ui}/namespaces/${ns}/workflows`);
+    await page.evaluate(
+      ([key, namespace]) => {
+        const columns = ['Status', 'Workflow ID', 'SluicePhase', 'SluiceVersion', 'Type', 'Start', 'End'].map((label) => ({ label }));
+        // Runs in the page (the test's tsconfig has no DOM types).
+        const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
+        storage.setItem(key!, JSON.stringify({ [namespace!]: columns }));
+      },
+      ['namespace-workflow-table-columns', ns],
+    );
+    const query = `WorkflowType = 'deployWorkflow' AND SluiceService IN ('${promoted}', '${rolledBack}')`;
+    await page.goto(`${ui}/namespaces/${ns}/workflows?query=${encodeURIComponent(query)}`);
+    const goodRow = page.getByRole('row').filter({ hasText: good.workflowId });
+    const badRow = page.getByRole('row').filter({ hasText: bad.workflowId });
+    await goodRow.first().waitFor({ timeout: 30_000 });
+    await badRow.first().waitFor({ timeout: 30_000 });
+    const goodText = await goodRow.first().innerText();
+    const badText = await badRow.first().innerText();
+    assert.match(goodText, /Completed[\s\S]*succeeded[\s\S]*1\.1\.0\+bbbbbbb/);
+    assert.match(badText, /Completed[\s\S]*rolled-back[\s\S]*1\.2\.0\+ccccccc/);
+    mkdirSync(join(repoRoot(), 'test-artifacts'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'temporal-ui-release-outcomes.png'), fullPage: true });
+
+    // 2. The promoted release's history reads as steps.
+    await page.goto(good.link);
+    await page.getByText('deploy canary 1.1.0+bbbbbbb').first().waitFor({ timeout: 30_000 });
+    await page.getByText('promote 1.1.0+bbbbbbb over 1.0.0+aaaaaaa').first().waitFor({ timeout: 30_000 });
+    await page.getByText('canary 1.1.0+bbbbbbb at 20%').first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'temporal-ui-activity-summaries.png'), fullPage: true });
+
+    // 3. The rolled-back one: its undo steps, and its User Metadata tab says what it was and how it ended.
+    await page.goto(bad.link);
+    await page.getByText('undo: remove canary 1.2.0+ccccccc').first().waitFor({ timeout: 30_000 });
+    await page
+      .getByRole('tab', { name: /User Metadata/ })
+      .first()
+      .click();
+    const panels = await eventually('summary, details and current details on the page', async () => {
+      const texts = await renderedPanels(page);
+      return texts.some((t) => /ROLLED BACK/.test(t)) ? texts : undefined;
+    });
+    assert.ok(panels.includes(`release ${rolledBack} → test: 1.2.0+ccccccc by canary 10% → approval`), panels.join(' | '));
+    assert.ok(
+      panels.some((t) => /\*\*strategy\*\* canary 10% → approval/.test(t)),
+      panels.join(' | '),
+    );
+    assert.ok(
+      panels.some((t) => /\*\*outcome\*\* rolled-back: ApprovalTimedOut/.test(t)),
+      panels.join(' | '),
+    );
+    await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'temporal-ui-rolled-back.png'), fullPage: true });
   });
 });

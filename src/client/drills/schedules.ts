@@ -24,6 +24,7 @@ import { SCHEDULED_DRILL_KIND_VALUE, SCHEDULED_DRILL_WORKFLOW, drillScheduleId, 
 import { ErrorType } from '../../domain/errors';
 import { SluiceEnvironment, SluiceKind, SluiceService } from '../../domain/search-attributes';
 import type { ReleaseSpec } from '../../domain/spec';
+import { drillSummary, releaseDetails } from '../../domain/ui-summary';
 import { SluiceClientError } from '../errors';
 import { scheduleUiLink, workflowUiLink } from '../links';
 import { describeCadence, type DrillCadence } from './cadence';
@@ -89,6 +90,8 @@ function action(
     args: [request],
     // The action's memo can change on update (the schedule's own cannot): it carries the cadence as given.
     memo: { requestedBy: request.requestedBy, scheduleId, cadence: describeCadence(cadence) },
+    staticSummary: drillSummary(spec.service, spec.environment, kind, `${request.requestedBy}, ${describeCadence(cadence)}`),
+    staticDetails: releaseDetails(spec, request.requestedBy),
     typedSearchAttributes: new TypedSearchAttributes([
       { key: SluiceKind, value: SCHEDULED_DRILL_KIND_VALUE },
       { key: SluiceService, value: spec.service },

@@ -8,7 +8,8 @@ import { toMs } from '../../domain/duration';
 import type { RangeResult } from '../../activities/metrics';
 import type { MetricTable, TemplateResult } from '../analysis-types';
 import { ANALYSIS_REASON } from '../analysis-types';
-import { TemplateConfigError, guarded, judges, templateFailure, metrics, waitUntil } from '../analysis-run';
+import { TemplateConfigError, guarded, judgeActivity, judges, measureActivity, templateFailure, metrics, waitUntil } from '../analysis-run';
+import { withSummary } from '../activities';
 import { decisionFor } from '../analysis-decision';
 import type { RunControl } from '../analysis-run';
 import type { JudgeLoop } from './loop';
@@ -51,7 +52,14 @@ async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<Template
         guarded(
           async () => {
             if (!m.provider) throw new TemplateConfigError(`metric "${m.name}" has no provider query`);
-            return metrics.sampleRange({ query: m.provider, context, roles: ['canary', 'baseline'], startMs: start, endMs: end, stepMs });
+            return withSummary(metrics.sampleRange, measureActivity, `analysis ${m.name}: canary vs baseline over ${windowMs / 1000}s`, {
+              query: m.provider,
+              context,
+              roles: ['canary', 'baseline'],
+              startMs: start,
+              endMs: end,
+              stepMs,
+            });
           },
           (message): Record<string, RangeResult> => ({ canary: { kind: 'error', message, at: '' }, baseline: { kind: 'error', message, at: '' } }),
         ),
@@ -67,7 +75,7 @@ async function runKayenta(t: KayentaTemplate, run: RunControl): Promise<Template
       const notes = [c.note && `canary ${c.note}`, b.note && `baseline ${b.note}`].filter(Boolean).join('; ');
       samples[m.name] = { canary: c.values, baseline: b.values, at: new Date(end).toISOString(), ...(notes ? { note: notes } : {}) };
     });
-    const judged = await judges.judgeKayentaWindow({ config, samples });
+    const judged = await withSummary(judges.judgeKayentaWindow, judgeActivity, `Mann-Whitney judge ${t.name}: ${config.metrics.length} metrics`, { config, samples });
     // Errors never count as success: a window where every metric failed to sample is an Error.
     if (errored === config.metrics.length)
       return result(t, { phase: 'Error', reason: `${ANALYSIS_REASON.allErrored}: ${judged.reason}`, score: judged.score, metrics: judged.metrics });

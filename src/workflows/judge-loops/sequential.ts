@@ -9,7 +9,8 @@ import { toMs } from '../../domain/duration';
 import type { MetricTable, SequentialLookResult, SequentialRunState } from '../../activities/metrics';
 import type { TemplateResult } from '../analysis-types';
 import { ANALYSIS_REASON } from '../analysis-types';
-import { guarded, judges, metrics, templateFailure, waitUntil } from '../analysis-run';
+import { guarded, judgeActivity, judges, measureActivity, metrics, templateFailure, waitUntil } from '../analysis-run';
+import { withSummary } from '../activities';
 import { decisionFor, isDone } from '../analysis-decision';
 import type { RunControl } from '../analysis-run';
 import type { JudgeLoop } from './loop';
@@ -50,7 +51,7 @@ async function runSequential(t: SequentialTemplate, run: RunControl): Promise<Te
       const snaps = await Promise.all(
         config.metrics.map((m) =>
           guarded(
-            () => metrics.sampleSequential({ metric: m, context }),
+            () => withSummary(metrics.sampleSequential, measureActivity, `analysis ${m.name} look ${look + 1}: canary vs baseline`, { metric: m, context }),
             (message) => ({ canary: { kind: 'error' as const, message }, baseline: { kind: 'error' as const, message }, at: new Date().toISOString() }),
           ),
         ),
@@ -59,7 +60,12 @@ async function runSequential(t: SequentialTemplate, run: RunControl): Promise<Te
       const snapshots = Object.fromEntries(config.metrics.map((m, i) => [m.name, snaps[i]!]));
       const allErrored = snaps.every((s) => s.canary.kind === 'error' || s.baseline.kind === 'error');
       erroredLooks = allErrored ? erroredLooks + 1 : 0;
-      last = await judges.judgeSequentialLook({ config, state, elapsedMs: Date.now() - start, snapshots });
+      last = await withSummary(judges.judgeSequentialLook, judgeActivity, `sequential judge ${t.name} look ${look + 1}`, {
+        config,
+        state,
+        elapsedMs: Date.now() - start,
+        snapshots,
+      });
       state = last.state;
       for (const m of config.metrics) {
         const table = tables.get(m.name)!;

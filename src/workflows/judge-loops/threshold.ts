@@ -9,7 +9,8 @@ import { toMs } from '../../domain/duration';
 import type { ThresholdLookResult } from '../../activities/metrics';
 import type { TemplateResult } from '../analysis-types';
 import { ANALYSIS_REASON } from '../analysis-types';
-import { errorObservation, guarded, templateFailure, judges, metrics, waitUntil } from '../analysis-run';
+import { errorObservation, guarded, templateFailure, judgeActivity, judges, measureActivity, metrics, waitUntil } from '../analysis-run';
+import { withSummary } from '../activities';
 import { decisionFor, isDone } from '../analysis-decision';
 import type { RunControl } from '../analysis-run';
 import type { JudgeLoop } from './loop';
@@ -42,9 +43,14 @@ async function runThreshold(t: ThresholdTemplate, run: RunControl): Promise<Temp
   const role = run.context.role ?? 'canary';
   const context = { service: run.context.service, environment: run.context.environment, role, window: run.context.window, version: run.context.version };
   let look: ThresholdLookResult | undefined;
+  // Looks per metric and judgements so far, for the activities' summaries ("analysis errors look 3").
+  const looks = new Map<string, number>();
+  let judgements = 0;
 
   const judge = async (observations: Record<string, Observation>, terminate = false): Promise<void> => {
-    look = await judges.judgeThresholdLook({ config, state: look?.state, observations, terminate });
+    judgements++;
+    const what = terminate ? 'window over' : Object.keys(observations).join(', ');
+    look = await withSummary(judges.judgeThresholdLook, judgeActivity, `judge ${t.name} ${judgements}: ${what}`, { config, state: look?.state, observations, terminate });
     run.publish(toResult(t, look));
   };
 
@@ -66,7 +72,13 @@ async function runThreshold(t: ThresholdTemplate, run: RunControl): Promise<Temp
       if (!(await waitUntil(due, run))) break;
       const now = Date.now();
       const measured = active.filter((m) => nextDue.get(m.name)! <= now);
-      const observations = await Promise.all(measured.map((m) => guarded(() => metrics.measure(m.provider, context), errorObservation)));
+      const observations = await Promise.all(
+        measured.map((m) => {
+          const n = (looks.get(m.name) ?? 0) + 1;
+          looks.set(m.name, n);
+          return guarded(() => withSummary(metrics.measure, measureActivity, `analysis ${m.name} look ${n}`, m.provider, context), errorObservation);
+        }),
+      );
       run.measured();
       const after = Date.now();
       const byName: Record<string, Observation> = {};
