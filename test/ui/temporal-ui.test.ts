@@ -7,17 +7,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { temporalUiUrl } from '../../src/dev/config';
 import { describeResult, runCli, specDir } from '../cli/helpers';
 import { repoRoot, stack, temporalClient, uniqueName } from '../helpers/stack';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium';
 
 /**
  * The Temporal Web UI as the window onto deployments: a release started with `sluice deploy` and
@@ -47,7 +37,7 @@ describe('Temporal Web UI shows Sluice deployments', () => {
   let context: BrowserContext;
 
   before(async () => {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
   });
 
   after(async () => {

@@ -10,18 +10,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
-import type { ReleaseSpecInput } from '../../src/domain/spec';
-import { validateReleaseSpec } from '../../src/domain/validate';
-import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
-import { deployWorkflowId } from '../../src/workflows/ids';
-import { catalogue, freePort, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
+import { freePort, uniqueName } from '../helpers/stack';
+import { freePortBlock, serviceBinary } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
 import { release } from './support/harness';
+import { canaryStarter, errorsAndSequential, haproxyRouter, processTarget } from './support/process-release';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -38,53 +34,22 @@ let basePort: number;
 let binaries: Record<string, string>;
 let e2e: E2eWorker;
 
-const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
-const target = () => ({
-  kind: 'process' as const,
-  settings: {
-    stateDir: join(e2e.dir, 'processes'),
-    basePort,
-    env: FAST_STOP_ENV,
-    stopTimeoutMs: 5000,
-    readyTimeoutMs: 20000,
-    // v3 is the bad release: the same binary, 15% of its answers are 500s.
-    releaseEnv: { [V3]: { FAULT_ERROR_RATE: '0.15' } },
+const router = () => haproxyRouter(listenPort);
+// v3 is the bad release: the same binary, 15% of its answers are 500s.
+const target = () => processTarget(join(e2e.dir, 'processes'), basePort, { [V3]: { FAULT_ERROR_RATE: '0.15' } });
+
+const deploy = canaryStarter(() => ({
+  client: e2e.client,
+  taskQueue: e2e.taskQueue,
+  binaries,
+  release: {
+    service,
+    environment,
+    target: target(),
+    router: router(),
+    analysis: errorsAndSequential({ intervalMs: INTERVAL_MS, count: 6, initialDelay: '5s', maxDurationMs: SEQUENTIAL_WINDOW_MS }),
   },
-});
-
-function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends infer S ? (S extends { kind: 'canary'; steps: infer T } ? T : never) : never) {
-  return validateReleaseSpec(
-    {
-      service,
-      environment,
-      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-      target: target(),
-      router: router(),
-      strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
-      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-      analysis: {
-        templates: [
-          { ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' },
-          {
-            ...defaultSequentialTemplate({ interval: `${INTERVAL_MS}ms`, maxDuration: `${SEQUENTIAL_WINDOW_MS}ms`, minRequests: 50, inconclusivePolicy: 'rollback' }),
-            name: 'sequential',
-          },
-        ],
-        load: { ratePerSecond: 40, via: 'candidate' },
-        rateWindow: '10s',
-      },
-    } satisfies ReleaseSpecInput,
-    catalogue,
-  );
-}
-
-async function deploy(version: string, steps: Parameters<typeof specFor>[1]) {
-  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
-    taskQueue: e2e.taskQueue,
-    workflowId: deployWorkflowId(service, environment),
-    args: [specFor(version, steps)],
-  });
-}
+}));
 
 const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
 
