@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { defaultKayentaTemplate } from '../../src/activities/metrics/templates';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import { abortSignal, statusQuery } from '../../src/workflows/definitions';
@@ -30,39 +31,26 @@ import { deployWorkflowId } from '../../src/workflows/ids';
 import { describeResult, runCli, startCli, waitForOutput } from '../cli/helpers';
 import { killHard } from '../helpers/child';
 import { eventually, freePort, repoRoot, uniqueName } from '../helpers/stack';
-import { freePortBlock, serviceBinary } from '../targets/fixtures';
-import { startE2eWorker, type E2eWorker } from '../workflows/support/e2e';
-import { release } from '../workflows/support/harness';
+import { ANALYSED_VERSIONS, analysedService, errorsAndSequential, type AnalysedService, type CanarySteps } from '../workflows/support/process-release';
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from './chromium';
-import { canaryStarter, errorsAndSequential, haproxyRouter, processTarget, type CanarySteps } from '../workflows/support/process-release';
 
-const V1 = '1.0.0+aaa1111';
-const V2 = '1.1.0+bbb2222';
-const V3 = '1.2.0+ccc3333';
-const V4 = '1.3.0+ddd4444';
-
+const { v2: V2, v3: V3, v4: V4 } = ANALYSED_VERSIONS;
 const DECIDED_PHASES = ['promoting', 'succeeded', 'rolling-back', 'rolled-back', 'aborted', 'failed'];
 
 const service = uniqueName('rep').slice(0, 40);
 const environment = 'e2e';
-let listenPort: number;
-let basePort: number;
-let binaries: Record<string, string>;
-let e2e: E2eWorker;
+let rig: AnalysedService;
 let browser: Browser;
 const outDir = mkdtempSync(join(tmpdir(), 'sluice-report-'));
 const artifacts = join(repoRoot(), 'test-artifacts');
+const start = (version: string, steps: CanarySteps) => rig.start(version, steps);
 
-const router = () => haproxyRouter(listenPort);
-// v3 is the bad release: the same binary, 15% of its answers are 500s.
-const target = () => processTarget(join(e2e.dir, 'processes'), basePort, { [V3]: { FAULT_ERROR_RATE: '0.15' } });
-
-const start = canaryStarter(() => ({
-  client: e2e.client,
-  taskQueue: e2e.taskQueue,
-  binaries,
-  release: { service, environment, target: target(), router: router(), analysis: errorsAndSequential({ intervalMs: 1000, count: 4, initialDelay: '4s', maxDurationMs: 20_000 }) },
-}));
+/** Plus a baseline-vs-canary (Mann-Whitney) template named `kayenta` over a short window. */
+function withKayenta(analysis: ReturnType<typeof errorsAndSequential>): ReturnType<typeof errorsAndSequential> {
+  if (!analysis) return analysis;
+  const kayenta = { ...defaultKayentaTemplate({ interval: '1s', window: '12s', minSamples: 5, inconclusivePolicy: 'rollback' }), name: 'kayenta' };
+  return { ...analysis, templates: [...(analysis.templates ?? []), kayenta] };
+}
 
 const analysed = (template: string): CanarySteps => [
   { kind: 'setWeight', weight: 20 },
@@ -72,7 +60,7 @@ const analysed = (template: string): CanarySteps => [
 
 /** The decision as the run's history records it, read here on its own: the first upsert of a deciding phase. */
 async function decisionInHistory(runId: string): Promise<number> {
-  const history = await e2e.client.workflow.getHandle(deployWorkflowId(service, environment), runId).fetchHistory();
+  const history = await rig.e2e.client.workflow.getHandle(deployWorkflowId(service, environment), runId).fetchHistory();
   for (const event of history.events ?? []) {
     const payload = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.SluicePhase;
     if (!payload) continue;
@@ -168,22 +156,18 @@ function assertDecisionDrawn(charts: Drawn[], decidedAt: number): void {
 
 describe('sluice report: releases as self-contained HTML pages', () => {
   before(async () => {
-    listenPort = await freePort();
-    basePort = await freePortBlock(5);
-    e2e = await startE2eWorker('rep');
-    const binary = await serviceBinary(V2);
-    binaries = { [V1]: await serviceBinary(V1), [V2]: binary, [V3]: binary, [V4]: await serviceBinary(V4) };
-    const first = await settleDeployment((await start(V1, [{ kind: 'setWeight', weight: 100 }])).result());
-    assert.equal(first.outcome, 'promoted', first.message);
+    rig = await analysedService({
+      prefix: 'rep',
+      service,
+      environment,
+      analysis: withKayenta(errorsAndSequential({ intervalMs: 1000, count: 4, initialDelay: '4s', maxDurationMs: 20_000 })),
+    });
     browser = await chromium.launch({ executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS });
   });
 
   after(async () => {
     await browser?.close();
-    await e2e?.stop(
-      () => ({ service, environment, target: target(), router: router() }),
-      [V1, V2, V3, V4].map((v) => release(service, v)),
-    );
+    await rig?.stop();
     rmSync(outDir, { recursive: true, force: true });
   });
 
@@ -245,6 +229,23 @@ describe('sluice report: releases as self-contained HTML pages', () => {
       data.analyses[0]!.metrics.some((m) => m.charts.some((c) => c.crossedAt !== undefined)),
       'the look where the e-value crossed 1/α is marked',
     );
+    await page.close();
+  });
+
+  test('a release judged by Mann-Whitney: canary against baseline per metric, with its classification', { timeout: 180_000 }, async () => {
+    const handle = await start(V3, analysed('kayenta'));
+    const res = await settleDeployment(handle.result());
+    assert.notEqual(res.outcome, 'failed', res.message);
+    const decidedAt = await decisionInHistory(handle.firstExecutionRunId);
+    const { page, charts } = await open(await report(handle.firstExecutionRunId, 'mann-whitney'), 'report-mann-whitney.png');
+    for (const c of charts) assert.ok(c.points > 0, `${c.id} has data points`);
+    assertDecisionDrawn(charts, decidedAt);
+    const data = await chartData(page);
+    assert.equal(data.length, 3, 'one chart per metric: error rate, mean and p99 latency');
+    for (const c of data) assert.ok(pointsOf(c, ['canary']) > 0 && pointsOf(c, ['baseline']) > 0, `${c.id}: canary and baseline from Prometheus`);
+    const text = await page.innerText('.analysis');
+    assert.match(text, /kayenta\s+mann-whitney\s+\w+\s+\d+(\.\d)?/, 'the template with its Kayenta score');
+    assert.match(text, /(Pass|High|Low|NoData): /, "each metric's classification in the judge's words");
     await page.close();
   });
 

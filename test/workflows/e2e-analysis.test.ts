@@ -8,66 +8,34 @@
  *   the same length would have closed; a good release passes at the maximum duration.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import { statusQuery } from '../../src/workflows/definitions';
-import { freePort, uniqueName } from '../helpers/stack';
-import { freePortBlock, serviceBinary } from '../targets/fixtures';
-import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
-import { release } from './support/harness';
-import { canaryStarter, errorsAndSequential, haproxyRouter, processTarget } from './support/process-release';
+import { uniqueName } from '../helpers/stack';
+import { versionsThroughRouter as throughRouter } from './support/e2e';
+import { ANALYSED_VERSIONS, analysedService, errorsAndSequential, type AnalysedService } from './support/process-release';
 
-const V1 = '1.0.0+aaa1111';
-const V2 = '1.1.0+bbb2222';
-const V3 = '1.2.0+ccc3333';
-const V4 = '1.3.0+ddd4444';
+const { v2: V2, v3: V3, v4: V4 } = ANALYSED_VERSIONS;
 /** The sequential judge's maximum duration: what a fixed-window judge would wait for. */
 const SEQUENTIAL_WINDOW_MS = 20000;
 const INTERVAL_MS = 1000;
 
-const service = uniqueName('ana').slice(0, 40);
-const environment = 'e2e';
-let listenPort: number;
-let basePort: number;
-let binaries: Record<string, string>;
-let e2e: E2eWorker;
-
-const router = () => haproxyRouter(listenPort);
-// v3 is the bad release: the same binary, 15% of its answers are 500s.
-const target = () => processTarget(join(e2e.dir, 'processes'), basePort, { [V3]: { FAULT_ERROR_RATE: '0.15' } });
-
-const deploy = canaryStarter(() => ({
-  client: e2e.client,
-  taskQueue: e2e.taskQueue,
-  binaries,
-  release: {
-    service,
-    environment,
-    target: target(),
-    router: router(),
-    analysis: errorsAndSequential({ intervalMs: INTERVAL_MS, count: 6, initialDelay: '5s', maxDurationMs: SEQUENTIAL_WINDOW_MS }),
-  },
-}));
-
-const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
+let rig: AnalysedService;
+const deploy = (version: string, steps: Parameters<AnalysedService['start']>[1]) => rig.start(version, steps);
+const versionsThroughRouter = (n: number) => throughRouter(rig.listenPort, n);
 
 before(async () => {
-  listenPort = await freePort();
-  basePort = await freePortBlock(5);
-  e2e = await startE2eWorker('ana');
-  const binary = await serviceBinary(V2);
-  binaries = { [V1]: await serviceBinary(V1), [V2]: binary, [V3]: binary, [V4]: await serviceBinary(V4) };
-  const first = await settleDeployment((await deploy(V1, [{ kind: 'setWeight', weight: 100 }])).result());
-  assert.equal(first.outcome, 'promoted', first.message);
+  rig = await analysedService({
+    prefix: 'ana',
+    service: uniqueName('ana').slice(0, 40),
+    environment: 'e2e',
+    analysis: errorsAndSequential({ intervalMs: INTERVAL_MS, count: 6, initialDelay: '5s', maxDurationMs: SEQUENTIAL_WINDOW_MS }),
+  });
 });
 
 after(async () => {
-  await e2e?.stop(
-    () => ({ service, environment, target: target(), router: router() }),
-    [V1, V2, V3, V4].map((v) => release(service, v)),
-  );
+  await rig?.stop();
 });
 
 test('a good release passes Prometheus analysis and is promoted', { timeout: 300000 }, async () => {

@@ -172,7 +172,7 @@ ${live ? `<meta http-equiv="refresh" content="${report.refreshSeconds}">` : ''}
 <style>${css}</style><style>${STYLE}</style></head>
 <body data-execution="${escapeHtml(report.execution)}">
 ${header(report)}
-<section class="timeline"><h2>Timeline</h2><p class="muted">Canary weight over time; phases shaded; signals (approve, pause, resume, abort) dashed; the decision solid. Analysis windows shaded violet.</p>
+<section class="timeline"><h2>Timeline</h2><p class="muted">Canary weight over time; phases shaded; signals (approve, pause, resume, abort) dashed; the decision solid. Analysis windows shaded violet. The weight is the one the workflow recorded (SluiceWeight): undo steps restore the router's weight without recording it, so after a rollback the line stays at the last forward weight.</p>
 <div class="chart" data-timeline></div></section>
 ${report.analyses.length ? `<h2>Analysis</h2>${report.analyses.map(analysisBlock).join('')}` : '<h2>Analysis</h2><p class="muted">This release ran no analysis.</p>'}
 ${recordBlock(report)}

@@ -88,6 +88,12 @@ export const PAGE_SCRIPT = String.raw`
     };
   }
 
+  function tick(v) {
+    if (v === null || v === undefined) return '';
+    if (v === 0 || Math.abs(v) >= 1000) return v.toLocaleString('en');
+    return String(Number(v.toPrecision(3)));
+  }
+
   function plot(el, spec) {
     var series = split(spec.series);
     var marks = spec.marks || [];
@@ -101,7 +107,8 @@ export const PAGE_SCRIPT = String.raw`
       height: spec.height || 240,
       scales: { x: { time: true, range: [min, max] }, y: spec.logScale ? { distr: 3 } : (spec.yRange ? { range: spec.yRange } : {}) },
       series: [{}].concat(series.map(seriesOpts)),
-      axes: [{}, { label: spec.yLabel || '' }],
+      // Three significant digits: latencies in seconds are thousandths, and uPlot would print 0.
+      axes: [{}, { label: spec.yLabel || '', size: 60, values: function (u, splits) { return splits.map(tick); } }],
       legend: { show: true },
       hooks: { draw: [overlay(marks, spec.bands), describe] },
     };

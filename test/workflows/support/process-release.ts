@@ -3,14 +3,18 @@
  * binary on the process target behind its own HAProxy frontend, a canary with fast health checks
  * and the given analysis. One place, so the tests (and bench/analysis-bench-setup.ts) agree.
  */
+import { join } from 'node:path';
 import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../../src/activities/metrics/templates';
 import type { ReleaseSpecInput } from '../../../src/domain/spec';
 import { validateReleaseSpec } from '../../../src/domain/validate';
-import { catalogue } from '../../helpers/stack';
-import { FAST_STOP_ENV } from '../../targets/fixtures';
+import { settleDeployment } from '../../../src/domain/result';
 import type { deployWorkflow } from '../../../src/workflows';
 import { deployWorkflowId } from '../../../src/workflows/ids';
+import { catalogue, freePort } from '../../helpers/stack';
+import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../../targets/fixtures';
+import { startE2eWorker, type E2eWorker } from './e2e';
+import { release as releaseOf } from './harness';
 
 export type CanarySteps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
 
@@ -80,4 +84,51 @@ export function canaryStarter(base: () => ServiceReleases): (version: string, st
       args: [prebuiltCanarySpec({ ...b.release, version, binaryPath: b.binaries[version]!, steps })],
     });
   };
+}
+
+/** Versions the analysis tests release: v1 installed first, v2 good, v3 = v2's binary answering 15% 500s, v4 good. */
+export const ANALYSED_VERSIONS = { v1: '1.0.0+aaa1111', v2: '1.1.0+bbb2222', v3: '1.2.0+ccc3333', v4: '1.3.0+ddd4444' } as const;
+
+export interface AnalysedService {
+  e2e: E2eWorker;
+  /** The service's HAProxy frontend port. */
+  listenPort: number;
+  start(version: string, steps: CanarySteps): Promise<WorkflowHandleWithFirstExecutionRunId<typeof deployWorkflow>>;
+  /** Retires every version, removes the router entry, stops the worker. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The analysis tests' service on its own e2e worker, ports and frontend, with ANALYSED_VERSIONS
+ * built and v1 promoted (no analysis: the first release of a service skips its steps).
+ */
+export async function analysedService(o: { prefix: string; service: string; environment: string; analysis: ReleaseSpecInput['analysis'] }): Promise<AnalysedService> {
+  const { v1, v2, v3, v4 } = ANALYSED_VERSIONS;
+  const listenPort = await freePort();
+  const basePort = await freePortBlock(5);
+  const e2e = await startE2eWorker(o.prefix);
+  const binary = await serviceBinary(v2);
+  const binaries = { [v1]: await serviceBinary(v1), [v2]: binary, [v3]: binary, [v4]: await serviceBinary(v4) };
+  const router = haproxyRouter(listenPort);
+  const target = processTarget(join(e2e.dir, 'processes'), basePort, { [v3]: { FAULT_ERROR_RATE: '0.15' } });
+  const release = { service: o.service, environment: o.environment, target, router, analysis: o.analysis };
+  const start = canaryStarter(() => ({ client: e2e.client, taskQueue: e2e.taskQueue, binaries, release }));
+  const rig: AnalysedService = {
+    e2e,
+    listenPort,
+    start,
+    stop: () =>
+      e2e.stop(
+        () => ({ service: o.service, environment: o.environment, target, router }),
+        [v1, v2, v3, v4].map((v) => releaseOf(o.service, v)),
+      ),
+  };
+  try {
+    const first = await settleDeployment((await start(v1, [{ kind: 'setWeight', weight: 100 }])).result());
+    if (first.outcome !== 'promoted') throw new Error(`the first release of ${o.service} ended ${first.outcome}: ${first.message}`);
+  } catch (err) {
+    await rig.stop();
+    throw err;
+  }
+  return rig;
 }
