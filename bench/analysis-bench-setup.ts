@@ -1,6 +1,6 @@
 /**
- * Shared setup of the analysis-detection benchmark, copied from the analysis e2e test
- * (test/workflows/e2e-analysis.test.ts): a unique service on the process target behind its own
+ * Shared setup of the analysis-detection benchmark, the release of the analysis e2e test
+ * (test/workflows/support/process-release.ts): a unique service on the process target behind its own
  * HAProxy frontend, an in-process worker on a unique task queue against the shared Temporal dev
  * server, the stable release deployed, and a cleanup that retires every release and removes the
  * router fragment.
@@ -17,23 +17,20 @@ import type { AnalysisTemplateInput } from '../src/activities/metrics/templates'
 import { createRouter } from '../src/activities/routers/registry';
 import { prometheusUrl, temporalConnectionOptions } from '../src/dev/config';
 import { settleDeployment } from '../src/domain/result';
-import type { ReleaseSpecInput } from '../src/domain/spec';
 import type { DeploymentResult } from '../src/domain/status';
-import { validateReleaseSpec } from '../src/domain/validate';
 import type { deployWorkflow } from '../src/workflows';
 import { deployWorkflowId } from '../src/workflows/ids';
 import { createSluiceActivities } from '../src/worker/activities';
 import { createWorker } from '../src/worker/worker';
-import { adapterConfig, catalogue, freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../test/targets/fixtures';
+import { adapterConfig, freePort, stack, temporalClient, uniqueName } from '../test/helpers/stack';
+import { freePortBlock, serviceBinary } from '../test/targets/fixtures';
 import { release, workflowBundle } from '../test/workflows/support/harness';
+import { haproxyRouter, prebuiltCanarySpec, processTarget, type CanarySteps } from '../test/workflows/support/process-release';
 
 export const STABLE = '1.0.0+aaa1111';
 /** The bad release: the stable's sibling binary with 15% of its answers turned into 500s. */
 export const BAD = '1.1.0+bbb2222';
 const environment = 'bench';
-
-type CanarySteps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
 
 export interface AnalysisRig {
   service: string;
@@ -59,32 +56,19 @@ export async function analysisRig(): Promise<AnalysisRig> {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-bench-ana-'));
   const binaries: Record<string, string> = { [STABLE]: await serviceBinary(STABLE), [BAD]: await serviceBinary(BAD) };
 
-  const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
-  const target = () => ({
-    kind: 'process' as const,
-    settings: {
-      stateDir: join(dir, 'processes'),
-      basePort,
-      env: FAST_STOP_ENV,
-      stopTimeoutMs: 5000,
-      readyTimeoutMs: 20000,
-      releaseEnv: { [BAD]: { FAULT_ERROR_RATE: '0.15' } },
-    },
-  });
+  const router = () => haproxyRouter(listenPort);
+  const target = () => processTarget(join(dir, 'processes'), basePort, { [BAD]: { FAULT_ERROR_RATE: '0.15' } });
   const specFor = (version: string, steps: CanarySteps, templates: AnalysisTemplateInput[]) =>
-    validateReleaseSpec(
-      {
-        service,
-        environment,
-        source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-        target: target(),
-        router: router(),
-        strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
-        healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-        analysis: { templates, load: { ratePerSecond: 40, via: 'candidate' }, rateWindow: '15s' },
-      } satisfies ReleaseSpecInput,
-      catalogue,
-    );
+    prebuiltCanarySpec({
+      service,
+      environment,
+      version,
+      binaryPath: binaries[version]!,
+      target: target(),
+      router: router(),
+      steps,
+      analysis: { templates, load: { ratePerSecond: 40, via: 'candidate' }, rateWindow: '15s' },
+    });
 
   const { client, connection } = await temporalClient();
   const native = await NativeConnection.connect(temporalConnectionOptions(stack));

@@ -12,6 +12,7 @@ import { registerDeployCommand } from './commands/deploy';
 import { registerDrillCommands } from './commands/drill';
 import { registerHistoryCommand } from './commands/history';
 import { registerReleasesCommand } from './commands/releases';
+import { registerReportCommand } from './commands/report';
 import { registerRollbackCommand } from './commands/rollback';
 import { registerStatsCommand } from './commands/stats';
 import { registerWorkerCommand } from './commands/worker';
@@ -42,6 +43,7 @@ Examples:
   sluice approve checkout production
   sluice rollback checkout production --to 1.4.2 --wait
   sluice history checkout production --phase rolled-back
+  sluice report checkout production              # the latest release as one HTML page
   sluice drill schedule checkout production --kind bad-canary --every 168h
   sluice stats checkout production --since 30d
   sluice config set checkout production LOG_LEVEL=debug
@@ -57,6 +59,7 @@ config file (--config/TEMPORAL_CONFIG_FILE, --profile). Default: the embedded st
   registerRollbackCommand(program);
   registerDrillCommands(program);
   registerHistoryCommand(program);
+  registerReportCommand(program);
   registerReleasesCommand(program);
   registerDrillScheduleCommands(program);
   registerStatsCommand(program);

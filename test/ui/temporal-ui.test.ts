@@ -10,17 +10,7 @@ import { temporalAddress } from '../../src/dev/config';
 import { describeResult, runCli, specDir } from '../cli/helpers';
 import { eventually, repoRoot, stack, temporalClient, uniqueName } from '../helpers/stack';
 import { newService, result, seedStable, spec as fakeSpec, startHarness, type Harness } from '../workflows/support/harness';
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../helpers/chromium';
 
 /**
  * The Temporal Web UI as the window onto deployments: a release started with `sluice deploy` and
@@ -50,7 +40,7 @@ describe('Temporal Web UI shows Sluice deployments', () => {
   let context: BrowserContext;
 
   before(async () => {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
   });
 
   after(async () => {

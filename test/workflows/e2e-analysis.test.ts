@@ -8,101 +8,34 @@
  *   the same length would have closed; a good release passes at the maximum duration.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { defaultSequentialTemplate, defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
-import type { ReleaseSpecInput } from '../../src/domain/spec';
-import { validateReleaseSpec } from '../../src/domain/validate';
-import type { deployWorkflow } from '../../src/workflows';
 import { statusQuery } from '../../src/workflows/definitions';
-import { deployWorkflowId } from '../../src/workflows/ids';
-import { catalogue, freePort, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
-import { startE2eWorker, versionsThroughRouter as throughRouter, type E2eWorker } from './support/e2e';
-import { release } from './support/harness';
+import { uniqueName } from '../helpers/stack';
+import { versionsThroughRouter as throughRouter } from './support/e2e';
+import { ANALYSED_VERSIONS, analysedService, errorsAndSequential, type AnalysedService } from './support/process-release';
 
-const V1 = '1.0.0+aaa1111';
-const V2 = '1.1.0+bbb2222';
-const V3 = '1.2.0+ccc3333';
-const V4 = '1.3.0+ddd4444';
+const { v2: V2, v3: V3, v4: V4 } = ANALYSED_VERSIONS;
 /** The sequential judge's maximum duration: what a fixed-window judge would wait for. */
 const SEQUENTIAL_WINDOW_MS = 20000;
 const INTERVAL_MS = 1000;
 
-const service = uniqueName('ana').slice(0, 40);
-const environment = 'e2e';
-let listenPort: number;
-let basePort: number;
-let binaries: Record<string, string>;
-let e2e: E2eWorker;
-
-const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 1000 } });
-const target = () => ({
-  kind: 'process' as const,
-  settings: {
-    stateDir: join(e2e.dir, 'processes'),
-    basePort,
-    env: FAST_STOP_ENV,
-    stopTimeoutMs: 5000,
-    readyTimeoutMs: 20000,
-    // v3 is the bad release: the same binary, 15% of its answers are 500s.
-    releaseEnv: { [V3]: { FAULT_ERROR_RATE: '0.15' } },
-  },
-});
-
-function specFor(version: string, steps: ReleaseSpecInput['strategy'] extends infer S ? (S extends { kind: 'canary'; steps: infer T } ? T : never) : never) {
-  return validateReleaseSpec(
-    {
-      service,
-      environment,
-      source: { kind: 'prebuilt', version, binaryPath: binaries[version]! },
-      target: target(),
-      router: router(),
-      strategy: { kind: 'canary', steps, scaleDownDelay: '0s' },
-      healthCheck: { interval: '300ms', window: '1s', failureThreshold: 3, timeout: '1s' },
-      analysis: {
-        templates: [
-          { ...defaultThresholdTemplate({ interval: `${INTERVAL_MS}ms`, count: 6, initialDelay: '5s', inconclusivePolicy: 'rollback' }), name: 'errors' },
-          {
-            ...defaultSequentialTemplate({ interval: `${INTERVAL_MS}ms`, maxDuration: `${SEQUENTIAL_WINDOW_MS}ms`, minRequests: 50, inconclusivePolicy: 'rollback' }),
-            name: 'sequential',
-          },
-        ],
-        load: { ratePerSecond: 40, via: 'candidate' },
-        rateWindow: '10s',
-      },
-    } satisfies ReleaseSpecInput,
-    catalogue,
-  );
-}
-
-async function deploy(version: string, steps: Parameters<typeof specFor>[1]) {
-  return e2e.client.workflow.start<typeof deployWorkflow>('deployWorkflow', {
-    taskQueue: e2e.taskQueue,
-    workflowId: deployWorkflowId(service, environment),
-    args: [specFor(version, steps)],
-  });
-}
-
-const versionsThroughRouter = (n: number) => throughRouter(listenPort, n);
+let rig: AnalysedService;
+const deploy = (version: string, steps: Parameters<AnalysedService['start']>[1]) => rig.start(version, steps);
+const versionsThroughRouter = (n: number) => throughRouter(rig.listenPort, n);
 
 before(async () => {
-  listenPort = await freePort();
-  basePort = await freePortBlock(5);
-  e2e = await startE2eWorker('ana');
-  const binary = await serviceBinary(V2);
-  binaries = { [V1]: await serviceBinary(V1), [V2]: binary, [V3]: binary, [V4]: await serviceBinary(V4) };
-  const first = await settleDeployment((await deploy(V1, [{ kind: 'setWeight', weight: 100 }])).result());
-  assert.equal(first.outcome, 'promoted', first.message);
+  rig = await analysedService({
+    prefix: 'ana',
+    service: uniqueName('ana').slice(0, 40),
+    environment: 'e2e',
+    analysis: errorsAndSequential({ intervalMs: INTERVAL_MS, count: 6, initialDelay: '5s', maxDurationMs: SEQUENTIAL_WINDOW_MS }),
+  });
 });
 
 after(async () => {
-  await e2e?.stop(
-    () => ({ service, environment, target: target(), router: router() }),
-    [V1, V2, V3, V4].map((v) => release(service, v)),
-  );
+  await rig?.stop();
 });
 
 test('a good release passes Prometheus analysis and is promoted', { timeout: 300000 }, async () => {

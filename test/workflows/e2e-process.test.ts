@@ -16,9 +16,10 @@ import type { deployWorkflow } from '../../src/workflows';
 import { abortSignal, approveUpdate } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { adapterConfig, catalogue, freePort, uniqueName } from '../helpers/stack';
-import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../targets/fixtures';
+import { freePortBlock, serviceBinary } from '../targets/fixtures';
 import { startE2eWorker, versionsThroughRouter, type E2eWorker } from './support/e2e';
 import { release, waitForStatus } from './support/harness';
+import { haproxyRouter, processTarget } from './support/process-release';
 
 const V1 = '1.0.0+aaa1111';
 const V2 = '1.1.0+bbb2222';
@@ -30,19 +31,9 @@ let basePort: number;
 let binaries: Record<string, string>;
 let e2e: E2eWorker;
 
-const router = () => ({ kind: 'haproxy' as const, settings: { listenPort, drainTimeoutMs: 2000 } });
-const target = () => ({
-  kind: 'process' as const,
-  // Pid files, logs and retained binaries in the test's temp dir, removed with it.
-  settings: {
-    stateDir: join(e2e.dir, 'processes'),
-    basePort,
-    env: FAST_STOP_ENV,
-    stopTimeoutMs: 5000,
-    readyTimeoutMs: 20000,
-    releaseEnv: { [BAD]: { FAULT_HEALTHZ_FAIL: 'true' } },
-  },
-});
+const router = () => haproxyRouter(listenPort, 2000);
+// Pid files, logs and retained binaries in the test's temp dir, removed with it.
+const target = () => processTarget(join(e2e.dir, 'processes'), basePort, { [BAD]: { FAULT_HEALTHZ_FAIL: 'true' } });
 
 function specFor(version: string, strategy: ReleaseSpecInput['strategy']) {
   return validateReleaseSpec(
