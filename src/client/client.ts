@@ -13,7 +13,7 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
+import { decodeStartInput } from './start-input';
 import type { DeploymentReader, DeploymentRef, DeploymentSnapshot } from './deployment';
 import { SluiceClientError } from './errors';
 import { listHistory, type HistoryEntry, type HistoryOptions } from './history';
@@ -454,9 +454,7 @@ export class SluiceClient implements DeploymentReader {
     } catch (err) {
       throw this.notFound(ref, err);
     }
-    const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-    // Through the client's data converter: with payload encryption on, history holds ciphertext.
-    const spec = await decodeOptionalSinglePayload<SpecLike>(this.temporal.options.loadedDataConverter, payload);
+    const spec = await decodeStartInput<SpecLike>(this.temporal, history);
     if (!spec?.target) {
       throw new SluiceClientError(ErrorType.InvalidSpec, `cannot tell where ${ref.service} runs in ${ref.environment} from ${workflowId}; pass the spec (-f sluice.yaml)`);
     }

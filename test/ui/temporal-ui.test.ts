@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { temporalUiUrl } from '../../src/dev/config';
 import { SluiceClient } from '../../src/client';
-import { temporalAddress } from '../../src/dev/config';
 import { describeResult, runCli, specDir } from '../cli/helpers';
-import { eventually, repoRoot, stack, temporalClient, uniqueName } from '../helpers/stack';
+import { eventually, repoRoot, stack, stackConnectionSettings, temporalClient, uniqueName } from '../helpers/stack';
 import { newService, result, seedStable, spec as fakeSpec, startHarness, type Harness } from '../workflows/support/harness';
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from '../helpers/chromium';
+import { launchChromium } from '../helpers/chromium';
 
 /**
  * The Temporal Web UI as the window onto deployments: a release started with `sluice deploy` and
@@ -36,16 +34,16 @@ describe('Temporal Web UI shows Sluice deployments', () => {
       '  steps: [ { setWeight: 10 }, { pause: {} }, { setWeight: 100 } ]',
     ].join('\n'),
   );
-  const userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
 
   before(async () => {
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS, viewport: { width: 1400, height: 1000 } });
+    browser = await launchChromium();
+    context = browser.context;
   });
 
   after(async () => {
-    await context?.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     spec.remove();
     const { client, connection } = await temporalClient();
     await client.workflow
@@ -120,19 +118,19 @@ async function renderedPanels(page: Page): Promise<string[]> {
  * stays up while the page is open, since the UI asks it for the current details.
  */
 describe('Temporal Web UI tells release outcomes apart', () => {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'sluice-chromium-'));
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
   let h: Harness;
   let sluice: SluiceClient;
 
   before(async () => {
     h = await startHarness({ buildMs: 0 });
-    sluice = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue: h.taskQueue });
-    context = await chromium.launchPersistentContext(userDataDir, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 1600, height: 1000 } });
+    sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: h.taskQueue });
+    browser = await launchChromium({ width: 1600, height: 1000 });
+    context = browser.context;
   });
   after(async () => {
-    await context?.close();
-    rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await sluice?.close();
     await h?.close();
   });

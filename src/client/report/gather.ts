@@ -5,7 +5,7 @@
  * no workflow code, nothing here changes anything.
  */
 import type { Client } from '@temporalio/client';
-import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
+import { fetchStartInput } from '../start-input';
 import { ERROR_RATE_QUERY, LATENCY_MEAN_QUERY } from '../../activities/metrics/templates/queries';
 import { AnalysisTemplate } from '../../domain/analysis';
 import { computeDeliveryRecord } from '../../domain/delivery-record';
@@ -192,10 +192,7 @@ async function sequentialSection(prom: string, t: AnalysisTemplate, result: Temp
 }
 
 async function childInput(client: Client, child: AnalysisChild): Promise<AnalysisWorkflowInput | undefined> {
-  if (!child.runId) return undefined;
-  const history = await client.workflow.getHandle(child.workflowId, child.runId).fetchHistory();
-  const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
-  return (await decodeOptionalSinglePayload<AnalysisWorkflowInput>(client.options.loadedDataConverter, payload)) ?? undefined;
+  return child.runId ? fetchStartInput<AnalysisWorkflowInput>(client, child.workflowId, child.runId) : undefined;
 }
 
 async function analysisSection(client: Client, child: AnalysisChild, prom: string, link: string, now: Ms): Promise<AnalysisSection> {

@@ -7,6 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { decodeArrayFromPayloads, decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
+import { decodeStartInput } from '../start-input';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { SluicePhase, SluiceWeight } from '../../domain/search-attributes';
@@ -73,7 +74,7 @@ export async function readRunHistory(client: Client, workflowId: string, runId: 
   const events = history.events ?? [];
   const first = events[0];
   const startedAt = optionalTsToMs(first?.eventTime) ?? Date.now();
-  const input = await decodeOptionalSinglePayload<unknown>(converter, first?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]);
+  const input = await decodeStartInput<unknown>(client, history);
   const timeline: Timeline = { startedAt, phases: [], weights: [], interventions: [], analyses: [] };
   const children = new Map<string, AnalysisChild>();
 

@@ -9,7 +9,8 @@ import { describeAbort, errorMessage, withTimeout } from './provider';
 import type { LabelledValue, PrometheusQuery, Measurement, MeasureContext, MetricProvider, ProviderCallOptions, RangeResult, RangeSpec, SeriesResult } from './provider';
 import { renderTemplate } from './render';
 import { PrometheusResponse, parseSampleValue } from './schema';
-import type { QueryData } from './schema';
+import type { MatrixData, QueryData } from './schema';
+import type { z } from 'zod';
 
 export interface PrometheusProviderDeps {
   /** Base URL, e.g. http://127.0.0.1:9090. */
@@ -36,7 +37,16 @@ function finite(v: number): number {
   return v;
 }
 
-export function createPrometheusProvider(deps: PrometheusProviderDeps): Required<MetricProvider<PrometheusQuery>> {
+/** A range query's series as Prometheus gave them: labels and timestamped samples (strings). */
+export type MatrixSeries = z.infer<typeof MatrixData>['result'];
+export type MatrixResult = { kind: 'matrix'; series: MatrixSeries; promql: string } | { kind: 'error'; message: string; promql: string };
+
+export interface PrometheusProvider extends Required<MetricProvider<PrometheusQuery>> {
+  /** The range query's series with their timestamps (the release report draws them). */
+  matrix(query: PrometheusQuery, context: MeasureContext, range: RangeSpec, opts?: ProviderCallOptions): Promise<MatrixResult>;
+}
+
+export function createPrometheusProvider(deps: PrometheusProviderDeps): PrometheusProvider {
   const base = deps.url.replace(/\/+$/, '');
   const timeoutMs = deps.timeoutMs ?? DEFAULT_PROMETHEUS_TIMEOUT_MS;
 
@@ -71,6 +81,18 @@ export function createPrometheusProvider(deps: PrometheusProviderDeps): Required
   async function instant(query: PrometheusQuery, context: MeasureContext, opts: ProviderCallOptions): Promise<Answer> {
     const promql = renderTemplate(query.query, context);
     return call('/api/v1/query', { query: promql }, opts);
+  }
+
+  async function matrix(query: PrometheusQuery, context: MeasureContext, range: RangeSpec, opts: ProviderCallOptions = {}): Promise<MatrixResult> {
+    const promql = renderTemplate(query.query, context);
+    const answer = await call(
+      '/api/v1/query_range',
+      { query: promql, start: String(range.startMs / 1000), end: String(range.endMs / 1000), step: String(Math.max(range.stepMs, 1) / 1000) },
+      opts,
+    );
+    if (!answer.ok) return { kind: 'error', message: answer.message, promql };
+    if (answer.data.resultType !== 'matrix') return { kind: 'error', message: `query_range returned ${answer.data.resultType}, expected a matrix`, promql };
+    return { kind: 'matrix', series: answer.data.result, promql };
   }
 
   async function series(query: PrometheusQuery, context: MeasureContext, opts: ProviderCallOptions = {}): Promise<SeriesResult> {
@@ -115,21 +137,17 @@ export function createPrometheusProvider(deps: PrometheusProviderDeps): Required
       return { kind: 'value', value: finiteValues.length === 1 ? finiteValues[0]! : finiteValues, at: result.at };
     },
 
+    matrix,
+
     async range(query, context, range: RangeSpec, opts = {}): Promise<RangeResult> {
-      const promql = renderTemplate(query.query, context);
-      const answer = await call(
-        '/api/v1/query_range',
-        { query: promql, start: String(range.startMs / 1000), end: String(range.endMs / 1000), step: String(Math.max(range.stepMs, 1) / 1000) },
-        opts,
-      );
+      const answer = await matrix(query, context, range, opts);
       const at = new Date().toISOString();
-      if (!answer.ok) return { kind: 'error', message: answer.message, at };
-      if (answer.data.resultType !== 'matrix') return { kind: 'error', message: `query_range returned ${answer.data.resultType}, expected a matrix`, at };
-      const matrix = [...answer.data.result].sort((a, b) => labelKey(a.metric).localeCompare(labelKey(b.metric)));
-      const values = matrix.flatMap((s) => s.values.map(([, raw]) => parseSampleValue(raw)));
+      if (answer.kind === 'error') return { kind: 'error', message: answer.message, at };
+      const sorted = [...answer.series].sort((a, b) => labelKey(a.metric).localeCompare(labelKey(b.metric)));
+      const values = sorted.flatMap((s) => s.values.map(([, raw]) => parseSampleValue(raw)));
       if (values.length === 0) return { kind: 'no-data', reason: 'empty result', at };
       if (values.every((v) => Number.isNaN(v))) return { kind: 'no-data', reason: 'every sample is NaN', at };
-      return { kind: 'samples', values: values.map((v) => (Number.isNaN(v) ? null : finite(v))), series: matrix.length, at };
+      return { kind: 'samples', values: values.map((v) => (Number.isNaN(v) ? null : finite(v))), series: sorted.length, at };
     },
   };
 }
