@@ -72,6 +72,8 @@ export const SEARCH_ATTRIBUTE_TYPES = {
   SluiceKind: 'Keyword',
   /** The config version of a release with `config:` (issue 16, docs/config.md). */
   SluiceConfigVersion: 'Keyword',
+  /** The Web UI list's one line per release or rollback (from → to, strategy). */
+  SluiceSummary: 'Keyword',
 } as const satisfies Record<string, 'Keyword' | 'Int'>;
 
 export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTE_TYPES;

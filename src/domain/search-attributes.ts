@@ -16,5 +16,10 @@ export const SluicePhase = defineSearchAttributeKey('SluicePhase', SearchAttribu
 export const SluiceStrategy = defineSearchAttributeKey('SluiceStrategy', SearchAttributeType.KEYWORD);
 export const SluiceWeight = defineSearchAttributeKey('SluiceWeight', SearchAttributeType.INT);
 export const SluiceKind = defineSearchAttributeKey('SluiceKind', SearchAttributeType.KEYWORD);
+/**
+ * One line per run for the Web UI's workflow list, which shows search attributes as columns but
+ * not the static summary: `checkout 1.4.2 → 1.4.3 · canary 10% → 100%`, `rollback checkout 1.4.3 → 1.4.2`.
+ */
+export const SluiceSummary = defineSearchAttributeKey('SluiceSummary', SearchAttributeType.KEYWORD);
 /** The config version a release runs with (`cfg-…`, issue 16), on releases with `config:`. */
 export const SluiceConfigVersion = defineSearchAttributeKey('SluiceConfigVersion', SearchAttributeType.KEYWORD);

@@ -68,6 +68,23 @@ export function releaseDetails(spec: SummarySpec, by?: string): string {
   ].join('\n');
 }
 
+/** Keyword search attributes hold at most 2 KB; a list column needs far less. */
+const LIST_LINE_MAX = 200;
+
+function clip(line: string): string {
+  return line.length <= LIST_LINE_MAX ? line : `${line.slice(0, LIST_LINE_MAX - 1)}…`;
+}
+
+/** The SluiceSummary search attribute of a release once its versions are known: `checkout 1.4.2 → 1.4.3 · canary 10% → 100%`. */
+export function releaseListLine(service: string, from: string | undefined, to: string, strategy: SummarySpec['strategy']): string {
+  return clip(`${service} ${from ?? 'none'} → ${to} · ${strategyLine(strategy)}`);
+}
+
+/** The SluiceSummary search attribute of a rollback once its target is chosen. */
+export function rollbackListLine(service: string, from: string | undefined, to: string): string {
+  return clip(`rollback ${service} ${from ?? 'none'} → ${to}`);
+}
+
 export function rollbackSummary(service: string, environment: string, toVersion?: string): string {
   return `rollback ${service} in ${environment} to ${toVersion ?? 'the release before the live one'}`;
 }

@@ -9,7 +9,7 @@ import compareVersions from 'semver/functions/compare';
 import type { RetainedReleasePort } from '../domain/ports';
 import { Reason } from '../domain/reasons';
 import { matchesVersion, pairLabel, sameBuildAndConfig, sameRelease, type Release } from '../domain/release';
-import { SluiceConfigVersion, SluiceEnvironment, SluicePhase, SluiceService, SluiceVersion } from '../domain/search-attributes';
+import { SluiceConfigVersion, SluiceEnvironment, SluicePhase, SluiceService, SluiceSummary, SluiceVersion } from '../domain/search-attributes';
 import type { RollbackRequest, RollbackResult } from '../domain/status';
 import { deploy, deployActivity, liveRelease, quickStepsLocal, registryMaintenanceActivity, retainedReleases, retention, withSummary } from './activities';
 import { describeError } from './saga';
@@ -18,6 +18,7 @@ import type { FleetHost } from '../domain/fleet';
 import { fleetLiveRelease, hostDeploy, hostRef, switchHost, type FleetRef } from './hosts';
 import { ErrorType } from '../domain/errors';
 import type { HostSwitch } from '../domain/spec';
+import { rollbackListLine } from '../domain/ui-summary';
 import { installChangeLock, PATCH_CHANGE_LOCK, rivalRunning } from './change-lock';
 
 function toRelease(service: string, r: RetainedReleasePort): Release {
@@ -113,7 +114,11 @@ export async function rollbackWorkflow(request: RollbackRequest): Promise<Rollba
     }
     if (config) to = { ...to, config };
   }
-  upsertSearchAttributes([{ key: SluiceVersion, value: to.version }, ...(to.config ? [{ key: SluiceConfigVersion, value: to.config.version.id }] : [])]);
+  upsertSearchAttributes([
+    { key: SluiceVersion, value: to.version },
+    { key: SluiceSummary, value: rollbackListLine(request.service, current?.version, to.version) },
+    ...(to.config ? [{ key: SluiceConfigVersion, value: to.config.version.id }] : []),
+  ]);
   const alreadyLive = pairs ? sameBuildAndConfig(current, to) : sameRelease(current, to);
 
   if (!alreadyLive || hosts) {

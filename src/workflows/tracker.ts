@@ -5,9 +5,9 @@
  */
 import { patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Release } from '../domain/release';
-import { SluiceEnvironment, SluicePhase, SluiceService, SluiceStrategy, SluiceVersion, SluiceWeight } from '../domain/search-attributes';
+import { SluiceEnvironment, SluicePhase, SluiceService, SluiceStrategy, SluiceSummary, SluiceVersion, SluiceWeight } from '../domain/search-attributes';
 import type { ReleaseSpec } from '../domain/spec';
-import { releaseCurrentDetails } from '../domain/ui-summary';
+import { releaseCurrentDetails, releaseListLine } from '../domain/ui-summary';
 import type { BakeStatus, CheckResult, DeploymentEvent, DeploymentStatus, EventType, Phase } from '../domain/status';
 import { recordApprovalWait } from './metrics';
 
@@ -33,7 +33,10 @@ export class Tracker {
   private candidateStartedAtMs: number | null = null;
   private exposedAtMs: number | null = null;
 
+  private readonly strategy: ReleaseSpec['strategy'];
+
   constructor(spec: Pick<ReleaseSpec, 'service' | 'environment' | 'strategy'>) {
+    this.strategy = spec.strategy;
     // Workflow Date.now() is the deterministic time of the current workflow task.
     this.startedAtMs = Date.now();
     this.phaseSinceMs = this.startedAtMs;
@@ -127,7 +130,11 @@ export class Tracker {
   setReleases(release: Release, previous: Release | null): void {
     this.status.release = release;
     this.status.previous = previous;
-    upsertSearchAttributes([{ key: SluiceVersion, value: release.version }]);
+    // The summary rides in the same upsert command: no new command, so recorded runs replay.
+    upsertSearchAttributes([
+      { key: SluiceVersion, value: release.version },
+      { key: SluiceSummary, value: releaseListLine(this.status.service, previous?.version, release.version, this.strategy) },
+    ]);
     this.showDetails();
   }
 

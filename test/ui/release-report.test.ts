@@ -10,8 +10,8 @@
  * - the rolled-back release reported against an empty Prometheus (a real one, started by the test
  *   with fresh storage: what a Prometheus past its retention answers) says so on each chart and
  *   still shows what history holds;
- * - `sluice report --web` serves the page of the running release on loopback, refreshing until it
- *   ends, and refuses anything but GET.
+ * - `sluice status --web` serves the page of the running release on loopback, refreshing until it
+ *   ends, and refuses anything but GET; `sluice report --web` serves the same page.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +28,9 @@ import { Reason } from '../../src/domain/reasons';
 import { settleDeployment } from '../../src/domain/result';
 import { abortSignal, statusQuery } from '../../src/workflows/definitions';
 import { deployWorkflowId } from '../../src/workflows/ids';
+import { startDrill } from '../../src/client/drill';
+import { drillWorkflowId } from '../../src/domain/drill';
+import type { temporal } from '@temporalio/proto';
 import { describeResult, runCli, startCli, waitForOutput } from '../cli/helpers';
 import { killHard } from '../helpers/child';
 import { eventually, freePort, repoRoot, uniqueName } from '../helpers/stack';
@@ -57,6 +60,14 @@ const analysed = (template: string): CanarySteps => [
   { kind: 'analysis', templates: [template] },
   { kind: 'setWeight', weight: 100 },
 ];
+
+/** When the first event `match` selects happened, read from the run's history here on its own. */
+async function eventInHistory(workflowId: string, runId: string, match: (e: temporal.api.history.v1.IHistoryEvent) => boolean): Promise<number> {
+  const history = await rig.e2e.client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const event = (history.events ?? []).find(match);
+  assert.ok(event, `no such event in the history of ${workflowId} run ${runId}`);
+  return optionalTsToMs(event.eventTime)!;
+}
 
 /** The decision as the run's history records it, read here on its own: the first upsert of a deciding phase. */
 async function decisionInHistory(runId: string): Promise<number> {
@@ -249,13 +260,25 @@ describe('sluice report: releases as self-contained HTML pages', () => {
     await page.close();
   });
 
-  test('an aborted release, served live by report --web while it waits, then reported from file', { timeout: 180_000 }, async () => {
+  test('an aborted release, served live by status --web while it waits, then reported from file', { timeout: 180_000 }, async () => {
     const handle = await start(V4, [{ kind: 'setWeight', weight: 20 }, { kind: 'pause' }, { kind: 'setWeight', weight: 100 }]);
     await eventually('the release waits at its pause', async () => ((await handle.query(statusQuery)).awaitingApproval ? true : undefined), 120_000);
-    const web = startCli(['report', service, environment, '--web', '--refresh', '1']);
+    const served = async (command: 'status' | 'report') => {
+      const child = startCli([command, service, environment, '--web', '--refresh', '1']);
+      await waitForOutput(child, /serving the report .* at (http:\/\/127\.0\.0\.1:\d+\/)/, 60_000);
+      return { child, url: /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(child.output().stdout)![1]! };
+    };
+    const viaReport = await served('report');
     try {
-      await waitForOutput(web, /serving the report .* at (http:\/\/127\.0\.0\.1:\d+\/)/, 60_000);
-      const url = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(web.output().stdout)![1]!;
+      const page = await fetch(viaReport.url);
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /SLUICE_REPORT/, 'report --web serves the same page');
+    } finally {
+      viaReport.child.kill('SIGINT');
+      await viaReport.child.done;
+    }
+    const { child: web, url } = await served('status');
+    try {
       const refused = await fetch(url, { method: 'POST' });
       assert.equal(refused.status, 405, 'the live page is read-only');
       const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
@@ -285,6 +308,36 @@ describe('sluice report: releases as self-contained HTML pages', () => {
     assert.ok(
       timeline.interventions.some((i) => i.kind === 'abort' && /report test abort/.test(i.detail)),
       'the abort signal is on the timeline',
+    );
+    await page.close();
+  });
+
+  test('a rollback-restore drill: back to the retained version and forth, as bands, the decision and the time to restore against the budget', { timeout: 180_000 }, async () => {
+    const started = await startDrill(rig.e2e.client, rig.e2e.taskQueue, rig.spec(V2, [{ kind: 'setWeight', weight: 100 }]), 'rollback-restore', { by: 'report test', wait: true });
+    const drill = started.result!;
+    assert.equal(drill.outcome, 'passed', drill.message);
+    const firstRollbackAt = await eventInHistory(
+      drillWorkflowId(service, environment),
+      started.runId,
+      (e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'rollbackWorkflow',
+    );
+
+    const out = join(outDir, 'drill.html');
+    const r = await runCli(['report', service, environment, '--drill', '--out', out]);
+    assert.equal(r.code, 0, describeResult(r));
+    assert.match(r.stdout, /rollback-restore drill .* → .* and back, passed/);
+    const { page, charts } = await open(out, 'report-drill-rollback-restore.png');
+    assert.equal(charts.length, 1, 'the timeline');
+    assert.ok(charts[0]!.points >= 3, "the older version's share: 0, 100 after the rollback, 0 after the return");
+    assertDecisionDrawn(charts, firstRollbackAt);
+    assert.equal(await page.getAttribute('[data-outcome]', 'data-outcome'), 'passed');
+    const header = await page.innerText('header');
+    assert.ok(header.includes(`${drill.live?.version} → `), header);
+    assert.match(header, /time to restore\s+[\d.]+ (ms|s)[\s\S]*within the 5 min 0 s budget/);
+    const bands = JSON.parse((await page.evaluate('JSON.stringify(window.SLUICE_REPORT.timeline.phases.map((p) => p.phase))')) as string) as string[];
+    assert.deepEqual(
+      bands.map((b) => b.replace(/ to .*/, '')),
+      ['rolling back', 'health check', 'returning', 'health check'],
     );
     await page.close();
   });

@@ -150,11 +150,11 @@ describe('Temporal Web UI tells release outcomes apart', () => {
     const page = await context.newPage();
     const ui = temporalUiUrl(stack);
     const ns = stack.temporal.namespace;
-    // 1. The list with SluicePhase and SluiceVersion as columns (docs/workflows.md says how to add them).
+    // 1. The list with SluicePhase and SluiceSummary as columns (docs/workflows.md says how to add them).
     await page.goto(`${ui}/namespaces/${ns}/workflows`);
     await page.evaluate(
       ([key, namespace]) => {
-        const columns = ['Status', 'Workflow ID', 'SluicePhase', 'SluiceVersion', 'Type', 'Start', 'End'].map((label) => ({ label }));
+        const columns = ['Status', 'Workflow ID', 'SluicePhase', 'SluiceSummary', 'Type', 'Start', 'End'].map((label) => ({ label }));
         // Runs in the page (the test's tsconfig has no DOM types).
         const storage = (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage;
         storage.setItem(key!, JSON.stringify({ [namespace!]: columns }));
@@ -169,8 +169,10 @@ describe('Temporal Web UI tells release outcomes apart', () => {
     await badRow.first().waitFor({ timeout: 30_000 });
     const goodText = await goodRow.first().innerText();
     const badText = await badRow.first().innerText();
-    assert.match(goodText, /Completed[\s\S]*succeeded[\s\S]*1\.1\.0\+bbbbbbb/);
-    assert.match(badText, /Completed[\s\S]*rolled-back[\s\S]*1\.2\.0\+ccccccc/);
+    assert.match(goodText, /Completed[\s\S]*succeeded/);
+    assert.ok(goodText.includes(`${promoted} 1.0.0+aaaaaaa → 1.1.0+bbbbbbb · canary 20% → analysis`), goodText);
+    assert.match(badText, /Completed[\s\S]*rolled-back/);
+    assert.ok(badText.includes(`${rolledBack} 1.0.0+aaaaaaa → 1.2.0+ccccccc · canary 10% → approval`), badText);
     mkdirSync(join(repoRoot(), 'test-artifacts'), { recursive: true });
     await page.screenshot({ path: join(repoRoot(), 'test-artifacts', 'temporal-ui-release-outcomes.png'), fullPage: true });
 

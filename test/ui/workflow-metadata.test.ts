@@ -6,7 +6,7 @@ import type { temporal } from '@temporalio/proto';
 import { SluiceClient } from '../../src/client';
 import { temporalAddress } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
-import { SluicePhase } from '../../src/domain/search-attributes';
+import { SluicePhase, SluiceSummary } from '../../src/domain/search-attributes';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { eventually, stack, testDataConverter } from '../helpers/stack';
 import { newService, result, seedStable, spec, startHarness, type Harness } from '../workflows/support/harness';
@@ -80,6 +80,7 @@ describe('release workflows carry summaries and details for the Temporal Web UI'
     const description = await handle.describe();
     assert.equal(description.status.name, 'COMPLETED');
     assert.equal(await description.staticSummary(), `release ${service} → test: 1.1.0+bbbbbbb by canary 20% → analysis`);
+    assert.equal(description.typedSearchAttributes.get(SluiceSummary), `${service} 1.0.0+aaaaaaa → 1.1.0+bbbbbbb · canary 20% → analysis`, 'the list line');
     const staticDetails = (await description.staticDetails()) ?? '';
     assert.match(staticDetails, new RegExp(`\\*\\*service\\*\\* ${service} in \\*\\*test\\*\\*`));
     assert.match(staticDetails, /\*\*strategy\*\* canary 20% → analysis/);

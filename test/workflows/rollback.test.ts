@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { Reason } from '../../src/domain/reasons';
+import { SluiceSummary } from '../../src/domain/search-attributes';
 import { rollbackResultFromError } from '../../src/domain/result';
 import type { RollbackRequest } from '../../src/domain/status';
 import { rollbackWorkflowId } from '../../src/workflows/ids';
@@ -16,7 +17,7 @@ after(async () => {
   await h?.close();
 });
 
-function rollback(service: string, toVersion?: string) {
+function rollback(service: string, toVersion?: string, workflowId = `${rollbackWorkflowId(service, 'test')}/${Date.now()}`) {
   const request: RollbackRequest = {
     service,
     environment: 'test',
@@ -26,7 +27,7 @@ function rollback(service: string, toVersion?: string) {
   };
   return h.client.workflow.execute<typeof rollbackWorkflow>('rollbackWorkflow', {
     taskQueue: h.taskQueue,
-    workflowId: `${rollbackWorkflowId(service, 'test')}/${Date.now()}`,
+    workflowId,
     args: [request],
   });
 }
@@ -40,8 +41,11 @@ test('rollbackWorkflow goes back to the previous retained release, or to a named
     ['1.4.3+ccccccc', '1.4.2+bbbbbbb', '1.4.1+aaaaaaa'].map((v) => release(service, v)),
   );
 
-  const back = await rollback(service);
+  const backId = `${rollbackWorkflowId(service, 'test')}/back`;
+  const back = await rollback(service, undefined, backId);
   assert.equal(back.outcome, 'rolled-back');
+  const listed = (await h.client.workflow.getHandle(backId).describe()).typedSearchAttributes.get(SluiceSummary);
+  assert.equal(listed, `rollback ${service} 1.4.3+ccccccc → 1.4.2+bbbbbbb`, 'the Web UI list line');
   assert.equal(back.reason, Reason.RolledBackToRelease);
   assert.equal(back.from?.version, '1.4.3+ccccccc');
   assert.equal(back.to?.version, '1.4.2+bbbbbbb');

@@ -15,7 +15,8 @@ for attribute in \
   SluiceStrategy=Keyword \
   SluiceWeight=Int \
   SluiceKind=Keyword \
-  SluiceConfigVersion=Keyword; do
+  SluiceConfigVersion=Keyword \
+  SluiceSummary=Keyword; do
   name=${attribute%%=*}
   type=${attribute#*=}
   if temporal operator search-attribute list --namespace "$namespace" | grep -qw "$name"; then

@@ -4,6 +4,7 @@ import { addConnectionOptions, addOutputOption, addSpecOptions, resolveRef, with
 import { ExitCode, exitCodeForOutcome } from '../exit-codes';
 import { analysisLabel, checkLabel, eventLine, outcomeLabel, stepLabel, versionLabel, weightBar } from '../render/format';
 import { createRenderer } from '../render/progress';
+import { addWebOptions, reportOptions, serveLiveReport, type WebOptions } from './report';
 
 type Opts = ConnectionCliOptions & SpecCliOptions & { output: OutputFormat };
 
@@ -49,17 +50,22 @@ export function printSnapshot(snap: DeploymentSnapshot): void {
 }
 
 export function registerControlCommands(program: Command): void {
-  deploymentCommand(program, 'status', 'show where a release is: phase, step, weight, last check, recent events', [
+  const status = deploymentCommand(program, 'status', 'show where a release is: phase, step, weight, last check, recent events', [
     'sluice status checkout production',
     'sluice status --output json            # service and environment from ./sluice.yaml',
-  ]).action(async (service: string | undefined, environment: string | undefined, opts: Opts) => {
-    const ref = resolveRef(service, environment, opts);
-    await withClient(opts, async (client) => {
-      const snap = await client.status(ref);
-      if (opts.output === 'json') console.log(JSON.stringify(snap, null, 2));
-      else printSnapshot(snap);
-    });
-  });
+    'sluice status checkout production --web  # the release report, live in a browser (as sluice report --web)',
+  ]);
+  addWebOptions(status, 'serve the release report (sluice report) instead').action(
+    async (service: string | undefined, environment: string | undefined, opts: Opts & WebOptions) => {
+      const ref = resolveRef(service, environment, opts);
+      await withClient(opts, async (client) => {
+        if (opts.web) return serveLiveReport(client, ref, reportOptions(client, {}), opts);
+        const snap = await client.status(ref);
+        if (opts.output === 'json') console.log(JSON.stringify(snap, null, 2));
+        else printSnapshot(snap);
+      });
+    },
+  );
 
   deploymentCommand(program, 'watch', 'follow a running release until it ends; exits like deploy --wait (0 promoted, 3 rolled back, 4 aborted, 1 failed)', [
     'sluice watch checkout production',

@@ -39,11 +39,21 @@ export interface AnalysisChild {
   result?: unknown;
 }
 
+/** A rollback a drill ran as a child (rollback-restore: back, then forth). */
+export interface RollbackChild {
+  workflowId: string;
+  startedAt: number;
+  closedAt?: number;
+  /** The child's RollbackResult, when it completed. */
+  result?: unknown;
+}
+
 export interface RunHistory {
   /** The workflow's input (the release spec), through the client's data converter. */
   input: unknown;
   timeline: Timeline;
   children: AnalysisChild[];
+  rollbacks: RollbackChild[];
 }
 
 function searchAttribute(event: HistoryEvent, name: string): unknown {
@@ -77,6 +87,8 @@ export async function readRunHistory(client: Client, workflowId: string, runId: 
   const input = await decodeStartInput<unknown>(client, history);
   const timeline: Timeline = { startedAt, phases: [], weights: [], interventions: [], analyses: [] };
   const children = new Map<string, AnalysisChild>();
+  // By the initiating event: a drill's rollbacks, back and forth, share one workflow id.
+  const rollbacks = new Map<string, RollbackChild>();
 
   const setPhase = (phase: string, at: number) => {
     const current = timeline.phases.at(-1);
@@ -109,6 +121,7 @@ export async function readRunHistory(client: Client, workflowId: string, runId: 
     if (started?.workflowId && started.workflowType?.name === 'analysisWorkflow') {
       children.set(started.workflowId, { workflowId: started.workflowId, label: childLabel(started.workflowId), startedAt: at });
     }
+    if (started?.workflowId && started.workflowType?.name === 'rollbackWorkflow') rollbacks.set(String(event.eventId), { workflowId: started.workflowId, startedAt: at });
     const childStarted = event.childWorkflowExecutionStartedEventAttributes?.workflowExecution;
     const startedChild = childStarted?.workflowId ? children.get(childStarted.workflowId) : undefined;
     if (startedChild && childStarted?.runId) startedChild.runId = childStarted.runId;
@@ -118,7 +131,7 @@ export async function readRunHistory(client: Client, workflowId: string, runId: 
       event.childWorkflowExecutionCanceledEventAttributes ??
       event.childWorkflowExecutionTerminatedEventAttributes ??
       event.childWorkflowExecutionTimedOutEventAttributes;
-    const child = done?.workflowExecution?.workflowId ? children.get(done.workflowExecution.workflowId) : undefined;
+    const child = done?.workflowExecution?.workflowId ? (children.get(done.workflowExecution.workflowId) ?? rollbacks.get(String(done.initiatedEventId))) : undefined;
     if (child) {
       child.closedAt = at;
       const completed = event.childWorkflowExecutionCompletedEventAttributes;
@@ -138,5 +151,5 @@ export async function readRunHistory(client: Client, workflowId: string, runId: 
   const lastPhase = timeline.phases.at(-1);
   if (lastPhase && timeline.closedAt !== undefined) lastPhase.to = timeline.closedAt;
   timeline.analyses = [...children.values()].map((c) => ({ label: c.label, from: c.startedAt, ...(c.closedAt !== undefined ? { to: c.closedAt } : {}) }));
-  return { input, timeline, children: [...children.values()] };
+  return { input, timeline, children: [...children.values()], rollbacks: [...rollbacks.values()] };
 }

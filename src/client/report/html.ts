@@ -46,14 +46,35 @@ function budgetCell(label: string, ms: number | null | undefined, budgetMs: numb
   return `<div class="figure${over ? ' over' : ''}"><span>${label}</span><b>${duration(ms)}</b><div class="bar"><i style="width:${pct.toFixed(1)}%"></i></div><small>${over ? 'over' : 'within'} the ${duration(budgetMs)} budget</small></div>`;
 }
 
-function header(r: ReleaseReport): string {
+interface Verdict {
+  outcome: string;
+  reason: string;
+  message: string;
+  detectMs: number | null;
+  restoreMs: number | null;
+}
+
+/** How the run ended, from a release's result or a drill's; undefined while it runs. */
+function verdictOf(r: ReleaseReport): Verdict | undefined {
+  if (r.drill) {
+    const d = r.drill.result;
+    return d ? { outcome: d.outcome, reason: d.reason, message: d.message, detectMs: d.timeToDetectMs, restoreMs: d.timeToRestoreMs } : undefined;
+  }
   const res = r.result;
+  return res ? { outcome: res.outcome, reason: res.reason, message: res.message, detectMs: res.timeToDetectMs ?? null, restoreMs: res.timeToRollbackMs ?? null } : undefined;
+}
+
+function header(r: ReleaseReport): string {
+  const res = verdictOf(r);
   const outcome = res?.outcome ?? (r.execution === 'RUNNING' ? `running (${r.timeline.phases.at(-1)?.phase ?? 'pending'})` : r.execution.toLowerCase());
-  const restore = res?.timeToRollbackMs ?? null;
-  const detect = res?.timeToDetectMs ?? null;
+  const restore = res?.restoreMs ?? null;
+  const detect = res?.detectMs ?? null;
   const changelog = r.changelog.length
     ? `<ul class="changelog">${r.changelog.map((c) => `<li><code>${escapeHtml(c.sha)}</code> ${escapeHtml(c.subject)} <span class="author">${escapeHtml(c.author)}</span></li>`).join('')}</ul>`
-    : '<p class="muted">No changelog recorded for this release (a prebuilt release, or the repository had no history).</p>';
+    : r.drill
+      ? '<p class="muted">A drill releases nothing new: no changelog.</p>'
+      : '<p class="muted">No changelog recorded for this release (a prebuilt release, or the repository had no history).</p>';
+  const every = r.drill ? 'every drill' : 'every release';
   return `<header>
   <h1>${escapeHtml(r.service)} <span class="muted">in</span> ${escapeHtml(r.environment)}</h1>
   <p class="versions"><b>${escapeHtml(r.from ?? '(nothing live)')}</b> → <b>${escapeHtml(r.to ?? '?')}</b> <span class="muted">${escapeHtml(r.strategy ?? '')}</span></p>
@@ -61,10 +82,15 @@ function header(r: ReleaseReport): string {
   ${res?.message ? `<p class="message">${escapeHtml(res.message)}</p>` : ''}
   <div class="figures">${budgetCell('time to detect', detect, r.budgetMs)}${budgetCell('time to restore', restore, r.budgetMs)}
     <div class="figure"><span>started</span><b>${time(r.timeline.startedAt)}</b><small>${r.timeline.closedAt ? `ended ${time(r.timeline.closedAt)}` : 'still running'}</small></div></div>
-  <p class="links"><a href="${escapeHtml(r.links.run)}">this run in the Temporal Web UI</a> · <a href="${escapeHtml(r.links.history)}">every release of ${escapeHtml(r.service)} in ${escapeHtml(r.environment)}</a>${r.links.analyses.map((a) => ` · <a href="${escapeHtml(a.url)}">analysis ${escapeHtml(a.label)}</a>`).join('')}</p>
+  <p class="links"><a href="${escapeHtml(r.links.run)}">this run in the Temporal Web UI</a> · <a href="${escapeHtml(r.links.history)}">${every} of ${escapeHtml(r.service)} in ${escapeHtml(r.environment)}</a>${r.links.analyses.map((a) => ` · <a href="${escapeHtml(a.url)}">analysis ${escapeHtml(a.label)}</a>`).join('')}</p>
   <details open><summary>Changelog (${r.changelog.length})</summary>${changelog}</details>
 </header>`;
 }
+
+const RELEASE_TIMELINE =
+  "Canary weight over time; phases shaded; signals (approve, pause, resume, abort) dashed; the decision solid. Analysis windows shaded violet. The weight is the one the workflow recorded (SluiceWeight): undo steps restore the router's weight without recording it, so after a rollback the line stays at the last forward weight.";
+const DRILL_TIMELINE =
+  "The older version's share of traffic: all of it once the rollback has finished, none once the return has. Each rollback child and the health check after it shaded; the first rollback's start solid. Read from the drill workflow's history.";
 
 function chartBlock(c: MetricChart): string {
   return `<figure class="chart-box"><figcaption>${escapeHtml(c.title)} <span class="source">${c.source === 'prometheus' ? 'Prometheus, queried now' : 'from history'}</span></figcaption>
@@ -144,7 +170,7 @@ h1 { margin: 0 0 4px; font-size: 24px; } h2 { margin-top: 32px; } h3 { margin: 2
 .muted, .source, .author { color: #868e96; font-weight: normal; } .source { font-size: 12px; margin-left: 8px; }
 .versions { font-size: 18px; margin: 0; }
 .outcome { display: inline-block; padding: 2px 10px; border-radius: 4px; font-weight: 600; background: #e9ecef; }
-.outcome-promoted { background: #d3f9d8; color: #2b8a3e; } .outcome-rolled-back, .outcome-failed { background: #ffe3e3; color: #c92a2a; } .outcome-aborted { background: #fff4e6; color: #d9480f; }
+.outcome-promoted, .outcome-passed { background: #d3f9d8; color: #2b8a3e; } .outcome-rolled-back, .outcome-failed { background: #ffe3e3; color: #c92a2a; } .outcome-aborted { background: #fff4e6; color: #d9480f; }
 .figures { display: flex; gap: 16px; flex-wrap: wrap; margin: 12px 0; }
 .figure { border: 1px solid #dee2e6; border-radius: 6px; padding: 8px 12px; min-width: 170px; } .figure span { display: block; color: #868e96; font-size: 12px; }
 .figure b { font-size: 18px; } .figure small { display: block; color: #868e96; } .figure.over b { color: #c92a2a; }
@@ -172,9 +198,9 @@ ${live ? `<meta http-equiv="refresh" content="${report.refreshSeconds}">` : ''}
 <style>${css}</style><style>${STYLE}</style></head>
 <body data-execution="${escapeHtml(report.execution)}">
 ${header(report)}
-<section class="timeline"><h2>Timeline</h2><p class="muted">Canary weight over time; phases shaded; signals (approve, pause, resume, abort) dashed; the decision solid. Analysis windows shaded violet. The weight is the one the workflow recorded (SluiceWeight): undo steps restore the router's weight without recording it, so after a rollback the line stays at the last forward weight.</p>
+<section class="timeline"><h2>Timeline</h2><p class="muted">${report.drill ? DRILL_TIMELINE : RELEASE_TIMELINE}</p>
 <div class="chart" data-timeline></div></section>
-${report.analyses.length ? `<h2>Analysis</h2>${report.analyses.map(analysisBlock).join('')}` : '<h2>Analysis</h2><p class="muted">This release ran no analysis.</p>'}
+${report.analyses.length ? `<h2>Analysis</h2>${report.analyses.map(analysisBlock).join('')}` : `<h2>Analysis</h2><p class="muted">${report.drill ? 'A rollback-restore drill runs no analysis: it times the way back.' : 'This release ran no analysis.'}</p>`}
 ${recordBlock(report)}
 <footer>Generated ${time(report.generatedAt)} by sluice report from workflow ${escapeHtml(report.workflowId)} run ${escapeHtml(report.runId)}${live ? ` · refreshes every ${report.refreshSeconds} s while the release runs` : ''}.</footer>
 <script>window.SLUICE_REPORT = ${scriptJson(data)};</script>

@@ -4,6 +4,7 @@
  * then drawn by one renderer (./html.ts). JSON-safe, so the page embeds it as is.
  */
 import type { DeliveryHistory, DeliveryRecord } from '../../domain/delivery-record';
+import type { DrillResult } from '../../domain/drill';
 import type { DeploymentResult } from '../../domain/status';
 
 /** A point in time as Unix milliseconds (the page converts to uPlot's seconds). */
@@ -38,6 +39,8 @@ export interface Decision {
 }
 
 export interface Timeline {
+  /** What `weights` measure: the canary's weight for a release, the older version's share for a drill. */
+  weightLabel?: string;
   startedAt: Ms;
   /** Close time of the run; absent while it runs. */
   closedAt?: Ms;
@@ -121,6 +124,8 @@ export interface ReleaseReport {
   links: { run: string; history: string; analyses: { label: string; url: string }[] };
   timeline: Timeline;
   analyses: AnalysisSection[];
+  /** A drill's report (`--drill`): its result stands in for a release's (`result` is null). */
+  drill?: { kind: string; result: DrillResult | null };
   /** `--since`: the delivery record over that window, when asked for. */
   record?: { figures: DeliveryRecord; history: DeliveryHistory };
   /** A page served live refreshes itself every this many seconds while the run is open. */

@@ -15,6 +15,10 @@ export const PAGE_SCRIPT = String.raw`
     'awaiting-approval': '#f3d9fa', paused: '#f3d9fa', promoting: '#d3f9d8', baking: '#d3f9d8', succeeded: '#b2f2bb',
     'rolling-back': '#ffc9c9', 'rolled-back': '#ffa8a8', aborted: '#ffa8a8', failed: '#ffa8a8', pending: '#f8f9fa' };
   var dpr = window.devicePixelRatio || 1;
+  /** A drill's bands are named after what they do (rolling back to 1.2.0, returning to 1.3.0, health check). */
+  function phaseColor(name) {
+    return PHASE_COLORS[name] || (/^rolling back/.test(name) ? PHASE_COLORS['rolling-back'] : /^returning/.test(name) ? PHASE_COLORS.deploying : name === 'health check' ? PHASE_COLORS.analysing : '#f1f3f5');
+  }
 
   function split(series) {
     var out = [];
@@ -150,9 +154,9 @@ export const PAGE_SCRIPT = String.raw`
     if (weights.length) weights.push({ at: end, weight: weights[weights.length - 1].weight });
     var marks = t.interventions.map(function (iv, i) { return { at: iv.at, label: iv.kind + (iv.detail ? ' (' + iv.detail + ')' : ''), color: '#5f3dc4', dash: [3, 3], row: 1 + (i % 3) }; })
       .concat(decisionMark());
-    var bands = t.phases.map(function (p) { return { from: p.from, to: p.to || end, label: p.phase, color: PHASE_COLORS[p.phase] || '#f1f3f5' }; })
+    var bands = t.phases.map(function (p) { return { from: p.from, to: p.to || end, label: p.phase, color: phaseColor(p.phase) }; })
       .concat(t.analyses.map(function (a) { return { from: a.from, to: a.to || end, label: '', color: 'rgba(112,72,232,0.25)' }; }));
-    plot(el, { series: [{ label: 'canary weight %', role: 'weight', points: weights.map(function (w) { return { at: w.at, value: w.weight }; }) }],
+    plot(el, { series: [{ label: t.weightLabel || 'canary weight %', role: 'weight', points: weights.map(function (w) { return { at: w.at, value: w.weight }; }) }],
       marks: marks, bands: bands, range: [t.startedAt, end], yRange: [0, 100], yLabel: 'weight %', height: 260 });
   });
 

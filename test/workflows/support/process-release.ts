@@ -13,7 +13,7 @@ import type { deployWorkflow } from '../../../src/workflows';
 import { deployWorkflowId } from '../../../src/workflows/ids';
 import { catalogue, freePort } from '../../helpers/stack';
 import { FAST_STOP_ENV, freePortBlock, serviceBinary } from '../../targets/fixtures';
-import { startE2eWorker, type E2eWorker } from './e2e';
+import { retainBinary, startE2eWorker, type E2eWorker } from './e2e';
 import { release as releaseOf } from './harness';
 
 export type CanarySteps = Extract<ReleaseSpecInput['strategy'], { kind: 'canary' }>['steps'];
@@ -94,6 +94,8 @@ export interface AnalysedService {
   /** The service's HAProxy frontend port. */
   listenPort: number;
   start(version: string, steps: CanarySteps): Promise<WorkflowHandleWithFirstExecutionRunId<typeof deployWorkflow>>;
+  /** The validated spec `start` releases `version` with (a drill's spec, say). */
+  spec(version: string, steps: CanarySteps): ReturnType<typeof prebuiltCanarySpec>;
   /** Retires every version, removes the router entry, stops the worker. */
   stop(): Promise<void>;
 }
@@ -108,7 +110,9 @@ export async function analysedService(o: { prefix: string; service: string; envi
   const basePort = await freePortBlock(5);
   const e2e = await startE2eWorker(o.prefix);
   const binary = await serviceBinary(v2);
-  const binaries = { [v1]: await serviceBinary(v1), [v2]: binary, [v3]: binary, [v4]: await serviceBinary(v4) };
+  const built: Record<string, string> = { [v1]: await serviceBinary(v1), [v2]: binary, [v3]: binary, [v4]: await serviceBinary(v4) };
+  // Retained in the worker's artifact store, as a build would leave them: rollbacks (and drills) find them there.
+  const binaries = Object.fromEntries(Object.entries(built).map(([v, path]) => [v, retainBinary(join(e2e.dir, 'artifacts'), o.service, v, path)]));
   const router = haproxyRouter(listenPort);
   const target = processTarget(join(e2e.dir, 'processes'), basePort, { [v3]: { FAULT_ERROR_RATE: '0.15' } });
   const release = { service: o.service, environment: o.environment, target, router, analysis: o.analysis };
@@ -117,6 +121,7 @@ export async function analysedService(o: { prefix: string; service: string; envi
     e2e,
     listenPort,
     start,
+    spec: (version, steps) => prebuiltCanarySpec({ ...release, version, binaryPath: binaries[version]!, steps }),
     stop: () =>
       e2e.stop(
         () => ({ service: o.service, environment: o.environment, target, router }),
