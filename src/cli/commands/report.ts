@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseStatsWindow, type DeploymentRef, type SluiceClient } from '../../client';
-import { gatherDrillReport, gatherReport, renderReportHtml, serveReport, type ReportOptions } from '../../client/report';
+import { DEFAULT_BUDGET_MS, gatherDrillReport, gatherReport, renderReportHtml, serveReport, type ReportOptions } from '../../client/report';
 import { loadStackConfig, prometheusUrl } from '../../dev/config';
 import { toMs } from '../../domain/duration';
 import { addConnectionOptions, addSpecOptions, resolveRef, UsageError, withClient, type ConnectionCliOptions, type SpecCliOptions } from '../context';
@@ -25,8 +25,6 @@ interface ReportCliOptions extends ConnectionCliOptions, SpecCliOptions, WebOpti
   prometheus?: string;
   budget: string;
 }
-
-const DEFAULT_BUDGET_MS = toMs('5m');
 
 function budgetMs(value: string): number {
   try {
