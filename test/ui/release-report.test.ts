@@ -165,6 +165,15 @@ function assertDecisionDrawn(charts: Drawn[], decidedAt: number): void {
   }
 }
 
+/** Reports a run and opens it (screenshot `report-<name>.png`): every chart has data points, the decision is drawn where history has it. */
+async function openReported(runId: string, name: string): Promise<{ page: Page; charts: Drawn[] }> {
+  const decidedAt = await decisionInHistory(runId);
+  const opened = await open(await report(runId, name), `report-${name}.png`);
+  for (const c of opened.charts) assert.ok(c.points > 0, `${c.id} has data points`);
+  assertDecisionDrawn(opened.charts, decidedAt);
+  return opened;
+}
+
 describe('sluice report: releases as self-contained HTML pages', () => {
   before(async () => {
     rig = await analysedService({
@@ -210,11 +219,8 @@ describe('sluice report: releases as self-contained HTML pages', () => {
     assert.equal(res.outcome, 'rolled-back', res.message);
     assert.equal(res.reason, Reason.AnalysisFailed);
     thresholdRollbackRun = handle.firstExecutionRunId;
-    const decidedAt = await decisionInHistory(thresholdRollbackRun);
-    const { page, charts } = await open(await report(thresholdRollbackRun, 'threshold-rollback'), 'report-threshold-rollback.png');
+    const { page } = await openReported(thresholdRollbackRun, 'threshold-rollback');
     assert.equal(await page.getAttribute('[data-outcome]', 'data-outcome'), 'rolled-back');
-    for (const c of charts) assert.ok(c.points > 0, `${c.id} has data points`);
-    assertDecisionDrawn(charts, decidedAt);
     assert.match(await page.innerText('.analysis'), /Failed → rollback/);
     assert.match(await page.innerText('.analysis'), /errors\s+threshold\s+Failed/, 'the threshold template of this run');
     for (const c of await chartData(page)) assert.ok(pointsOf(c, ['canary']) > 0 && pointsOf(c, ['measurement']) > 0, `${c.id}: Prometheus values and measurements`);
@@ -225,10 +231,7 @@ describe('sluice report: releases as self-contained HTML pages', () => {
     const handle = await start(V3, analysed('sequential'));
     const res = await settleDeployment(handle.result());
     assert.equal(res.outcome, 'rolled-back', res.message);
-    const decidedAt = await decisionInHistory(handle.firstExecutionRunId);
-    const { page, charts } = await open(await report(handle.firstExecutionRunId, 'sequential-rollback'), 'report-sequential-rollback.png');
-    for (const c of charts) assert.ok(c.points > 0, `${c.id} has data points`);
-    assertDecisionDrawn(charts, decidedAt);
+    const { page } = await openReported(handle.firstExecutionRunId, 'sequential-rollback');
     for (const c of await chartData(page)) {
       if (c.source === 'prometheus') assert.ok(pointsOf(c, ['canary']) > 0 && pointsOf(c, ['baseline']) > 0, `${c.id}: canary and baseline from Prometheus`);
       else assert.ok(pointsOf(c, ['evidence']) > 0, `${c.id}: one e-value per look`);
@@ -247,10 +250,7 @@ describe('sluice report: releases as self-contained HTML pages', () => {
     const handle = await start(V3, analysed('kayenta'));
     const res = await settleDeployment(handle.result());
     assert.notEqual(res.outcome, 'failed', res.message);
-    const decidedAt = await decisionInHistory(handle.firstExecutionRunId);
-    const { page, charts } = await open(await report(handle.firstExecutionRunId, 'mann-whitney'), 'report-mann-whitney.png');
-    for (const c of charts) assert.ok(c.points > 0, `${c.id} has data points`);
-    assertDecisionDrawn(charts, decidedAt);
+    const { page } = await openReported(handle.firstExecutionRunId, 'mann-whitney');
     const data = await chartData(page);
     assert.equal(data.length, 3, 'one chart per metric: error rate, mean and p99 latency');
     for (const c of data) assert.ok(pointsOf(c, ['canary']) > 0 && pointsOf(c, ['baseline']) > 0, `${c.id}: canary and baseline from Prometheus`);
