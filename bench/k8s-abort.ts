@@ -16,7 +16,10 @@
  * namespace, with a worker in this process built the way the production worker is. Pods land on
  * kwok's nodes, Ready at once, so only Temporal, the API server and the controllers count.
  *
- * Usage: npx tsx bench/k8s-abort.ts [runs=10] [replicas=4]
+ * `--keep-stable-full` runs the canary with the replica-ratio router's keepStableFull: the stable
+ * keeps all its pods beside the canary's, so the abort starts none and only the canary's go.
+ *
+ * Usage: npx tsx bench/k8s-abort.ts [runs=10] [replicas=4] [--keep-stable-full]
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
@@ -160,8 +163,10 @@ function timed<A extends Record<string, unknown>>(activities: A, calls: Call[]):
 }
 
 async function main(): Promise<void> {
-  const runs = Number(process.argv[2] ?? 10);
-  const replicas = Number(process.argv[3] ?? 4);
+  const keepStableFull = process.argv.includes('--keep-stable-full');
+  const [runsArg, replicasArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  const runs = Number(runsArg ?? 10);
+  const replicas = Number(replicasArg ?? 4);
   const config = loadStackConfig();
   const kube = loadKubeStackConfig(config);
   const clients = await connectKubernetes({ kubeconfig: kube.kubeconfig });
@@ -214,6 +219,7 @@ async function main(): Promise<void> {
           source: { kind: 'prebuilt', version: next.version, imageRef: next.imageRef, imageTag: next.imageTag, commit: next.commit },
           target,
           strategy: { kind: 'canary', steps: [{ setWeight: 50 }, { pause: {} }], scaleDownDelay: '1s' },
+          router: { kind: 'replica-ratio', settings: { keepStableFull } },
         },
         catalogue,
       );
@@ -278,6 +284,7 @@ async function main(): Promise<void> {
         kubernetes: kube.versions,
         nodes: 'kwok',
         replicas,
+        keepStableFull,
         abortToRestoredMs: stats(abortToRestored),
         stableAvailableMs: stats(stableAvailable),
         canaryGoneMs: stats(canaryGone),

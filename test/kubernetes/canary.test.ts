@@ -71,6 +71,54 @@ describe('kubernetes target: canary releases', { skip }, () => {
     assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'abort-test'), { [v1.imageTag]: 4 });
   });
 
+  it('keepStableFull: the stable keeps every pod while the canary runs, so going back only removes the canary', async () => {
+    const ref = targetRef('full', namespace, { replicas: 4 }, { kind: 'replica-ratio', settings: { keepStableFull: true } });
+    const v1 = release('full', '5.0.0+a1a1a1a');
+    const v2 = release('full', '5.1.0+b2b2b2b');
+    await target.rollOut({ ...ref, release: v1 });
+    await target.deployCandidate({ ...ref, release: v2, role: 'canary' });
+    await target.setTrafficWeight({ ...ref, weight: 25 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'full-test'), { [v1.imageTag]: 4, [v2.imageTag]: 1 });
+    await target.setTrafficWeight({ ...ref, weight: 50 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'full-test'), { [v1.imageTag]: 4, [v2.imageTag]: 4 });
+    const stableBefore = await deployment(suite.clients, namespace, 'full-test');
+
+    // An abort's first undo: all traffic back to the stable.
+    await target.setTrafficWeight({ ...ref, weight: 0 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'full-test'), { [v1.imageTag]: 4 });
+    assert.equal((await deployment(suite.clients, namespace, 'full-test-canary')).spec!.replicas, 0);
+    const stableAfter = await deployment(suite.clients, namespace, 'full-test');
+    assert.equal(stableAfter.metadata!.generation, stableBefore.metadata!.generation, 'the stable was never scaled');
+
+    // Past 50 % the canary runs full size and the stable shrinks.
+    await target.setTrafficWeight({ ...ref, weight: 75 });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'full-test'), { [v1.imageTag]: 1, [v2.imageTag]: 4 });
+    await target.removeCandidate({ ...ref, role: 'canary' });
+    assert.deepEqual(await readyPodsBehind(suite.clients, namespace, 'full-test'), { [v1.imageTag]: 4 });
+  });
+
+  it('a move back to the stable that this worker remembers in a slot which has moved since scales the real stable, not the old slot', async () => {
+    const ref = targetRef('moved', namespace, { replicas: 4 });
+    const v1 = release('moved', '6.0.0+c3c3c3c');
+    const v2 = release('moved', '6.1.0+d4d4d4d');
+    const v3 = release('moved', '6.2.0+e5e5e5e');
+    await target.rollOut({ ...ref, release: v1 });
+    await target.deployCandidate({ ...ref, release: v2, role: 'canary' });
+    // This worker lists the scope here and remembers main as the stable slot.
+    await target.setTrafficWeight({ ...ref, weight: 50 });
+    // Another worker then moves the stable to the blue slot (a blue-green promotion).
+    const other = createKubernetesTarget();
+    await other.deployCandidate({ ...ref, release: v3, role: 'preview' });
+    await other.promoteCandidate({ ...ref, release: v3, role: 'preview' });
+    const mainBefore = await deployment(suite.clients, namespace, 'moved-test');
+    assert.equal(mainBefore.metadata!.labels!['sluice.dev/role'], 'previous');
+
+    await target.setTrafficWeight({ ...ref, weight: 0 });
+    assert.equal((await deployment(suite.clients, namespace, 'moved-test')).spec!.replicas, mainBefore.spec!.replicas, 'the old slot is left as it was');
+    assert.equal((await deployment(suite.clients, namespace, 'moved-test-blue')).spec!.replicas, 4);
+    assert.equal((await deployment(suite.clients, namespace, 'moved-test-canary')).spec!.replicas, 0);
+  });
+
   it("gives a drill's fault environment to the canary's pods only, idempotently", async () => {
     const ref = targetRef('drill', namespace, { replicas: 2 });
     const v1 = release('drill', '4.0.0+abcdef1');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { k8s } from '../../src/activities/targets/kubernetes/client';
 import { deploymentRolloutStatus } from '../../src/activities/targets/kubernetes/rollout';
-import { replicaRatioSplit } from '../../src/activities/routers/replica-ratio';
+import { fullStableSplit, replicaRatioSplit } from '../../src/activities/routers/replica-ratio';
 import { baseName, releaseLabel } from '../../src/activities/targets/kubernetes/manifests';
 
 /** A Deployment as the API returns it, with only the fields `kubectl rollout status` reads. */
@@ -62,6 +62,14 @@ describe('naming and the replica ratio', () => {
     assert.deepEqual(replicaRatioSplit(4, 50), { stable: 2, canary: 2 });
     assert.deepEqual(replicaRatioSplit(4, 100), { stable: 0, canary: 4 });
     assert.deepEqual(replicaRatioSplit(3, 34), { stable: 1, canary: 2 });
+    // keepStableFull: the larger side runs full size, the smaller one its share of the total.
+    assert.deepEqual(fullStableSplit(4, 0), { stable: 4, canary: 0 });
+    assert.deepEqual(fullStableSplit(4, 10), { stable: 4, canary: 1 });
+    assert.deepEqual(fullStableSplit(4, 25), { stable: 4, canary: 1 });
+    assert.deepEqual(fullStableSplit(4, 50), { stable: 4, canary: 4 });
+    assert.deepEqual(fullStableSplit(4, 75), { stable: 1, canary: 4 });
+    assert.deepEqual(fullStableSplit(4, 100), { stable: 0, canary: 4 });
+    assert.deepEqual(fullStableSplit(10, 20), { stable: 10, canary: 3 });
   });
   it('keeps names and label values within Kubernetes limits', () => {
     const long = baseName({ service: 'a'.repeat(40), environment: 'production' });

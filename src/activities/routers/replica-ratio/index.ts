@@ -16,6 +16,20 @@ export function replicaRatioSplit(total: number, weight: number): { stable: numb
   return { canary, stable: Math.max(0, total - canary) };
 }
 
+/**
+ * The split with the stable kept at its full count (`keepStableFull`): the canary runs the pods
+ * that give it its share beside all of the stable's (at most as many); past 50 % the canary runs
+ * full size and the stable shrinks instead. Up to twice the pods while a canary runs; in return a
+ * move back to the stable from 50 % or less starts no pod, it only takes the canary's away.
+ */
+export function fullStableSplit(total: number, weight: number): { stable: number; canary: number } {
+  const w = Math.min(100, Math.max(0, weight));
+  const share = (part: number, rest: number) => Math.min(total, Math.max(1, Math.round((total * part) / rest)));
+  if (w === 0) return { stable: total, canary: 0 };
+  if (w === 100) return { stable: 0, canary: total };
+  return w <= 50 ? { stable: total, canary: share(w, 100 - w) } : { stable: share(100 - w, w), canary: total };
+}
+
 export const ReplicaRatioRouterSettings = z.strictObject({
   /**
    * The type of the one Service both tracks sit behind. NodePort: clients outside the cluster reach
@@ -23,26 +37,31 @@ export const ReplicaRatioRouterSettings = z.strictObject({
    * stack's kube-service-proxy on loopback).
    */
   serviceType: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
+  /**
+   * Keep the stable at its full count while the canary runs (fullStableSplit): more pods during
+   * the canary, and an abort that only removes the canary's pods instead of starting the stable's.
+   */
+  keepStableFull: z.boolean().default(false),
 });
 export type ReplicaRatioRouterSettings = z.infer<typeof ReplicaRatioRouterSettings>;
 
-export function createReplicaRatioRouter(settings: ReplicaRatioRouterSettings = { serviceType: 'ClusterIP' }): KubernetesTrafficRouter {
+export function createReplicaRatioRouter(settings: ReplicaRatioRouterSettings = { serviceType: 'ClusterIP', keepStableFull: false }): KubernetesTrafficRouter {
+  const split = settings.keepStableFull ? fullStableSplit : replicaRatioSplit;
   return {
     kind: 'replica-ratio',
-    replicasAt: replicaRatioSplit,
+    replicasAt: split,
     async prepare(ctx: KubernetesRouterContext) {
       // The one Service both tracks sit behind: it selects by service and environment only.
       await serverSideApply(ctx.clients, serviceManifest(ctx.scope, baseName(ctx.scope), {}, settings.serviceType));
     },
-    setWeight,
+    setWeight: (ctx, weight) => setWeight(ctx, split(ctx.scope.settings.replicas, weight)),
   };
 }
 
 /** Without settings: a ClusterIP Service (the `none` router on Kubernetes). */
 export const replicaRatioRouter = createReplicaRatioRouter();
 
-async function setWeight(ctx: KubernetesRouterContext, weight: number): Promise<void> {
-  const { stable, canary } = replicaRatioSplit(ctx.scope.settings.replicas, weight);
+async function setWeight(ctx: KubernetesRouterContext, { stable, canary }: { stable: number; canary: number }): Promise<void> {
   if (canary === 0) {
     // Back to the stable (an abort, a rollback, the end of a promotion): the canary's pods are
     // the suspect ones, so both sides move at once. The stable's running pods keep serving

@@ -1,6 +1,6 @@
 import type { Release } from '../../../domain/release';
 import type { RollingUpdate } from '../../../domain/ports';
-import { FIELD_MANAGER, readOrUndefined, serverSideApply, type k8s, type KubeClients } from './client';
+import { FIELD_MANAGER, apiStatus, readOrUndefined, serverSideApply, type k8s, type KubeClients } from './client';
 import {
   ANNOTATION,
   LABEL,
@@ -114,20 +114,56 @@ export async function knownDeployments(ctx: ScopeContext): Promise<KnownDeployme
   return new Map((await listDeployments(ctx)).items.map((d) => [slotOf(d), d]));
 }
 
+/** One slot's new size; `role`, when given, must still be the Deployment's role label or nothing changes. */
+export interface SlotScale {
+  slot: Slot;
+  replicas: number;
+  role?: DeploymentRole;
+}
+
+/**
+ * A Deployment scaled with an expected role no longer holds it (a stable slot remembered from an
+ * earlier list moved since): nothing was changed on it, and the caller reads the scope again.
+ */
+export class SlotRoleMoved extends Error {}
+
+/**
+ * Sets a slot's replicas without reading it first; undefined when the slot has no Deployment. A
+ * JSON patch so that `role` is tested in the same request: the API server applies all or none.
+ */
+async function patchReplicas(ctx: ScopeContext, { slot, replicas, role }: SlotScale): Promise<k8s.V1Deployment | undefined> {
+  const test = role ? [{ op: 'test', path: `/metadata/labels/${LABEL.role.replace(/~/g, '~0').replace(/\//g, '~1')}`, value: role }] : [];
+  try {
+    return await ctx.clients.apps.patchNamespacedDeployment({
+      name: deploymentName(ctx.scope, slot),
+      namespace: ctx.scope.namespace,
+      body: [...test, { op: 'add', path: '/spec/replicas', value: replicas }],
+      fieldManager: FIELD_MANAGER,
+    });
+  } catch (err) {
+    if (apiStatus(err) === 404) return undefined;
+    // 422 is how a failed test operation comes back; the replica count itself is always valid.
+    if (role && apiStatus(err) === 422) throw new SlotRoleMoved(`${deploymentName(ctx.scope, slot)} is no longer ${role}`);
+    throw err;
+  }
+}
+
 /**
  * Scales several slots in one step: every patch goes out at once and the waits run side by side,
  * each watching from its patch's answer, so the time is one round trip and the controller's
- * reaction, not one wait per slot. `known` (read at the start of the same activity) saves the
- * reads; each patch's answer replaces its entry.
+ * reaction, not one wait per slot. `known` (read at the start of the same activity) skips
+ * patches that change nothing; each patch's answer replaces its entry. A slot not in `known` is
+ * patched without a read (the API server makes an unchanged count a no-op).
  */
-export async function scaleSlots(ctx: ScopeContext, changes: readonly { slot: Slot; replicas: number }[], known?: KnownDeployments): Promise<void> {
+export async function scaleSlots(ctx: ScopeContext, changes: readonly SlotScale[], known?: KnownDeployments): Promise<void> {
   await Promise.all(
-    changes.map(async ({ slot, replicas }) => {
-      const current = known?.has(slot) ? known.get(slot) : await readDeployment(ctx, slot);
-      if (!current) return;
-      const after = current.spec?.replicas === replicas ? current : await mergePatch(ctx, slot, { spec: { replicas } });
-      const settled = await waitForSlot(ctx, slot, after);
-      known?.set(slot, settled);
+    changes.map(async (change) => {
+      const current = known?.get(change.slot);
+      if (known?.has(change.slot) && !current) return;
+      const after = current?.spec?.replicas === change.replicas ? current : await patchReplicas(ctx, change);
+      if (!after) return;
+      const settled = await waitForSlot(ctx, change.slot, after);
+      known?.set(change.slot, settled);
     }),
   );
 }

@@ -3,7 +3,7 @@ import type { RollingUpdate } from '../../../domain/ports';
 import { ErrorType, badInput } from '../../../domain/errors';
 import { sameConfig, type Release } from '../../../domain/release';
 import { createKubernetesRouter, ROUTERS } from '../../routers/registry';
-import { connectKubernetes, serverSideApply } from './client';
+import { connectKubernetes, serverSideApply, type KubeClients } from './client';
 import { deploymentTemplateOf, findReleaseReplicaSet, ownedReplicaSets, pickRollbackReplicaSet, runsRelease } from './history';
 import { LABEL, baseName, deploymentName, podTemplate, releaseLabel, serviceManifest, type Scope, type Slot } from './manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterRegistry } from '../../routers/router';
@@ -21,6 +21,7 @@ import {
   knownDeployments,
   type KnownDeployments,
   setRole,
+  SlotRoleMoved,
   slotOf,
   stableDeployment,
   templateRelease,
@@ -85,6 +86,21 @@ interface Opened extends ScopeContext {
  */
 export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?: RouterRegistry } = {}) {
   const routers = deps.routers ?? ROUTERS;
+  /**
+   * Each scope's stable slot as this target last listed it, so that a move back to the stable (an
+   * abort's first undo) can patch at once instead of listing first. Only a hint: the stable's
+   * patch tests the role label, and a slot that moved since sends the move back to the list.
+   */
+  const stableSlots = new WeakMap<KubeClients, Map<string, Slot>>();
+  const scopeKey = (ctx: ScopeContext) => `${ctx.scope.namespace}/${baseName(ctx.scope)}`;
+  function rememberStable(ctx: ScopeContext, slot: Slot | undefined): void {
+    let slots = stableSlots.get(ctx.clients);
+    if (!slots) stableSlots.set(ctx.clients, (slots = new Map()));
+    if (slot) slots.set(scopeKey(ctx), slot);
+    else slots.delete(scopeKey(ctx));
+  }
+  const rememberedStable = (ctx: ScopeContext) => stableSlots.get(ctx.clients)?.get(scopeKey(ctx));
+
   async function open(ref: KubernetesTargetRef): Promise<Opened> {
     const settings = parseKubernetesSettings(ref.target.settings);
     const clients = await connectKubernetes(settings, deps.env ?? process.env);
@@ -117,7 +133,38 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
   async function routing(ctx: Opened): Promise<{ rc: KubernetesRouterContext; known: KnownDeployments }> {
     const known = await knownDeployments(ctx);
     const stable = [...known.values()].find((d) => d && roleOf(d) === 'stable');
+    rememberStable(ctx, stable ? slotOf(stable) : undefined);
     return { rc: routerContext(ctx, stable ? slotOf(stable) : 'main', known), known };
+  }
+
+  /**
+   * All traffic back to the stable without a list first, from the remembered stable slot: the
+   * router scales that slot only if it is still labelled stable. Without prepare, which needs the
+   * listed truth (a gateway's stable Service selects the stable slot); whatever follows a move
+   * back to the stable (removeCandidate, promoteCandidate) lists and re-applies the router's
+   * objects. False when nothing is remembered or the slot moved: the caller lists.
+   */
+  async function returnToRememberedStable(ctx: Opened): Promise<boolean> {
+    const stableSlot = rememberedStable(ctx);
+    if (!stableSlot) return false;
+    const rc: KubernetesRouterContext = {
+      clients: ctx.clients,
+      scope: ctx.scope,
+      stableSlot,
+      scale: (changes) =>
+        scaleSlots(
+          ctx,
+          changes.map((c) => (c.slot === stableSlot ? { ...c, role: 'stable' as const } : c)),
+        ),
+    };
+    try {
+      await ctx.router.setWeight(rc, 0);
+      return true;
+    } catch (err) {
+      if (!(err instanceof SlotRoleMoved)) throw err;
+      rememberStable(ctx, undefined);
+      return false;
+    }
   }
 
   /**
@@ -183,6 +230,8 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     /** `weight`% to the canary through the router. */
     async setTrafficWeight(ref: KubernetesTargetRef & { weight: number }): Promise<void> {
       const ctx = await open(ref);
+      // An abort's first undo: every round trip before the patches is time the canary keeps serving.
+      if (ref.weight === 0 && (await returnToRememberedStable(ctx))) return;
       const { rc } = await routing(ctx);
       await route(ctx, rc, ref.weight);
     },
@@ -204,6 +253,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
         await pointService(ctx, ACTIVE_SERVICE_SUFFIX, slot);
         await setRole(ctx, slot, 'stable', scaleDownAnnotation(null));
         if (stable && slotOf(stable) !== slot) await setRole(ctx, slotOf(stable), 'previous', scaleDownAnnotation(new Date()));
+        rememberStable(ctx, slot);
         return info(ctx, 'stable', ref.release, slot);
       }
       const stableSlot = await stableSlotOf(ctx);
@@ -246,6 +296,7 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
         await pointService(ctx, ACTIVE_SERVICE_SUFFIX, slot);
         await setRole(ctx, slot, 'stable', scaleDownAnnotation(null));
         if (stable) await setRole(ctx, slotOf(stable), 'previous', scaleDownAnnotation(new Date()));
+        rememberStable(ctx, slot);
         return info(ctx, 'stable', templateRelease(warm)!, slot);
       }
       if (!stable) {
