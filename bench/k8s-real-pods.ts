@@ -10,6 +10,8 @@
  * decision) and time to restore (the decision to the previous version serving all traffic).
  * - kubernetes: the stack's real nodes (`network: host`), 2 replicas, replica-ratio router, so
  *   the canary at 20% is one pod of two and the restore is a scale of two Deployments;
+ * - the same with the router's keepStableFull: the canary's one pod runs beside both of the
+ *   stable's, so the restore only takes the canary's away;
  * - docker: one container per slot behind the service's own HAProxy, so the restore is a
  *   runtime weight change.
  * The judge: threshold on the error ratio, 1 s interval, 4 s initial delay, 4 measurements;
@@ -71,13 +73,13 @@ interface Rig {
   cleanup(): Promise<void>;
 }
 
-async function kubernetesRig(): Promise<Rig> {
+async function kubernetesRig(keepStableFull: boolean): Promise<Rig> {
   const { clients } = await ensureRealNodes(NODES);
   const namespace = uniqueName('bench-pods');
   await createNamespace(clients, namespace);
   const containerPort = await slotPortsFreeOnEveryNode();
   return {
-    label: 'kubernetes (real pods)',
+    label: keepStableFull ? 'kubernetes (real pods), keepStableFull' : 'kubernetes (real pods)',
     service: `benchpods${Date.now().toString(36)}`,
     target: {
       kind: 'kubernetes',
@@ -92,7 +94,7 @@ async function kubernetesRig(): Promise<Rig> {
         env: FAST_STOP_ENV,
       },
     },
-    router: { kind: 'replica-ratio' },
+    router: { kind: 'replica-ratio', settings: { keepStableFull } },
     cleanup: () => deleteNamespace(clients, namespace),
   };
 }
@@ -171,7 +173,7 @@ async function main(): Promise<void> {
   const results: [string, Sample[]][] = [];
   let docker: Rig | undefined;
   try {
-    for (const make of [kubernetesRig, dockerRig]) {
+    for (const make of [() => kubernetesRig(false), () => kubernetesRig(true), dockerRig]) {
       const rig = await make();
       if (rig.target.kind === 'docker') docker = rig;
       try {
@@ -196,18 +198,12 @@ async function main(): Promise<void> {
   console.log('| target | runs | time to detect | time to restore | detect + restore, worst |');
   console.log('|---|---|---|---|---|');
   for (const [label, samples] of results) console.log(row(label, samples));
-  const [k8s, onDocker] = results.map(([, s]) => s);
-  if (k8s && onDocker) {
+  const onDocker = results.find(([label]) => label === 'docker')?.[1];
+  for (const [label, k8s] of results) {
+    if (label === 'docker' || !onDocker) continue;
     const ratio = (a: number[], b: number[]) => (median(a) / median(b)).toFixed(2);
-    console.log(
-      `\nkubernetes / docker: detect ×${ratio(
-        k8s.map((s) => s.detectMs),
-        onDocker.map((s) => s.detectMs),
-      )}, restore ×${ratio(
-        k8s.map((s) => s.restoreMs),
-        onDocker.map((s) => s.restoreMs),
-      )}`,
-    );
+    const of = (samples: Sample[], key: keyof Sample) => samples.map((s) => s[key]);
+    console.log(`\n${label} / docker: detect ×${ratio(of(k8s, 'detectMs'), of(onDocker, 'detectMs'))}, restore ×${ratio(of(k8s, 'restoreMs'), of(onDocker, 'restoreMs'))}`);
   }
 }
 

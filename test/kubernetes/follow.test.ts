@@ -154,21 +154,21 @@ describe('waiting on Kubernetes through watches', { skip }, () => {
     // The target's own clients (one per connection settings): record when each replica patch
     // starts and when it is answered.
     const clients = await connectKubernetes(ref.target.settings as { kubeconfig: string; namespace: string });
-    const patch = clients.objects.patch.bind(clients.objects);
+    const patch = clients.apps.patchNamespacedDeployment.bind(clients.apps);
     const calls: { name: string; started: number; answered?: number }[] = [];
-    clients.objects.patch = (async (...args: Parameters<typeof patch>) => {
-      const call: (typeof calls)[number] = { name: String(args[0].metadata?.name), started: performance.now() };
-      if ((args[0] as { spec?: { replicas?: number } }).spec?.replicas !== undefined) calls.push(call);
+    clients.apps.patchNamespacedDeployment = (async (...args: Parameters<typeof patch>) => {
+      const call: (typeof calls)[number] = { name: args[0].name, started: performance.now() };
+      if ((args[0].body as { path?: string }[]).some((op) => op.path === '/spec/replicas')) calls.push(call);
       try {
         return await patch(...args);
       } finally {
         call.answered = performance.now();
       }
-    }) as typeof clients.objects.patch;
+    }) as typeof clients.apps.patchNamespacedDeployment;
     try {
       await target.removeCandidate({ ...ref, role: 'canary' });
     } finally {
-      clients.objects.patch = patch;
+      clients.apps.patchNamespacedDeployment = patch;
     }
     assert.deepEqual(calls.map((c) => c.name).sort(), ['onestep-test', 'onestep-test-canary']);
     const firstAnswer = Math.min(...calls.map((c) => c.answered!));
