@@ -124,9 +124,13 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
     return stable ? slotOf(stable) : 'main';
   }
 
-  /** `known`: the scope's Deployments as this activity just listed them, which scaling then reuses. */
-  function routerContext(ctx: Opened, stableSlot: Slot, known?: KnownDeployments): KubernetesRouterContext {
-    return { clients: ctx.clients, scope: ctx.scope, stableSlot, scale: (changes) => scaleSlots(ctx, changes, known) };
+  /**
+   * `known`: the scope's Deployments as this activity just listed them, which scaling then reuses.
+   * `unverified`: the stable slot comes from memory, so its scaling tests that it is still stable.
+   */
+  function routerContext(ctx: Opened, stableSlot: Slot, known?: KnownDeployments, unverified = false): KubernetesRouterContext {
+    const guarded = (c: { slot: Slot; replicas: number }) => (unverified && c.slot === stableSlot ? { ...c, role: 'stable' as const } : c);
+    return { clients: ctx.clients, scope: ctx.scope, stableSlot, scale: (changes) => scaleSlots(ctx, changes.map(guarded), known) };
   }
 
   /** The router's view from one list: the stable slot, and the Deployments its scaling starts from. */
@@ -147,18 +151,8 @@ export function createKubernetesTarget(deps: { env?: NodeJS.ProcessEnv; routers?
   async function returnToRememberedStable(ctx: Opened): Promise<boolean> {
     const stableSlot = rememberedStable(ctx);
     if (!stableSlot) return false;
-    const rc: KubernetesRouterContext = {
-      clients: ctx.clients,
-      scope: ctx.scope,
-      stableSlot,
-      scale: (changes) =>
-        scaleSlots(
-          ctx,
-          changes.map((c) => (c.slot === stableSlot ? { ...c, role: 'stable' as const } : c)),
-        ),
-    };
     try {
-      await ctx.router.setWeight(rc, 0);
+      await ctx.router.setWeight(routerContext(ctx, stableSlot, undefined, true), 0);
       return true;
     } catch (err) {
       if (!(err instanceof SlotRoleMoved)) throw err;
