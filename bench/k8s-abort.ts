@@ -16,10 +16,12 @@
  * namespace, with a worker in this process built the way the production worker is. Pods land on
  * kwok's nodes, Ready at once, so only Temporal, the API server and the controllers count.
  *
- * `--keep-stable-full` runs the canary with the replica-ratio router's keepStableFull: the stable
- * keeps all its pods beside the canary's, so the abort starts none and only the canary's go.
+ * The replica-ratio router runs with its defaults: the stable keeps all its pods beside the
+ * canary's (keepStableFull), so the abort starts none and only the canary's go.
+ * `--shrink-stable` turns keepStableFull off: the stable gives the canary its pods, and the abort
+ * waits for the controllers to start them again.
  *
- * Usage: npx tsx bench/k8s-abort.ts [runs=10] [replicas=4] [--keep-stable-full]
+ * Usage: npx tsx bench/k8s-abort.ts [runs=10] [replicas=4] [--shrink-stable]
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
@@ -163,7 +165,7 @@ function timed<A extends Record<string, unknown>>(activities: A, calls: Call[]):
 }
 
 async function main(): Promise<void> {
-  const keepStableFull = process.argv.includes('--keep-stable-full');
+  const keepStableFull = !process.argv.includes('--shrink-stable');
   const [runsArg, replicasArg] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   const runs = Number(runsArg ?? 10);
   const replicas = Number(replicasArg ?? 4);

@@ -8,10 +8,11 @@
  * baked into its image goes setWeight 20 → analysis → setWeight 100 and is rolled back by
  * analysis. The figures are the workflow's own: time to detect (the canary's first traffic to the
  * decision) and time to restore (the decision to the previous version serving all traffic).
- * - kubernetes: the stack's real nodes (`network: host`), 2 replicas, replica-ratio router, so
- *   the canary at 20% is one pod of two and the restore is a scale of two Deployments;
- * - the same with the router's keepStableFull: the canary's one pod runs beside both of the
- *   stable's, so the restore only takes the canary's away;
+ * - kubernetes: the stack's real nodes (`network: host`), 2 replicas, replica-ratio router with
+ *   its defaults (keepStableFull): the canary's one pod runs beside both of the stable's, so the
+ *   restore only takes the canary's away;
+ * - the same with keepStableFull off: the canary at 20% is one pod of two and the restore is a
+ *   scale of two Deployments, waiting for the stable's pod to start again;
  * - docker: one container per slot behind the service's own HAProxy, so the restore is a
  *   runtime weight change.
  * The judge: threshold on the error ratio, 1 s interval, 4 s initial delay, 4 measurements;
@@ -79,7 +80,7 @@ async function kubernetesRig(keepStableFull: boolean): Promise<Rig> {
   await createNamespace(clients, namespace);
   const containerPort = await slotPortsFreeOnEveryNode();
   return {
-    label: keepStableFull ? 'kubernetes (real pods), keepStableFull' : 'kubernetes (real pods)',
+    label: keepStableFull ? 'kubernetes (real pods)' : 'kubernetes (real pods), keepStableFull off',
     service: `benchpods${Date.now().toString(36)}`,
     target: {
       kind: 'kubernetes',
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
   const results: [string, Sample[]][] = [];
   let docker: Rig | undefined;
   try {
-    for (const make of [() => kubernetesRig(false), () => kubernetesRig(true), dockerRig]) {
+    for (const make of [() => kubernetesRig(true), () => kubernetesRig(false), dockerRig]) {
       const rig = await make();
       if (rig.target.kind === 'docker') docker = rig;
       try {

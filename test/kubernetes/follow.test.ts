@@ -146,7 +146,8 @@ describe('waiting on Kubernetes through watches', { skip }, () => {
 
   it('taking a canary back moves the stable and the canary in one step', async () => {
     const target = createKubernetesTarget();
-    const ref = targetRef('onestep', namespace, { replicas: 4 });
+    // With the stable shrunk during the canary, so that both sides have to move.
+    const ref = targetRef('onestep', namespace, { replicas: 4 }, { kind: 'replica-ratio', settings: { keepStableFull: false } });
     await target.rollOut({ ...ref, release: release('onestep', '1.0.0+aaaaaaa') });
     await target.deployCandidate({ ...ref, release: release('onestep', '1.1.0+bbbbbbb'), role: 'canary' });
     await target.setTrafficWeight({ ...ref, weight: 50 });

@@ -18,7 +18,7 @@ export const noneRouter: Router = {
   remove: async () => undefined,
 };
 
-/** On a loopback target: no proxy. On Kubernetes: the replica ratio, as in Argo Rollouts without a traffic router. */
+/** On a loopback target: no proxy. On Kubernetes: the replica ratio with its defaults (the stable kept full during a canary). */
 export const noneAdapter: RouterAdapter = {
   kind: 'none',
   settings: z.strictObject({}),

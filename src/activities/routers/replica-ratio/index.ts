@@ -5,10 +5,12 @@ import { baseName, serviceManifest } from '../../targets/kubernetes/manifests';
 import type { KubernetesRouterContext, KubernetesTrafficRouter, RouterAdapter } from '../router';
 
 /**
- * Traffic by replica count, no mesh or gateway needed (what Argo Rollouts does for a canary
- * without a traffic router): one Service selects the pods of both Deployments, so each gets a
- * share of connections in proportion to its ready pods. The canary runs ceil(total * weight%)
- * pods and the stable the rest, so the total stays put.
+ * Traffic by replica count, no mesh or gateway needed: one Service selects the pods of both
+ * Deployments, so each gets a share of connections in proportion to its ready pods.
+ *
+ * The split with `keepStableFull: false` (what Argo Rollouts does for a canary without a traffic
+ * router): the canary runs ceil(total * weight%) pods and the stable the rest, so the total stays
+ * put, and an abort has to start the stable's missing pods again.
  */
 export function replicaRatioSplit(total: number, weight: number): { stable: number; canary: number } {
   const w = Math.min(100, Math.max(0, weight));
@@ -17,7 +19,7 @@ export function replicaRatioSplit(total: number, weight: number): { stable: numb
 }
 
 /**
- * The split with the stable kept at its full count (`keepStableFull`): the canary runs the pods
+ * The default split, with the stable kept at its full count (`keepStableFull`): the canary runs the pods
  * that give it its share beside all of the stable's (at most as many); past 50 % the canary runs
  * full size and the stable shrinks instead. Up to twice the pods while a canary runs; in return a
  * move back to the stable from 50 % or less starts no pod, it only takes the canary's away.
@@ -38,14 +40,17 @@ export const ReplicaRatioRouterSettings = z.strictObject({
    */
   serviceType: z.enum(['ClusterIP', 'NodePort']).default('ClusterIP'),
   /**
-   * Keep the stable at its full count while the canary runs (fullStableSplit): more pods during
-   * the canary, and an abort that only removes the canary's pods instead of starting the stable's.
+   * Keep the stable at its full count while the canary runs (fullStableSplit). On by default
+   * because the moment that matters is the abort: it then only removes the canary's pods and
+   * never waits for the stable's to start again (as Flagger's primary and Argo Rollouts' stable
+   * behind a traffic router stay full). Off saves up to the stable's size in pods during a
+   * canary, for clusters short of room, at the cost of a slower abort.
    */
-  keepStableFull: z.boolean().default(false),
+  keepStableFull: z.boolean().default(true),
 });
 export type ReplicaRatioRouterSettings = z.infer<typeof ReplicaRatioRouterSettings>;
 
-export function createReplicaRatioRouter(settings: ReplicaRatioRouterSettings = { serviceType: 'ClusterIP', keepStableFull: false }): KubernetesTrafficRouter {
+export function createReplicaRatioRouter(settings: ReplicaRatioRouterSettings = ReplicaRatioRouterSettings.parse({})): KubernetesTrafficRouter {
   const split = settings.keepStableFull ? fullStableSplit : replicaRatioSplit;
   return {
     kind: 'replica-ratio',
