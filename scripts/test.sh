@@ -29,18 +29,36 @@ temporal_mode=${SLUICE_TEST_TEMPORAL:-}
 case "$temporal_mode" in '' | dev | cluster) ;; *) echo "SLUICE_TEST_TEMPORAL must be dev or cluster, not $temporal_mode" >&2; exit 2 ;; esac
 [ -z "$temporal_mode" ] || up_flags+=(--temporal "$temporal_mode")
 codec_dir=
+codec_pid=
+stop_codec() {
+  [ -z "$codec_pid" ] || kill "$codec_pid" 2>/dev/null || true
+  [ -z "$codec_dir" ] || rm -rf "$codec_dir"
+  rm -f "$up_report"
+}
+trap stop_codec EXIT
 if [ "$temporal_mode" = cluster ]; then
   codec_dir=$(mktemp -d)
   sluice codec keygen --file "$codec_dir/keys.json" >/dev/null
   export SLUICE_CODEC_KEYS_FILE="$codec_dir/keys.json"
+  # The Web UI decodes through a codec server, set up as docs/encryption.md tells people to; the
+  # UI tests sign their browser in there with this run's token (test/helpers/chromium.ts).
+  # A UI the stack already runs keeps its own codec settings (docs/encryption.md).
+  codec_port=${SLUICE_TEST_CODEC_PORT:-18089}
+  (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' >"$codec_dir/token")
+  node bin/sluice.js codec server --listen "127.0.0.1:$codec_port" --token-file "$codec_dir/token" --keys-file "$SLUICE_CODEC_KEYS_FILE" \
+    --origin "http://127.0.0.1:${SLUICE_TEMPORAL_UI_PORT:-8233}" >"$codec_dir/codec-server.log" 2>&1 &
+  codec_pid=$!
+  for _ in $(seq 100); do grep -q 'codec server listening' "$codec_dir/codec-server.log" && break; sleep 0.2; done
+  grep -q 'codec server listening' "$codec_dir/codec-server.log" || { echo "the suite's codec server did not start:" >&2; cat "$codec_dir/codec-server.log" >&2; exit 1; }
+  export SLUICE_UI_CODEC_ENDPOINT="http://127.0.0.1:$codec_port"
+  export SLUICE_TEST_CODEC_TOKEN_FILE="$codec_dir/token"
 fi
 sluice dev up "${up_flags[@]}" | tee "$up_report"
 # Only what this run started is stopped afterwards; a developer's running stack is left alone.
 started=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(r).filter(k=>r[k]==="started").join(","))' "$up_report")
 stop_stack() {
   if [ -n "$started" ]; then sluice dev down --only "$started" || true; fi
-  rm -f "$up_report"
-  [ -z "$codec_dir" ] || rm -rf "$codec_dir"
+  stop_codec
 }
 trap stop_stack EXIT
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -28,4 +28,19 @@ export async function launchChromium(viewport = { width: 1400, height: 1000 }): 
       rmSync(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * When the suite runs against the cluster (scripts/test.sh with SLUICE_TEST_TEMPORAL=cluster),
+ * every payload is encrypted and the Web UI decodes through the run's codec server. Signs this
+ * browser in there, as a person allowed to read payloads does, so the pages show them in the
+ * clear. On the dev server there is nothing to do.
+ */
+export async function signInToSuiteCodec(context: BrowserContext): Promise<void> {
+  const endpoint = process.env.SLUICE_UI_CODEC_ENDPOINT;
+  const tokenFile = process.env.SLUICE_TEST_CODEC_TOKEN_FILE;
+  if (!endpoint || !tokenFile) return;
+  // The context's request API shares its cookies: the session cookie lands in the browser.
+  const answer = await context.request.post(`${endpoint}/login`, { form: { token: readFileSync(tokenFile, 'utf8').trim() } });
+  if (answer.status() !== 200) throw new Error(`signing in at the suite's codec server ${endpoint} answered ${answer.status()}`);
 }

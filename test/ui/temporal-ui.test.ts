@@ -8,7 +8,7 @@ import { SluiceClient } from '../../src/client';
 import { describeResult, runCli, specDir } from '../cli/helpers';
 import { eventually, repoRoot, stack, stackConnectionSettings, temporalClient, uniqueName } from '../helpers/stack';
 import { newService, result, seedStable, spec as fakeSpec, startHarness, type Harness } from '../workflows/support/harness';
-import { launchChromium } from '../helpers/chromium';
+import { launchChromium, signInToSuiteCodec } from '../helpers/chromium';
 
 /**
  * The Temporal Web UI as the window onto deployments: a release started with `sluice deploy` and
@@ -40,6 +40,7 @@ describe('Temporal Web UI shows Sluice deployments', () => {
   before(async () => {
     browser = await launchChromium();
     context = browser.context;
+    await signInToSuiteCodec(context);
   });
 
   after(async () => {
@@ -128,6 +129,7 @@ describe('Temporal Web UI tells release outcomes apart', () => {
     sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: h.taskQueue });
     browser = await launchChromium({ width: 1600, height: 1000 });
     context = browser.context;
+    await signInToSuiteCodec(context);
   });
   after(async () => {
     await browser?.close();

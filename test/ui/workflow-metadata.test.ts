@@ -4,11 +4,10 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { SluiceClient } from '../../src/client';
-import { temporalAddress } from '../../src/dev/config';
 import { Reason } from '../../src/domain/reasons';
 import { SluicePhase, SluiceSummary } from '../../src/domain/search-attributes';
 import { deployWorkflowId } from '../../src/workflows/ids';
-import { eventually, stack, testDataConverter } from '../helpers/stack';
+import { eventually, stackConnectionSettings, testDataConverter } from '../helpers/stack';
 import { newService, result, seedStable, spec, startHarness, type Harness } from '../workflows/support/harness';
 
 /** The SDK's built-in query behind the Web UI's "current details" (and its list of handlers). */
@@ -52,7 +51,8 @@ describe('release workflows carry summaries and details for the Temporal Web UI'
 
   before(async () => {
     h = await startHarness({ buildMs: 0 });
-    sluice = await SluiceClient.connect({ address: temporalAddress(stack), namespace: stack.temporal.namespace }, { taskQueue: h.taskQueue });
+    // As the stack says to connect: with its client certificate when it runs the cluster.
+    sluice = await SluiceClient.connect(stackConnectionSettings(), { taskQueue: h.taskQueue });
   });
   after(async () => {
     await sluice?.close();

@@ -8,7 +8,7 @@ import type { deployWorkflow } from '../../src/workflows';
 import { deployWorkflowId } from '../../src/workflows/ids';
 import { killHard, spawnNode } from '../helpers/child';
 import { catalogue, eventually, stack, temporalClient, uniqueName } from '../helpers/stack';
-import { temporalAddress } from '../../src/dev/config';
+import { temporalAddress, temporalConnectionOptions } from '../../src/dev/config';
 import { missingSearchAttributes, workerOptionsFrom } from '../../src/worker/main';
 
 const children: ChildProcess[] = [];
@@ -100,9 +100,12 @@ test(
       await connection.close();
     }
 
-    assert.deepEqual(await missingSearchAttributes(temporalAddress(stack), stack.temporal.namespace), [], 'the stack registers every Sluice search attribute');
+    // With the stack's client certificate when it runs the cluster.
+    const { tls } = temporalConnectionOptions(stack);
+    const asTheStackSays = tls ? { tls } : {};
+    assert.deepEqual(await missingSearchAttributes(temporalAddress(stack), stack.temporal.namespace, asTheStackSays), [], 'the stack registers every Sluice search attribute');
     assert.deepEqual(
-      await missingSearchAttributes(temporalAddress(stack), 'no-such-namespace').catch(() => ['error']),
+      await missingSearchAttributes(temporalAddress(stack), 'no-such-namespace', asTheStackSays).catch(() => ['error']),
       ['error'],
       'an unknown namespace is an error, not "all present"',
     );
