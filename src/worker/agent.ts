@@ -8,7 +8,6 @@
  * mid-step within its heartbeat timeout (src/workflows/hosts.ts) and retries the step on the
  * agent that comes back; the steps are idempotent (src/domain/ports.ts).
  */
-import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker, type NativeConnectionOptions } from '@temporalio/worker';
 import type pino from 'pino';
 import type { AdapterConfig } from '../activities/config';
@@ -16,6 +15,7 @@ import { createDeployActivities } from '../activities/deploy';
 import { hostTaskQueue } from '../domain/fleet';
 import type { DeployPort, HostInventoryPort } from '../domain/ports';
 import { createTarget } from '../activities/targets/registry';
+import { heartbeatWhileRunning } from '../activities/targets/activity-context';
 import { dataConverterFromEnv } from '../lib/payload-encryption';
 
 export interface AgentOptions {
@@ -28,24 +28,6 @@ export interface AgentOptions {
   logger: pino.Logger;
 }
 
-const HEARTBEAT_EVERY_MS = 1000;
-
-/** Wraps each activity so it heartbeats while it runs. */
-export function heartbeating<T extends object>(activities: T): T {
-  const out: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(activities)) {
-    out[name] = async (...args: unknown[]) => {
-      const ticker = setInterval(() => Context.current().heartbeat(), HEARTBEAT_EVERY_MS);
-      try {
-        return await (fn as (...a: unknown[]) => Promise<unknown>)(...args);
-      } finally {
-        clearInterval(ticker);
-      }
-    };
-  }
-  return out as T;
-}
-
 export function agentActivities(adapters: AdapterConfig, logger: pino.Logger): Omit<DeployPort, 'probeHealth'> & HostInventoryPort {
   const { probeHealth: _unused, ...deploy } = createDeployActivities({ config: adapters, logger });
   void _unused;
@@ -55,7 +37,8 @@ export function agentActivities(adapters: AdapterConfig, logger: pino.Logger): O
       return target.retained ? target.retained({ service: ref.service, environment: ref.environment, workflowId: 'inventory' }) : [];
     },
   };
-  return heartbeating({ ...deploy, ...inventory });
+  // The deploy activities heartbeat while they run already (createDeployActivities).
+  return { ...deploy, ...heartbeatWhileRunning(inventory) };
 }
 
 /** Runs the agent until SIGINT/SIGTERM, then drains running steps and stops. */

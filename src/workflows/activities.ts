@@ -27,12 +27,21 @@ export const pushActivity: ActivityOptions = {
 };
 
 /**
- * Changes to the target and router: bounded, retried for transient daemon/socket errors. No
- * heartbeat timeout (not every adapter heartbeats). The workflow never cancels these: an abort
- * lets the call finish, then undoes it (Control.uninterrupted), so undo never races a change.
+ * Ten missed beats: every deploy, undo and fleet step heartbeats each second while it runs
+ * (heartbeatWhileRunning in src/activities/targets/activity-context.ts), so a worker killed
+ * mid-step is noticed within this and the step runs again on another worker, where the
+ * start-to-close timeout alone would hold the release for minutes.
+ */
+export const STEP_HEARTBEAT_TIMEOUT = '10s';
+
+/**
+ * Changes to the target and router: bounded, retried for transient daemon/socket errors. The
+ * workflow never cancels these: an abort lets the call finish, then undoes it
+ * (Control.uninterrupted), so undo never races a change.
  */
 export const deployActivity: ActivityOptions = {
   startToCloseTimeout: '3m',
+  heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '10s', maximumAttempts: 6 },
 };
 
@@ -43,6 +52,7 @@ export const deployActivity: ActivityOptions = {
  */
 export const compensationActivity: ActivityOptions = {
   startToCloseTimeout: '3m',
+  heartbeatTimeout: STEP_HEARTBEAT_TIMEOUT,
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '15s', maximumAttempts: 20 },
 };
 

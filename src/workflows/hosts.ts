@@ -3,8 +3,8 @@
  * and each host's deploy activities on its agent's task queue. A host's step that its agent does
  * not take within `agentTimeoutMs` fails with a schedule-to-start timeout (never retried), which
  * the rolling strategy reads as a lost agent. Agents heartbeat while a step runs (src/worker/
- * agent.ts), so an agent killed mid-step is noticed within the heartbeat timeout and the step is
- * retried, on the agent that comes back.
+ * agent.ts), so an agent killed mid-step is noticed within the steps' heartbeat timeout
+ * (STEP_HEARTBEAT_TIMEOUT) and the step is retried, on the agent that comes back.
  */
 import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import { ErrorType } from '../domain/errors';
@@ -20,16 +20,12 @@ export type FleetRef = Pick<ReleaseSpec, 'service' | 'environment' | 'target' | 
 export const fleet = proxyActivities<FleetPort>(deployActivity);
 export const fleetUndo = proxyActivities<FleetPort>(compensationActivity);
 
-/** Heartbeats come every second from a live agent; ten missed ones mean it is gone. */
-const AGENT_HEARTBEAT_TIMEOUT = '10s';
-
 export function hostDeploy(host: string, agentTimeoutMs: number, kind: 'do' | 'undo' = 'do') {
   const base: ActivityOptions = kind === 'undo' ? compensationActivity : deployActivity;
   return proxyActivities<Omit<DeployPort, 'probeHealth'>>({
     ...base,
     taskQueue: hostTaskQueue(host),
     scheduleToStartTimeout: agentTimeoutMs,
-    heartbeatTimeout: AGENT_HEARTBEAT_TIMEOUT,
   });
 }
 

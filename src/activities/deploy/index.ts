@@ -10,6 +10,7 @@ import { scrapeAddress } from '../metrics/scrape-groups';
 import { withPairRecords } from './pairs';
 import { withLiveScrape } from './scrape';
 import { createWorkflowsActivities } from '../workflows';
+import { heartbeatWhileRunning } from '../targets/activity-context';
 
 export interface DeployActivityDeps {
   /** Where the shared services are (Docker socket, state dir, HAProxy): from the composition root. */
@@ -58,7 +59,8 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & R
   type Always = Omit<DeployPort, 'probeHealth'>;
   const call = <K extends keyof Always>(name: K): Always[K] => (async (input: TargetRef) => activitiesOf(input)[name](input as never)) as Always[K];
 
-  return {
+  // Every step heartbeats while it runs, so a worker that dies mid-step is noticed in seconds.
+  return heartbeatWhileRunning({
     currentRelease: call('currentRelease'),
     deployCandidate: call('deployCandidate'),
     setTrafficWeight: call('setTrafficWeight'),
@@ -83,7 +85,7 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & R
       return owner?.probeHealth ? owner.probeHealth(input) : probeHealth(input);
     },
     ...createWorkflowsActivities(),
-  };
+  });
 }
 
 export { probeHealth };

@@ -9,6 +9,7 @@ import { urlHost } from '../../domain/address';
 import type { AdapterConfig } from '../config';
 import { HaproxyFleetRouter } from '../routers/haproxy/fleet';
 import { readHostInstance, registerHostInstance } from '../metrics/scrape-groups';
+import { heartbeatWhileRunning } from '../targets/activity-context';
 
 /** `prometheusTargetsDir`: where host instances are registered for scraping (the worker's file-SD directory); none when unset. */
 export function createFleetActivities(config: AdapterConfig, prometheusTargetsDir?: string): FleetPort {
@@ -16,7 +17,8 @@ export function createFleetActivities(config: AdapterConfig, prometheusTargetsDi
     if (ref.router.kind !== 'haproxy') throw badInput(ErrorType.RouterUnsupported, `a fleet is fronted by the haproxy router, not "${ref.router.kind}"`);
     return new HaproxyFleetRouter(ref.router.settings, config.haproxy);
   };
-  return {
+  // Heartbeats while each step runs, as the deploy activities do (src/workflows/activities.ts).
+  return heartbeatWhileRunning({
     async fleetEnsure(input) {
       await routerOf(input).ensure(input, input.hosts);
     },
@@ -55,7 +57,7 @@ export function createFleetActivities(config: AdapterConfig, prometheusTargetsDi
       }
       return out;
     },
-  };
+  });
 }
 
 /**

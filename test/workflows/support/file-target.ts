@@ -104,6 +104,8 @@ const same = (a: Release | null | undefined, b: Release) => !!a && a.version ===
 /** Per-service knobs read from the target settings (plain data in the spec). */
 const FileFakeSettings = z.strictObject({
   deployMs: z.number().int().min(0).default(0),
+  /** A deploy step this long that never heartbeats itself, as most real adapters' steps. */
+  silentDeployMs: z.number().int().min(0).default(0),
   promoteMs: z.number().int().min(0).default(0),
   /** How long a rollback to a release takes (a drill's rollback-restore holds its lock this long, twice). */
   rollbackMs: z.number().int().min(0).default(0),
@@ -163,6 +165,7 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
     },
     async deployCandidate(input): Promise<CandidateInfo> {
       await work(knobs(input).deployMs);
+      await new Promise((resolve) => setTimeout(resolve, knobs(input).silentDeployMs));
       update(input, (s) => {
         if (input.role === 'canary') s.canary = { release: input.release, weight: 0 };
         else if (input.role === 'preview') s.preview = input.release;
