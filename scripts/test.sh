@@ -16,7 +16,6 @@ fi
 
 sluice() { node bin/sluice.js "$@"; }
 up_report=$(mktemp)
-trap 'rm -f "$up_report"' EXIT
 up_flags=(--output json)
 # Kubernetes with its real kubelet nodes (docs/kubernetes.md), so the real-pod tests run too;
 # SLUICE_KUBE_NODES=0 runs the control plane with kwok's nodes only.
@@ -30,12 +29,13 @@ case "$temporal_mode" in '' | dev | cluster) ;; *) echo "SLUICE_TEST_TEMPORAL mu
 [ -z "$temporal_mode" ] || up_flags+=(--temporal "$temporal_mode")
 codec_dir=
 codec_pid=
-stop_codec() {
+# What this run made for itself: the up report, and in cluster mode its codec key, token and server.
+clean_up_run() {
   [ -z "$codec_pid" ] || kill "$codec_pid" 2>/dev/null || true
   [ -z "$codec_dir" ] || rm -rf "$codec_dir"
   rm -f "$up_report"
 }
-trap stop_codec EXIT
+trap clean_up_run EXIT
 if [ "$temporal_mode" = cluster ]; then
   codec_dir=$(mktemp -d)
   sluice codec keygen --file "$codec_dir/keys.json" >/dev/null
@@ -45,6 +45,7 @@ if [ "$temporal_mode" = cluster ]; then
   # A UI the stack already runs keeps its own codec settings (docs/encryption.md).
   codec_port=${SLUICE_TEST_CODEC_PORT:-18089}
   (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(24).toString("base64url"))' >"$codec_dir/token")
+  # Not through the sluice() function: $! must be the server's own pid, for clean_up_run to stop it.
   node bin/sluice.js codec server --listen "127.0.0.1:$codec_port" --token-file "$codec_dir/token" --keys-file "$SLUICE_CODEC_KEYS_FILE" \
     --origin "http://127.0.0.1:${SLUICE_TEMPORAL_UI_PORT:-8233}" >"$codec_dir/codec-server.log" 2>&1 &
   codec_pid=$!
@@ -58,7 +59,7 @@ sluice dev up "${up_flags[@]}" | tee "$up_report"
 started=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")); console.log(Object.keys(r).filter(k=>r[k]==="started").join(","))' "$up_report")
 stop_stack() {
   if [ -n "$started" ]; then sluice dev down --only "$started" || true; fi
-  stop_codec
+  clean_up_run
 }
 trap stop_stack EXIT
 

@@ -18,6 +18,7 @@ import { adapterCatalogue } from '../../../src/activities/catalogue';
 import { createDeployActivities } from '../../../src/activities/deploy';
 import { withTargets } from '../../../src/activities/targets/registry';
 import type { TargetActivities, TargetAdapter } from '../../../src/activities/targets/target';
+import { sleepMs } from '../../../src/activities/targets/activity-context';
 import type { AdapterCatalogue, Artifact } from '../../../src/domain/adapters';
 import type { CandidateInfo, CandidateRole, RetainedReleasePort, SluiceActivities, TargetRef } from '../../../src/domain/ports';
 import type { Release } from '../../../src/domain/release';
@@ -165,7 +166,7 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
     },
     async deployCandidate(input): Promise<CandidateInfo> {
       await work(knobs(input).deployMs);
-      await new Promise((resolve) => setTimeout(resolve, knobs(input).silentDeployMs));
+      await sleepMs(knobs(input).silentDeployMs);
       update(input, (s) => {
         if (input.role === 'canary') s.canary = { release: input.release, weight: 0 };
         else if (input.role === 'preview') s.preview = input.release;
