@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ChildProcess } from 'node:child_process';
+import { openSync, readSync, closeSync } from 'node:fs';
 import type { Client, Connection } from '@temporalio/client';
 import { temporalUiUrl } from '../../src/dev/config';
 import { httpGet } from '../../src/dev/probe';
@@ -65,4 +66,18 @@ test('the Temporal Web UI answers on its port', async () => {
   const api = await httpGet(`${temporalUiUrl(stack)}/api/v1/namespaces/${stack.temporal.namespace}`);
   assert.equal(api.status, 200, 'the UI server proxies the namespace API');
   assert.match(api.body, new RegExp(stack.temporal.namespace));
+});
+
+test('the dev server keeps its SQLite store in write-ahead-log mode', { skip: stack.temporal.mode === 'cluster' && 'the cluster keeps its store in PostgreSQL' }, () => {
+  // Bytes 18 and 19 of an SQLite file are its write and read format versions: 2 once the
+  // journal mode is WAL (sqlite.org/fileformat.html); the rollback journal leaves them at 1.
+  const header = Buffer.alloc(20);
+  const fd = openSync(stack.temporal.dbFile, 'r');
+  try {
+    readSync(fd, header, 0, header.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  assert.equal(header.subarray(0, 15).toString('latin1'), 'SQLite format 3');
+  assert.deepEqual([header[18], header[19]], [2, 2], 'the store is in WAL mode (--sqlite-pragma journal_mode=wal)');
 });

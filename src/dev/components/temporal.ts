@@ -80,6 +80,14 @@ export const temporalComponent: Component = {
       'json',
       '--log-level',
       'warn',
+      // The store's one connection commits every write; with the default rollback journal each
+      // commit waits for several fsyncs, and every workflow task waits for those commits. A
+      // write-ahead log synced at checkpoints keeps a killed server's writes (they are in the
+      // OS's cache) and loses at most the last ones to a power cut, which a dev server can afford.
+      '--sqlite-pragma',
+      'journal_mode=wal',
+      '--sqlite-pragma',
+      'synchronous=normal',
       // Search attributes become visible to queries at once instead of after a cache refresh.
       '--dynamic-config-value',
       'system.forceSearchAttributesCacheRefreshOnRead=true',
