@@ -11,7 +11,7 @@ export const DEMO_TEMPLATE = 'demo-errors';
  * default error-rate/latency template with a short interval so the demo takes a minute, not ten.
  */
 export function demoSpec(input: { service: string; repoDir: string; imageRepo: string; target: 'docker' | 'process'; routerPort: number }) {
-  const analysis = { kind: 'analysis' as const, window: '15s', templates: [DEMO_TEMPLATE] };
+  const analysis = { kind: 'analysis' as const, window: '10s', templates: [DEMO_TEMPLATE] };
   const spec: ReleaseSpecInput = {
     service: input.service,
     environment: DEMO_ENVIRONMENT,
@@ -25,7 +25,9 @@ export function demoSpec(input: { service: string; repoDir: string; imageRepo: s
     },
     healthCheck: { paths: ['/healthz', '/readyz'], interval: '500ms', window: '5s', failureThreshold: 3, timeout: '2s' },
     analysis: {
-      templates: [{ ...defaultThresholdTemplate({ interval: '2s', count: 6, initialDelay: '4s', inconclusivePolicy: 'rollback' }), name: DEMO_TEMPLATE }],
+      // Four looks 2 s apart after the canary has had 4 s of traffic: enough for a 30 % error rate
+      // to show at the first look, and short enough that the first demo fits in 5 minutes.
+      templates: [{ ...defaultThresholdTemplate({ interval: '2s', count: 4, initialDelay: '4s', inconclusivePolicy: 'rollback' }), name: DEMO_TEMPLATE }],
       // A demo has no users: drive traffic through HAProxy so the canary's share yields data.
       load: { ratePerSecond: 50, via: 'router' },
       rateWindow: '10s',
