@@ -25,7 +25,7 @@ export function sleepMs(ms: number): Promise<void> {
 }
 
 /** How often a running step tells Temporal that its worker is alive. */
-export const LIVENESS_HEARTBEAT_MS = 1000;
+const LIVENESS_HEARTBEAT_MS = 1000;
 
 /**
  * Wraps each activity so that it heartbeats every second while it runs, when it runs as a regular
