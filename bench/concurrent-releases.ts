@@ -20,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRouter } from '../src/activities/routers/registry';
 import { createDeployActivities } from '../src/activities/deploy';
+import { unregisterService } from '../src/activities/metrics/scrape-groups';
 import { settleDeployment } from '../src/domain/result';
 import type { DeploymentResult } from '../src/domain/status';
 import type { TargetRef } from '../src/domain/ports';
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
       await createRouter(lane.ref.router.kind, lane.ref.router.settings, adapterConfigFromStack(stack))
         .remove({ service: lane.ref.service, environment: lane.ref.environment })
         .catch(() => undefined);
+      // The workers registered every live instance for scraping; the services are gone now.
+      await unregisterService(stack.prometheus.targetsDir, lane.ref);
     }
     await Promise.all(workers.map(killHard));
     await connection.close();

@@ -7,6 +7,7 @@ import pino from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { buildBinary } from '../../src/activities/build/binary';
 import { createDeployActivities } from '../../src/activities/deploy';
+import { unregisterService } from '../../src/activities/metrics/scrape-groups';
 import { createRouter } from '../../src/activities/routers/registry';
 import { prometheusUrl, temporalAddress, temporalConnectionOptions, type StackConfig } from '../../src/dev/config';
 import type { TargetRef } from '../../src/domain/ports';
@@ -131,6 +132,8 @@ export async function startCliWorker(options: { dataConverter?: DataConverter; t
         await createRouter(ref.router.kind, ref.router.settings, adapterConfig)
           .remove({ service: ref.service, environment: ref.environment })
           .catch(() => undefined);
+        // The live stable keeps its scrape group through a retire; the service itself is gone now.
+        await unregisterService(stack.prometheus.targetsDir, ref);
       }
       worker.shutdown();
       await running;

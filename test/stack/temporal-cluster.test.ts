@@ -139,6 +139,11 @@ describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
     assert.ok(workerOptionsFrom([], env).connection.tls, 'the worker too');
     assert.equal(workerOptionsFrom(['--address', '127.0.0.1:7233'], env).connection.tls, undefined);
 
+    // Production's search attribute cache: the release test below runs on attributes this cluster registered just now.
+    const dynamic = readFileSync(cluster.dynamicConfigFile, 'utf8');
+    assert.match(dynamic, /system\.enableActivityEagerExecution:\s*- value: true/);
+    assert.doesNotMatch(dynamic, /forceSearchAttributesCacheRefreshOnRead/);
+
     const password = postgresPassword(cluster);
     assert.ok(!readFileSync(cluster.serverConfigFile, 'utf8').includes(password));
     for (const name of CLUSTER_NAMES) assert.ok(!readFileSync(join(stateDir, 'logs', `${name}.log`), 'utf8').includes(password), `${name}'s log`);

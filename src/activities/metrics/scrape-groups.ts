@@ -90,6 +90,11 @@ export async function unregisterLive(targetsDir: string, key: GroupKey & { versi
   await unregisterScrapeGroup(targetsDir, id);
 }
 
+/** Removes every role's live group of a service in an environment that is taken down whole. Absent is fine. */
+export async function unregisterService(targetsDir: string, key: { service: string; environment: string }): Promise<void> {
+  for (const role of ROLES) await unregisterLive(targetsDir, { ...key, role });
+}
+
 export async function liveGroup(targetsDir: string, key: GroupKey): Promise<ScrapeGroup | undefined> {
   return readScrapeGroup(targetsDir, liveGroupId(key));
 }

@@ -12,6 +12,7 @@ import pino from 'pino';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { Client, Connection } from '@temporalio/client';
 import { createDeployActivities } from '../../../src/activities/deploy';
+import { unregisterService } from '../../../src/activities/metrics/scrape-groups';
 import { createRouter } from '../../../src/activities/routers/registry';
 import { prometheusUrl, temporalConnectionOptions } from '../../../src/dev/config';
 import type { TargetRef } from '../../../src/domain/ports';
@@ -98,6 +99,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
       await createRouter(router.kind, router.settings, adapterConfig)
         .remove({ service: ref().service, environment: ref().environment })
         .catch(() => undefined);
+      await unregisterService(stack.prometheus.targetsDir, ref());
       // Whatever still runs on this queue would wait for a worker that is gone, for good (a
       // schedule that fired as its test ended, a test that failed half-way): it ends with the worker.
       for await (const left of client.workflow.list({ query: `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'` })) {
