@@ -108,6 +108,24 @@ test('docker target: first release, canary split, promotion, rollback, idempoten
     'the previous stable is kept warm, not recreated',
   );
 
+  // Promoted again after the removal (a retry whose worker died after it), while v2 is stopped
+  // for 1.5 s, longer than the one probe's 1 s timeout: v2 is waited for and v1 stays warm.
+  const v2Container = docker.getContainer(now.find((c) => c.version === v2.version)!.id);
+  await v2Container.kill({ signal: 'SIGSTOP' });
+  const resume = setTimeout(() => void v2Container.kill({ signal: 'SIGCONT' }).catch(() => undefined), 1500);
+  try {
+    await acts.promoteCandidate({ ...ref, release: v2, role: 'canary', previous: v1 });
+  } finally {
+    clearTimeout(resume);
+    await v2Container.kill({ signal: 'SIGCONT' }).catch(() => undefined);
+  }
+  assert.deepEqual(
+    (await containers()).map((c) => c.id),
+    now.map((c) => c.id),
+    'the same two containers',
+  );
+  assert.equal(share(await sample(proxyUrl, 40), v2.version), 1);
+
   // Crash recovery: fresh activities (no memory) see the same world through the labels.
   const fresh = createDeployActivities({ config: { ...adapterConfig, docker }, logger: quiet });
   assert.equal((await fresh.currentRelease(ref))?.version, v2.version);

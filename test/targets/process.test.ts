@@ -149,6 +149,39 @@ test('process target behind HAProxy: canary, promotion, warm rollback, stale pid
   assert.equal(share(await sample(proxy, 20), v2.version), 1);
 });
 
+test('a promotion repeated after its candidate is gone, while the new stable misses a probe, keeps the previous release warm', async () => {
+  const { ref, base, target, v1, v2 } = await setup('haproxy');
+  const acts = createDeployActivities({ config: adapterConfig, logger: quiet });
+  await acts.deployCandidate({ ...ref, release: v1, role: 'canary' });
+  await acts.promoteCandidate({ ...ref, release: v1, role: 'canary', previous: null });
+  await acts.removeCandidate({ ...ref, release: v1, role: 'canary' });
+  await acts.deployCandidate({ ...ref, release: v2, role: 'canary' });
+  await acts.promoteCandidate({ ...ref, release: v2, role: 'canary', previous: v1 });
+  await acts.removeCandidate({ ...ref, release: v2, role: 'canary' });
+  const before = await running(target, ref);
+  assert.deepEqual(
+    before.map(([s, v]) => [s, v]),
+    [
+      ['stable-a', v1.version],
+      ['stable-b', v2.version],
+    ],
+  );
+
+  // A retry of the promotion (its worker died after the removal) finds v2 stopped for 1.5 s:
+  // longer than the one probe's 1 s timeout, as a stable busy under load can be.
+  const v2Pid = Number(before[1]![2]);
+  process.kill(v2Pid, 'SIGSTOP');
+  const resume = setTimeout(() => process.kill(v2Pid, 'SIGCONT'), 1500);
+  try {
+    await acts.promoteCandidate({ ...ref, release: v2, role: 'canary', previous: v1 });
+  } finally {
+    clearTimeout(resume);
+    if ((await running(target, ref)).some(([, , id]) => Number(id) === v2Pid)) process.kill(v2Pid, 'SIGCONT');
+  }
+  assert.deepEqual(await running(target, ref), before, 'the same two processes: v1 still warm, v2 waited for');
+  assert.equal(share(await sample(`http://127.0.0.1:${base + 5}/`, 20), v2.version), 1);
+});
+
 test('process target without a proxy: stop old, start new on the same port, roll back', async () => {
   const { ref, base, target, v1, v2 } = await setup('none');
   const acts = createDeployActivities({ config: adapterConfig, logger: quiet });

@@ -12,10 +12,12 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { defaultThresholdTemplate } from '../../src/activities/metrics/templates';
 import { SluiceClient } from '../../src/client';
+import { readScrapeGroup, unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
 import { temporalAddress } from '../../src/dev/config';
 import { drillWorkflowId, type DrillResult } from '../../src/domain/drill';
 import { ErrorType } from '../../src/domain/errors';
@@ -292,6 +294,14 @@ test('a drill refuses to start while a release runs', { timeout: 120000 }, async
   assert.deepEqual(await versionsThroughRouter(10), { [V2]: 10 });
 });
 
+/** The ids of the Prometheus registrations of workers on `taskQueue` (src/worker/scrape-registration.ts). */
+async function workerRegistrations(taskQueue: string): Promise<string[]> {
+  const dir = stack.prometheus.workersDir;
+  const ids = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -'.json'.length));
+  const groups = await Promise.all(ids.map((id) => readScrapeGroup(dir, id)));
+  return ids.filter((_, i) => groups[i]?.labels.worker_task_queue === taskQueue);
+}
+
 test('a worker SIGKILLed mid-drill: the next worker finishes the drill with the original version live', { timeout: 420000 }, async () => {
   const taskQueue = uniqueName('drill-kill');
   const entry = join(repoRoot(), 'bin', 'sluice.js');
@@ -321,7 +331,11 @@ test('a worker SIGKILLed mid-drill: the next worker finishes the drill with the 
     const exited = new Promise((r) => second.once('exit', r));
     second.kill('SIGTERM');
     await exited;
+    // The killed worker stays registered, so Prometheus sees it down (SluiceWorkerDown).
+    assert.equal((await workerRegistrations(taskQueue)).length, 1, 'only the killed worker is still registered');
   } finally {
     await killClient.close();
+    // Taken away here: the stack's Prometheus would scrape it, and alert on it, after the test.
+    for (const id of await workerRegistrations(taskQueue)) await unregisterScrapeGroup(stack.prometheus.workersDir, id);
   }
 });

@@ -155,7 +155,12 @@ export class DockerTarget implements Target {
     // The same build with the same config: a config-only release needs a stable of its own.
     const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
     if (existing && (await this.ready(existing))) return existing;
-    return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false), request);
+    // Beside the current stable, one that missed that probe is waited for (or restarted) in its
+    // own slot. The other slot may hold the previous release, kept warm for an instant rollback:
+    // when this is a retry of a promotion whose new stable was busy for a moment, starting there
+    // would stop it. In place there is no warm previous release to keep.
+    const inPlace = request.inPlace ?? false;
+    return this.ensure(scope, existing && !inPlace ? existing.slot : freeStableSlot(all, inPlace), request);
   }
 
   rollbackToRelease(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
