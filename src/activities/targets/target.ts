@@ -4,7 +4,7 @@ import type pino from 'pino';
 import type { z } from 'zod';
 import type { Artifact } from '../../domain/adapters';
 import type { CandidateRole, DeployPort, HealthProbeInput, HealthProbeResult, InstancesPort, Role, RolloutPort } from '../../domain/ports';
-import { commitFromVersion, imageTagForVersion, type Release } from '../../domain/release';
+import { commitFromVersion, imageTagForVersion, sameBuildAndConfig, type Release } from '../../domain/release';
 import type { AdapterConfig } from '../config';
 import type { RouterFamily, RouterRegistry } from '../routers/router';
 
@@ -130,13 +130,22 @@ export function pickCurrent(instances: Instance[]): Instance | undefined {
   return instances.filter((i) => i.role === 'stable' && i.running).sort((a, b) => b.generation - a.generation)[0];
 }
 
+/** The newest running stable instance with `release`'s build and config (a config-only release needs a stable of its own). */
+export function runningStableOf(instances: Instance[], release: Release): Instance | undefined {
+  return instances.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, release)).sort((a, b) => b.generation - a.generation)[0];
+}
+
 /**
  * Which stable slot a new stable instance goes to: the one the current stable does not hold, so
- * the old release keeps serving (and stays warm) while the new one starts.
+ * the old release keeps serving (and stays warm) while the new one starts. A running stable of
+ * the release that did not answer (`existing`) is waited for, or restarted, in its own slot: the
+ * other may hold the previous release, kept warm for an instant rollback, and a retried promotion
+ * whose new stable was busy for a moment would stop it. In place there is no warm release to keep.
  */
-export function freeStableSlot(instances: Instance[], inPlace: boolean): Slot {
+export function freeStableSlot(instances: Instance[], inPlace: boolean, existing?: Instance): Slot {
   const current = pickCurrent(instances);
   if (inPlace) return current?.slot ?? 'stable-a';
+  if (existing) return existing.slot;
   return current?.slot === 'stable-a' ? 'stable-b' : 'stable-a';
 }
 

@@ -23,6 +23,7 @@ import {
 import {
   endpointsOf,
   freeStableSlot,
+  runningStableOf,
   instanceUrl,
   pickCurrent,
   roleOfSlot,
@@ -35,7 +36,7 @@ import {
   releaseFromLabels,
 } from '../target';
 import { ErrorType, badInput } from '../../../domain/errors';
-import { imageTagForVersion, sameBuildAndConfig } from '../../../domain/release';
+import { imageTagForVersion } from '../../../domain/release';
 import { readRecordedConfig, recordConfig } from '../recorded-config';
 import { versionFromImageTag } from '../../build/version';
 import { DockerEngineSettings, dockerClientFor, isRemote, loopbackAddressOf, parseEngineHost } from './engine';
@@ -152,15 +153,9 @@ export class DockerTarget implements Target {
     const all = await this.instances(scope);
     // A stable of this release that already runs (a warm previous release, or this call's
     // earlier attempt) is reused as it is: rollback to it is then only a router flip.
-    // The same build with the same config: a config-only release needs a stable of its own.
-    const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
+    const existing = runningStableOf(all, request.release);
     if (existing && (await this.ready(existing))) return existing;
-    // Beside the current stable, one that missed that probe is waited for (or restarted) in its
-    // own slot. The other slot may hold the previous release, kept warm for an instant rollback:
-    // when this is a retry of a promotion whose new stable was busy for a moment, starting there
-    // would stop it. In place there is no warm previous release to keep.
-    const inPlace = request.inPlace ?? false;
-    return this.ensure(scope, existing && !inPlace ? existing.slot : freeStableSlot(all, inPlace), request);
+    return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false, existing), request);
   }
 
   rollbackToRelease(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {

@@ -4,7 +4,6 @@ import { chmod, copyFile, mkdir, readdir, rename, stat } from 'node:fs/promises'
 import { basename, join } from 'node:path';
 import { compare, valid } from 'semver';
 import { z } from 'zod';
-import { sameBuildAndConfig } from '../../../domain/release';
 import { secretSourcesOf, type SecretSources } from '../../config-sources/secrets';
 import { loopbackTargetAdapter } from '../../deploy/loopback';
 import { waitForReady, waitPortFree } from '../readiness';
@@ -16,6 +15,7 @@ import { ProcessSupervisor } from './supervisor-setting';
 import {
   endpointsOf,
   freeStableSlot,
+  runningStableOf,
   instanceUrl,
   pickCurrent,
   roleOfSlot,
@@ -105,15 +105,9 @@ export class ProcessTarget implements Target {
 
   async promoteCandidate(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
     const all = await this.instances(scope);
-    // The same build with the same config: a config-only release needs a stable of its own.
-    const existing = all.filter((i) => i.role === 'stable' && i.running && sameBuildAndConfig(i.release, request.release)).sort((a, b) => b.generation - a.generation)[0];
+    const existing = runningStableOf(all, request.release);
     if (existing && (await waitForReady(`${instanceUrl(existing)}${this.settings.readyPath}`, 0, async () => undefined)).ok) return existing;
-    // Beside the current stable, one that missed that probe is waited for (or restarted) in its
-    // own slot. The other slot may hold the previous release, kept warm for an instant rollback:
-    // when this is a retry of a promotion whose new stable was busy for a moment, starting there
-    // would stop it. In place there is no warm previous release to keep.
-    const inPlace = request.inPlace ?? false;
-    return this.ensure(scope, existing && !inPlace ? existing.slot : freeStableSlot(all, inPlace), request);
+    return this.ensure(scope, freeStableSlot(all, request.inPlace ?? false, existing), request);
   }
 
   rollbackToRelease(scope: TargetScope, request: StartRequest & { inPlace?: boolean }): Promise<Instance> {
