@@ -29,7 +29,7 @@ export interface WorkflowRig {
   proxyUrl: string;
   ref: TargetRef;
   client: Client;
-  /** The deploy activities called directly (no Temporal), same deps as the worker's. */
+  /** The deploy activities called directly (no Temporal), with the worker's deps. */
   acts: DeployPort;
   releaseOf(version: string): Release;
   spec(version: string, strategy: ReleaseSpecInput['strategy']): ReturnType<typeof validateReleaseSpec>;
@@ -63,7 +63,14 @@ export async function workflowRig(name: string, versions: string[]): Promise<Wor
   const ref: TargetRef = { service, environment: ENVIRONMENT, target, router };
 
   const { client, docker } = e2e;
-  const acts = createDeployActivities({ config: adapterConfigFromStack(stack, { docker }), logger });
+  // What the worker's deploy activities do (createSluiceActivities), scrape registrations and
+  // pair records included, so a comparison with the workflow times the same work.
+  const acts = createDeployActivities({
+    config: adapterConfigFromStack(stack, { docker }),
+    logger,
+    prometheusTargetsDir: stack.prometheus.targetsDir,
+    pairStore: e2e.artifactStore,
+  });
 
   const spec = (version: string, strategy: ReleaseSpecInput['strategy']) =>
     validateReleaseSpec(

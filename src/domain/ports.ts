@@ -88,6 +88,8 @@ export interface HealthProbeResult {
   checks: { path: string; status: number | null; ok: boolean; error?: string; ms: number }[];
 }
 
+export type PromoteInput = TargetRef & { release: Release; role: CandidateRole; previous: Release | null; beside?: boolean };
+
 export interface DeployPort {
   /** The stable release serving traffic, or null before the first release. */
   currentRelease(input: TargetRef): Promise<Release | null>;
@@ -102,12 +104,13 @@ export interface DeployPort {
   setTrafficWeight(input: TargetRef & { release: Release; weight: number }): Promise<void>;
   /**
    * `release` (now in `role`) becomes the stable at 100%; `previous` keeps running, warm, at 0%.
-   * The workflow then calls removeCandidate(release, role): a target that promotes by starting a
-   * fresh stable instance leaves the candidate for that call; one that relabels it has nothing left.
+   * removeCandidate(release, role) follows (promoteAndRemoveCandidate): a target that promotes by
+   * starting a fresh stable instance leaves the candidate for that call; one that relabels it has
+   * nothing left.
    * `beside`: start the new stable in the other stable slot even without a router that splits
    * traffic (a fleet host switched blue-green: the fleet router in front moves the traffic).
    */
-  promoteCandidate(input: TargetRef & { release: Release; role: CandidateRole; previous: Release | null; beside?: boolean }): Promise<CandidateInfo>;
+  promoteCandidate(input: PromoteInput): Promise<CandidateInfo>;
   /** Stop the candidate instance of `release` in `role` and take it out of the router. Absent is fine; never touches a stable instance. */
   removeCandidate(input: TargetRef & { release: Release; role: CandidateRole }): Promise<void>;
   /** `release` becomes the stable at 100% (started if needed, e.g. a retained version); `from` is removed. */
@@ -118,7 +121,21 @@ export interface DeployPort {
   probeHealth(input: HealthProbeInput): Promise<HealthProbeResult>;
 }
 
-export type SluiceActivities = BuildPort & RegistryPort & DeployPort;
+/**
+ * Steps the deploy activities compose from a target's own (src/activities/deploy), so targets do
+ * not implement them.
+ */
+export interface PromotionPort {
+  /**
+   * promoteCandidate, then removeCandidate of the same release and role, as one activity: the
+   * release's promotion then costs one workflow-task round trip instead of two. A retry repeats
+   * both halves, and both are idempotent: a repeated promotion finds the new stable running and
+   * the candidate already gone.
+   */
+  promoteAndRemoveCandidate(input: PromoteInput): Promise<CandidateInfo>;
+}
+
+export type SluiceActivities = BuildPort & RegistryPort & DeployPort & PromotionPort;
 
 // ---------------------------------------------------------------------------------------------
 // Configuration (src/activities/config-sources; docs/config.md).

@@ -16,7 +16,7 @@ import { createWorkflowsActivities } from '../activities/workflows';
 import type { Registry } from 'prom-client';
 import type { ApprovalPort } from '../domain/approval';
 import type { NotifyPort } from '../domain/notifications';
-import type { BuildPort, ConfigPort, DeployPort, FleetPort, InstancesPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
+import type { BuildPort, ConfigPort, DeployPort, FleetPort, InstancesPort, PromotionPort, RegistryPort, SluiceActivities, WorkflowsPort, RolloutPort } from '../domain/ports';
 import type { AdapterConfig, DockerEngine } from '../activities/config';
 import { loadStackConfig, temporalUiUrl, type StackConfig } from '../dev/config';
 import { adapterConfigFromStack } from './adapters';
@@ -32,7 +32,7 @@ export interface ActivityDeps {
   prometheusTargetsDir: string;
   logger: PinoLogger;
   /** Targets + router; default: createDeployActivities over the target and router registries. */
-  deploy?: DeployPort;
+  deploy?: DeployPort & PromotionPort;
   /** The embedded stack whose addresses the adapters get (default: loadStackConfig(env)). */
   stack?: StackConfig;
   /** The Docker socket `docker` talks to (the docker target's default); default the stack's. */
@@ -77,7 +77,7 @@ export function createSluiceActivities(deps: ActivityDeps) {
       ...(deps.dockerEngine ? { dockerEngine: deps.dockerEngine } : {}),
       ...(deps.env ? { env: deps.env } : {}),
     });
-  const deploy: DeployPort & Partial<RolloutPort> & Partial<InstancesPort> =
+  const deploy: DeployPort & PromotionPort & Partial<RolloutPort> & Partial<InstancesPort> =
     deps.deploy ?? createDeployActivities({ config: adapters, logger: deps.logger, prometheusTargetsDir: deps.prometheusTargetsDir, pairStore: deps.artifactStore });
   const metrics = createMetricsActivities({ prometheusUrl: deps.prometheusUrl, targetsDir: deps.prometheusTargetsDir });
   const load = createLoadActivities();

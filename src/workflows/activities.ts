@@ -4,7 +4,7 @@
  */
 import { patched, proxyActivities, proxyLocalActivities, type ActivityFunctionWithOptions, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
 import type { ApprovalPort } from '../domain/approval';
-import type { BuildPort, ConfigPort, DeployPort, InstancesPort, RegistryPort } from '../domain/ports';
+import type { BuildPort, ConfigPort, DeployPort, InstancesPort, PromotionPort, RegistryPort } from '../domain/ports';
 import type { Release } from '../domain/release';
 
 /** Builds stream progress as heartbeats; a silent minute means the worker died. */
@@ -135,7 +135,7 @@ export const git = proxyActivities<Pick<BuildPort, 'resolveVersion' | 'generateC
 export const build = proxyActivities<Pick<BuildPort, 'buildImage' | 'buildBinary'>>(buildActivity);
 export const registry = proxyActivities<Pick<RegistryPort, 'pushImage'>>(pushActivity);
 export const retention = proxyActivities<Pick<RegistryPort, 'listReleases' | 'pruneReleases' | 'releasedConfig'>>(registryMaintenanceActivity);
-export const deploy = proxyActivities<Omit<DeployPort, 'probeHealth'>>(deployActivity);
+export const deploy = proxyActivities<Omit<DeployPort, 'probeHealth'> & PromotionPort>(deployActivity);
 export const undo = proxyActivities<Omit<DeployPort, 'probeHealth'>>(compensationActivity);
 export const health = proxyActivities<Pick<DeployPort, 'probeHealth'>>(probeActivity);
 export const lookup = proxyActivities<InstancesPort>(lookupActivity);

@@ -43,6 +43,23 @@ after(async () => {
   await worker?.close();
 });
 
+/**
+ * Deletes the schedule and ends the drills it left running. Deleting a schedule does not stop
+ * them, and this fake's worker goes with the suite, so they would stay open on the shared stack
+ * for good. Paused first: the schedule's own list of running drills (visibility lags) is then
+ * the whole list.
+ */
+async function deleteAndEndRuns(ref: Parameters<typeof deleteDrillSchedule>[1]): Promise<void> {
+  await pauseDrillSchedule(ctx, ref, 'the test ends');
+  const { running } = await describeDrillSchedule(ctx, ref);
+  await deleteDrillSchedule(ctx, ref);
+  for (const run of running)
+    await client.temporal.workflow
+      .getHandle(run.workflowId, run.runId)
+      .terminate('the test ends')
+      .catch(() => undefined);
+}
+
 function runsOf(service: string) {
   return worker.runs.filter((r) => r.service === service);
 }
@@ -52,7 +69,7 @@ test('a scheduled drill runs by itself, never over a running one, and pause/trig
   const s = spec(service, '1.0.0+aaaaaaa');
   const ref = { service, environment: s.environment, kind: 'bad-canary' as const };
   const id = drillScheduleId(service, s.environment, 'bad-canary');
-  t.after(() => deleteDrillSchedule(ctx, ref).catch(() => undefined));
+  t.after(() => deleteAndEndRuns(ref).catch(() => undefined));
 
   // Every 2s while each drill holds 3s: without SKIP they would stack up.
   const created = await scheduleDrill(ctx, s, 'bad-canary', { every: '2s' });
@@ -128,7 +145,7 @@ test('a scheduled drill runs by itself, never over a running one, and pause/trig
   assert.ok(done.every((e) => e.kind === 'bad-canary' && e.timeToRestoreMs === 900 && e.timeToDetectMs === 400 && e.budgetMs === 300_000 && e.requestedBy === `schedule:${id}`));
   assert.ok(done.every((e) => e.workflowId.startsWith(`drill/${service}/${s.environment}`)));
 
-  await deleteDrillSchedule(ctx, ref);
+  await deleteAndEndRuns(ref);
   await assert.rejects(describeDrillSchedule(ctx, ref), (err) => isClientError(err, ErrorType.DrillScheduleNotFound));
   await assert.rejects(pauseDrillSchedule(ctx, ref, 'x'), (err) => isClientError(err, ErrorType.DrillScheduleNotFound) && /drill list/.test((err as Error).message));
 });

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { packageRoot } from '../../src/lib/paths';
 import { workflowBundle } from './support/harness';
 import { historyFromCliJson } from './support/history';
-import { PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
+import { PATCH_PROMOTE_REMOVES_CANDIDATE, PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
 import { PATCH_BAKE } from '../../src/workflows/bake';
 import { PATCH_DRILL_NOTIFICATIONS } from '../../src/workflows/drill-notify';
 import { PATCH_SIGNED_APPROVALS } from '../../src/workflows/approvals';
@@ -185,4 +185,21 @@ test('runs recorded since the change lock asks with a local activity send no sig
   }
   for (const file of files.filter((f) => generation(f) < 10)) assert.ok(!patchIds(file).includes(PATCH_CHANGE_LOCK_LOCAL), file);
   for (const file of ['canary-promoted.v9.json', 'rollback-config.v9.json']) assert.ok(signalsAnotherWorkflow(file), `${file} asked the lock with a signal`);
+});
+
+test('releases recorded since the promotion removes its candidate schedule one activity for both; older ones scheduled two', () => {
+  const v11 = files.filter((f) => f.endsWith('.v11.json'));
+  assert.deepEqual(v11, ['canary-promoted.v11.json']);
+  assert.ok(patchIds('canary-promoted.v11.json').includes(PATCH_PROMOTE_REMOVES_CANDIDATE), patchIds('canary-promoted.v11.json').join(', '));
+  assert.ok(!patchIds('canary-promoted.v11.json').includes(PATCH_REMOVE_PROMOTED_CANDIDATE), 'the older patch is not asked on the new path');
+  assert.deepEqual(scheduledActivities('canary-promoted.v11.json'), ['deployCandidate', 'probeHealth', 'probeHealth', 'promoteAndRemoveCandidate', 'retireRelease']);
+  for (const file of files.filter((f) => generation(f) < 11)) {
+    assert.ok(!patchIds(file).includes(PATCH_PROMOTE_REMOVES_CANDIDATE), file);
+    assert.ok(!scheduledActivities(file).includes('promoteAndRemoveCandidate'), file);
+  }
+  assert.deepEqual(
+    scheduledActivities('canary-promoted.v10.json').filter((a) => a.endsWith('Candidate')),
+    ['deployCandidate', 'promoteCandidate', 'removeCandidate'],
+    'older runs replay their two promotion activities',
+  );
 });

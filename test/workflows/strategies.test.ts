@@ -206,11 +206,40 @@ test('a non-retryable activity error undoes everything, then fails the workflow 
   assert.equal((await handle.query(statusQuery)).phase, 'failed');
 });
 
+test('a promotion whose candidate removal fails is retried whole: promoted again, candidate gone, the old version warm', async () => {
+  const service = newService('rmretry');
+  seedStable(h, service, '1.0.0+aaaaaaa');
+  const handle = await startDeploy(
+    h,
+    spec(service, '1.1.0+bbbbbbb', {
+      target: { kind: FILE_FAKE, settings: { failRemoveFirstAttempt: true } },
+      strategy: { kind: 'canary', steps: [{ setWeight: 50 }], scaleDownDelay: '30s' },
+    }),
+  );
+  await waitForStatus(handle, 'the scale-down delay', (s) => s.phase === 'promoting' && s.weight === 100);
+  const state = readState(h.dir, service, 'test');
+  assert.equal(state.stable?.version, '1.1.0+bbbbbbb');
+  assert.equal(state.canary, null);
+  assert.deepEqual(
+    state.warm.map((r) => r.version),
+    ['1.0.0+aaaaaaa'],
+    'the repeated promotion kept the previous release warm, once',
+  );
+  assert.deepEqual(names(service).slice(3), ['promoteCandidate:canary', 'removeCandidate:failed:canary', 'promoteCandidate:canary', 'removeCandidate:canary']);
+  const history = await handle.fetchHistory();
+  const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+  assert.ok(attempts.includes(2), `one activity retried (attempts ${attempts.join(', ')})`);
+  await handle.cancel();
+  const res = await result(handle);
+  assert.equal(res.outcome, 'aborted');
+  assert.equal(readState(h.dir, service, 'test').stable?.version, '1.0.0+aaaaaaa', 'the undo still restores the previous release');
+});
+
 test('the worker exports activity metrics on /metrics', async () => {
   const res = await fetch(metricsUrl);
   assert.equal(res.status, 200);
   const body = await res.text();
   assert.match(body, /sluice_activity_duration_seconds_count\{activity="deployCandidate",outcome="ok"\} [1-9]/);
-  assert.match(body, /sluice_activity_started_total\{activity="promoteCandidate"\} [1-9]/);
+  assert.match(body, /sluice_activity_started_total\{activity="promoteAndRemoveCandidate"\} [1-9]/);
   assert.match(body, /sluice_worker_process_cpu_seconds_total/);
 });

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { DeployPort, HealthProbeInput, InstancesPort, RolloutPort, TargetRef, WorkflowsPort } from '../../domain/ports';
+import type { DeployPort, HealthProbeInput, InstancesPort, PromotionPort, RolloutPort, TargetRef, WorkflowsPort } from '../../domain/ports';
 import { ErrorType, badInput } from '../../domain/errors';
 import type { AdapterConfig } from '../config';
 import { probeHealth } from '../health';
@@ -36,11 +36,12 @@ export interface DeployActivityDeps {
  * adapter its `target.kind` names, looked up in the registry. Health probes go to the adapter
  * whose URL scheme the URL has, and to the HTTP probe otherwise; the instances behind a URL to the
  * adapter that made it. With `prometheusTargetsDir`, the
- * instances each call starts or stops are (un)registered for continuous scraping. The change
+ * instances each call starts or stops are (un)registered for continuous scraping. A promotion and
+the promoted candidate's removal also come as one activity (promoteAndRemoveCandidate). The change
  * lock's question (WorkflowsPort, asked by every release and rollback before it changes anything)
  * comes with them, so every worker that can run a release can answer it.
  */
-export function createDeployActivities(deps: DeployActivityDeps): DeployPort & RolloutPort & InstancesPort & WorkflowsPort {
+export function createDeployActivities(deps: DeployActivityDeps): DeployPort & PromotionPort & RolloutPort & InstancesPort & WorkflowsPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
   const targets = deps.targets ?? TARGETS;
   const routers = deps.routers ?? ROUTERS;
@@ -66,6 +67,13 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & R
     setTrafficWeight: call('setTrafficWeight'),
     promoteCandidate: call('promoteCandidate'),
     removeCandidate: call('removeCandidate'),
+    async promoteAndRemoveCandidate(input) {
+      const { previous: _previous, beside: _beside, ...candidate } = input;
+      const activities = activitiesOf(input);
+      const stable = await activities.promoteCandidate(input);
+      await activities.removeCandidate(candidate);
+      return stable;
+    },
     rollbackToRelease: call('rollbackToRelease'),
     retireRelease: call('retireRelease'),
     async rollOut(input) {

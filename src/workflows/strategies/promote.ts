@@ -18,6 +18,13 @@ import type { DeployContext } from '../context';
  */
 export const PATCH_REMOVE_PROMOTED_CANDIDATE = 'remove-promoted-candidate';
 
+/**
+ * The promotion and the promoted candidate's removal as one activity (promoteAndRemoveCandidate):
+ * one workflow-task round trip less per release, the largest cost a release adds to its own steps
+ * (docs/workflows.md, "The floor"). Runs recorded before it call the two activities.
+ */
+export const PATCH_PROMOTE_REMOVES_CANDIDATE = 'promote-removes-candidate';
+
 export interface PromoteOptions {
   postChecks: CheckConfig | false;
   scaleDownDelay: string;
@@ -59,15 +66,7 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
     const name = `retire ${release.version}`;
     saga.add(name, () => withSummary(undo.retireRelease, compensationActivity, `undo: ${name}`, { ...ref, release }));
   }
-  const stable = await control.uninterrupted(() =>
-    withSummary(deploy.promoteCandidate, deployActivity, `promote ${release.version}${previous ? ` over ${previous.version}` : ''}`, { ...ref, release, role, previous }),
-  );
-  tracker.setWeight(100);
-  if (patched(PATCH_REMOVE_PROMOTED_CANDIDATE)) {
-    // Targets may promote by starting a fresh stable instance; the candidate must not linger.
-    // Idempotent: a target that turned the candidate into the stable has nothing left to remove.
-    await control.uninterrupted(() => withSummary(deploy.removeCandidate, deployActivity, `remove ${role} instance of ${release.version} (now stable)`, { ...ref, release, role }));
-  }
+  const stable = await promoteAndRemove(ctx, role);
 
   if (options.postChecks) {
     tracker.setPhase('analysing');
@@ -86,6 +85,29 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
   }
   // Point of no return: the release is live and the old one gone.
   saga.clear();
+}
+
+/**
+ * The release becomes the stable at 100%, and its candidate instance goes: targets may promote by
+ * starting a fresh stable instance, and the candidate must not linger. The removal is idempotent:
+ * a target that turned the candidate into the stable has nothing left to remove.
+ */
+async function promoteAndRemove(ctx: DeployContext, role: CandidateRole): Promise<CandidateInfo> {
+  const { ref, release, previous, control, tracker } = ctx;
+  const input = { ...ref, release, role, previous };
+  const promoted = `promote ${release.version}${previous ? ` over ${previous.version}` : ''}`;
+  if (patched(PATCH_PROMOTE_REMOVES_CANDIDATE)) {
+    const stable = await control.uninterrupted(() => withSummary(deploy.promoteAndRemoveCandidate, deployActivity, `${promoted}, then remove its ${role} instance`, input));
+    tracker.setWeight(100);
+    return stable;
+  }
+  // Replaying runs recorded before the patch: the same two steps as two activities.
+  const stable = await control.uninterrupted(() => withSummary(deploy.promoteCandidate, deployActivity, promoted, input));
+  tracker.setWeight(100);
+  if (patched(PATCH_REMOVE_PROMOTED_CANDIDATE)) {
+    await control.uninterrupted(() => withSummary(deploy.removeCandidate, deployActivity, `remove ${role} instance of ${release.version} (now stable)`, { ...ref, release, role }));
+  }
+  return stable;
 }
 
 /** No stable release yet: nothing to compare a canary with, so deploy, check and promote. */

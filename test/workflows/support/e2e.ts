@@ -28,6 +28,8 @@ export interface E2eWorker {
   taskQueue: string;
   /** Temp dir for the artifact store and whatever else the test keeps; removed by stop(). */
   dir: string;
+  /** The worker's artifact store (binaries, live pair records), in `dir`. */
+  artifactStore: string;
   docker: Docker;
   client: Client;
   /** The worker's /metrics URL, when started with `telemetry`. */
@@ -58,9 +60,10 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
   const { client, connection }: { client: Client; connection: Connection } = await temporalClient();
   const native = await NativeConnection.connect(temporalConnectionOptions(stack));
   const logger = options.logger ?? pino({ level: 'warn' });
+  const artifactStore = join(dir, 'artifacts');
   const activities = createSluiceActivities({
     docker,
-    artifactStore: join(dir, 'artifacts'),
+    artifactStore,
     prometheusUrl: prometheusUrl(stack),
     prometheusTargetsDir: stack.prometheus.targetsDir,
     logger,
@@ -89,6 +92,7 @@ export async function startE2eWorker(prefix: string, options: E2eWorkerOptions =
   return {
     taskQueue,
     dir,
+    artifactStore,
     docker,
     client,
     ...(telemetry ? { metricsUrl: telemetry.url } : {}),

@@ -112,6 +112,8 @@ const FileFakeSettings = z.strictObject({
   rollbackMs: z.number().int().min(0).default(0),
   /** Promotion fails with a non-retryable error (a broken target). */
   failPromote: z.boolean().default(false),
+  /** The first attempt of each activity that removes a candidate fails, retryably, after removing nothing (a daemon that dropped the call). */
+  failRemoveFirstAttempt: z.boolean().default(false),
 });
 function knobs(ref: TargetRef): z.infer<typeof FileFakeSettings> {
   return FileFakeSettings.parse(ref.target.settings ?? {});
@@ -209,6 +211,10 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
       return { role: 'stable', release: input.release, url: urlFor(input.release) };
     },
     async removeCandidate(input) {
+      if (knobs(input).failRemoveFirstAttempt && Context.current().info.attempt === 1) {
+        record({ name: 'removeCandidate:failed', service: input.service, version: input.release.version, role: input.role });
+        throw ApplicationFailure.create({ type: 'TestRemoveDropped', message: 'the daemon dropped the call' });
+      }
       update(input, (s) => {
         if (input.role === 'canary' && s.canary && same(s.canary.release, input.release)) s.canary = null;
         if (input.role === 'preview' && same(s.preview, input.release)) s.preview = null;
