@@ -1,8 +1,9 @@
 /**
  * The workflow of bench/temporal-floor.ts: the shape of a canary release (two reads side by side
- * as local activities, a long step, two short local steps, the remaining long steps (two in a
- * release today: promote with the candidate's removal, retire), a last short local step) with no decisions, state or events of its own. Whatever it costs over the same waits
- * called directly is what Temporal itself costs for that shape on this machine.
+ * as local activities, a long step, two short local steps, the remaining long steps, a last short
+ * local step) with no decisions, state or events of its own. A release's remaining long steps
+ * today are two: promote with the candidate's removal, and retire. Whatever it costs over the
+ * same waits called directly is what Temporal itself costs for that shape on this machine.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 

@@ -3,9 +3,11 @@
  * setWeight 100, no pauses or analysis, scaleDownDelay 0s, through deployWorkflow (client start
  * → result) vs the same deploy activities called directly in this process in the same order
  * (deployCandidate, setTrafficWeight 50, setTrafficWeight 100, promoteCandidate, removeCandidate,
- * retireRelease of the previous stable). Each side has its own service (process target behind
- * HAProxy) with a first release installed untimed. Prints both medians and workflow/direct, the
- * same from the means and release by release, and where the workflow's time went (bench/history-split.ts) beside each direct call's median.
+ * retireRelease of the previous stable; the workflow runs the promotion and the removal as one
+ * activity). Each side has its own service (process target behind HAProxy) with a first release
+ * installed untimed. Prints both medians and workflow/direct, the same from the means and release
+ * by release, and where the workflow's time went (bench/history-split.ts) beside each direct
+ * call's median.
  *
  *   npx tsx bench/orchestration-overhead.ts [n=5]
  */

@@ -35,11 +35,11 @@ export interface DeployActivityDeps {
  * The deploy activities the workflows call (DeployPort): each call goes to the activities of the
  * adapter its `target.kind` names, looked up in the registry. Health probes go to the adapter
  * whose URL scheme the URL has, and to the HTTP probe otherwise; the instances behind a URL to the
- * adapter that made it. With `prometheusTargetsDir`, the
- * instances each call starts or stops are (un)registered for continuous scraping. A promotion and
-the promoted candidate's removal also come as one activity (promoteAndRemoveCandidate). The change
- * lock's question (WorkflowsPort, asked by every release and rollback before it changes anything)
- * comes with them, so every worker that can run a release can answer it.
+ * adapter that made it. With `prometheusTargetsDir`, the instances each call starts or stops are
+ * (un)registered for continuous scraping. A promotion and the promoted candidate's removal also
+ * come as one activity (promoteAndRemoveCandidate). The change lock's question (WorkflowsPort,
+ * asked by every release and rollback before it changes anything) comes with them, so every
+ * worker that can run a release can answer it.
  */
 export function createDeployActivities(deps: DeployActivityDeps): DeployPort & PromotionPort & RolloutPort & InstancesPort & WorkflowsPort {
   const logger = deps.logger ?? pino({ name: 'sluice-deploy', level: process.env.SLUICE_LOG_LEVEL ?? 'info' });
