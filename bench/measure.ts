@@ -14,12 +14,6 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-/** Arithmetic mean of the finite values; NaN when there are none. Steadier than the median when a step's time is bimodal (a 100 ms poll that one start needs and the next does not). */
-export function mean(values: number[]): number {
-  const s = values.filter(Number.isFinite);
-  return s.length === 0 ? NaN : s.reduce((a, b) => a + b, 0) / s.length;
-}
-
 /**
  * Polls HAProxy's runtime state (about every 2 ms) until the backend's `stable` server, on
  * `stablePort`, is the only one with weight: the moment a rollback has moved all traffic.

@@ -14,7 +14,8 @@
 import { settleDeployment } from '../src/domain/result';
 import type { Release } from '../src/domain/release';
 import { runSplit, type RunSplit } from './history-split';
-import { mean, median } from './measure';
+import { mean } from '../src/activities/metrics/judges/stats/descriptive';
+import { median } from './measure';
 import { workflowRig } from './workflow-bench-setup';
 
 const V1 = '1.0.0+aaa1111';
