@@ -8,14 +8,8 @@ import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'nod
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
-import {
-  APPROVER_PRIVATE_KEY_SUFFIX as PRIVATE_KEY_SUFFIX,
-  APPROVER_PUBLIC_KEY_SUFFIX as PUBLIC_KEY_SUFFIX,
-  ApproverName,
-  approvalMessage,
-  type ApprovalClaims,
-  type ApprovalToken,
-} from '../domain/approval';
+import { APPROVER_PRIVATE_KEY_SUFFIX as PRIVATE_KEY_SUFFIX, APPROVER_PUBLIC_KEY_SUFFIX as PUBLIC_KEY_SUFFIX, approvalMessage, type ApprovalClaims } from '../domain/approval';
+import { ApproverName, type ApprovalToken } from '../domain/approval-token';
 import { ErrorType } from '../domain/errors';
 import { SluiceClientError } from './errors';
 

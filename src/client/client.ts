@@ -1,5 +1,5 @@
 import type { FleetHost } from '../domain/fleet';
-import { repositoryOf } from '../domain/references';
+import { repositoryOf } from '../domain/image-refs';
 import type { HostInventory } from '../domain/ports';
 import { createHash } from 'node:crypto';
 import {
@@ -47,7 +47,8 @@ import { watchDeployment, type WatchEvent, type WatchOptions } from './watch';
 import { abortRunningDrill, startDrill, type DrillStarted } from './drill';
 import type { DrillKind } from '../domain/drill';
 import type { ReleaseSpec } from '../domain/spec';
-import { BAKE_GATE, type ApprovalToken } from '../domain/approval';
+import { BAKE_GATE } from '../domain/approval';
+import type { ApprovalToken } from '../domain/approval-token';
 import { ErrorType } from '../domain/errors';
 import { COMMIT_TIME_MEMO } from '../lib/delivery-history';
 import { releaseDetails, releaseSummary, rollbackSummary } from '../domain/ui-summary';

@@ -5,10 +5,11 @@
  * the approvers' public keys and checks the signature in an activity; the name signed is then
  * checked against the environment's `approval.approvers`.
  *
- * Plain data and pure functions only: the CLI signs (src/client/approver-key.ts), the activity
- * verifies (src/activities/approvals), and workflow code validates the token's shape.
+ * Plain data and pure functions only: the CLI signs (src/client/approver-key.ts) and the activity
+ * verifies (src/activities/approvals). The schemas of a token and of an approver's name are in
+ * ./approval-token, which workflow code imports types from only.
  */
-import { z } from 'zod';
+import type { ApprovalToken } from './approval-token';
 import type { ErrorType } from './errors';
 
 /** A signed token older than this is refused: long enough to type the command, short enough that a leaked one is soon worthless. */
@@ -16,17 +17,9 @@ export const APPROVAL_TOKEN_MAX_AGE_MS = 5 * 60_000;
 /** How far in the future a token's issue time may be: the clocks of laptop and worker differ a little. */
 export const APPROVAL_CLOCK_SKEW_MS = 60_000;
 
-/**
- * A name an approver key can carry. It is also a file name (`alice.key`, `alice.pub`), so it is
- * kept to characters every file system and shell takes as they are.
- */
 /** An approver's key files: `<name>.key` (private, stays with its owner) and `<name>.pub` (the worker's trust store). */
 export const APPROVER_PRIVATE_KEY_SUFFIX = '.key';
 export const APPROVER_PUBLIC_KEY_SUFFIX = '.pub';
-
-export const ApproverName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/, 'an approver name is 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit');
 
 /** The gate an approve during a bake opens (it ends the bake early); other gates are named by their step. */
 export const BAKE_GATE = 'bake';
@@ -41,26 +34,6 @@ export interface ApprovalClaims {
   /** ISO 8601. */
   issuedAt: string;
 }
-
-/**
- * What `sluice approve --key` sends beside `by`: the claims it signed (so a refusal can say which
- * run or gate the token was for) and the signature. Not a secret, but it is bound to one run,
- * one gate and a few minutes; an approved gate closes, and gate labels name their step, so
- * within its run a token has nothing else to open.
- */
-export const ApprovalToken = z.strictObject({
-  v: z.literal(1),
-  workflowId: z.string().min(1).max(400),
-  runId: z.string().min(1).max(100),
-  gate: z.string().min(1).max(400),
-  issuedAt: z.iso.datetime({ offset: true }),
-  /**
-   * Ed25519 signature (64 bytes) of approvalMessage(claims), base64. A regex, not z.base64():
-   * that one calls atob, which the workflow sandbox (where the update's validator runs) lacks.
-   */
-  signature: z.string().regex(/^[A-Za-z0-9+/]{86}==$/, 'an Ed25519 signature: 64 bytes in base64'),
-});
-export type ApprovalToken = z.infer<typeof ApprovalToken>;
 
 /** The domain-separation prefix: a signature made for an approval can never pass for anything else signed with the same key. */
 export const APPROVAL_SIGNING_CONTEXT = 'sluice-approval/v1';

@@ -4,14 +4,14 @@
  * path, and records how long recovery took against a budget. Plain data shared by the drill
  * workflow, the client (run, schedule, history) and the delivery record.
  */
-import type { DrillKind } from './drill-settings';
+import type { DrillKind } from './drill-terms';
 import type { Reason } from './reasons';
 import type { Release } from './release';
 import type { ReleaseSpec } from './spec';
 
-// Kinds, the `drill:` settings and the drill marker live in ./drill-settings (the spec schema
-// needs them, and this file needs the spec type); they are re-exported here as the one entry.
-export { DRILL_KINDS, DrillSettings, DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, type DrillKind, type DrillRun } from './drill-settings';
+// Kinds, defaults and the drill marker live in ./drill-terms (the spec needs them, and this file
+// needs the spec type); they are re-exported here as the one entry.
+export { DRILL_KINDS, DEFAULT_DRILL_BUDGET, DEFAULT_DRILL_FAULT, type DrillKind, type DrillRun } from './drill-terms';
 
 /** What starts one drill: the validated release spec of the environment, and the kind. */
 export interface DrillRequest {

@@ -28,13 +28,3 @@ export const FleetHosts = z
       seen.add(h.name);
     });
   });
-
-/** The task queue of one host's agent. */
-export function hostTaskQueue(host: string): string {
-  return `sluice.host.${host}`;
-}
-
-/** The fleet router's name for a host's server (HAProxy server names allow [A-Za-z0-9_.:-]). */
-export function hostServerName(host: string): string {
-  return `host_${host}`;
-}

@@ -1,24 +1,18 @@
 /**
- * Release notifications as data: the events a release sends, the sinks a spec names (validated
- * here, at the edge), the message the workflow hands to delivery, and the delivery port. The
- * adapters live in src/activities/notify/<kind>/; the workflow side in src/workflows/notify.ts.
+ * Release notifications as data: the sinks a spec names (validated here, at the edge), the
+ * message the workflow hands to delivery, and the delivery port. The events and which sinks take
+ * them are in ./notification-events. The adapters live in src/activities/notify/<kind>/; the
+ * workflow side in src/workflows/notify.ts.
  *
  * Secrets never appear in this data: a spec names where the worker finds them (`{ env: NAME }`
  * or `{ file: path }`), and the delivery activity reads them when it sends, so workflow history,
  * memos and events only ever hold the reference.
  */
 import { z } from 'zod';
+import { NOTIFICATION_EVENTS, sinkName, type NotificationEventType } from './notification-events';
 
-export const RELEASE_EVENTS = ['started', 'awaiting-approval', 'promoted', 'rolled-back', 'aborted', 'failed'] as const;
-/**
- * A rollback drill's events (docs/drills.md). Named apart from the release's (`drill.failed`, not
- * `failed`) so a sink's `events` filter and a receiver tell a rehearsal from a real release.
- */
-export const DRILL_EVENTS = ['drill.started', 'drill.passed', 'drill.failed', 'drill.aborted'] as const;
-export type DrillEventType = (typeof DRILL_EVENTS)[number];
-export const NOTIFICATION_EVENTS = [...RELEASE_EVENTS, ...DRILL_EVENTS] as const;
-export type NotificationEventType = (typeof NOTIFICATION_EVENTS)[number];
-export const NotificationEventType = z.enum(NOTIFICATION_EVENTS);
+/** Which events a sink takes; the names themselves live in ./notification-events (no schema there, for the workflows). */
+const NotificationEventName = z.enum(NOTIFICATION_EVENTS);
 
 /** POSIX-ish environment variable name: what a shell can export. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -47,7 +41,7 @@ const SinkCommon = {
   /** Default: the kind. Two sinks of one kind need names. */
   name: SinkName.optional(),
   /** Only these events; default every event. */
-  events: z.array(NotificationEventType).min(1, 'lists at least one event (leave it out for every event)').optional(),
+  events: z.array(NotificationEventName).min(1, 'lists at least one event (leave it out for every event)').optional(),
 };
 
 /** A generic webhook, signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature). */
@@ -82,18 +76,6 @@ export const Notifications = z.array(NotificationSink).superRefine((sinks, ctx) 
     else ctx.addIssue({ code: 'custom', path: [i, 'name'], message: `sink name "${name}" is also used by notifications[${first}]: give each sink its own name` });
   });
 });
-
-export function sinkName(sink: Pick<NotificationSink, 'kind' | 'name'>): string {
-  return sink.name ?? sink.kind;
-}
-
-export function sinkWants(sink: Pick<NotificationSink, 'events'>, event: NotificationEventType): boolean {
-  return sink.events === undefined || sink.events.includes(event);
-}
-
-export function isDrillEvent(event: NotificationEventType): event is DrillEventType {
-  return event.startsWith('drill.');
-}
 
 /**
  * One event of one release or drill, as the workflow decides it (workflow time, deterministic). The

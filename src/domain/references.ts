@@ -5,6 +5,7 @@
  * with the same schemas, so a spec the CLI accepts is never refused by an activity for its names.
  */
 import { z } from 'zod';
+import { registryHostOf } from './image-refs';
 
 /** Docker's reference grammar, narrowed: optional registry host[:port], then a lowercase path. */
 export const IMAGE_REPO_PATTERN = /^(?:(?:[a-zA-Z0-9-]+\.)*[a-zA-Z0-9-]+(?::\d+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
@@ -13,17 +14,6 @@ export const DIGEST_PATTERN = /^sha256:[0-9a-f]{64}$/;
 export const COMMIT_SHA_PATTERN = /^[0-9a-f]{7,64}$/;
 export const TAG_PREFIX_PATTERN = /^[A-Za-z0-9._/-]{0,64}$/;
 export const BUILD_ARG_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/**
- * The registry host of `127.0.0.1:5000/team/svc`, or undefined when the first path component is
- * not one (Docker's rule: it holds a dot or a colon, or is `localhost`). Sluice never pushes to a
- * default hub, so every repository it builds for, pushes to or lists names its registry.
- */
-export function registryHostOf(imageRepo: string): string | undefined {
-  const slash = imageRepo.indexOf('/');
-  const first = slash > 0 ? imageRepo.slice(0, slash) : '';
-  return first && (first.includes('.') || first.includes(':') || first === 'localhost') ? first : undefined;
-}
 
 /**
  * A relative path that names something inside its base directory: `Dockerfile`,
@@ -58,12 +48,6 @@ export const ImageRefByDigest = z.string().refine(
   },
   { message: 'must be pinned by digest in a registry repository: 127.0.0.1:5000/name@sha256:<64 hex>' },
 );
-
-/** The repository of an image reference: `127.0.0.1:5000/svc` of `127.0.0.1:5000/svc@sha256:…` (the reference itself when it has no digest). */
-export function repositoryOf(imageRef: string): string {
-  const at = imageRef.lastIndexOf('@');
-  return at > 0 ? imageRef.slice(0, at) : imageRef;
-}
 
 /** Git tags look like `<prefix><semver>`; monorepos use e.g. `go-service/v`. */
 export const TagPrefix = z.string().regex(TAG_PREFIX_PATTERN, 'tag prefix may hold up to 64 letters, digits, . _ / -');

@@ -9,7 +9,8 @@ import { FleetHosts } from './fleet';
 import { AnalysisTemplate } from './analysis';
 import type { AdapterCatalogue, Capabilities } from './adapters';
 import { DURATION_PATTERN } from './duration';
-import { DrillSettings, type DrillRun } from './drill-settings';
+import { DrillSettings } from './drill-settings';
+import type { DrillRun } from './drill-terms';
 import { Notifications } from './notifications';
 import { BuildArgs, CommitSha, DockerfilePath, ImageRefByDigest, ImageRepo, ImageTag, TagPrefix } from './references';
 

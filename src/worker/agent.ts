@@ -12,7 +12,7 @@ import { NativeConnection, Worker, type NativeConnectionOptions } from '@tempora
 import type pino from 'pino';
 import type { AdapterConfig } from '../activities/config';
 import { createDeployActivities } from '../activities/deploy';
-import { hostTaskQueue } from '../domain/fleet';
+import { hostTaskQueue } from '../domain/fleet-names';
 import type { DeployPort, HostInventoryPort } from '../domain/ports';
 import { createTarget } from '../activities/targets/registry';
 import { heartbeatWhileRunning } from '../activities/targets/activity-context';

@@ -12,7 +12,8 @@
  *   unlisted  | any    | -           | refused: ApproverNotAllowed
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
-import type { ApprovalToken, ApprovalVerdict } from '../domain/approval';
+import type { ApprovalVerdict } from '../domain/approval';
+import type { ApprovalToken } from '../domain/approval-token';
 import { ErrorType } from '../domain/errors';
 import { approvalActivity, approvals, withSummary } from './activities';
 import { describeError, rootApplicationFailure } from './saga';

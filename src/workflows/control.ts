@@ -8,7 +8,8 @@
  * start (even before the first step runs) is delivered and kept in state, never lost.
  */
 import { ApplicationFailure, CancellationScope, condition, setHandler, sleep } from '@temporalio/workflow';
-import { ApprovalToken, BAKE_GATE } from '../domain/approval';
+import { BAKE_GATE } from '../domain/approval';
+import type { ApprovalToken } from '../domain/approval-token';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';
 import type { ApprovalPolicy } from '../domain/spec';
@@ -107,14 +108,12 @@ export class Control {
         return outcome.ack;
       },
       {
-        // State only: who approves is the handler's question, so that a refusal is recorded
-        // (a rejected validator leaves no trace in history).
-        validator: (_by: string, token?: ApprovalToken) => {
+        // State only: who approves, and whether the token is one, are the handler's questions
+        // (the verifyApproval activity parses the token), so that a refusal is recorded: a
+        // rejected validator leaves no trace in history.
+        validator: (_by: string, _token?: ApprovalToken) => {
           const problem = this.approvalProblem();
           if (problem) throw ApplicationFailure.create({ type: problem.type, message: problem.message, nonRetryable: true });
-          if (token !== undefined && !ApprovalToken.safeParse(token).success) {
-            throw ApplicationFailure.create({ type: ErrorType.ApprovalSignatureInvalid, message: 'malformed approval token', nonRetryable: true });
-          }
         },
       },
     );

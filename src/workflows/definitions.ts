@@ -4,7 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AlertNotice } from '../domain/alerts';
-import type { ApprovalToken } from '../domain/approval';
+import type { ApprovalToken } from '../domain/approval-token';
 import type { DeploymentStatus } from '../domain/status';
 
 /** Stop the release and undo it. Honoured in any phase, also when sent before the phase starts. */

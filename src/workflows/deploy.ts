@@ -4,7 +4,7 @@
  * compensates first, then fails the workflow with ApplicationFailure(SluiceDeploymentFailed)
  * carrying the same result (see src/domain/result.ts), so the Temporal UI marks it red.
  */
-import { repositoryOf } from '../domain/references';
+import { repositoryOf } from '../domain/image-refs';
 import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, isCancellation, log, patched, sleep, TemporalFailure } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
 import { Reason } from '../domain/reasons';

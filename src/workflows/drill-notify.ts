@@ -10,7 +10,8 @@
  */
 import { CancellationScope, log, patched, workflowInfo } from '@temporalio/workflow';
 import type { DrillKind, DrillResult } from '../domain/drill';
-import { sinkWants, type DrillEventType, type NotificationMessage, type NotificationSink } from '../domain/notifications';
+import { sinkWants, type DrillEventType } from '../domain/notification-events';
+import type { NotificationMessage, NotificationSink } from '../domain/notifications';
 import type { Release } from '../domain/release';
 import type { ReleaseSpec } from '../domain/spec';
 import { notificationId, startNotification } from './notify';

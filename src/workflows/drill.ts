@@ -10,7 +10,7 @@
  * Whatever happens, the drill ends by putting the version it found back (nonCancellable), so a
  * failed, cancelled or worker-killed drill still leaves the environment as it was.
  */
-import { repositoryOf } from '../domain/references';
+import { repositoryOf } from '../domain/image-refs';
 import {
   ApplicationFailure,
   CancellationScope,

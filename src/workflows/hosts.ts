@@ -8,7 +8,8 @@
  */
 import { ApplicationFailure, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import { ErrorType } from '../domain/errors';
-import { hostTaskQueue, type FleetHost } from '../domain/fleet';
+import type { FleetHost } from '../domain/fleet';
+import { hostTaskQueue } from '../domain/fleet-names';
 import type { CandidateInfo, DeployPort, FleetPort, TargetRef } from '../domain/ports';
 import type { Release } from '../domain/release';
 import type { HostSwitch, ReleaseSpec } from '../domain/spec';

@@ -6,7 +6,8 @@
  */
 import { proxyActivities } from '@temporalio/workflow';
 import { toMs } from '../domain/duration';
-import { hostTaskQueue, type FleetHost } from '../domain/fleet';
+import type { FleetHost } from '../domain/fleet';
+import { hostTaskQueue } from '../domain/fleet-names';
 import type { HostInventory, HostInventoryPort } from '../domain/ports';
 import { hostDeploy, hostRef, type FleetRef } from './hosts';
 import { describeError } from './saga';

@@ -7,7 +7,8 @@
  */
 import { ApplicationFailure, log, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import { ErrorType } from '../domain/errors';
-import { sinkName, type DeliveryReceipt, type NotificationMessage, type NotificationSink, type NotifyPort } from '../domain/notifications';
+import { sinkName } from '../domain/notification-events';
+import type { DeliveryReceipt, NotificationMessage, NotificationSink, NotifyPort } from '../domain/notifications';
 import { describeError } from './saga';
 import { withSummary } from './activities';
 

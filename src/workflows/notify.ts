@@ -9,7 +9,8 @@
  * `patched`), so it and every history recorded before notifications replay unchanged.
  */
 import { CancellationScope, ChildWorkflowCancellationType, ParentClosePolicy, log, patched, startChild, workflowInfo } from '@temporalio/workflow';
-import { sinkWants, type NotificationEventType, type NotificationMessage, type NotificationSink } from '../domain/notifications';
+import { sinkWants, type NotificationEventType } from '../domain/notification-events';
+import type { NotificationMessage, NotificationSink } from '../domain/notifications';
 import type { ReleaseSpec } from '../domain/spec';
 import type { DeploymentResult, Outcome } from '../domain/status';
 import { notifyWorkflow } from './notification';

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { k8s } from '../../src/activities/targets/kubernetes/client';
 import { deploymentName } from '../../src/activities/targets/kubernetes/manifests';
-import { repositoryOf } from '../../src/domain/references';
+import { repositoryOf } from '../../src/domain/image-refs';
 import type { Release } from '../../src/domain/release';
 import { describeResult, runCli } from '../cli/helpers';
 import { kube } from './cluster';

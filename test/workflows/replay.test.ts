@@ -203,3 +203,14 @@ test('releases recorded since the promotion removes its candidate schedule one a
     'older runs replay their two promotion activities',
   );
 });
+
+test('the workflow bundle leaves zod out: schemas are checked at the edges, and the worker evaluates every module of the bundle again for each workflow it creates', async () => {
+  const { code } = await workflowBundle();
+  assert.match(code, /node_modules\/@temporalio\/workflow\//, 'the bundle names the modules it holds by their paths');
+  const zodModules = code.match(/node_modules\/zod\/[^\s"'`]+/g) ?? [];
+  assert.deepEqual(
+    [...new Set(zodModules)].slice(0, 3),
+    [],
+    'a workflow imports a value from a domain module that defines zod schemas; move what it needs to a module without schemas',
+  );
+});

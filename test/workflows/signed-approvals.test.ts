@@ -168,6 +168,11 @@ describe('a worker with approver keys (SLUICE_APPROVER_KEYS)', () => {
     await assert.rejects(a.executeUpdate(approveUpdate, { args: ['alice', stale] }), refusedWith(/tokens last 5m/));
     await expectRefusal(a, ++n, GATE_2, 'alice', ErrorType.ApprovalExpired, /signed 10m \d+s ago/);
 
+    // A token that is not one (the CLI never sends it; another client may): the activity parses it, so the refusal is recorded.
+    const malformed = { ...signApproval(alice, { workflowId: a.workflowId, runId, gate: GATE_2 }), signature: 'short' };
+    await assert.rejects(a.executeUpdate(approveUpdate, { args: ['alice', malformed] }), refusedWith(/malformed approval token \(signature\)/));
+    await expectRefusal(a, ++n, GATE_2, 'alice', ErrorType.ApprovalSignatureInvalid, /malformed approval token \(signature\)/);
+
     // The keys are read on every check: a file in the directory that is not a key refuses approvals, naming it.
     writeFileSync(join(trusted, 'zed.pub'), 'not a key\n');
     try {
@@ -235,6 +240,11 @@ test('a worker without approver keys takes the name as given and says the approv
     seedStable(h, service, V1);
     const handle = await startDeploy(h, spec(service, V2, { strategy: { kind: 'canary', steps: [{ setWeight: 10 }, { pause: {} }] }, approval: { approvers: ['alice'] } }));
     await waitForStatus(handle, 'the gate', (s) => s.phase === 'awaiting-approval');
+    // A token that is not one is refused all the same, and recorded.
+    const { runId } = await handle.describe();
+    const malformed = { ...signApproval(readApproverKey(join(home, 'alice.key')), { workflowId: handle.workflowId, runId, gate: GATE_2 }), signature: 'short' };
+    await assert.rejects(handle.executeUpdate(approveUpdate, { args: ['alice', malformed] }), refusedWith(/malformed approval token \(signature\)/));
+    await expectRefusal(handle, 1, GATE_2, 'alice', ErrorType.ApprovalSignatureInvalid, /malformed approval token/);
     // Signed or not: with nothing to check a signature against, both are the name alone.
     const ok = await cliApprove(service, '--key', join(home, 'alice.key'));
     assert.equal(ok.code, 0, describeResult(ok));
@@ -243,7 +253,7 @@ test('a worker without approver keys takes the name as given and says the approv
     assert.equal(done.outcome, 'promoted');
     const status = await handle.query(statusQuery);
     assert.match(status.events.find((e) => e.type === 'approved')!.message, /approved by alice \(unverified: the worker holds no approver keys\)$/);
-    assert.equal(refusals(status).length, 0);
+    assert.equal(refusals(status).length, 1, 'only the malformed token');
   } finally {
     await h.close();
   }

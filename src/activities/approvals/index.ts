@@ -5,15 +5,8 @@
  * everything thrown name the approver, the gate and the run, never the token's signature.
  */
 import { verify, type KeyObject } from 'node:crypto';
-import {
-  APPROVAL_CLOCK_SKEW_MS,
-  APPROVAL_TOKEN_MAX_AGE_MS,
-  ApprovalToken,
-  approvalMessage,
-  type ApprovalPort,
-  type ApprovalVerdict,
-  type VerifyApprovalInput,
-} from '../../domain/approval';
+import { APPROVAL_CLOCK_SKEW_MS, APPROVAL_TOKEN_MAX_AGE_MS, approvalMessage, type ApprovalPort, type ApprovalVerdict, type VerifyApprovalInput } from '../../domain/approval';
+import { ApprovalToken } from '../../domain/approval-token';
 import { formatMs } from '../../domain/duration';
 import { ErrorType } from '../../domain/errors';
 import { readApproverKeys } from './trust-store';
@@ -31,15 +24,25 @@ function refused(type: ErrorType, reason: string): ApprovalVerdict {
   return { kind: 'refused', type, reason };
 }
 
+/**
+ * The token's shape. It came from outside, through workflow history, and only here is it checked:
+ * the workflow takes whatever the approve update carries, so that this refusal is recorded.
+ */
+function parseToken(token: unknown): { ok: true; token: ApprovalToken } | { ok: false; refusal: ApprovalVerdict } {
+  const parsed = ApprovalToken.safeParse(token);
+  if (parsed.success) return { ok: true, token: parsed.data };
+  const where = parsed.error.issues.map((i) => i.path.join('.') || 'token').join(', ');
+  return { ok: false, refusal: refused(ErrorType.ApprovalSignatureInvalid, `malformed approval token (${where})`) };
+}
+
 /** The verdict for one approval against `keys` at `nowMs`. Pure, so every refusal is easy to name. */
 export function checkApproval(input: VerifyApprovalInput, keys: ReadonlyMap<string, KeyObject>, nowMs: number): ApprovalVerdict {
   if (input.token === undefined) {
     return refused(ErrorType.ApprovalUnsigned, 'the approval is not signed, and this worker verifies approvals: sign it with sluice approve --key <name>.key');
   }
-  // The token came from outside through workflow history: checked again here, whatever the caller checked.
-  const parsed = ApprovalToken.safeParse(input.token);
-  if (!parsed.success) return refused(ErrorType.ApprovalSignatureInvalid, `malformed approval token (${parsed.error.issues.map((i) => i.path.join('.') || 'token').join(', ')})`);
-  const token = parsed.data;
+  const parsed = parseToken(input.token);
+  if (!parsed.ok) return parsed.refusal;
+  const { token } = parsed;
   if (token.workflowId !== input.workflowId || token.runId !== input.runId) {
     return refused(ErrorType.ApprovalSignatureInvalid, `the token was signed for run ${token.runId} of ${token.workflowId}, not for this run (${input.runId})`);
   }
@@ -63,7 +66,11 @@ export function createApprovalActivities(deps: ApprovalDeps = {}): ApprovalPort 
   const now = deps.now ?? Date.now;
   return {
     async verifyApproval(input) {
-      if (deps.keysDir === undefined) return { kind: 'unverifiable' };
+      if (deps.keysDir === undefined) {
+        // Nothing to check a signature against, but a token that is not one is still refused.
+        const parsed = input.token === undefined ? undefined : parseToken(input.token);
+        return parsed && !parsed.ok ? parsed.refusal : { kind: 'unverifiable' };
+      }
       // Read on every check: an approver added or removed takes effect without a restart.
       return checkApproval(input, readApproverKeys(deps.keysDir), now());
     },

@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 // The private half (.key) never belongs on the worker: whoever reads its disk would sign as the approver.
-import { APPROVER_PRIVATE_KEY_SUFFIX as PRIVATE_SUFFIX, APPROVER_PUBLIC_KEY_SUFFIX as PUBLIC_SUFFIX, ApproverName } from '../../domain/approval';
+import { APPROVER_PRIVATE_KEY_SUFFIX as PRIVATE_SUFFIX, APPROVER_PUBLIC_KEY_SUFFIX as PUBLIC_SUFFIX } from '../../domain/approval';
+import { ApproverName } from '../../domain/approval-token';
 import { badInput, ErrorType } from '../../domain/errors';
 
 export const APPROVER_KEYS_ENV = 'SLUICE_APPROVER_KEYS';

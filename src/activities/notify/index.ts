@@ -8,7 +8,8 @@
 import { Context } from '@temporalio/activity';
 import pino from 'pino';
 import { ErrorType, badInput, transient } from '../../domain/errors';
-import { sinkName, type DeliverNotificationInput, type NotifyPort } from '../../domain/notifications';
+import { sinkName } from '../../domain/notification-events';
+import type { DeliverNotificationInput, NotifyPort } from '../../domain/notifications';
 import { workflowUiLink } from './payload';
 import { sinkAdapter } from './registry';
 import { secretReader } from './secrets';

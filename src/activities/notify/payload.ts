@@ -2,7 +2,7 @@
  * What every sink says about an event: the JSON body of the generic webhook (Standard Webhooks'
  * recommended `{ type, timestamp, data }` envelope) and a one-line headline for chat sinks.
  */
-import { isDrillEvent } from '../../domain/notifications';
+import { isDrillEvent } from '../../domain/notification-events';
 import type { RenderedMessage } from './sink';
 
 export interface EventPayload {

@@ -1,6 +1,7 @@
 import { fetch, Response, type Agent } from 'undici';
 import { z } from 'zod';
-import { DIGEST_PATTERN, registryHostOf } from '../../domain/references';
+import { registryHostOf } from '../../domain/image-refs';
+import { DIGEST_PATTERN } from '../../domain/references';
 import { errorMessage } from '../build/errors';
 import type { RegistryCredentials } from './credentials';
 import { agentTrusting, isHttpToHttpsAnswer, tlsFailure } from './access';

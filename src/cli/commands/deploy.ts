@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { repositoryOf } from '../../domain/references';
+import { repositoryOf } from '../../domain/image-refs';
 import type { Command } from 'commander';
 import { matchesVersion } from '../../domain/release';
 import { releaseSpecSchema, type ReleaseSpec } from '../../domain/spec';

@@ -3,7 +3,8 @@
  * the headline as `text` (what notifications and plain clients show) plus Block Kit sections
  * with the details and the Web UI link. The URL is the credential, read at delivery time.
  */
-import { sinkName, type SlackSink } from '../../../domain/notifications';
+import { sinkName } from '../../../domain/notification-events';
+import type { SlackSink } from '../../../domain/notifications';
 import { formatDuration, headline } from '../payload';
 import type { RenderedMessage, SinkAdapter } from '../sink';
 

@@ -6,7 +6,8 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { ErrorType, badInput } from '../../../domain/errors';
-import { sinkName, type WebhookSink } from '../../../domain/notifications';
+import { sinkName } from '../../../domain/notification-events';
+import type { WebhookSink } from '../../../domain/notifications';
 import { eventPayload } from '../payload';
 import type { SinkAdapter } from '../sink';
 

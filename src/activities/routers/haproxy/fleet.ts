@@ -6,7 +6,7 @@
  */
 import { adminStateOf, serverStates } from '../../../lib/haproxy';
 import { ensureInstance, findHaproxy, HaproxyConfigError } from '../../../lib/haproxy-instance';
-import { hostServerName } from '../../../domain/fleet';
+import { hostServerName } from '../../../domain/fleet-names';
 import { ErrorType, badInput } from '../../../domain/errors';
 import { parseSettings } from '../../targets/settings';
 import type { RouterScope } from '../router';

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { registryHostOf, repositoryOf } from '../../../domain/references';
+import { registryHostOf, repositoryOf } from '../../../domain/image-refs';
 import { compare } from 'semver';
 import { z } from 'zod';
 import type { AdapterConfig, DockerEngine } from '../../config';
