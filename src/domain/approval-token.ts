@@ -2,7 +2,7 @@
  * The schemas of signed approvals (./approval): the token `sluice approve --key` sends and the
  * names approver keys carry. Checked where a token comes in from outside, by the verifyApproval
  * activity, never in workflow code: every module a workflow imports is evaluated again for each
- * workflow the worker creates, and zod is the largest of them.
+ * workflow the worker creates, and zod's evaluation took about 5 ms of each (docs/workflows.md).
  */
 import { z } from 'zod';
 
