@@ -13,6 +13,20 @@ export async function httpStatus(url: string, timeoutMs: number): Promise<{ stat
   }
 }
 
+/** The pause before the first readiness poll again; each later pause doubles, up to READY_POLL_MAX_MS. */
+export const READY_POLL_FIRST_MS = 10;
+export const READY_POLL_MAX_MS = 100;
+
+/**
+ * The pause after a readiness poll that failed. A service that is up in tens of milliseconds is
+ * seen soon after, not at the next tenth of a second: with a fixed 100 ms pause the process
+ * target's start of the Go example took about 100 or about 180 ms, with these pauses 70-80 ms
+ * (docs/workflows.md). Slow starts still poll ten times a second.
+ */
+export function nextReadyPollMs(previousMs: number | undefined): number {
+  return previousMs === undefined ? READY_POLL_FIRST_MS : Math.min(previousMs * 2, READY_POLL_MAX_MS);
+}
+
 /**
  * Polls `url` until it answers 2xx. `alive` is asked between polls so an instance that exited
  * fails fast with its reason instead of waiting out the timeout.
@@ -20,6 +34,7 @@ export async function httpStatus(url: string, timeoutMs: number): Promise<{ stat
 export async function waitForReady(url: string, timeoutMs: number, alive: () => Promise<string | undefined>): Promise<{ ok: true } | { ok: false; reason: string }> {
   const deadline = Date.now() + timeoutMs;
   let last = 'no answer yet';
+  let pauseMs: number | undefined;
   for (;;) {
     const r = await httpStatus(url, 1000);
     if (r.status !== null && r.status >= 200 && r.status < 300) return { ok: true };
@@ -28,7 +43,8 @@ export async function waitForReady(url: string, timeoutMs: number, alive: () => 
     if (dead) return { ok: false, reason: dead };
     if (Date.now() > deadline) return { ok: false, reason: `${url} answered ${last} for ${timeoutMs} ms` };
     heartbeatIfActivity({ waitingFor: url });
-    await sleepMs(100);
+    pauseMs = nextReadyPollMs(pauseMs);
+    await sleepMs(pauseMs);
   }
 }
 
