@@ -13,7 +13,7 @@ export async function httpStatus(url: string, timeoutMs: number): Promise<{ stat
   }
 }
 
-/** The pause before the first readiness poll again; each later pause doubles, up to READY_POLL_MAX_MS. */
+/** The first pause between readiness polls; each later one doubles, up to READY_POLL_MAX_MS. */
 export const READY_POLL_FIRST_MS = 10;
 export const READY_POLL_MAX_MS = 100;
 
