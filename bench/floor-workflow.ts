@@ -1,9 +1,10 @@
 /**
  * The workflow of bench/temporal-floor.ts: the shape of a canary release (two reads side by side
  * as local activities, a long step, two short local steps, the remaining long steps, a last short
- * local step) with no decisions, state or events of its own. A release's remaining long steps
- * today are two: promote with the candidate's removal, and retire. Whatever it costs over the
- * same waits called directly is what Temporal itself costs for that shape on this machine.
+ * local step) with no decisions, state or events of its own. A canary with no scale-down delay has
+ * one remaining long step today: promote, remove the candidate and retire the old version. Whatever
+ * it costs over the same waits called directly is what Temporal itself costs for that shape on
+ * this machine.
  */
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 

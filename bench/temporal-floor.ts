@@ -2,12 +2,13 @@
  * Temporal's own floor for a release's shape: bench/floor-workflow.ts (the canary's sequence of
  * regular and local activities, each only a wait) on a worker with production's options
  * (createWorker), against the same waits called directly. The step durations default to the
- * medians bench/orchestration-overhead.ts measured for deploy, promote with the candidate's
- * removal (one activity since the patch promote-removes-candidate) and retire on the process
- * target, so the two ratios compare: what orchestration-overhead shows above this floor is the
- * release workflow's own cost; the floor is the server round trips and task dispatch.
+ * medians bench/orchestration-overhead.ts measured on the process target for deploy, and for
+ * promote, remove the candidate and retire the old version (one activity since the patch
+ * promote-retires-previous), so the two ratios compare: what orchestration-overhead shows above
+ * this floor is the release workflow's own cost; the floor is the server round trips and task
+ * dispatch.
  *
- *   npx tsx bench/temporal-floor.ts [n=20] [steps=190,420,215] [quickMs=10]
+ *   npx tsx bench/temporal-floor.ts [n=20] [steps=60,480] [quickMs=10]
  */
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { createWorker } from '../src/worker/worker';
@@ -31,7 +32,7 @@ async function direct(shape: FloorShape): Promise<void> {
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 20);
-  const shape: FloorShape = { steps: (process.argv[3] ?? '190,420,215').split(',').map(Number), quickMs: Number(process.argv[4] ?? 10) };
+  const shape: FloorShape = { steps: (process.argv[3] ?? '60,480').split(',').map(Number), quickMs: Number(process.argv[4] ?? 10) };
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const quiet = new DefaultLogger('WARN');
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), logger: quiet });

@@ -133,6 +133,13 @@ export interface PromotionPort {
    * the candidate already gone.
    */
   promoteAndRemoveCandidate(input: PromoteInput): Promise<CandidateInfo>;
+  /**
+   * promoteAndRemoveCandidate, then retireRelease of `previous`, as one activity: a release with
+   * nothing to do between its promotion and the old version's retirement (no post-promotion checks
+   * or bake, no scale-down delay) saves one more round trip. A retry repeats all three, and the
+   * retirement is idempotent too: a repeated one finds nothing of `previous` left to stop.
+   */
+  promoteAndRetirePrevious(input: PromoteInput & { previous: Release }): Promise<CandidateInfo>;
 }
 
 export type SluiceActivities = BuildPort & RegistryPort & DeployPort & PromotionPort;

@@ -101,7 +101,7 @@ describe('release workflows carry summaries and details for the Temporal Web UI'
       summaries.join(' | '),
     );
     assert.ok(
-      summaries.some((x) => /^promote 1\.1\.0\+bbbbbbb over 1\.0\.0\+aaaaaaa, then remove its canary instance$/.test(x ?? '')),
+      summaries.some((x) => /^promote 1\.1\.0\+bbbbbbb over 1\.0\.0\+aaaaaaa, remove its canary instance, retire 1\.0\.0\+aaaaaaa$/.test(x ?? '')),
       summaries.join(' | '),
     );
   });

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { packageRoot } from '../../src/lib/paths';
 import { workflowBundle } from './support/harness';
 import { historyFromCliJson } from './support/history';
-import { PATCH_PROMOTE_REMOVES_CANDIDATE, PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
+import { PATCH_PROMOTE_REMOVES_CANDIDATE, PATCH_PROMOTE_RETIRES_PREVIOUS, PATCH_REMOVE_PROMOTED_CANDIDATE } from '../../src/workflows/strategies/promote';
 import { PATCH_BAKE } from '../../src/workflows/bake';
 import { PATCH_DRILL_NOTIFICATIONS } from '../../src/workflows/drill-notify';
 import { PATCH_SIGNED_APPROVALS } from '../../src/workflows/approvals';
@@ -202,6 +202,18 @@ test('releases recorded since the promotion removes its candidate schedule one a
     ['deployCandidate', 'promoteCandidate', 'removeCandidate'],
     'older runs replay their two promotion activities',
   );
+});
+
+test('a canary recorded since the promotion retires the previous version schedules one activity for the three; older runs retire in their own', () => {
+  const v12 = files.filter((f) => f.endsWith('.v12.json'));
+  assert.deepEqual(v12, ['canary-retired-with-promotion.v12.json']);
+  assert.ok(patchIds(v12[0]!).includes(PATCH_PROMOTE_RETIRES_PREVIOUS), patchIds(v12[0]!).join(', '));
+  assert.deepEqual(scheduledActivities(v12[0]!), ['deployCandidate', 'promoteAndRetirePrevious']);
+  for (const file of files.filter((f) => generation(f) < 12)) {
+    assert.ok(!patchIds(file).includes(PATCH_PROMOTE_RETIRES_PREVIOUS), file);
+    assert.ok(!scheduledActivities(file).includes('promoteAndRetirePrevious'), file);
+  }
+  assert.deepEqual(scheduledActivities('canary-promoted.v11.json').slice(-2), ['promoteAndRemoveCandidate', 'retireRelease'], 'a scale-down delay keeps the retirement apart');
 });
 
 test('the workflow bundle leaves zod out: schemas are checked at the edges, and the worker evaluates every module of the bundle again for each workflow it creates', async () => {

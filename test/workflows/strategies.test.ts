@@ -235,11 +235,45 @@ test('a promotion whose candidate removal fails is retried whole: promoted again
   assert.equal(readState(h.dir, service, 'test').stable?.version, '1.0.0+aaaaaaa', 'the undo still restores the previous release');
 });
 
+test('with no scale-down delay one activity promotes, removes the candidate and retires the old version; a failed retirement repeats all three', async () => {
+  const service = newService('retire1');
+  seedStable(h, service, '1.0.0+aaaaaaa');
+  const handle = await startDeploy(
+    h,
+    spec(service, '1.1.0+bbbbbbb', {
+      target: { kind: FILE_FAKE, settings: { failRetireFirstAttempt: true } },
+      strategy: { kind: 'canary', steps: [{ setWeight: 50 }], scaleDownDelay: '0s' },
+    }),
+  );
+  const res = await result(handle);
+  assert.equal(res.outcome, 'promoted', res.message);
+  const state = readState(h.dir, service, 'test');
+  assert.equal(state.stable?.version, '1.1.0+bbbbbbb');
+  assert.equal(state.canary, null);
+  assert.deepEqual(state.warm, [], 'the old version is gone');
+  const calls = names(service);
+  assert.deepEqual(calls.slice(calls.indexOf('promoteCandidate:canary')), [
+    'promoteCandidate:canary',
+    'removeCandidate:canary',
+    'retireRelease:failed',
+    'promoteCandidate:canary',
+    'removeCandidate:canary',
+    'retireRelease',
+    'pruneReleases',
+  ]);
+  const events = (await handle.fetchHistory()).events ?? [];
+  const scheduled = events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name] : []));
+  assert.deepEqual(scheduled.slice(scheduled.indexOf('deployCandidate')), ['deployCandidate', 'promoteAndRetirePrevious'], scheduled.join(', '));
+  const attempts = events.flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []));
+  assert.ok(attempts.includes(2), `one activity retried (attempts ${attempts.join(', ')})`);
+});
+
 test('the worker exports activity metrics on /metrics', async () => {
   const res = await fetch(metricsUrl);
   assert.equal(res.status, 200);
   const body = await res.text();
   assert.match(body, /sluice_activity_duration_seconds_count\{activity="deployCandidate",outcome="ok"\} [1-9]/);
   assert.match(body, /sluice_activity_started_total\{activity="promoteAndRemoveCandidate"\} [1-9]/);
+  assert.match(body, /sluice_activity_started_total\{activity="promoteAndRetirePrevious"\} [1-9]/);
   assert.match(body, /sluice_worker_process_cpu_seconds_total/);
 });

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import type { DeployPort, HealthProbeInput, InstancesPort, PromotionPort, RolloutPort, TargetRef, WorkflowsPort } from '../../domain/ports';
+import type { CandidateInfo, DeployPort, HealthProbeInput, InstancesPort, PromoteInput, PromotionPort, RolloutPort, TargetRef, WorkflowsPort } from '../../domain/ports';
 import { ErrorType, badInput } from '../../domain/errors';
 import type { AdapterConfig } from '../config';
 import { probeHealth } from '../health';
@@ -37,7 +37,8 @@ export interface DeployActivityDeps {
  * whose URL scheme the URL has, and to the HTTP probe otherwise; the instances behind a URL to the
  * adapter that made it. With `prometheusTargetsDir`, the instances each call starts or stops are
  * (un)registered for continuous scraping. A promotion and the promoted candidate's removal also
- * come as one activity (promoteAndRemoveCandidate). The change lock's question (WorkflowsPort,
+ * come as one activity (promoteAndRemoveCandidate), and with the previous release's retirement
+ * (promoteAndRetirePrevious). The change lock's question (WorkflowsPort,
  * asked by every release and rollback before it changes anything) comes with them, so every
  * worker that can run a release can answer it.
  */
@@ -67,11 +68,12 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & P
     setTrafficWeight: call('setTrafficWeight'),
     promoteCandidate: call('promoteCandidate'),
     removeCandidate: call('removeCandidate'),
-    async promoteAndRemoveCandidate(input) {
-      const { previous: _previous, beside: _beside, ...candidate } = input;
+    promoteAndRemoveCandidate: (input) => promoteAndRemove(activitiesOf(input), input),
+    async promoteAndRetirePrevious(input) {
       const activities = activitiesOf(input);
-      const stable = await activities.promoteCandidate(input);
-      await activities.removeCandidate(candidate);
+      const stable = await promoteAndRemove(activities, input);
+      const { previous, beside: _beside, role: _role, ...ref } = input;
+      await activities.retireRelease({ ...ref, release: previous });
       return stable;
     },
     rollbackToRelease: call('rollbackToRelease'),
@@ -94,6 +96,13 @@ export function createDeployActivities(deps: DeployActivityDeps): DeployPort & P
     },
     ...createWorkflowsActivities(),
   });
+}
+
+async function promoteAndRemove(activities: TargetActivities, input: PromoteInput): Promise<CandidateInfo> {
+  const { previous: _previous, beside: _beside, ...candidate } = input;
+  const stable = await activities.promoteCandidate(input);
+  await activities.removeCandidate(candidate);
+  return stable;
 }
 
 export { probeHealth };

@@ -6,6 +6,7 @@
 import { patched } from '@temporalio/workflow';
 import type { CandidateInfo, CandidateRole } from '../../domain/ports';
 import { Reason } from '../../domain/reasons';
+import { toMs } from '../../domain/duration';
 import type { CheckConfig } from '../../domain/spec';
 import { compensationActivity, deploy, deployActivity, undo, withSummary } from '../activities';
 import { PATCH_BAKE, runBake } from '../bake';
@@ -24,6 +25,14 @@ export const PATCH_REMOVE_PROMOTED_CANDIDATE = 'remove-promoted-candidate';
  * (docs/workflows.md, "The floor"). Runs recorded before it call the two activities.
  */
 export const PATCH_PROMOTE_REMOVES_CANDIDATE = 'promote-removes-candidate';
+
+/**
+ * With nothing between the promotion and the old version's retirement (no post-promotion checks,
+ * no bake, no scale-down delay: a canary's defaults), one activity does both
+ * (promoteAndRetirePrevious): one more workflow-task round trip less. Runs recorded before it
+ * retire in an activity of its own.
+ */
+export const PATCH_PROMOTE_RETIRES_PREVIOUS = 'promote-retires-previous';
 
 export interface PromoteOptions {
   postChecks: CheckConfig | false;
@@ -66,6 +75,23 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
     const name = `retire ${release.version}`;
     saga.add(name, () => withSummary(undo.retireRelease, compensationActivity, `undo: ${name}`, { ...ref, release }));
   }
+  const post = ctx.spec.postPromotion;
+  // Nothing to wait for between the promotion and the old version's retirement: one activity.
+  if (previous && !options.postChecks && !post && toMs(options.scaleDownDelay) <= 0 && patched(PATCH_PROMOTE_RETIRES_PREVIOUS)) {
+    const input = { ...ref, release, role, previous };
+    await control.uninterrupted(() =>
+      withSummary(
+        deploy.promoteAndRetirePrevious,
+        deployActivity,
+        `promote ${release.version} over ${previous.version}, remove its ${role} instance, retire ${previous.version}`,
+        input,
+      ),
+    );
+    tracker.setWeight(100);
+    tracker.event('info', `retired ${previous.version}`);
+    saga.clear();
+    return;
+  }
   const stable = await promoteAndRemove(ctx, role);
 
   if (options.postChecks) {
@@ -75,7 +101,6 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
   }
   // Watch before letting go of the previous version: a rollback is then a router flip. Specs
   // without postPromotion issue no new command, so older histories replay unchanged.
-  const post = ctx.spec.postPromotion;
   if (post && patched(PATCH_BAKE)) await runBake(ctx, post, stable);
   if (previous) {
     // Until the old version is retired an abort still rolls back instantly to it.

@@ -114,6 +114,8 @@ const FileFakeSettings = z.strictObject({
   failPromote: z.boolean().default(false),
   /** The first attempt of each activity that removes a candidate fails, retryably, after removing nothing (a daemon that dropped the call). */
   failRemoveFirstAttempt: z.boolean().default(false),
+  /** The first attempt of each activity that retires a release fails, retryably, after stopping nothing. */
+  failRetireFirstAttempt: z.boolean().default(false),
 });
 function knobs(ref: TargetRef): z.infer<typeof FileFakeSettings> {
   return FileFakeSettings.parse(ref.target.settings ?? {});
@@ -238,6 +240,10 @@ function fileFakeDeploy(options: FileTargetOptions): TargetActivities {
       return { role: 'stable', release: input.release, url: urlFor(input.release) };
     },
     async retireRelease(input) {
+      if (knobs(input).failRetireFirstAttempt && Context.current().info.attempt === 1) {
+        record({ name: 'retireRelease:failed', service: input.service, version: input.release.version });
+        throw ApplicationFailure.create({ type: 'TestRetireDropped', message: 'the daemon dropped the call' });
+      }
       update(input, (s) => {
         if (same(s.stable, input.release)) s.stable = null;
         if (s.canary && same(s.canary.release, input.release)) s.canary = null;

@@ -51,6 +51,15 @@ const scenarios: Record<string, Scenario> = {
     await result(handle);
     return { workflowId: handle.workflowId };
   },
+  // A canary's defaults (no scale-down delay, no checks after the promotion): the promotion, the
+  // candidate's removal and the old version's retirement as one activity (patch promote-retires-previous).
+  'canary-retired-with-promotion': async (h) => {
+    const service = newService('rec-retire');
+    seedStable(h, service, '1.0.0+aaaaaaa');
+    const handle = await startDeploy(h, spec(service, '1.1.0+bbbbbbb', { strategy: { kind: 'canary', steps: [{ setWeight: 50 }, { setWeight: 100 }] } }));
+    await result(handle);
+    return { workflowId: handle.workflowId };
+  },
   // A release with `config:` (patch config-version): the config activity, the memo, the values on the release.
   'canary-config': async (h) => {
     const service = newService('rec-config');
