@@ -144,8 +144,11 @@ describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
     assert.match(dynamic, /system\.enableActivityEagerExecution:\s*- value: true/);
     assert.doesNotMatch(dynamic, /forceSearchAttributesCacheRefreshOnRead/);
 
+    // Both stores through the pgx driver (the cluster reports the schema, postgres12, above).
+    const serverConfig = readFileSync(cluster.serverConfigFile, 'utf8');
+    assert.equal(serverConfig.match(/pluginName: postgres12_pgx$/gm)?.length, 2, serverConfig.match(/pluginName: .*/g)?.join(', '));
     const password = postgresPassword(cluster);
-    assert.ok(!readFileSync(cluster.serverConfigFile, 'utf8').includes(password));
+    assert.ok(!serverConfig.includes(password));
     for (const name of CLUSTER_NAMES) assert.ok(!readFileSync(join(stateDir, 'logs', `${name}.log`), 'utf8').includes(password), `${name}'s log`);
   });
 
