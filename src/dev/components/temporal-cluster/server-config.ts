@@ -11,8 +11,8 @@ function datastore(cluster: TemporalClusterConfig, databaseName: string, maxConn
   return {
     sql: {
       // The same schema as `postgres12` through the pgx driver rather than lib/pq: each write of a
-      // workflow task took about 2 ms instead of 2.9, and a release's workflow tasks 15 ms less
-      // (docs/workflows.md, "The floor"). The cluster still reports its store as postgres12.
+      // workflow's state took about 2.0 ms instead of 2.9, and a release's workflow tasks 15 ms
+      // less (docs/workflows.md, "The pgx driver"). The cluster still reports its store as postgres12.
       pluginName: 'postgres12_pgx',
       databaseName,
       connectAddr: `127.0.0.1:${cluster.postgres.port}`,
