@@ -76,23 +76,9 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
     saga.add(name, () => withSummary(undo.retireRelease, compensationActivity, `undo: ${name}`, { ...ref, release }));
   }
   const post = ctx.spec.postPromotion;
-  // Nothing to wait for between the promotion and the old version's retirement: one activity.
-  if (previous && !options.postChecks && !post && toMs(options.scaleDownDelay) <= 0 && patched(PATCH_PROMOTE_RETIRES_PREVIOUS)) {
-    const input = { ...ref, release, role, previous };
-    await control.uninterrupted(() =>
-      withSummary(
-        deploy.promoteAndRetirePrevious,
-        deployActivity,
-        `promote ${release.version} over ${previous.version}, remove its ${role} instance, retire ${previous.version}`,
-        input,
-      ),
-    );
-    tracker.setWeight(100);
-    tracker.event('info', `retired ${previous.version}`);
-    saga.clear();
-    return;
-  }
-  const stable = await promoteAndRemove(ctx, role);
+  // Nothing to wait for between the promotion and the old version's retirement: one activity does both.
+  const retireWithPromotion = previous !== null && !options.postChecks && !post && toMs(options.scaleDownDelay) <= 0 && patched(PATCH_PROMOTE_RETIRES_PREVIOUS);
+  const stable = await promoteAndRemove(ctx, role, retireWithPromotion);
 
   if (options.postChecks) {
     tracker.setPhase('analysing');
@@ -105,7 +91,9 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
   if (previous) {
     // Until the old version is retired an abort still rolls back instantly to it.
     await control.sleep(options.scaleDownDelay, `scale-down delay before retiring ${previous.version}`);
-    await control.uninterrupted(() => withSummary(deploy.retireRelease, deployActivity, `retire ${previous.version}`, { ...ref, release: previous }));
+    if (!retireWithPromotion) {
+      await control.uninterrupted(() => withSummary(deploy.retireRelease, deployActivity, `retire ${previous.version}`, { ...ref, release: previous }));
+    }
     tracker.event('info', `retired ${previous.version}`);
   }
   // Point of no return: the release is live and the old one gone.
@@ -115,12 +103,19 @@ export async function promote(ctx: DeployContext, role: CandidateRole, options: 
 /**
  * The release becomes the stable at 100%, and its candidate instance goes: targets may promote by
  * starting a fresh stable instance, and the candidate must not linger. The removal is idempotent:
- * a target that turned the candidate into the stable has nothing left to remove.
+ * a target that turned the candidate into the stable has nothing left to remove. With
+ * `retirePrevious` the same activity then retires the previous release.
  */
-async function promoteAndRemove(ctx: DeployContext, role: CandidateRole): Promise<CandidateInfo> {
+async function promoteAndRemove(ctx: DeployContext, role: CandidateRole, retirePrevious: boolean): Promise<CandidateInfo> {
   const { ref, release, previous, control, tracker } = ctx;
   const input = { ...ref, release, role, previous };
   const promoted = `promote ${release.version}${previous ? ` over ${previous.version}` : ''}`;
+  if (retirePrevious && previous) {
+    const summary = `${promoted}, remove its ${role} instance, retire ${previous.version}`;
+    const stable = await control.uninterrupted(() => withSummary(deploy.promoteAndRetirePrevious, deployActivity, summary, { ...input, previous }));
+    tracker.setWeight(100);
+    return stable;
+  }
   if (patched(PATCH_PROMOTE_REMOVES_CANDIDATE)) {
     const stable = await control.uninterrupted(() => withSummary(deploy.promoteAndRemoveCandidate, deployActivity, `${promoted}, then remove its ${role} instance`, input));
     tracker.setWeight(100);
