@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -30,10 +31,18 @@ export async function registerScrapeGroup(targetsDir: string, group: ScrapeGroup
   }
   await mkdir(targetsDir, { recursive: true });
   const file = fileFor(targetsDir, group.id);
-  // The temp name does not end in .json, so the *.json glob never matches it.
-  const staged = `${file}.tmp-${process.pid}`;
-  await writeFile(staged, JSON.stringify([{ targets: group.targets, labels: group.labels }], null, 2));
-  await rename(staged, file);
+  // The temp name does not end in .json, so the *.json glob never matches it. It is unique per
+  // write: two registrations of one group at once in one process (an activity's retry beside its
+  // timed-out first attempt, say) would otherwise share it, and one would rename the other's file
+  // away midway (ENOENT) or publish it half written. The last rename wins, whole.
+  const staged = `${file}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(staged, JSON.stringify([{ targets: group.targets, labels: group.labels }], null, 2));
+    await rename(staged, file);
+  } catch (err) {
+    await rm(staged, { force: true });
+    throw err;
+  }
 }
 
 export async function unregisterScrapeGroup(targetsDir: string, id: string): Promise<void> {

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import { after, test } from 'node:test';
 import { Registry, Gauge } from 'prom-client';
 import { prometheusUrl } from '../../src/dev/config';
-import { registerScrapeGroup, unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
+import { readScrapeGroup, registerScrapeGroup, unregisterScrapeGroup } from '../../src/lib/prometheus-sd';
 import { eventually, freePort, stack, uniqueName } from '../helpers/stack';
 
 const servers: Server[] = [];
@@ -56,4 +59,21 @@ test('Prometheus scrapes a target registered while it runs, with its role labels
     const body = (await res.json()) as { data: { activeTargets: Array<{ labels: Record<string, string> }> } };
     return body.data.activeTargets.some((t) => t.labels.service === service) ? undefined : true;
   });
+});
+
+test('registrations of one scrape group at once all succeed and leave one whole file, no staged copies', async () => {
+  // A directory of its own: twenty addresses nobody serves stay out of the stack's Prometheus.
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-sd-'));
+  try {
+    const id = uniqueName('sd-race');
+    const targets = Array.from({ length: 20 }, (_, i) => `127.0.0.1:${20000 + i}`);
+    const settled = await Promise.allSettled(targets.map((t) => registerScrapeGroup(dir, { id, targets: [t], labels: { service: id } })));
+    const refused = settled.flatMap((s) => (s.status === 'rejected' ? [String(s.reason)] : []));
+    assert.deepEqual(refused, []);
+    const group = await readScrapeGroup(dir, id);
+    assert.ok(group && group.targets.length === 1 && targets.includes(group.targets[0]!), `one registration's file, whole: ${JSON.stringify(group)}`);
+    assert.deepEqual(await readdir(dir), [`${id}.json`]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
