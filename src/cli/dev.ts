@@ -91,7 +91,9 @@ export function registerDevCommands(program: Command): void {
     .option('--only <components>', 'comma-separated subset', componentList)
     .action(async (opts: { only?: string[] }) => {
       // Without --only: everything this state dir started, the Kubernetes control plane included.
-      const stopped = await stackDown(loadStackConfig(), opts.only ? selectComponents(opts.only) : [...ALL_COMPONENTS]);
+      // `--only temporal` names whichever Temporal the state dir runs, as it does for `up`.
+      const config = loadStackConfig();
+      const stopped = await stackDown(config, opts.only ? selectComponents(opts.only, { temporal: temporalModeInUse(config) }) : [...ALL_COMPONENTS]);
       console.log(stopped.length ? `stopped: ${stopped.join(', ')}` : 'nothing to stop');
     });
 

@@ -14,8 +14,21 @@ export interface StackConfig {
   /**
    * mode: which Temporal this state dir runs (`dev up --temporal`, recorded in modeFile). tls: the
    * client certificate of the cluster's mTLS (a cluster only; the dev server is plaintext).
+   * metricsPort: the server's own Prometheus /metrics on 127.0.0.1 (the dev server's; a cluster's
+   * frontend, its other services on the ports after it): SLUICE_TEMPORAL_METRICS_PORT, by default
+   * 900 above `port`.
    */
-  temporal: { host: string; port: number; uiPort: number; namespace: string; dbFile: string; mode: TemporalMode; modeFile: string; tls?: TemporalTlsFiles };
+  temporal: {
+    host: string;
+    port: number;
+    uiPort: number;
+    metricsPort: number;
+    namespace: string;
+    dbFile: string;
+    mode: TemporalMode;
+    modeFile: string;
+    tls?: TemporalTlsFiles;
+  };
   docker: { socket: string; dataRoot: string; execRoot: string; pidFile: string };
   registry: { host: string; port: number; storageDir: string };
   /**
@@ -80,6 +93,9 @@ export type SearchAttributeName = keyof typeof SEARCH_ATTRIBUTE_TYPES;
 
 export const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_TYPES) as readonly SearchAttributeName[];
 
+/** Unless SLUICE_TEMPORAL_METRICS_PORT says otherwise, Temporal's /metrics sits this far above its frontend port: 7233 → 8133. */
+export const TEMPORAL_METRICS_PORT_OFFSET = 900;
+
 /** A TCP port from the environment, or the default; a bad value is refused with the variable's name. */
 export function portFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -102,13 +118,20 @@ export function loadStackConfig(env: NodeJS.ProcessEnv = process.env): StackConf
   const modeFile = join(stateDir, 'temporal-mode');
   const mode = recordedTemporalMode(modeFile);
   const pki = temporalClusterPkiDir(stateDir);
+  const temporalPort = portFromEnv(env, 'SLUICE_TEMPORAL_PORT', 7233);
+  const temporalMetricsPort = portFromEnv(env, 'SLUICE_TEMPORAL_METRICS_PORT', temporalPort + TEMPORAL_METRICS_PORT_OFFSET);
+  // A cluster's services take the metrics port and the ones up to six after it (src/dev/components/temporal-cluster/config.ts).
+  if (temporalMetricsPort + 6 > 65535) {
+    throw new Error(`Temporal's metrics ports (${temporalMetricsPort} and up to 6 above) do not fit below 65536: set SLUICE_TEMPORAL_METRICS_PORT lower`);
+  }
   return {
     stateDir,
     cacheDir,
     temporal: {
       host: '127.0.0.1',
-      port: portFromEnv(env, 'SLUICE_TEMPORAL_PORT', 7233),
+      port: temporalPort,
       uiPort: portFromEnv(env, 'SLUICE_TEMPORAL_UI_PORT', 8233),
+      metricsPort: temporalMetricsPort,
       namespace: env.SLUICE_TEMPORAL_NAMESPACE ?? 'default',
       dbFile: join(stateDir, 'temporal', 'temporal.db'),
       mode,

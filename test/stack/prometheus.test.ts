@@ -61,6 +61,29 @@ test('Prometheus scrapes a target registered while it runs, with its role labels
   });
 });
 
+test("the stack's Prometheus scrapes Temporal's own metrics (job temporal): the dev server, or each of a cluster's services", async () => {
+  const expected = stack.temporal.mode === 'cluster' ? ['frontend', 'history', 'matching', 'worker'] : ['dev-server'];
+  // The job scrapes every 15 s: the first scrape of a stack started just now can take that long.
+  // Only the endpoints this stack runs now, scraped since the test began: Prometheus's storage
+  // outlives a switch between the dev server and the cluster, and for five minutes still answers
+  // with the other's last samples.
+  const since = Date.now() / 1000;
+  await eventually(
+    'every Temporal endpoint to be scraped and up',
+    async () => {
+      // timestamp() of a plain selector is the sample's own time (of anything else, the query's).
+      const scrapedAt = Object.fromEntries((await query('timestamp(up{job="temporal"})')).map((r) => [r.metric.temporal_service, Number(r.value[1])]));
+      const up = Object.fromEntries((await query('up{job="temporal"}')).map((r) => [r.metric.temporal_service, r.value[1]]));
+      return expected.every((service) => (scrapedAt[service] ?? 0) >= since && up[service] === '1') ? true : undefined;
+    },
+    45000,
+    1000,
+  );
+  // Real server metrics, from every role the server runs (a dev server runs all four in one process).
+  const roles = (await query('count by (service_name) (persistence_requests{job="temporal"})')).map((r) => r.metric.service_name).sort();
+  for (const role of ['frontend', 'history', 'matching']) assert.ok(roles.includes(role), `persistence_requests of ${role} in ${JSON.stringify(roles)}`);
+});
+
 test('registrations of one scrape group at once all succeed and leave one whole file, no staged copies', async () => {
   // A directory of its own: twenty addresses nobody serves stay out of the stack's Prometheus.
   const dir = await mkdtemp(join(tmpdir(), 'sluice-sd-'));

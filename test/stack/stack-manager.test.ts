@@ -70,6 +70,7 @@ test('a missing binary is named together with the command that installs it', asy
     SLUICE_STATE_DIR: await scratchStateDir(),
     SLUICE_TEMPORAL_PORT: String(await freePort()),
     SLUICE_TEMPORAL_UI_PORT: String(await freePort()),
+    SLUICE_TEMPORAL_METRICS_PORT: String(await freePort()),
     SLUICE_TEMPORAL_BIN: '/nonexistent/temporal',
   });
   assert.equal(code, 1);

@@ -38,7 +38,17 @@ import { release, spec } from '../workflows/support/harness';
 import { startHealthServer } from '../workflows/support/health-server';
 
 /** Below the ephemeral range the tests' freePort draws from, and apart from the shared stack's. */
-const PORTS = { SLUICE_TEMPORAL_PORT: '27233', SLUICE_TEMPORAL_UI_PORT: '28233', SLUICE_TEMPORAL_POSTGRES_PORT: '25432' };
+const PORTS = {
+  SLUICE_TEMPORAL_PORT: '27233',
+  SLUICE_TEMPORAL_UI_PORT: '28233',
+  SLUICE_TEMPORAL_POSTGRES_PORT: '25432',
+  // The services' metrics (this port, +1, +2, +6): below the kernel's ephemeral range and above
+  // the ports targets derive from names (20000-29995) and the tests' port blocks.
+  SLUICE_TEMPORAL_METRICS_PORT: '31133',
+  // A Prometheus of its own for the metrics test, whose alerts go nowhere (no Alertmanager there).
+  SLUICE_PROMETHEUS_PORT: '29090',
+  SLUICE_ALERTMANAGER_PORT: '29093',
+};
 /** The codec server the cluster's Web UI is pointed at (SLUICE_UI_CODEC_ENDPOINT). */
 const CODEC_PORT = 28089;
 const CLUSTER_NAMES = TEMPORAL_CLUSTER_COMPONENTS.map((c) => c.name);
@@ -74,6 +84,10 @@ describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
   after(async () => {
     await Promise.all(children.map(killHard));
     await connection?.close();
+    // `--only temporal` names the cluster in a cluster's state dir, as it does for `up`.
+    const downTemporal = await runCli(['dev', 'down', '--only', 'temporal'], { env });
+    assert.equal(downTemporal.code, 0, describeResult(downTemporal));
+    for (const name of CLUSTER_NAMES) assert.ok(downTemporal.stdout.includes(name), `${name} stopped: ${downTemporal.stdout}`);
     const down = await runCli(['dev', 'down'], { env });
     assert.equal(down.code, 0, describeResult(down));
     rmSync(stateDir, { recursive: true, force: true });
@@ -150,6 +164,36 @@ describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
     const password = postgresPassword(cluster);
     assert.ok(!serverConfig.includes(password));
     for (const name of CLUSTER_NAMES) assert.ok(!readFileSync(join(stateDir, 'logs', `${name}.log`), 'utf8').includes(password), `${name}'s log`);
+  });
+
+  test("each service serves Temporal's metrics on its own port, and the stack's Prometheus scrapes all four (job temporal)", async () => {
+    for (const service of TEMPORAL_SERVICES) {
+      const res = await fetch(`http://127.0.0.1:${cluster.services[service].metrics}/metrics`);
+      assert.equal(res.status, 200, `${service}'s /metrics`);
+      assert.match(await res.text(), new RegExp(`service_name="${service}"`), `${service}'s own series`);
+    }
+    const up = await runCli(['dev', 'up', '--only', 'prometheus', '--output', 'json'], { env, timeoutMs: 120_000 });
+    assert.equal(up.code, 0, describeResult(up));
+    const prometheus = `http://127.0.0.1:${PORTS.SLUICE_PROMETHEUS_PORT}`;
+    const query = async (promql: string) => {
+      const body = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as {
+        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+      };
+      return body.data.result;
+    };
+    // The job scrapes every 15 s.
+    await eventually(
+      'all four services scraped and up',
+      async () => {
+        const result = await query('up{job="temporal"}');
+        const upServices = result.filter((r) => r.value[1] === '1').map((r) => r.metric.temporal_service);
+        return TEMPORAL_SERVICES.every((s) => upServices.includes(s)) ? true : undefined;
+      },
+      45_000,
+      1000,
+    );
+    const roles = (await query('count by (service_name) (persistence_requests{job="temporal"})')).map((r) => r.metric.service_name);
+    for (const role of ['frontend', 'history', 'matching']) assert.ok(roles.includes(role), `persistence_requests of ${role} in ${JSON.stringify(roles)}`);
   });
 
   test('a real release goes through the cluster with payload encryption on, and its Web UI lists it', async () => {

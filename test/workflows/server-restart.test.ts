@@ -39,6 +39,7 @@ before(async () => {
     SLUICE_STATE_DIR: join(dir, 'state'),
     SLUICE_TEMPORAL_PORT: String(await freePort()),
     SLUICE_TEMPORAL_UI_PORT: String(await freePort()),
+    SLUICE_TEMPORAL_METRICS_PORT: String(await freePort()),
   };
   config = loadStackConfig(env);
   health = await startHealthServer();

@@ -5,11 +5,13 @@ import { alertmanagerAddress, prometheusUrl, type StackConfig } from '../config'
 import { BOOTSTRAP_HINT, findExecutable, logFile, pidFile, type Component } from '../component';
 import { httpGet, httpOk } from '../probe';
 import { spawnDaemon } from '../process';
+import { loadTemporalClusterConfig, TEMPORAL_SERVICES } from './temporal-cluster/config';
 
 /**
  * Scrape targets come from JSON files: service instances in targetsDir (job sluice), registered
  * by releases at run time; workers' own /metrics in workersDir (job sluice-worker), registered by
- * each worker at start (src/worker/scrape-registration.ts).
+ * each worker at start (src/worker/scrape-registration.ts); Temporal's own metrics (job temporal)
+ * from the dev server or each of a cluster's four services, whichever this state dir runs.
  * Rules: the shipped deploy/prometheus/*.yml plus this state dir's own rules dir. Alerts go to
  * the stack's Alertmanager.
  */
@@ -28,8 +30,23 @@ export function prometheusConfig(config: StackConfig): string {
         job_name: 'sluice-worker',
         file_sd_configs: [{ files: [join(config.prometheus.workersDir, '*.json')], refresh_interval: '1s' }],
       },
+      {
+        job_name: 'temporal',
+        // Thousands of series per process, read by people and dashboards rather than by a
+        // release's analysis: every 15 s, not at the stack's analysis pace.
+        scrape_interval: '15s',
+        scrape_timeout: '10s',
+        static_configs: temporalScrapeTargets(config),
+      },
     ],
   });
+}
+
+/** The Temporal this state dir runs: the dev server's one endpoint, or a cluster's four services (label temporal_service). */
+function temporalScrapeTargets(config: StackConfig): Array<{ targets: string[]; labels: Record<string, string> }> {
+  if (config.temporal.mode !== 'cluster') return [{ targets: [`127.0.0.1:${config.temporal.metricsPort}`], labels: { temporal_service: 'dev-server' } }];
+  const services = loadTemporalClusterConfig(config).services;
+  return TEMPORAL_SERVICES.map((service) => ({ targets: [`127.0.0.1:${services[service].metrics}`], labels: { temporal_service: service } }));
 }
 
 function configFile(config: StackConfig): string {

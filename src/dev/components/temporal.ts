@@ -42,7 +42,7 @@ export const temporalComponent: Component = {
   name: 'temporal',
   readyTimeoutMs: 60000,
   url: (config) => `grpc://${temporalAddress(config)} (Web UI ${temporalUiUrl(config)})`,
-  ports: (config) => [config.temporal.port, config.temporal.uiPort],
+  ports: (config) => [config.temporal.port, config.temporal.uiPort, config.temporal.metricsPort],
   async healthy(config) {
     if (!(await tcpOpen(config.temporal.host, config.temporal.port))) return false;
     if (!(await httpOk(temporalUiUrl(config), { looksRight: (a) => /<html/i.test(a.body) }))) return false;
@@ -72,6 +72,9 @@ export const temporalComponent: Component = {
       config.temporal.host,
       '--ui-port',
       String(config.temporal.uiPort),
+      // The server's own metrics on a known port, for the stack's Prometheus (job temporal).
+      '--metrics-port',
+      String(config.temporal.metricsPort),
       '--db-filename',
       config.temporal.dbFile,
       '--namespace',

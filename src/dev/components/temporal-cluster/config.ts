@@ -19,6 +19,8 @@ const MAX_MEMBER_PORT = 32767;
 export interface ServicePorts {
   grpc: number;
   membership: number;
+  /** Prometheus /metrics over plain HTTP on 127.0.0.1 (scraped by the stack's Prometheus, job temporal). */
+  metrics: number;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface ServicePorts {
  * frontend keeps the dev server's address (SLUICE_TEMPORAL_PORT) and the Web UI its port, so
  * clients need no other setting; the other services sit next to it the way Temporal lays them out
  * (7233 → history 7234, matching 7235, worker 7239, membership 6933…), derived from that port so a
- * second stack on other ports brings its own.
+ * second stack on other ports brings its own. Their metrics follow the same offsets from the
+ * stack's Temporal metrics port (8133 → 8134, 8135, 8139).
  */
 export interface TemporalClusterConfig {
   dir: string;
@@ -103,10 +106,10 @@ export function loadTemporalClusterConfig(stack: StackConfig, env: NodeJS.Proces
   const binDir = join(stack.cacheDir, `temporal-server-${TEMPORAL_SERVER_VERSION}`);
   const frontend = stack.temporal.port;
   const offsets: Record<TemporalService, number> = { frontend: 0, history: 1, matching: 2, worker: 6 };
-  const services = Object.fromEntries(TEMPORAL_SERVICES.map((s) => [s, { grpc: frontend + offsets[s], membership: frontend - 300 + offsets[s] }])) as Record<
-    TemporalService,
-    ServicePorts
-  >;
+  const metrics = stack.temporal.metricsPort;
+  const services = Object.fromEntries(
+    TEMPORAL_SERVICES.map((s) => [s, { grpc: frontend + offsets[s], membership: frontend - 300 + offsets[s], metrics: metrics + offsets[s] }]),
+  ) as Record<TemporalService, ServicePorts>;
   // The server records each member's port in a PostgreSQL smallint, and a service whose port does
   // not fit dies at start ("out of range for type smallint"): say so before anything starts.
   if (frontend < 301 || frontend + 10 > MAX_MEMBER_PORT) {

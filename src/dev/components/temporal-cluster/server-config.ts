@@ -6,6 +6,8 @@ import type { ClusterPki } from './pki';
 
 /** The server renders its config file as a Go template with this, so the password stays out of the file. */
 export const SQL_PASSWORD_ENV = 'SLUICE_TEMPORAL_SQL_PASSWORD';
+/** Each process's own metrics port, also through the template: the four services share one file. */
+export const METRICS_PORT_ENV = 'SLUICE_TEMPORAL_METRICS_PORT';
 
 function datastore(cluster: TemporalClusterConfig, databaseName: string, maxConns: number): object {
   return {
@@ -59,7 +61,12 @@ export function serverConfigYaml(cluster: TemporalClusterConfig, pki: ClusterPki
         visibility: datastore(cluster, cluster.postgres.databases.visibility, 10),
       },
     },
-    global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' }, tls: tlsConfig(pki) },
+    global: {
+      membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
+      tls: tlsConfig(pki),
+      // Histograms rather than summaries: Prometheus can aggregate them across the services.
+      metrics: { prometheus: { framework: 'tally', timerType: 'histogram', listenAddress: `127.0.0.1:{{ env "${METRICS_PORT_ENV}" }}` } },
+    },
     services: Object.fromEntries(
       TEMPORAL_SERVICES.map((service) => [
         service,

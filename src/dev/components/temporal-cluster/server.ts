@@ -11,7 +11,7 @@ import { postgresPassword } from './password';
 import { ensureClusterPki } from './pki';
 import { postgresReady } from './postgres';
 import { ensureSchema } from './schema';
-import { SQL_PASSWORD_ENV, writeServerConfig } from './server-config';
+import { METRICS_PORT_ENV, SQL_PASSWORD_ENV, writeServerConfig } from './server-config';
 
 /** Component names: `temporal-worker` would read as a Sluice worker, so Temporal's own is the system worker. */
 export function serviceComponentName(service: TemporalService): string {
@@ -114,11 +114,11 @@ function serviceComponent(service: TemporalService): Component {
     readyTimeoutMs: 90000,
     url: (config) => {
       const ports = loadTemporalClusterConfig(config).services[service];
-      return `grpc://127.0.0.1:${ports.grpc} (membership ${ports.membership})`;
+      return `grpc://127.0.0.1:${ports.grpc} (membership ${ports.membership}, metrics http://127.0.0.1:${ports.metrics}/metrics)`;
     },
     ports: (config) => {
       const ports = loadTemporalClusterConfig(config).services[service];
-      return [ports.grpc, ports.membership];
+      return [ports.grpc, ports.membership, ports.metrics];
     },
     async healthy(config) {
       if (service === 'frontend') return frontendHealthy(config);
@@ -139,7 +139,7 @@ function serviceComponent(service: TemporalService): Component {
       spawnDaemon({
         command: bin,
         args: ['--config-file', cluster.serverConfigFile, '--allow-no-auth', 'start', '--service', service],
-        env: { ...process.env, [SQL_PASSWORD_ENV]: postgresPassword(cluster) },
+        env: { ...process.env, [SQL_PASSWORD_ENV]: postgresPassword(cluster), [METRICS_PORT_ENV]: String(cluster.services[service].metrics) },
         logFile: logFile(config, name),
         pidFile: pidFile(config, name),
         cwd: cluster.dir,
