@@ -15,7 +15,7 @@ import { settleDeployment } from '../src/domain/result';
 import type { Release } from '../src/domain/release';
 import { runSplit, type RunSplit } from './history-split';
 import { mean } from '../src/activities/metrics/judges/stats/descriptive';
-import { median } from './measure';
+import { machineProbe, median } from './measure';
 import { workflowRig } from './workflow-bench-setup';
 
 const V1 = '1.0.0+aaa1111';
@@ -24,6 +24,7 @@ const STRATEGY = { kind: 'canary' as const, steps: [{ setWeight: 50 }, { setWeig
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 5);
+  const machine = machineProbe();
   const wf = await workflowRig('bench-ovh-wf', [V1, V2]);
   const direct = await workflowRig('bench-ovh-direct', [V1, V2]);
   const wfMs: number[] = [];
@@ -96,7 +97,8 @@ async function main(): Promise<void> {
       `other ${m((s) => s.otherMs)} ms; client start and result ${(w - median(splits.map((s) => s.runMs))).toFixed(0)} ms\n` +
       `  direct calls (medians): ${Object.entries(callMs)
         .map(([name, v]) => `${name} ${median(v).toFixed(0)}`)
-        .join(', ')} ms\n`,
+        .join(', ')} ms\n` +
+      `  ${machine.report()}`,
   );
 }
 

@@ -15,7 +15,7 @@ import { createWorker } from '../src/worker/worker';
 import { nativeConnection, temporalClient, uniqueName } from '../test/helpers/stack';
 import type { FloorShape } from './floor-workflow';
 import { runSplit, type RunSplit } from './history-split';
-import { median } from './measure';
+import { machineProbe, median } from './measure';
 
 const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -33,6 +33,7 @@ async function direct(shape: FloorShape): Promise<void> {
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 20);
   const shape: FloorShape = { steps: (process.argv[3] ?? '60,480').split(',').map(Number), quickMs: Number(process.argv[4] ?? 10) };
+  const machine = machineProbe();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const quiet = new DefaultLogger('WARN');
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./floor-workflow'), logger: quiet });
@@ -69,7 +70,8 @@ async function main(): Promise<void> {
       `  workflow median ${w.toFixed(0)} ms, direct median ${d.toFixed(0)} ms, workflow/direct ${(w / d).toFixed(2)} (+${(w - d).toFixed(0)} ms)\n` +
       `  workflow run (medians): ${m((s) => s.runMs)} ms on the server = ${m((s) => s.activities)} activities ${m((s) => s.activityMs)} ms + ` +
       `${m((s) => s.workflowTasks)} workflow tasks ${m((s) => s.workflowTaskMs)} ms (with ${m((s) => s.localActivities)} local activities) + other ${m((s) => s.otherMs)} ms; ` +
-      `client start and result ${(w - median(splits.map((s) => s.runMs))).toFixed(0)} ms\n`,
+      `client start and result ${(w - median(splits.map((s) => s.runMs))).toFixed(0)} ms\n` +
+      `  ${machine.report()}`,
   );
 }
 
