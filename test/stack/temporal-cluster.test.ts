@@ -42,12 +42,12 @@ const PORTS = {
   SLUICE_TEMPORAL_PORT: '27233',
   SLUICE_TEMPORAL_UI_PORT: '28233',
   SLUICE_TEMPORAL_POSTGRES_PORT: '25432',
-  // The services' metrics (this port, +1, +2, +6): below the kernel's ephemeral range and above
-  // the ports targets derive from names (20000-29995) and the tests' port blocks.
+  // The services' metrics (this port, +1, +2, +6) and a Prometheus of its own for the metrics
+  // test, whose alerts go nowhere (no Alertmanager there): below the kernel's ephemeral range and
+  // above the tests' port blocks and the ports targets derive from names (20000-29995).
   SLUICE_TEMPORAL_METRICS_PORT: '31133',
-  // A Prometheus of its own for the metrics test, whose alerts go nowhere (no Alertmanager there).
-  SLUICE_PROMETHEUS_PORT: '29090',
-  SLUICE_ALERTMANAGER_PORT: '29093',
+  SLUICE_PROMETHEUS_PORT: '31090',
+  SLUICE_ALERTMANAGER_PORT: '31093',
 };
 /** The codec server the cluster's Web UI is pointed at (SLUICE_UI_CODEC_ENDPOINT). */
 const CODEC_PORT = 28089;
