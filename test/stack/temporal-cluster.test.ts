@@ -37,20 +37,24 @@ import { readCalls, readState, writeState } from '../workflows/support/file-targ
 import { release, spec } from '../workflows/support/harness';
 import { startHealthServer } from '../workflows/support/health-server';
 
-/** Below the ephemeral range the tests' freePort draws from, and apart from the shared stack's. */
+/**
+ * Fixed ports, in a band nothing else on the machine takes: below the kernel's ephemeral range
+ * (32768 and up), outside the tests' port blocks (13000-16000, 17000-20000), the ports targets
+ * derive from names (20000-29995), Kubernetes node ports (30000-32767, bound on loopback by the
+ * stack's service proxy) and the shared stack's own. The services follow the frontend (+1, +2, +6,
+ * HTTP +10, membership 300 below); the metrics port and the same offsets from it.
+ */
 const PORTS = {
-  SLUICE_TEMPORAL_PORT: '27233',
-  SLUICE_TEMPORAL_UI_PORT: '28233',
-  SLUICE_TEMPORAL_POSTGRES_PORT: '25432',
-  // The services' metrics (this port, +1, +2, +6) and a Prometheus of its own for the metrics
-  // test, whose alerts go nowhere (no Alertmanager there): below the kernel's ephemeral range and
-  // above the tests' port blocks and the ports targets derive from names (20000-29995).
-  SLUICE_TEMPORAL_METRICS_PORT: '31133',
-  SLUICE_PROMETHEUS_PORT: '31090',
-  SLUICE_ALERTMANAGER_PORT: '31093',
+  SLUICE_TEMPORAL_PORT: '11233',
+  SLUICE_TEMPORAL_UI_PORT: '11333',
+  SLUICE_TEMPORAL_POSTGRES_PORT: '11432',
+  SLUICE_TEMPORAL_METRICS_PORT: '11133',
+  // A Prometheus of its own for the metrics test, whose alerts go nowhere (no Alertmanager there).
+  SLUICE_PROMETHEUS_PORT: '11090',
+  SLUICE_ALERTMANAGER_PORT: '11093',
 };
 /** The codec server the cluster's Web UI is pointed at (SLUICE_UI_CODEC_ENDPOINT). */
-const CODEC_PORT = 28089;
+const CODEC_PORT = 11089;
 const CLUSTER_NAMES = TEMPORAL_CLUSTER_COMPONENTS.map((c) => c.name);
 
 describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
