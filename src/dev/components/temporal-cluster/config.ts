@@ -118,6 +118,10 @@ export function loadTemporalClusterConfig(stack: StackConfig, env: NodeJS.Proces
         `Temporal keeps member ports in a PostgreSQL smallint, so choose SLUICE_TEMPORAL_PORT between 301 and ${MAX_MEMBER_PORT - 10}`,
     );
   }
+  const lastMetricsPort = metrics + Math.max(...Object.values(offsets));
+  if (lastMetricsPort > 65535) {
+    throw new Error(`the Temporal cluster's metrics ports run from ${metrics} to ${lastMetricsPort}, past 65535: set SLUICE_TEMPORAL_METRICS_PORT lower`);
+  }
   const asRoot = process.getuid?.() === 0;
   const pgRunAs = asRoot ? localUser('postgres') : undefined;
   const stateKey = createHash('sha256').update(stack.stateDir).digest('hex').slice(0, 12);
