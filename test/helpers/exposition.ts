@@ -35,9 +35,9 @@ export async function scrape(url: string): Promise<Sample[]> {
   return parseExposition(await res.text());
 }
 
-/** An instant query against the embedded Prometheus: [labels, value] per series. */
-export async function promQuery(query: string): Promise<{ metric: Record<string, string>; value: number }[]> {
-  const res = await fetch(`${prometheusUrl(stack)}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(10000) });
+/** An instant query against the embedded Prometheus (or another one at `baseUrl`): [labels, value] per series. */
+export async function promQuery(query: string, baseUrl = prometheusUrl(stack)): Promise<{ metric: Record<string, string>; value: number }[]> {
+  const res = await fetch(`${baseUrl}/api/v1/query?query=${encodeURIComponent(query)}`, { signal: AbortSignal.timeout(10000) });
   const body = (await res.json()) as { status: string; data?: { result: { metric: Record<string, string>; value: [number, string] }[] } };
   if (body.status !== 'success' || !body.data) throw new Error(`query ${query} failed: ${JSON.stringify(body)}`);
   return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));

@@ -15,7 +15,7 @@ import { after, before, describe, test } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { pidFile } from '../../src/dev/component';
-import { loadStackConfig, temporalAddress, temporalUiUrl } from '../../src/dev/config';
+import { loadStackConfig, prometheusUrl, temporalAddress, temporalUiUrl } from '../../src/dev/config';
 import { loadTemporalClusterConfig, TEMPORAL_SERVICES } from '../../src/dev/components/temporal-cluster/config';
 import { TEMPORAL_CLUSTER_COMPONENTS } from '../../src/dev/components/temporal-cluster';
 import { postgresPassword } from '../../src/dev/components/temporal-cluster/password';
@@ -30,6 +30,7 @@ import { resolveConnectionSettings } from '../../src/client/settings';
 import { workerOptionsFrom } from '../../src/worker/main';
 import { describeResult, runCli, specDir, startCli, waitForOutput } from '../cli/helpers';
 import { launchChromium } from '../helpers/chromium';
+import { promQuery } from '../helpers/exposition';
 import { fixtureSpec, startCliWorker, VERSIONS, type CliWorker } from '../cli/worker-fixture';
 import { killHard, spawnNode, waitForLine } from '../helpers/child';
 import { eventually, repoRoot, temporalClient, uniqueName } from '../helpers/stack';
@@ -178,25 +179,19 @@ describe('the Temporal cluster on PostgreSQL', { timeout: 900_000 }, () => {
     }
     const up = await runCli(['dev', 'up', '--only', 'prometheus', '--output', 'json'], { env, timeoutMs: 120_000 });
     assert.equal(up.code, 0, describeResult(up));
-    const prometheus = `http://127.0.0.1:${PORTS.SLUICE_PROMETHEUS_PORT}`;
-    const query = async (promql: string) => {
-      const body = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as {
-        data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
-      };
-      return body.data.result;
-    };
+    const prometheus = prometheusUrl(config);
     // The job scrapes every 15 s.
     await eventually(
       'all four services scraped and up',
       async () => {
-        const result = await query('up{job="temporal"}');
-        const upServices = result.filter((r) => r.value[1] === '1').map((r) => r.metric.temporal_service);
+        const result = await promQuery('up{job="temporal"}', prometheus);
+        const upServices = result.filter((r) => r.value === 1).map((r) => r.metric.temporal_service);
         return TEMPORAL_SERVICES.every((s) => upServices.includes(s)) ? true : undefined;
       },
       45_000,
       1000,
     );
-    const roles = (await query('count by (service_name) (persistence_requests{job="temporal"})')).map((r) => r.metric.service_name);
+    const roles = (await promQuery('count by (service_name) (persistence_requests{job="temporal"})', prometheus)).map((r) => r.metric.service_name);
     for (const role of ['frontend', 'history', 'matching']) assert.ok(roles.includes(role), `persistence_requests of ${role} in ${JSON.stringify(roles)}`);
   });
 
